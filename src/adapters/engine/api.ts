@@ -1,0 +1,82 @@
+/**
+ * A minimal client for the Docker Engine API over a unix socket or plain tcp — the fast path
+ * for the engine queries a no-op bake needs (no process spawn). Types only the fields read.
+ */
+import http from "node:http";
+import { KilnError } from "../../core/errors.js";
+import type { Endpoint } from "./endpoint.js";
+import { directAddress } from "./endpoint.js";
+
+export interface ApiResponse {
+  status: number;
+  body: string;
+}
+
+export class EngineApi {
+  private readonly address: { socketPath: string } | { host: string; port: number };
+
+  constructor(
+    readonly endpoint: Endpoint,
+    private readonly timeoutMs = 15_000,
+  ) {
+    const address = directAddress(endpoint);
+    if (!address) throw new Error(`no direct API access to ${endpoint.host}`);
+    this.address = address;
+  }
+
+  static canUse(endpoint: Endpoint): boolean {
+    return directAddress(endpoint) !== undefined;
+  }
+
+  request(method: string, urlPath: string, body?: unknown): Promise<ApiResponse> {
+    return new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = http.request(
+        {
+          ...this.address,
+          method,
+          path: urlPath,
+          headers: {
+            Host: "docker",
+            ...(payload === undefined ? {} : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) }),
+          },
+          timeout: this.timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+          res.on("error", reject);
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error(`engine API timed out after ${this.timeoutMs} ms`)));
+      req.on("error", (e) =>
+        reject(
+          new KilnError("ERR_KILN_ENGINE_UNREACHABLE", `cannot reach the Docker engine at ${this.endpoint.host} (${e.message})`, {
+            cause: e,
+            hint: engineHint(this.endpoint),
+          }),
+        ),
+      );
+      req.end(payload);
+    });
+  }
+
+  async json<T>(method: string, urlPath: string, body?: unknown): Promise<{ status: number; value: T | undefined }> {
+    const res = await this.request(method, urlPath, body);
+    if (res.status >= 500) {
+      throw new KilnError("ERR_KILN_PROCESS_FAILED", `engine API ${method} ${urlPath}: ${res.status} ${res.body.trim()}`);
+    }
+    return { status: res.status, value: res.body ? (JSON.parse(res.body) as T) : undefined };
+  }
+}
+
+export function engineHint(endpoint: Endpoint): string {
+  if (endpoint.source === "default") {
+    return "start the engine (`sudo scripts/dev-engine.sh` in a kiln checkout, or `sudo systemctl start docker`), or point DOCKER_HOST at a running one";
+  }
+  if (endpoint.source === "DOCKER_HOST") {
+    return `DOCKER_HOST is ${endpoint.host}: start an engine there, or unset DOCKER_HOST to use the local one`;
+  }
+  return `the ${endpoint.source} points at ${endpoint.host}: start that engine, or switch with \`docker context use default\``;
+}

@@ -1,0 +1,72 @@
+/**
+ * Global options shared by every command, read once from commander's merged option bag.
+ */
+import { Option, type Command } from "commander";
+import path from "node:path";
+
+export type ProgressMode = "auto" | "tty" | "plain" | "quiet" | "json";
+
+export interface GlobalOptions {
+  projectDir: string;
+  files: string[];
+  projectName?: string;
+  profiles: string[];
+  envFiles: string[];
+  devcontainer?: string | true;
+  json: boolean;
+  progress: ProgressMode;
+  debug: boolean;
+  /** docker context (`--context`), passed to every docker call */
+  context?: string;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function addGlobalOptions(program: Command): Command {
+  return program
+    .option("--project-dir <dir>", "the project directory (default: current directory)")
+    .option("-f, --file <file>", "compose file (repeatable; later files override earlier)", collect)
+    .option("-p, --project-name <name>", "compose project name")
+    .option("--profile <profile>", "enable a compose profile (repeatable)", collect)
+    .option("--env-file <file>", "an environment file for interpolation (repeatable)", collect)
+    .option("--devcontainer [path]", "use a devcontainer.json (auto-detected when omitted)")
+    .option("--context <name>", "docker context to use")
+    .option("--json", "print machine-readable JSON on stdout (logs stay on stderr)")
+    .addOption(
+      new Option("--progress <mode>", "progress output").choices(["auto", "tty", "plain", "quiet", "json"]).default("auto"),
+    )
+    .option("--debug", "print stack traces and debug logs");
+}
+
+interface RawGlobals {
+  projectDir?: string;
+  file?: string[];
+  projectName?: string;
+  profile?: string[];
+  envFile?: string[];
+  devcontainer?: string | boolean;
+  context?: string;
+  json?: boolean;
+  progress?: ProgressMode;
+  debug?: boolean;
+}
+
+export function readGlobals(command: Command, env: NodeJS.ProcessEnv = process.env): GlobalOptions {
+  const raw = command.optsWithGlobals<RawGlobals>();
+  const projectDir = path.resolve(raw.projectDir ?? process.cwd());
+  const devcontainer = raw.devcontainer === true ? true : typeof raw.devcontainer === "string" ? raw.devcontainer : undefined;
+  return {
+    projectDir,
+    files: (raw.file ?? []).map((f) => path.resolve(f)),
+    ...(raw.projectName === undefined ? {} : { projectName: raw.projectName }),
+    profiles: raw.profile ?? [],
+    envFiles: (raw.envFile ?? []).map((f) => path.resolve(f)),
+    ...(devcontainer === undefined ? {} : { devcontainer }),
+    ...(raw.context === undefined ? {} : { context: raw.context }),
+    json: raw.json === true,
+    progress: raw.progress ?? "auto",
+    debug: raw.debug === true || env.KILN_DEBUG === "1",
+  };
+}

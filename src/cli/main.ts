@@ -1,0 +1,79 @@
+/**
+ * kiln's entry point: builds the commander program, installs the signal handlers and the one
+ * top-level error handler.
+ */
+import { Command, CommanderError } from "commander";
+import { readFileSync } from "node:fs";
+import { EXIT, KilnError } from "../core/errors.js";
+import { killAllChildren } from "../adapters/process-runner.js";
+import { addGlobalOptions } from "./globals.js";
+import { registerCommands } from "./commands.js";
+import { abortAll, lastExitCode } from "./runtime.js";
+import { printError, processStreams } from "./output.js";
+
+export function kilnVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command("kiln")
+    .description(
+      "Fast, safe container builds for docker-compose and devcontainer projects.\n" +
+        "Bakes each service's image with BuildKit and pins the compose file to it; knows by\n" +
+        "content fingerprint what is fresh and what is stale.",
+    )
+    .version(kilnVersion(), "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  addGlobalOptions(program);
+  registerCommands(program);
+  return program;
+}
+
+function wantsJson(argv: string[]): boolean {
+  return argv.includes("--json");
+}
+
+function installSignalHandlers(): void {
+  let count = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    count += 1;
+    abortAll();
+    killAllChildren("SIGTERM");
+    if (count > 1) process.exit(EXIT.interrupted);
+    process.stderr.write(`kiln: ${signal}: stopping builds…\n`);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  installSignalHandlers();
+  const program = buildProgram();
+  const json = wantsJson(argv);
+  const debug = argv.includes("--debug") || process.env.KILN_DEBUG === "1";
+  try {
+    await program.parseAsync(argv);
+    process.exitCode = lastExitCode;
+  } catch (error: unknown) {
+    if (error instanceof CommanderError) {
+      // --help / --version exit through here with code 0
+      if (error.exitCode === 0) {
+        process.exitCode = 0;
+        return;
+      }
+      process.exitCode = printError(
+        new KilnError("ERR_KILN_USAGE", error.message.replace(/^error: /, ""), {
+          hint: "run `kiln --help` or `kiln <command> --help`",
+        }),
+        json,
+        debug,
+        { ...processStreams, stderr: () => undefined },
+      );
+      if (json) return;
+      return;
+    }
+    process.exitCode = printError(error, json, debug, processStreams);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Wraps a command handler: reads the global options, runs the handler, prints its result.
+ * Errors propagate to the one top-level handler in main.ts.
+ */
+import type { Command } from "commander";
+import { readGlobals, type GlobalOptions } from "./globals.js";
+import { printResult, processStreams, type CommandResult, type OutputStreams } from "./output.js";
+
+export interface CommandContext {
+  globals: GlobalOptions;
+  out: OutputStreams;
+  env: NodeJS.ProcessEnv;
+  /** aborted on Ctrl-C / SIGTERM */
+  signal: AbortSignal;
+  /** a log line on stderr (suppressed by --progress quiet) */
+  log: (line: string) => void;
+}
+
+const controller = new AbortController();
+export const rootSignal: AbortSignal = controller.signal;
+export function abortAll(): void {
+  controller.abort();
+}
+
+/** the exit code of the last command run, for main() */
+export let lastExitCode: number = 0;
+
+export function makeContext(command: Command): CommandContext {
+  const globals = readGlobals(command);
+  const out = processStreams;
+  return {
+    globals,
+    out,
+    env: process.env,
+    signal: rootSignal,
+    log: (line) => {
+      if (globals.progress !== "quiet") out.stderr(`${line}\n`);
+    },
+  };
+}
+
+/**
+ * commander action adapter. `handler` receives the context and the command's own parsed
+ * arguments/options (as commander passes them).
+ */
+export function action<A extends unknown[]>(
+  handler: (ctx: CommandContext, ...args: A) => Promise<CommandResult>,
+): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const ctx = makeContext(command);
+    const result = await handler(ctx, ...(args.slice(0, -1) as A));
+    printResult(result, ctx.globals.json, ctx.out);
+    lastExitCode = result.exitCode ?? 0;
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Runs once before the suite: gives the run an id that every image, container and volume a
+ * test creates carries as a label (kiln.test.run=<id>), and removes what is left at the end.
+ */
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+
+const LABEL = "kiln.test.run";
+
+function engineUp(): boolean {
+  try {
+    execFileSync("docker", ["version", "--format", "{{.Server.Version}}"], { stdio: "pipe", timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sweep(runId: string): void {
+  const filter = `label=${LABEL}=${runId}`;
+  const list = (args: string[]): string[] =>
+    execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+      .split("\n")
+      .filter(Boolean);
+  try {
+    const containers = list(["ps", "-aq", "--filter", filter]);
+    if (containers.length) execFileSync("docker", ["rm", "-f", "-v", ...containers], { stdio: "ignore" });
+    const images = list(["image", "ls", "-q", "--filter", filter]);
+    if (images.length) execFileSync("docker", ["image", "rm", "-f", ...new Set(images)], { stdio: "ignore" });
+    const volumes = list(["volume", "ls", "-q", "--filter", filter]);
+    if (volumes.length) execFileSync("docker", ["volume", "rm", "-f", ...volumes], { stdio: "ignore" });
+  } catch {
+    // best effort: a failed sweep must not hide the test results
+  }
+}
+
+export default function setup(): () => void {
+  const runId = process.env.KILN_TEST_RUN ?? `t${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
+  process.env.KILN_TEST_RUN = runId;
+  process.env.KILN_TEST_ENGINE = engineUp() ? "1" : "0";
+  return () => {
+    if (process.env.KILN_TEST_ENGINE === "1") sweep(runId);
+  };
+}

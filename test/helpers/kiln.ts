@@ -1,0 +1,52 @@
+/**
+ * Test helpers: run bin/kiln as a black box, make temp copies of fixtures, label resources.
+ */
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const kilnBin = path.join(repoRoot, "bin", "kiln");
+export const fixturesDir = path.join(repoRoot, "test", "fixtures");
+
+/** the label every test resource carries, and its value for this run */
+export const TEST_LABEL = "kiln.test.run";
+export function testRunId(): string {
+  return process.env.KILN_TEST_RUN ?? "manual";
+}
+export function testLabel(): string {
+  return `${TEST_LABEL}=${testRunId()}`;
+}
+export function engineAvailable(): boolean {
+  return process.env.KILN_TEST_ENGINE === "1";
+}
+
+export interface KilnRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runKiln(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): KilnRun {
+  const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [kilnBin, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, NO_COLOR: "1", ...options.env },
+    encoding: "utf8",
+    input: options.input,
+    timeout: 600_000,
+  });
+  return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Copies a fixture folder (or an empty dir) to a fresh temp dir; returns its path. */
+export function tempCopy(fixture?: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-test-"));
+  if (fixture) cpSync(path.join(fixturesDir, fixture), dir, { recursive: true });
+  return dir;
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
