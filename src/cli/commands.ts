@@ -1,7 +1,10 @@
 /**
  * The command list: each command lives in its own file and registers itself here.
- * Add one line per command (keep the list sorted).
+ * Add one import and one call per command.
  */
 import type { Command } from "commander";
+import { registerDoctor } from "./doctor.js";
 
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  registerDoctor(program);
+}

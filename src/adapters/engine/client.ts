@@ -1,0 +1,140 @@
+/**
+ * Detects, once per run, the docker client kiln builds with and its BuildKit mode:
+ *  - "buildx": the buildx CLI plugin is present (`docker buildx build --load`) — the main path;
+ *  - "legacy": a ≤ 22 client with DOCKER_BUILDKIT=1 and plain progress (Debian's 20.10 docker).
+ * A newer client without buildx cannot use BuildKit at all: that is ERR_KILN_NO_BUILDKIT.
+ * KILN_DOCKER picks the client; KILN_BUILD_MODE=buildx|legacy forces a mode.
+ */
+import { accessSync, constants } from "node:fs";
+import path from "node:path";
+import { KilnError } from "../../core/errors.js";
+import { runProcess, type ProcessRunner } from "../process-runner.js";
+
+export type BuildMode = "buildx" | "legacy";
+
+export interface DockerClient {
+  /** the client binary */
+  path: string;
+  version: string;
+  mode: BuildMode;
+  buildxVersion?: string;
+  /** argv prefix for every call (`[path]` or `[path, "--context", name]`) */
+  argv: string[];
+  /** environment for build calls (DOCKER_BUILDKIT=1 in legacy mode) */
+  env: NodeJS.ProcessEnv;
+}
+
+export interface DetectOptions {
+  env?: NodeJS.ProcessEnv;
+  context?: string;
+  runner?: ProcessRunner;
+}
+
+function majorOf(version: string): number {
+  return Number(/^(\d+)/.exec(version)?.[1] ?? "0");
+}
+
+function executable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** every `docker` on PATH, then Debian's own client */
+export function dockerCandidates(env: NodeJS.ProcessEnv): string[] {
+  const found: string[] = [];
+  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+    if (!dir) continue;
+    const file = path.join(dir, "docker");
+    if (executable(file) && !found.includes(file)) found.push(file);
+  }
+  if (executable("/usr/bin/docker") && !found.includes("/usr/bin/docker")) found.push("/usr/bin/docker");
+  return found;
+}
+
+async function clientVersion(docker: string, run: ProcessRunner, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  try {
+    const r = await run([docker, "version", "--format", "{{json .Client}}"], { env, allowFailure: true, timeoutMs: 20_000 });
+    const first = r.stdout.split("\n").find((l) => l.startsWith("{"));
+    if (!first) return undefined;
+    return (JSON.parse(first) as { Version?: string }).Version;
+  } catch {
+    return undefined;
+  }
+}
+
+async function buildxVersion(docker: string, run: ProcessRunner, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  try {
+    const r = await run([docker, "buildx", "version"], { env, allowFailure: true, timeoutMs: 20_000 });
+    if (r.exitCode !== 0) return undefined;
+    return /buildx\s+v?(\S+)/.exec(r.stdout)?.[1] ?? r.stdout.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function probe(
+  docker: string,
+  run: ProcessRunner,
+  env: NodeJS.ProcessEnv,
+  forced: BuildMode | undefined,
+): Promise<{ version: string; mode: BuildMode; buildx?: string } | { version?: string; reason: string }> {
+  const version = await clientVersion(docker, run, env);
+  if (version === undefined) return { reason: `${docker} did not answer \`docker version\`` };
+  if (forced !== "legacy") {
+    const bx = await buildxVersion(docker, run, env);
+    if (bx !== undefined) return { version, mode: "buildx", buildx: bx };
+    if (forced === "buildx") return { version, reason: `${docker} has no buildx plugin` };
+  }
+  if (majorOf(version) <= 22) return { version, mode: "legacy" };
+  return { version, reason: `${docker} (${version}) has no buildx plugin and is too new for DOCKER_BUILDKIT=1` };
+}
+
+export const NO_BUILDKIT_HINT =
+  "install the buildx CLI plugin (Debian: `apt-get install docker-buildx`; in a kiln checkout: `sudo scripts/dev-engine.sh`), " +
+  "or point KILN_DOCKER at a docker client version 22 or older, which builds with DOCKER_BUILDKIT=1 (e.g. KILN_DOCKER=/usr/bin/docker)";
+
+export async function detectClient(options: DetectOptions = {}): Promise<DockerClient> {
+  const env = options.env ?? process.env;
+  const run = options.runner ?? runProcess;
+  const forcedRaw = env.KILN_BUILD_MODE;
+  if (forcedRaw !== undefined && forcedRaw !== "buildx" && forcedRaw !== "legacy") {
+    throw new KilnError("ERR_KILN_USAGE", `KILN_BUILD_MODE must be buildx or legacy, not "${forcedRaw}"`);
+  }
+  const forced = forcedRaw as BuildMode | undefined;
+  const candidates = env.KILN_DOCKER ? [env.KILN_DOCKER] : dockerCandidates(env);
+  if (candidates.length === 0) {
+    throw new KilnError("ERR_KILN_NO_DOCKER_CLIENT", "no docker client found on PATH", {
+      hint: "install the docker CLI (Debian: `apt-get install docker.io`) or set KILN_DOCKER to its path",
+    });
+  }
+  const reasons: string[] = [];
+  for (const docker of candidates) {
+    const r = await probe(docker, run, env, forced);
+    if ("mode" in r) {
+      const argv = options.context ? [docker, "--context", options.context] : [docker];
+      const buildEnv = r.mode === "legacy" ? { ...env, DOCKER_BUILDKIT: "1" } : env;
+      return { path: docker, version: r.version, mode: r.mode, ...(r.buildx ? { buildxVersion: r.buildx } : {}), argv, env: buildEnv };
+    }
+    reasons.push(r.reason);
+  }
+  throw new KilnError("ERR_KILN_NO_BUILDKIT", `no BuildKit-capable docker client: ${reasons.join("; ")}`, { hint: NO_BUILDKIT_HINT });
+}
+
+const memo = new Map<string, Promise<DockerClient>>();
+
+/** detectClient, once per process for the same selection */
+export function dockerClient(options: DetectOptions = {}): Promise<DockerClient> {
+  const env = options.env ?? process.env;
+  const key = [env.KILN_DOCKER, env.KILN_BUILD_MODE, env.PATH, options.context].join("|");
+  let hit = memo.get(key);
+  if (!hit) {
+    hit = detectClient(options);
+    hit.catch(() => memo.delete(key));
+    memo.set(key, hit);
+  }
+  return hit;
+}

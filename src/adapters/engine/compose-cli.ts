@@ -1,0 +1,57 @@
+/**
+ * Which compose the user has: the v2 plugin (`docker compose`), a standalone binary
+ * (`docker-compose`, v1.29 or v2), or none. KILN_COMPOSE=v1|v2 forces a choice.
+ */
+import { KilnError } from "../../core/errors.js";
+import type { ComposeVariant } from "../../core/compose/model.js";
+import { runProcess, type ProcessRunner } from "../process-runner.js";
+
+export interface ComposeCli {
+  variant: ComposeVariant;
+  version: string;
+  /** argv prefix: `["docker", "compose"]` or `["docker-compose"]` */
+  argv: string[];
+  /** environment for compose calls: v1 needs DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1 */
+  env: NodeJS.ProcessEnv;
+}
+
+async function versionOf(argv: string[], run: ProcessRunner, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  try {
+    const r = await run([...argv, "version", "--short"], { env, allowFailure: true, timeoutMs: 20_000 });
+    return r.exitCode === 0 ? r.stdout.trim().replace(/^v/, "") : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function detectCompose(
+  options: { env?: NodeJS.ProcessEnv; runner?: ProcessRunner; docker?: string } = {},
+): Promise<ComposeCli | undefined> {
+  const env = options.env ?? process.env;
+  const run = options.runner ?? runProcess;
+  const docker = options.docker ?? env.KILN_DOCKER ?? "docker";
+  const forced = env.KILN_COMPOSE;
+  if (forced !== "v1") {
+    const v = await versionOf([docker, "compose"], run, env);
+    if (v !== undefined) return { variant: "v2", version: v, argv: [docker, "compose"], env };
+  }
+  if (forced !== "v2") {
+    const v = await versionOf(["docker-compose"], run, env);
+    if (v !== undefined) {
+      const variant: ComposeVariant = v.startsWith("1.") ? "v1" : "v2";
+      const composeEnv = variant === "v1" ? { ...env, DOCKER_BUILDKIT: "1", COMPOSE_DOCKER_CLI_BUILD: "1" } : env;
+      return { variant, version: v, argv: ["docker-compose"], env: composeEnv };
+    }
+  }
+  return undefined;
+}
+
+export async function requireCompose(options: { env?: NodeJS.ProcessEnv; runner?: ProcessRunner } = {}): Promise<ComposeCli> {
+  const c = await detectCompose(options);
+  if (!c) {
+    throw new KilnError("ERR_KILN_NO_COMPOSE", "no docker compose found (neither the v2 plugin nor docker-compose)", {
+      hint: "install the compose v2 plugin (Debian: `apt-get install docker-compose-plugin` or docker-compose; in a kiln checkout: `sudo scripts/dev-engine.sh`)",
+    });
+  }
+  return c;
+}

@@ -1,0 +1,66 @@
+/**
+ * Build step events: both BuildKit progress formats kiln reads (buildx `rawjson`, the legacy
+ * client's `plain`) are parsed into these, so progress, summaries and tests see one shape.
+ */
+
+export type StepState = "started" | "done" | "cached" | "error";
+
+export interface StepEvent {
+  type: "step";
+  /** BuildKit vertex digest (rawjson) or `#N` (plain) */
+  id: string;
+  /** e.g. `[stage-0 2/3] RUN pip install …` or `[internal] load build context` */
+  name: string;
+  state: StepState;
+  durationMs?: number;
+  error?: string;
+}
+
+export interface LogEvent {
+  type: "log";
+  id: string;
+  line: string;
+}
+
+export type BuildEvent = StepEvent | LogEvent;
+
+/** A Dockerfile step (not BuildKit's internal or auth vertexes, not the export). */
+export function isDockerfileStep(name: string): boolean {
+  return /^\[[^\]]*\d+\/\d+\]/.test(name);
+}
+
+export interface StepTally {
+  total: number;
+  cached: number;
+  done: number;
+  failed: number;
+  /** the last Dockerfile step that started */
+  current?: string;
+}
+
+/** Folds events into counts of Dockerfile steps (each vertex counted once, by its last state). */
+export class StepCounter {
+  private readonly states = new Map<string, { name: string; state: StepState }>();
+  private current: string | undefined;
+
+  add(event: BuildEvent): void {
+    if (event.type !== "step" || !isDockerfileStep(event.name)) return;
+    const prev = this.states.get(event.id);
+    // a vertex reported cached stays cached; done/error overwrite started
+    if (prev?.state === "cached") return;
+    this.states.set(event.id, { name: event.name, state: event.state });
+    if (event.state === "started") this.current = event.name;
+  }
+
+  tally(): StepTally {
+    let cached = 0;
+    let done = 0;
+    let failed = 0;
+    for (const s of this.states.values()) {
+      if (s.state === "cached") cached += 1;
+      else if (s.state === "done") done += 1;
+      else if (s.state === "error") failed += 1;
+    }
+    return { total: this.states.size, cached, done, failed, ...(this.current ? { current: this.current } : {}) };
+  }
+}
