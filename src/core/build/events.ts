@@ -24,9 +24,12 @@ export interface LogEvent {
 
 export type BuildEvent = StepEvent | LogEvent;
 
-/** A Dockerfile step (not BuildKit's internal or auth vertexes, not the export). */
+/**
+ * A Dockerfile step that does work: not BuildKit's internal or auth vertexes, not the export,
+ * and not FROM (resolving a local base is reported "done", never "cached").
+ */
 export function isDockerfileStep(name: string): boolean {
-  return /^\[[^\]]*\d+\/\d+\]/.test(name);
+  return /^\[[^\]]*\d+\/\d+\]/.test(name) && !/^\[[^\]]*\]\s+FROM\s/i.test(name);
 }
 
 export interface StepTally {

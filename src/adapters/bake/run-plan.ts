@@ -1,0 +1,166 @@
+/**
+ * Executes the build targets of a plan: dependency levels in order, services of a level in
+ * parallel up to `jobs`. One failed build does not stop the others (only its dependents).
+ */
+import { readFileSync } from "node:fs";
+import { KilnError } from "../../core/errors.js";
+import type { ProjectModel } from "../../core/compose/model.js";
+import type { BuildRequest } from "../../core/build/build-args.js";
+import type { BuildEvent, StepTally } from "../../core/build/events.js";
+import { injectRebuildArg, REBUILD_ARG } from "../../core/build/rebuild-nonce.js";
+import type { Plan, PlanTarget } from "../../core/plan/plan.js";
+import { LABEL, imageRepo, imageTag } from "../../core/plan/image-ref.js";
+import { runBuild } from "../engine/build.js";
+import type { DockerClient } from "../engine/client.js";
+
+export interface TargetResult {
+  service: string;
+  image: string;
+  action: "built" | "skipped" | "failed";
+  reason: string;
+  durationMs: number;
+  steps: { total: number; cached: number };
+  imageId?: string;
+  error?: KilnError;
+}
+
+export interface RunPlanOptions {
+  model: ProjectModel;
+  client: DockerClient;
+  jobs: number;
+  signal?: AbortSignal;
+  /** extra labels for every image (KILN_LABELS), e.g. a test run id */
+  extraLabels: Record<string, string>;
+  /** per-service rebuild nonce: present → the Dockerfile gets `ARG KILN_REBUILD` */
+  nonces: Record<string, string>;
+  /** really empty the layer cache and cache mounts (`--purge-caches`) */
+  purgeCaches: boolean;
+  pull: boolean;
+  onEvent?: (service: string, event: BuildEvent) => void;
+  onStart?: (service: string) => void;
+  onFinish?: (result: TargetResult) => void;
+}
+
+export function requestFor(target: PlanTarget, options: RunPlanOptions): BuildRequest {
+  const svc = options.model.services.find((s) => s.name === target.service);
+  const build = svc?.build;
+  if (!svc || !build) throw new KilnError("ERR_KILN_INTERNAL", `service ${target.service} has no build spec`);
+  const nonce = options.nonces[target.service];
+  const args = { ...build.args };
+  let dockerfileInline = build.dockerfileInline;
+  if (nonce !== undefined) {
+    let text = dockerfileInline;
+    if (text === undefined) {
+      try {
+        text = readFileSync(build.dockerfile ?? "", "utf8");
+      } catch (error: unknown) {
+        throw new KilnError("ERR_KILN_DOCKERFILE_MISSING", `cannot read ${build.dockerfile ?? "(no Dockerfile)"}`, {
+          cause: error,
+          hint: "check build.dockerfile in the compose file",
+        });
+      }
+    }
+    dockerfileInline = injectRebuildArg(text);
+    args[REBUILD_ARG] = nonce;
+  }
+  const repo = imageRepo(target.imageName);
+  const tags = [...new Set([`${repo}:${imageTag(target.imageName)}`, target.imageRef, ...build.tags])];
+  return {
+    context: build.context,
+    ...(dockerfileInline === undefined ? { dockerfile: build.dockerfile ?? "" } : { dockerfileInline }),
+    tags,
+    labels: {
+      ...build.labels,
+      ...options.extraLabels,
+      [LABEL.fingerprint]: target.fingerprint,
+      [LABEL.project]: options.model.name,
+      [LABEL.service]: target.service,
+    },
+    args,
+    ...(build.target ? { target: build.target } : {}),
+    platforms: build.platforms.length > 0 ? build.platforms : svc.platform ? [svc.platform] : [],
+    noCache: options.purgeCaches || build.noCache,
+    pull: options.pull || build.pull,
+    cacheFrom: build.cacheFrom,
+    ...(build.network ? { network: build.network } : {}),
+    extraHosts: build.extraHosts,
+    ...(build.shmSize === undefined ? {} : { shmSize: build.shmSize }),
+    secrets: build.secrets,
+    ssh: build.ssh,
+    additionalContexts: build.additionalContexts,
+  };
+}
+
+async function runTarget(target: PlanTarget, options: RunPlanOptions): Promise<TargetResult> {
+  const started = Date.now();
+  options.onStart?.(target.service);
+  try {
+    const outcome = await runBuild(options.client, requestFor(target, options), {
+      ...(options.signal ? { signal: options.signal } : {}),
+      onEvent: (ev) => options.onEvent?.(target.service, ev),
+    });
+    return {
+      service: target.service,
+      image: target.imageRef,
+      action: "built",
+      reason: target.reason,
+      durationMs: Date.now() - started,
+      steps: tallySteps(outcome.steps),
+      imageId: outcome.imageId,
+    };
+  } catch (error: unknown) {
+    if (error instanceof KilnError && error.code === "ERR_KILN_INTERRUPTED") throw error;
+    const e = error instanceof KilnError ? error : new KilnError("ERR_KILN_BUILD_FAILED", String(error), { cause: error });
+    return { service: target.service, image: target.imageRef, action: "failed", reason: e.message, durationMs: Date.now() - started, steps: { total: 0, cached: 0 }, error: e };
+  }
+}
+
+function tallySteps(t: StepTally): { total: number; cached: number } {
+  return { total: t.total, cached: t.cached };
+}
+
+async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, queue.length)) }, async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  });
+  await Promise.all(workers);
+}
+
+export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<TargetResult[]> {
+  const byName = new Map(plan.targets.map((t) => [t.service, t]));
+  const results = new Map<string, TargetResult>();
+  for (const level of plan.levels) {
+    const todo: PlanTarget[] = [];
+    for (const name of level) {
+      const t = byName.get(name);
+      if (!t) continue;
+      if (t.action !== "build") {
+        results.set(name, { service: name, image: t.imageRef, action: "skipped", reason: t.reason, durationMs: 0, steps: { total: 0, cached: 0 } });
+        continue;
+      }
+      const failedDep = t.dependsOn.find((d) => results.get(d)?.action === "failed");
+      if (failedDep) {
+        const r: TargetResult = {
+          service: name,
+          image: t.imageRef,
+          action: "failed",
+          reason: `not built: ${failedDep}, which it is built FROM, failed`,
+          durationMs: 0,
+          steps: { total: 0, cached: 0 },
+          error: new KilnError("ERR_KILN_BUILD_FAILED", `${name} not built: dependency ${failedDep} failed`),
+        };
+        results.set(name, r);
+        options.onFinish?.(r);
+        continue;
+      }
+      todo.push(t);
+    }
+    await pool(todo, options.jobs, async (t) => {
+      const r = await runTarget(t, options);
+      results.set(t.service, r);
+      options.onFinish?.(r);
+    });
+  }
+  return plan.targets.map((t) => results.get(t.service)).filter((r): r is TargetResult => r !== undefined);
+}

@@ -1,0 +1,167 @@
+/**
+ * The bake plan: a plain value saying, for every buildable service, what kiln will do and why —
+ * printed by `--dry-run --json` and unit-tested without Docker. Docker arguments come later.
+ */
+import { KilnError } from "../errors.js";
+import type { ProjectModel, ServiceModel } from "../compose/model.js";
+import { contentTag, imageRepo } from "./image-ref.js";
+
+export type PlanAction = "build" | "skip" | "pull";
+export type PlanMode = "bake" | "build" | "rebuild";
+
+/** the part of a fingerprint manifest the plan reads */
+export interface ManifestLike {
+  hash: string;
+  dependsOnServices: Record<string, string>;
+  baseImages: Record<string, string | null>;
+}
+
+export interface PlanTarget {
+  service: string;
+  /** the image name compose uses for the service (`image:` or the default name) */
+  imageName: string;
+  /** the content-tagged reference kiln builds and pins: `<repo>:kiln-<12 hex>` */
+  imageRef: string;
+  fingerprint: string;
+  action: PlanAction;
+  /** e.g. `build: no image`, `build: sources changed (api/server.txt)`, `skip: fresh` */
+  reason: string;
+  /** services whose image this one is built FROM */
+  dependsOn: string[];
+  /** base images that are not on the engine (a build would try to pull them) */
+  missingBaseImages: string[];
+  context: string;
+  dockerfile?: string;
+  target?: string;
+}
+
+export interface Plan {
+  project: string;
+  mode: PlanMode;
+  targets: PlanTarget[];
+  /** build order: each level depends only on earlier levels */
+  levels: string[][];
+}
+
+export interface PlanInput {
+  model: ProjectModel;
+  mode: PlanMode;
+  /** services named on the command line; empty = all buildable */
+  selected: string[];
+  manifests: Map<string, ManifestLike>;
+  /** fingerprints for which an image exists on the engine */
+  freshFingerprints: Set<string>;
+  /** what changed since the service was last built, when known (explainChange) */
+  changes: Map<string, string[]>;
+  noCache?: boolean;
+}
+
+export function buildableServices(model: ProjectModel): ServiceModel[] {
+  return model.services.filter((s) => s.build !== undefined);
+}
+
+export function checkSelection(model: ProjectModel, selected: string[]): void {
+  for (const name of selected) {
+    const svc = model.allServices.find((s) => s.name === name);
+    if (!svc) {
+      const known = model.allServices.map((s) => s.name).join(", ");
+      throw new KilnError("ERR_KILN_UNKNOWN_SERVICE", `no service "${name}" in project ${model.name}`, {
+        hint: `services: ${known || "(none)"}; check the name or the -f files / --profile`,
+      });
+    }
+    if (!svc.build) {
+      throw new KilnError("ERR_KILN_NOT_BUILDABLE", `service "${name}" has no build: section (it only pulls ${svc.imageName})`, {
+        hint: "select a service with a build: section, or omit the name to bake every buildable service",
+      });
+    }
+  }
+}
+
+function describeChange(changes: string[] | undefined): string {
+  if (!changes || changes.length === 0) return "build: no image";
+  return `build: ${changes.join("; ")}`;
+}
+
+export function makePlan(input: PlanInput): Plan {
+  const { model, mode } = input;
+  checkSelection(model, input.selected);
+  const buildable = buildableServices(model);
+  const wanted = new Set(input.selected.length > 0 ? input.selected : buildable.map((s) => s.name));
+  const targets = new Map<string, PlanTarget>();
+
+  for (const svc of buildable) {
+    const manifest = input.manifests.get(svc.name);
+    if (!manifest) throw new KilnError("ERR_KILN_INTERNAL", `no fingerprint for service ${svc.name}`);
+    const fresh = input.freshFingerprints.has(manifest.hash);
+    let action: PlanAction;
+    let reason: string;
+    if (!wanted.has(svc.name)) {
+      action = "skip";
+      reason = fresh ? "skip: not selected (fresh)" : "skip: not selected";
+    } else if (mode === "rebuild") {
+      action = "build";
+      reason = "build: rebuild from scratch requested";
+    } else if (input.noCache) {
+      action = "build";
+      reason = "build: --no-cache requested";
+    } else if (fresh) {
+      action = "skip";
+      reason = "skip: fresh";
+    } else {
+      action = "build";
+      reason = describeChange(input.changes.get(svc.name));
+    }
+    const repo = imageRepo(svc.imageName);
+    targets.set(svc.name, {
+      service: svc.name,
+      imageName: svc.imageName,
+      imageRef: `${repo}:${contentTag(manifest.hash)}`,
+      fingerprint: manifest.hash,
+      action,
+      reason,
+      dependsOn: Object.keys(manifest.dependsOnServices).filter((d) => d !== svc.name),
+      missingBaseImages: Object.entries(manifest.baseImages)
+        .filter(([, id]) => id === null)
+        .map(([ref]) => ref),
+      context: svc.build?.context ?? "",
+      ...(svc.build?.dockerfile ? { dockerfile: svc.build.dockerfile } : {}),
+      ...(svc.build?.target ? { target: svc.build.target } : {}),
+    });
+  }
+
+  // A selected service built FROM a stale one needs that one built first.
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const t of targets.values()) {
+      if (t.action !== "build") continue;
+      for (const dep of t.dependsOn) {
+        const d = targets.get(dep);
+        if (d && d.action === "skip" && !input.freshFingerprints.has(d.fingerprint)) {
+          d.action = "build";
+          d.reason = `build: needed by ${t.service} (${describeChange(input.changes.get(dep)).replace(/^build: /, "")})`;
+          changed = true;
+        }
+      }
+    }
+  }
+
+  return { project: model.name, mode, targets: [...targets.values()], levels: levelsOf([...targets.values()]) };
+}
+
+function levelsOf(targets: PlanTarget[]): string[][] {
+  const remaining = new Map(targets.map((t) => [t.service, new Set(t.dependsOn.filter((d) => targets.some((x) => x.service === d)))]));
+  const levels: string[][] = [];
+  while (remaining.size > 0) {
+    const ready = [...remaining.entries()].filter(([, deps]) => deps.size === 0).map(([name]) => name);
+    if (ready.length === 0) {
+      throw new KilnError("ERR_KILN_COMPOSE_INVALID", `services build FROM each other in a cycle: ${[...remaining.keys()].join(", ")}`, {
+        hint: "break the cycle: a service cannot be built FROM an image that is built FROM it",
+      });
+    }
+    levels.push(ready);
+    for (const name of ready) remaining.delete(name);
+    for (const deps of remaining.values()) for (const name of ready) deps.delete(name);
+  }
+  return levels;
+}
