@@ -1,0 +1,27 @@
+/**
+ * The contract between the bake/build runner and whatever shows its progress (TTY lines,
+ * plain CI lines, JSON events, nothing). Implementations live beside this file.
+ */
+import type { BuildEvent } from "../../core/build/events.js";
+
+export interface ServiceOutcome {
+  service: string;
+  image: string;
+  action: "built" | "skipped" | "failed" | "pulled";
+  reason: string;
+  durationMs: number;
+  steps: { total: number; cached: number };
+  /** the failure message (failing step and last lines) */
+  error?: string;
+}
+
+export interface ProgressReporter {
+  /** the services that will be built, in plan order */
+  start(services: string[]): void;
+  /** a service's build started */
+  serviceStarted(service: string): void;
+  event(service: string, event: BuildEvent): void;
+  serviceFinished(outcome: ServiceOutcome): void;
+  /** stop redrawing; flush */
+  close(): void;
+}
