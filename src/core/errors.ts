@@ -47,7 +47,8 @@ export type KilnErrorCode =
   | "ERR_KILN_VOLUME"
   | "ERR_KILN_LINT"
   | "ERR_KILN_REGISTRY"
-  | "ERR_KILN_BUNDLE";
+  | "ERR_KILN_BUNDLE"
+  | "ERR_KILN_UNPIN_CONFLICT";
 
 const exitByCode: Partial<Record<KilnErrorCode, ExitCode>> = {
   ERR_KILN_USAGE: EXIT.usage,
