@@ -1,0 +1,120 @@
+/**
+ * The filesystem side of the fingerprint: hashes what a build context sends, entry by entry,
+ * through the stat cache. Content is hashed with xxh3-128; small files are read whole with
+ * readFileSync (reading, not hashing, is the limit — see ENVIRONMENT.md), big ones in chunks.
+ */
+import { closeSync, openSync, readFileSync, readSync, readlinkSync, statSync, type Stats } from "node:fs";
+import path from "node:path";
+import { xxh3 } from "@node-rs/xxhash";
+import type { ExcludeMatcher } from "../../core/fingerprint/dockerignore-patterns.js";
+import type { ContextFiles, FingerprintIo } from "../../core/fingerprint/types.js";
+import { StatCache } from "./stat-cache.js";
+import { walkContext } from "./context-walk.js";
+
+const CHUNK = 8 * 1024 * 1024;
+
+export interface FsFingerprintIoOptions {
+  /** the stat cache file; none = nothing persisted */
+  cacheFile?: string;
+  /** absolute paths left out of every context (kiln's own files) */
+  excludePaths?: string[];
+  /** absolute path → the content to hash instead of what is on disk (a pinned file's original) */
+  overrideContents?: Record<string, string | Buffer>;
+}
+
+export class FsFingerprintIo implements FingerprintIo {
+  private readonly cache: StatCache;
+  private readonly excludePaths: ReadonlySet<string>;
+  private readonly overrides: Map<string, Buffer>;
+
+  constructor(options: FsFingerprintIoOptions = {}) {
+    this.cache = StatCache.load(options.cacheFile);
+    this.excludePaths = new Set((options.excludePaths ?? []).map((p) => path.resolve(p)));
+    this.overrides = new Map(
+      Object.entries(options.overrideContents ?? {}).map(([p, c]) => [
+        path.resolve(p),
+        Buffer.isBuffer(c) ? c : Buffer.from(c),
+      ]),
+    );
+  }
+
+  readFile(absPath: string): Buffer | undefined {
+    const override = this.overrides.get(path.resolve(absPath));
+    if (override) return override;
+    try {
+      return readFileSync(absPath);
+    } catch (cause) {
+      if (isMissing(cause)) return undefined;
+      throw cause;
+    }
+  }
+
+  isDirectory(absPath: string): boolean {
+    try {
+      return statSync(absPath).isDirectory();
+    } catch {
+      return false;
+    }
+  }
+
+  hashContext(dir: string, matcher: ExcludeMatcher | undefined): ContextFiles {
+    const root = path.resolve(dir);
+    const files: ContextFiles = {};
+    walkContext(root, { matcher, excludePaths: this.excludePaths }, ({ rel, abs, stats }) => {
+      files[rel] = this.describe(root, rel, abs, stats);
+    });
+    return files;
+  }
+
+  /** Persists the stat cache (when anything changed). */
+  flush(): void {
+    this.cache.save();
+  }
+
+  private describe(root: string, rel: string, abs: string, stats: Stats): string {
+    const mode = (stats.mode & 0o7777).toString(8);
+    if (stats.isDirectory()) return `d${mode}`;
+    if (stats.isSymbolicLink()) return `l:${readlinkSync(abs)}`;
+    if (!stats.isFile()) return `o${(stats.mode & 0o170000).toString(8)}:${mode}`;
+    const override = this.overrides.get(abs);
+    if (override) return `${mode}:${hashBytes(override)}`;
+    let hash = this.cache.lookup(root, rel, stats);
+    if (hash === undefined) {
+      hash = hashFile(abs, stats.size);
+      this.cache.store(root, rel, stats, hash);
+    }
+    return `${mode}:${hash}`;
+  }
+}
+
+/** xxh3-128 of small content; a streamed xxh3-64 (marked `L`) for big files, whose bytes are read in chunks. */
+export function hashBytes(data: Uint8Array): string {
+  if (data.length > CHUNK) return bigDigest(xxh3.Xxh3.withSeed().update(data));
+  return xxh3.xxh128(data).toString(16).padStart(32, "0");
+}
+
+function bigDigest(hasher: xxh3.Xxh3): string {
+  return `${hasher.digest().toString(16).padStart(16, "0")}L`;
+}
+
+function hashFile(abs: string, size: number): string {
+  if (size <= CHUNK) return hashBytes(readFileSync(abs));
+  const hasher = xxh3.Xxh3.withSeed();
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  const fd = openSync(abs, "r");
+  try {
+    for (;;) {
+      const n = readSync(fd, buffer, 0, CHUNK, null);
+      if (n === 0) break;
+      hasher.update(buffer.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return bigDigest(hasher);
+}
+
+function isMissing(cause: unknown): boolean {
+  const code = (cause as NodeJS.ErrnoException).code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}

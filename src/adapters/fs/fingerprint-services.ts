@@ -1,0 +1,41 @@
+/**
+ * The fingerprints of buildable services, computed on the real filesystem with the persisted
+ * stat cache (see src/core/fingerprint for the rules).
+ */
+import {
+  computeFingerprints,
+  type FingerprintInput,
+  type FingerprintManifest,
+} from "../../core/fingerprint/index.js";
+import { FsFingerprintIo } from "./context-hasher.js";
+
+export interface FingerprintServicesDeps {
+  /** the local image ID of a ref, undefined when it is not local */
+  resolveImageId(ref: string): Promise<string | undefined>;
+  /** service → the image name it is tagged with (to detect FROM another service's image) */
+  serviceImageNames: Record<string, string>;
+  /** the stat cache file (in kiln's state dir); none = no cache persisted */
+  cacheFile?: string;
+  /** absolute paths never part of a context: kiln's own files */
+  excludePaths?: string[];
+  /** absolute path → content hashed instead of the file on disk (a pinned compose file's original) */
+  overrideContents?: Record<string, string | Buffer>;
+}
+
+export async function fingerprintServices(
+  inputs: FingerprintInput[],
+  deps: FingerprintServicesDeps,
+): Promise<Map<string, FingerprintManifest>> {
+  const io = new FsFingerprintIo({
+    cacheFile: deps.cacheFile,
+    excludePaths: deps.excludePaths,
+    overrideContents: deps.overrideContents,
+  });
+  const result = await computeFingerprints(inputs, {
+    io,
+    resolveImageId: deps.resolveImageId,
+    serviceImageNames: deps.serviceImageNames,
+  });
+  io.flush();
+  return result;
+}

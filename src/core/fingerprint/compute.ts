@@ -1,0 +1,192 @@
+/**
+ * Fingerprints of buildable services: everything their image is built from (Dockerfile, the
+ * context files Docker sends, args, target, platforms, additional contexts, base image IDs, and
+ * the fingerprints of other services whose images they build FROM). Services sharing a context
+ * and ignore file walk it once.
+ */
+import path from "node:path";
+import { KilnError } from "../errors.js";
+import { baseImagesOf } from "./base-images.js";
+import { fingerprintArgs } from "./build-args.js";
+import { canonicalHash, sha256 } from "./canonical-hash.js";
+import { ExcludeMatcher, readIgnoreLines } from "./dockerignore-patterns.js";
+import { normalizeImageRef } from "./image-ref.js";
+import { orderServices } from "./service-order.js";
+import type {
+  ContextFiles,
+  FingerprintDeps,
+  FingerprintInput,
+  FingerprintIo,
+  FingerprintManifest,
+} from "./types.js";
+
+interface Prepared {
+  input: FingerprintInput;
+  dockerfileText?: string;
+  baseImages: string[];
+  /** services (among the inputs) whose images this one needs */
+  needs: string[];
+}
+
+interface ContextDigest {
+  files: ContextFiles;
+  digest: string;
+}
+
+export async function computeFingerprints(
+  inputs: FingerprintInput[],
+  deps: FingerprintDeps,
+): Promise<Map<string, FingerprintManifest>> {
+  const byImage = new Map<string, string>();
+  const inputNames = new Set(inputs.map((i) => i.service));
+  for (const [service, image] of Object.entries(deps.serviceImageNames)) {
+    if (inputNames.has(service)) byImage.set(normalizeImageRef(image), service);
+  }
+  const prepared = new Map<string, Prepared>();
+  for (const input of inputs) prepared.set(input.service, prepare(input, deps.io, byImage, inputNames));
+  const order = orderServices(
+    inputs.map((i) => i.service),
+    new Map([...prepared].map(([name, p]) => [name, p.needs])),
+  );
+
+  const contexts = new Map<string, ContextDigest>();
+  const imageIds = new Map<string, Promise<string | undefined>>();
+  const imageId = (ref: string): Promise<string | undefined> => {
+    let id = imageIds.get(ref);
+    if (id === undefined) {
+      id = deps.resolveImageId(ref);
+      imageIds.set(ref, id);
+    }
+    return id;
+  };
+  const digestOf = (dir: string, dockerfile: string | undefined): ContextDigest => {
+    const ignore = ignoreFileFor(dir, dockerfile, deps.io);
+    const key = `${dir}\0${ignore?.path ?? ""}`;
+    let digest = contexts.get(key);
+    if (digest === undefined) {
+      const matcher = ignore ? new ExcludeMatcher(readIgnoreLines(ignore.text), ignore.path) : undefined;
+      const files = deps.io.hashContext(dir, matcher);
+      digest = { files, digest: canonicalHash(files) };
+      contexts.set(key, digest);
+    }
+    return digest;
+  };
+
+  const result = new Map<string, FingerprintManifest>();
+  for (const name of order) {
+    const p = prepared.get(name)!;
+    const { build } = p.input;
+    const baseImages: Record<string, string | null> = {};
+    const dependsOnServices: Record<string, string> = {};
+    for (const ref of p.baseImages) {
+      const service = byImage.get(normalizeImageRef(ref));
+      if (service !== undefined && service !== name) dependsOnServices[service] = result.get(service)!.hash;
+      else baseImages[ref] = (await imageId(ref)) ?? null;
+    }
+    const additionalContexts: Record<string, string> = {};
+    for (const [ctxName, value] of Object.entries(build.additionalContexts)) {
+      if (value.startsWith("service:")) {
+        const service = value.slice("service:".length);
+        const dep = result.get(service);
+        if (dep) dependsOnServices[service] = dep.hash;
+        additionalContexts[ctxName] = value;
+      } else if (value.startsWith("docker-image://")) {
+        const ref = value.slice("docker-image://".length);
+        baseImages[ref] = (await imageId(ref)) ?? null;
+        additionalContexts[ctxName] = value;
+      } else if (path.isAbsolute(value) && deps.io.isDirectory(value)) {
+        additionalContexts[ctxName] = `dir:${digestOf(value, undefined).digest}`;
+      } else {
+        additionalContexts[ctxName] = value;
+      }
+    }
+    const context = build.contextIsRemote ? undefined : digestOf(build.context, build.dockerfile);
+    const platforms = [
+      ...new Set([...build.platforms, ...(p.input.platform ? [p.input.platform] : [])]),
+    ].sort();
+    const manifest: Omit<FingerprintManifest, "hash"> = {
+      version: 1,
+      dockerfile:
+        p.dockerfileText === undefined
+          ? `remote:${build.dockerfile ?? "Dockerfile"}`
+          : sha256(p.dockerfileText),
+      files: context?.files ?? {},
+      args: fingerprintArgs(build.args),
+      ...(build.target ? { target: build.target } : {}),
+      platforms,
+      additionalContexts,
+      baseImages,
+      dependsOnServices,
+      ...(Object.keys(build.labels).length > 0 ? { labels: build.labels } : {}),
+      ...(build.contextIsRemote ? { remoteContext: build.context } : {}),
+    };
+    // the files enter the hash through their (shared, precomputed) digest
+    const hash = canonicalHash({ ...manifest, files: context?.digest ?? null });
+    result.set(name, { ...manifest, hash });
+  }
+  return result;
+}
+
+function prepare(
+  input: FingerprintInput,
+  io: FingerprintIo,
+  byImage: Map<string, string>,
+  inputNames: Set<string>,
+): Prepared {
+  const { build } = input;
+  if (!build.contextIsRemote && !io.isDirectory(build.context)) {
+    throw new KilnError(
+      "ERR_KILN_CONTEXT_MISSING",
+      `service "${input.service}": build context ${build.context} is not a directory`,
+      {
+        hint: "fix `build.context` in the compose file (relative paths resolve against the compose file's folder)",
+      },
+    );
+  }
+  let dockerfileText: string | undefined;
+  if (build.dockerfileInline !== undefined) dockerfileText = build.dockerfileInline;
+  else if (!build.contextIsRemote) {
+    const file = build.dockerfile ?? path.join(build.context, "Dockerfile");
+    const bytes = io.readFile(file);
+    if (bytes === undefined) {
+      throw new KilnError(
+        "ERR_KILN_DOCKERFILE_MISSING",
+        `service "${input.service}": Dockerfile ${file} does not exist`,
+        {
+          hint: "fix `build.dockerfile` (it is relative to the build context) or create the file",
+        },
+      );
+    }
+    dockerfileText = bytes.toString("utf8");
+  }
+  const baseImages =
+    input.baseImages ??
+    (dockerfileText === undefined ? [] : baseImagesOf(dockerfileText, build.args, input.platform));
+  const needs = new Set<string>();
+  for (const ref of baseImages) {
+    const service = byImage.get(normalizeImageRef(ref));
+    if (service !== undefined && service !== input.service) needs.add(service);
+  }
+  for (const value of Object.values(build.additionalContexts)) {
+    const service = value.startsWith("service:") ? value.slice("service:".length) : undefined;
+    if (service !== undefined && inputNames.has(service)) needs.add(service);
+  }
+  return { input, dockerfileText, baseImages, needs: [...needs] };
+}
+
+/** `<Dockerfile>.dockerignore` next to the Dockerfile wins over the context's `.dockerignore`. */
+function ignoreFileFor(
+  context: string,
+  dockerfile: string | undefined,
+  io: FingerprintIo,
+): { path: string; text: string } | undefined {
+  const candidates = [
+    ...(dockerfile ? [`${dockerfile}.dockerignore`] : []),
+    path.join(context, ".dockerignore"),
+  ];
+  for (const candidate of candidates) {
+    const bytes = io.readFile(candidate);
+    if (bytes !== undefined) return { path: candidate, text: bytes.toString("utf8") };
+  }
+  return undefined;
+}

@@ -1,0 +1,22 @@
+/**
+ * Content fingerprints of buildable services. The filesystem comes in through FingerprintIo;
+ * `fingerprintServices` in src/adapters/fs/fingerprint-services.ts wires the real one.
+ */
+export type {
+  ContextFiles,
+  FingerprintDeps,
+  FingerprintInput,
+  FingerprintIo,
+  FingerprintManifest,
+} from "./types.js";
+export { computeFingerprints } from "./compute.js";
+export { explainChange } from "./explain.js";
+export { baseImagesOf, expandVars } from "./base-images.js";
+export { fingerprintArgs, isProxyArg } from "./build-args.js";
+export { ExcludeMatcher, readIgnoreLines, cleanPath } from "./dockerignore-patterns.js";
+export { normalizeImageRef } from "./image-ref.js";
+
+/** The content tag of a fingerprint: `kiln-<first 12 hex>`. */
+export function contentTag(hash: string): string {
+  return `kiln-${hash.slice(0, 12)}`;
+}

@@ -1,0 +1,62 @@
+/** The fingerprint contract: what a service's image is built from, as plain JSON-able data. */
+import type { BuildSpec } from "../compose/model.js";
+import type { ExcludeMatcher } from "./dockerignore-patterns.js";
+
+/** One buildable service. */
+export interface FingerprintInput {
+  service: string;
+  build: BuildSpec;
+  /** the service's `platform:` */
+  platform?: string;
+  /**
+   * FROM refs of the Dockerfile, ARG-expanded; `scratch` and stage names left out. Computed
+   * from the Dockerfile when omitted (see baseImagesOf).
+   */
+  baseImages?: string[];
+}
+
+/** Stored per fingerprint so that a later plan can say what changed. */
+export interface FingerprintManifest {
+  version: 1;
+  /** sha256 hex of everything below; its first 12 characters make the tag `kiln-<12>` */
+  hash: string;
+  /** hash of the Dockerfile text (or dockerfile_inline), `# syntax=` line included */
+  dockerfile: string;
+  /** context-relative path → `<mode>:<content hash>` (file), `d<mode>` (dir), `l:<target>` (symlink) */
+  files: Record<string, string>;
+  /** resolved build args, proxy args left out; null = declared but unset */
+  args: Record<string, string | null>;
+  target?: string;
+  /** build.platforms plus the service's `platform:`, sorted */
+  platforms: string[];
+  /** name → `dir:<hash>` of a local context, or the reference as written */
+  additionalContexts: Record<string, string>;
+  /** ref → local image ID, null when the image is not local */
+  baseImages: Record<string, string | null>;
+  /** service → its fingerprint hash, for a FROM (or `service:`) on another service's image */
+  dependsOnServices: Record<string, string>;
+  /** `build.labels`: they end up in the image config */
+  labels?: Record<string, string>;
+  /** the URL of a remote (git/https) context: its files are not walked */
+  remoteContext?: string;
+}
+
+/** The files of one context as the BuildKit sender would transfer them. */
+export type ContextFiles = Record<string, string>;
+
+/** The I/O the fingerprint needs; src/adapters/fs implements it. */
+export interface FingerprintIo {
+  /** a file's bytes (or its override content); undefined when it does not exist */
+  readFile(absPath: string): Buffer | undefined;
+  isDirectory(absPath: string): boolean;
+  /** every entry the sender would transfer from `dir`, filtered by `matcher` */
+  hashContext(dir: string, matcher: ExcludeMatcher | undefined): ContextFiles;
+}
+
+export interface FingerprintDeps {
+  io: FingerprintIo;
+  /** the local image ID of a ref, undefined when it is not local */
+  resolveImageId(ref: string): Promise<string | undefined>;
+  /** service → the image name it is tagged with (to detect FROM another service's image) */
+  serviceImageNames: Record<string, string>;
+}
