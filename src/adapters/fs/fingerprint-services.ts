@@ -33,7 +33,7 @@ export async function fingerprintServices(
   });
   const result = await computeFingerprints(inputs, {
     io,
-    resolveImageId: deps.resolveImageId,
+    resolveImageId: (ref) => deps.resolveImageId(ref),
     serviceImageNames: deps.serviceImageNames,
   });
   io.flush();

@@ -58,7 +58,7 @@ function unquote(s: string): string {
 export function expandVars(text: string, scope: ReadonlyMap<string, string>): string {
   let out = "";
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
+    const ch = text[i];
     if (ch === "\\" && i + 1 < text.length && text[i + 1] === "$") {
       out += "$";
       i++;

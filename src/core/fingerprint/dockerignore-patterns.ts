@@ -32,7 +32,7 @@ export function readIgnoreLines(text: string): string[] {
   const out: string[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!;
+    let line = lines[i];
     if (line.endsWith("\r")) line = line.slice(0, -1);
     if (i === 0 && line.startsWith("\uFEFF")) line = line.slice(1);
     if (line.startsWith("#")) continue;
@@ -56,7 +56,7 @@ function compilePattern(text: string, exclusion: boolean, source: string): Ignor
   let re = "^";
   let type: MatchType = "exact";
   for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i]!;
+    const ch = chars[i];
     if (ch === "*") {
       if (chars[i + 1] === "*") {
         const first = i === 0;
@@ -172,8 +172,8 @@ export class ExcludeMatcher {
     const info: boolean[] = new Array<boolean>(this.patterns.length);
     let matched = false;
     for (let i = 0; i < this.patterns.length; i++) {
-      const pattern = this.patterns[i]!;
-      let match = parent.length !== 0 ? parent[i]! : false;
+      const pattern = this.patterns[i];
+      let match = parent.length !== 0 ? parent[i] : false;
       if (!match) {
         if (pattern.exclusion !== matched) {
           info[i] = false;
