@@ -3,8 +3,10 @@
  * Add one import and one call per command.
  */
 import type { Command } from "commander";
+import { registerConfig } from "./config.js";
 import { registerDoctor } from "./doctor.js";
 
 export function registerCommands(program: Command): void {
+  registerConfig(program);
   registerDoctor(program);
 }

@@ -121,6 +121,8 @@ export interface ProjectModel {
   projectDir: string;
   /** absolute paths of the compose files, in the order they were merged */
   files: string[];
+  /** other compose files read through `include:` and `extends: {file}` */
+  referencedFiles?: string[];
   envFiles: string[];
   /** the compose variant whose naming rules were applied */
   variant: ComposeVariant;

@@ -1,0 +1,89 @@
+/**
+ * `kiln config`: prints the resolved project model — services, build specs, image names,
+ * volumes and their engine names, files, project name — like `docker compose config`.
+ */
+import type { Command } from "commander";
+import { Option } from "commander";
+import { stringify } from "yaml";
+import { loadProject } from "../core/compose/load-project.js";
+import type { ComposeVariant, LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
+import { action, type CommandContext } from "./runtime.js";
+import type { CommandResult } from "./output.js";
+
+export function projectOptions(ctx: CommandContext, variant?: ComposeVariant): LoadProjectOptions {
+  const g = ctx.globals;
+  // globals resolve --project-dir to the cwd when it is absent; compose then takes the first -f file's folder
+  const explicitDir = g.files.length === 0 || g.projectDir !== process.cwd();
+  return {
+    ...(explicitDir ? { projectDir: g.projectDir } : {}),
+    files: g.files,
+    ...(g.projectName === undefined ? {} : { projectName: g.projectName }),
+    profiles: g.profiles,
+    envFiles: g.envFiles,
+    env: ctx.env,
+    ...(g.devcontainer === undefined ? {} : { devcontainer: g.devcontainer }),
+    ...(variant === undefined ? {} : { variant }),
+  };
+}
+
+function summary(model: ProjectModel, showAll: boolean): Record<string, unknown> {
+  const services = showAll ? model.allServices : model.services;
+  return {
+    name: model.name,
+    projectDir: model.projectDir,
+    files: model.files,
+    ...(model.profiles.length > 0 ? { profiles: model.profiles } : {}),
+    services: Object.fromEntries(
+      services.map((s) => [
+        s.name,
+        {
+          image: s.imageName,
+          ...(s.build ? { build: s.build } : {}),
+          ...(s.volumes.length > 0
+            ? { volumes: s.volumes.map((v) => `${v.source ?? ""}:${v.target}${v.readOnly ? ":ro" : ""}`) }
+            : {}),
+          ...(s.profiles.length > 0 ? { profiles: s.profiles } : {}),
+          ...(s.source.build
+            ? {
+                "build declared at": `${s.source.build.file}:${s.source.build.line} (${s.source.build.origin})`,
+              }
+            : {}),
+        },
+      ]),
+    ),
+    volumes: Object.fromEntries(
+      Object.values(model.volumes).map((v) => [v.key, v.engineName + (v.external ? " (external)" : "")]),
+    ),
+  };
+}
+
+async function config(
+  ctx: CommandContext,
+  options: { variant?: ComposeVariant; all?: boolean; services?: boolean },
+): Promise<CommandResult> {
+  const model = await loadProject(projectOptions(ctx, options.variant));
+  const list = options.all ? model.allServices : model.services;
+  if (options.services) return { data: list.map((s) => s.name), text: list.map((s) => s.name).join("\n") };
+  return { data: model, text: stringify(summary(model, options.all === true)) };
+}
+
+export function registerConfig(program: Command): void {
+  program
+    .command("config")
+    .description(
+      "print the resolved project: services, build specs, image names, volumes (like `docker compose config`)",
+    )
+    .addOption(
+      new Option("--variant <variant>", "naming rules of the compose you use (default image names)").choices([
+        "v2",
+        "v1",
+      ]),
+    )
+    .option("--all", "include services disabled by profiles")
+    .option("--services", "print only the service names")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  kiln config\n  kiln config --json -f compose.yml -f compose.prod.yml\n  kiln config --devcontainer --services",
+    )
+    .action(action(config));
+}

@@ -1,0 +1,77 @@
+/**
+ * Top-level `include:`: each included file is loaded as its own little project (relative
+ * paths against its own folder, or `project_directory`) and its resources are added to the
+ * including file; defining the same service twice is an error, as in compose.
+ * https://docs.docker.com/compose/compose-file/14-include/
+ */
+import path from "node:path";
+import { KilnError } from "../errors.js";
+import { isDict, type Dict } from "./canonical.js";
+import type { LoadedFile } from "./extends.js";
+import type { FileLoader } from "./file-loader.js";
+import { resolveFileResources, resolveServicePaths } from "./paths.js";
+import { locate, SEP } from "./yaml-tree.js";
+
+export interface IncludeResult {
+  /** the included files (and theirs), in load order */
+  files: LoadedFile[];
+}
+
+const RESOURCES = ["volumes", "networks", "secrets", "configs"] as const;
+
+export function applyIncludes(
+  file: LoadedFile,
+  loader: FileLoader,
+  home: string | undefined,
+  depth = 0,
+): IncludeResult {
+  const list = file.data.include;
+  const result: IncludeResult = { files: [] };
+  if (!Array.isArray(list)) return result;
+  if (depth > 20)
+    throw new KilnError("ERR_KILN_COMPOSE_INVALID", "include: nested too deeply (a cycle?)", {
+      location: locate(file, "include"),
+    });
+  list.forEach((entry, index) => {
+    const where = locate(file, `include${SEP}${index}`);
+    const spec: Dict = typeof entry === "string" ? { path: entry } : isDict(entry) ? entry : {};
+    const paths = Array.isArray(spec.path) ? spec.path.map(String) : [String(spec.path ?? "")];
+    const baseDir = path.dirname(file.file);
+    const files = paths.map((p) => path.resolve(baseDir, p));
+    const projectDir =
+      typeof spec.project_directory === "string"
+        ? path.resolve(baseDir, spec.project_directory)
+        : path.dirname(files[0] as string);
+    for (const target of files) {
+      loader.extraFiles.add(target);
+      const inc = loader.load(target, { file: file.file, location: where });
+      result.files.push(...applyIncludes(inc, loader, home, depth + 1).files, inc);
+      for (const [name, service] of Object.entries(inc.services)) {
+        if (name in file.services) {
+          throw new KilnError(
+            "ERR_KILN_COMPOSE_INVALID",
+            `service "${name}" is defined both in ${file.file} and in the included ${target}`,
+            {
+              location: locate(file, `services${SEP}${name}`),
+              hint: "rename one of them, or extend the included service instead of redefining it",
+            },
+          );
+        }
+        file.services[name] = resolveServicePaths(service, projectDir, home);
+        const link = inc.extendsOf.get(name);
+        if (link) file.extendsOf.set(name, link);
+      }
+      for (const key of RESOURCES) {
+        const incRes = inc.data[key];
+        if (!isDict(incRes)) continue;
+        const own = isDict(file.data[key]) ? (file.data[key] as Dict) : {};
+        const res =
+          key === "secrets" || key === "configs"
+            ? (resolveFileResources(incRes, projectDir, home) as Dict)
+            : incRes;
+        file.data[key] = { ...res, ...own };
+      }
+    }
+  });
+  return result;
+}

@@ -1,0 +1,130 @@
+/**
+ * loadProject: a compose (or devcontainer) project read the way docker compose v2 reads it —
+ * files, .env interpolation, extends, include, merge, profiles, project name, build specs,
+ * named volumes — plus the source map of each service's `build:`/`image:` keys.
+ */
+import path from "node:path";
+import { nodeComposeIo } from "../../adapters/compose-files.js";
+import { KilnError } from "../errors.js";
+import { compileComposeSchema } from "./validate.js";
+import { parseDevcontainer } from "./devcontainer.js";
+import { parseDotenv } from "./dotenv.js";
+import { FileLoader } from "./file-loader.js";
+import { findDefaultFiles, findDevcontainerConfig, splitComposeFileVar } from "./find-files.js";
+import type { Lookup } from "./interpolate.js";
+import type { ComposeIo } from "./io.js";
+import type { DevcontainerModel, LoadProjectOptions, ProjectModel } from "./model.js";
+import { assembleProject } from "./assemble.js";
+
+export async function loadProject(
+  options: LoadProjectOptions = {},
+  io: ComposeIo = nodeComposeIo,
+): Promise<ProjectModel> {
+  return loadProjectSync(options, io);
+}
+
+export function loadProjectSync(
+  options: LoadProjectOptions = {},
+  io: ComposeIo = nodeComposeIo,
+): ProjectModel {
+  const env = options.env ?? process.env;
+  const searchDir = path.resolve(options.projectDir ?? process.cwd());
+  let files = (options.files ?? []).map((f) => path.resolve(searchDir, f));
+  let devcontainer: DevcontainerModel | undefined;
+
+  // COMPOSE_FILE may come from the environment or from the .env of the working directory
+  const earlyDotenv = readDotenv(options.envFiles, path.join(searchDir, ".env"), io, env);
+  const earlyLookup: Lookup = (n) => env[n] ?? earlyDotenv.values.get(n);
+  if (files.length === 0 && options.devcontainer === undefined) {
+    const fromVar = earlyLookup("COMPOSE_FILE");
+    if (fromVar) files = splitComposeFileVar(fromVar, earlyLookup("COMPOSE_PATH_SEPARATOR"), searchDir);
+    else files = findDefaultFiles(searchDir, io);
+  }
+  if (options.devcontainer !== undefined || files.length === 0) {
+    const target =
+      options.devcontainer === true || options.devcontainer === undefined
+        ? searchDir
+        : path.resolve(searchDir, options.devcontainer);
+    const configPath = findDevcontainerConfig(target, io);
+    if (configPath) {
+      const text = io.readText(configPath) ?? "";
+      devcontainer = parseDevcontainer(text, configPath, (p) => io.isFile(p));
+      if (devcontainer.composeFiles.length === 0) {
+        throw new KilnError(
+          "ERR_KILN_DEVCONTAINER",
+          `${configPath} does not use docker compose (no dockerComposeFile)`,
+          {
+            location: `${configPath}:1`,
+            hint: "kiln works on compose-based dev containers; add dockerComposeFile, or point -f at a compose file",
+          },
+        );
+      }
+      files = devcontainer.composeFiles;
+    } else if (options.devcontainer !== undefined) {
+      throw new KilnError("ERR_KILN_DEVCONTAINER", `no devcontainer.json found at ${target}`, {
+        hint: "pass the path of a devcontainer.json (or its folder) to --devcontainer",
+      });
+    }
+  }
+  if (files.length === 0) {
+    throw new KilnError(
+      "ERR_KILN_COMPOSE_NOT_FOUND",
+      `no compose file found in ${searchDir} or its parents`,
+      {
+        hint: "pass -f <file>, set COMPOSE_FILE, or run kiln in the folder that has compose.yaml / docker-compose.yml",
+      },
+    );
+  }
+  const projectDir =
+    options.projectDir !== undefined && !devcontainer ? searchDir : path.dirname(files[0] as string);
+  const dotenv =
+    projectDir === searchDir
+      ? earlyDotenv
+      : readDotenv(options.envFiles, path.join(projectDir, ".env"), io, env);
+  const lookup: Lookup = (n) => env[n] ?? dotenv.values.get(n);
+  const loader = new FileLoader({
+    io,
+    lookup,
+    validate: compileComposeSchema(io.composeSchema()),
+    home: env.HOME,
+  });
+  return assembleProject({
+    options,
+    io,
+    env,
+    lookup,
+    loader,
+    files,
+    projectDir,
+    envFiles: dotenv.files,
+    devcontainer,
+  });
+}
+
+interface DotenvValues {
+  values: Map<string, string>;
+  files: string[];
+}
+
+function readDotenv(
+  explicit: string[] | undefined,
+  fallback: string,
+  io: ComposeIo,
+  env: Record<string, string | undefined>,
+): DotenvValues {
+  const values = new Map<string, string>();
+  const files: string[] = [];
+  const list = explicit && explicit.length > 0 ? explicit : [fallback];
+  for (const file of list) {
+    const text = io.readText(file);
+    if (text === undefined) {
+      if (list !== explicit) continue;
+      throw new KilnError("ERR_KILN_COMPOSE_NOT_FOUND", `env file not found: ${file}`, {
+        hint: "check the --env-file path",
+      });
+    }
+    files.push(file);
+    for (const e of parseDotenv(text, (n) => values.get(n) ?? env[n])) values.set(e.key, e.value);
+  }
+  return { values, files };
+}
