@@ -68,7 +68,8 @@ export function locateService(doc: Document, service: string, file = "compose fi
   const pairs: KeyPair[] = [];
   for (const pair of node.items) {
     if (!isScalar(pair.key) || !pair.key.range) continue;
-    const key = String(pair.key.value);
+    const raw: unknown = pair.key.value;
+    const key = typeof raw === "symbol" ? "<<" : String(raw); // yaml's merge key is a symbol
     const keyEnd = pair.key.range[1];
     const value = pair.value as Node | null;
     const range = value?.range;

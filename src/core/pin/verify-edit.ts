@@ -41,7 +41,12 @@ export function verifyEdit(
       },
     );
   if (doc.errors.length > 0) throw fail(`the edited file would not parse (${doc.errors[0].message})`);
-  const after = resolveCompose(doc);
+  let after: ResolvedCompose;
+  try {
+    after = resolveCompose(doc);
+  } catch (err) {
+    throw fail(`the edited file would not resolve (${(err as Error).message})`);
+  }
   if (!isDeepStrictEqual(after.rest, before.rest)) throw fail("it would change keys outside services");
   const names = new Set([...Object.keys(before.services), ...Object.keys(after.services)]);
   for (const name of names) {
