@@ -1,0 +1,122 @@
+import { existsSync, lstatSync, readFileSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { StatCache } from "../../../src/adapters/fs/stat-cache.js";
+import { fingerprintOne, makeTempDir, removeTempDir, writeTree } from "./helpers.js";
+
+describe("StatCache", () => {
+  let dir: string;
+  let cacheFile: string;
+  beforeEach(() => {
+    dir = makeTempDir();
+    cacheFile = path.join(dir, "state", "stat-cache.json");
+    writeTree(dir, { "ctx/a.txt": "a" });
+  });
+  afterEach(() => removeTempDir(dir));
+
+  const aged = (rel: string, secondsAgo: number) => {
+    const t = Date.now() / 1000 - secondsAgo;
+    utimesSync(path.join(dir, rel), t, t);
+    return lstatSync(path.join(dir, rel));
+  };
+
+  it("returns a stored hash after a reload while size, mtime, ctime and inode are unchanged", () => {
+    const stats = aged("ctx/a.txt", 60);
+    const first = StatCache.load(cacheFile);
+    expect(first.lookup("/root", "a.txt", stats)).toBeUndefined();
+    first.store("/root", "a.txt", stats, "h1");
+    first.save();
+    const second = StatCache.load(cacheFile);
+    expect(second.lookup("/root", "a.txt", stats)).toBe("h1");
+    expect(second.lookup("/other", "a.txt", stats)).toBeUndefined();
+    expect(
+      second.lookup("/root", "a.txt", { ...stats, size: stats.size + 1 } as typeof stats),
+    ).toBeUndefined();
+    expect(second.lookup("/root", "a.txt", { ...stats, ino: stats.ino + 1 } as typeof stats)).toBeUndefined();
+    expect(
+      second.lookup("/root", "a.txt", { ...stats, ctimeMs: stats.ctimeMs + 1 } as typeof stats),
+    ).toBeUndefined();
+  });
+
+  it("does not trust an entry whose mtime is not older than the cache file (git's racy-clean rule)", () => {
+    const racy = lstatSync(path.join(dir, "ctx/a.txt")); // modified just now: same second as the save
+    const cache = StatCache.load(cacheFile);
+    cache.store("/root", "a.txt", racy, "h1");
+    cache.save();
+    expect(StatCache.load(cacheFile).lookup("/root", "a.txt", racy)).toBeUndefined();
+    // once the cache is written in a later second, the same entry is trusted
+    const written = lstatSync(cacheFile).mtimeMs / 1000 + 2;
+    utimesSync(cacheFile, written, written);
+    expect(StatCache.load(cacheFile).lookup("/root", "a.txt", racy)).toBe("h1");
+  });
+
+  it("writes atomically, leaves no temp file, and survives a corrupt cache file", () => {
+    const cache = StatCache.load(cacheFile);
+    cache.store("/root", "a.txt", aged("ctx/a.txt", 60), "h1");
+    cache.save();
+    expect(readdirSync(path.dirname(cacheFile))).toEqual(["stat-cache.json"]);
+    expect(JSON.parse(readFileSync(cacheFile, "utf8"))).toMatchObject({ v: 1 });
+    writeFileSync(cacheFile, "{not json");
+    expect(
+      StatCache.load(cacheFile).lookup("/root", "a.txt", lstatSync(path.join(dir, "ctx/a.txt"))),
+    ).toBeUndefined();
+  });
+
+  it("skips the write when nothing changed, and drops files that disappeared", () => {
+    const stats = aged("ctx/a.txt", 60);
+    const first = StatCache.load(cacheFile);
+    first.store("/root", "a.txt", stats, "h1");
+    first.store("/root", "gone.txt", stats, "h2");
+    first.save();
+    const second = StatCache.load(cacheFile);
+    second.lookup("/root", "a.txt", stats);
+    second.save();
+    expect(JSON.parse(readFileSync(cacheFile, "utf8")).roots["/root"]).toEqual({
+      "a.txt": expect.any(Array),
+    });
+    const inode = lstatSync(cacheFile).ino; // a write renames a new file into place
+    const third = StatCache.load(cacheFile);
+    third.lookup("/root", "a.txt", stats);
+    third.save();
+    expect(lstatSync(cacheFile).ino).toBe(inode);
+    expect(Object.keys(JSON.parse(readFileSync(cacheFile, "utf8")).roots["/root"])).toEqual(["a.txt"]);
+  });
+});
+
+describe("fingerprint with a stat cache", () => {
+  let dir: string;
+  let cacheFile: string;
+  beforeEach(() => {
+    dir = makeTempDir();
+    cacheFile = path.join(dir, "state", "cache.json");
+    writeTree(dir, { "ctx/Dockerfile": "FROM kiln-local/busybox\nCOPY . /\n", "ctx/a.txt": "aaaa" });
+  });
+  afterEach(() => removeTempDir(dir));
+
+  it("sees a same-size rewrite made within the same second as the cached hash", async () => {
+    const ctx = path.join(dir, "ctx");
+    const first = await fingerprintOne(ctx, {}, { cacheFile });
+    expect(existsSync(cacheFile)).toBe(true);
+    const mtime = lstatSync(path.join(ctx, "a.txt")).mtime;
+    writeFileSync(path.join(ctx, "a.txt"), "bbbb");
+    // even with the old mtime put back (only ctime moves), the change must be seen
+    utimesSync(path.join(ctx, "a.txt"), mtime, mtime);
+    const second = await fingerprintOne(ctx, {}, { cacheFile });
+    expect(second.hash).not.toBe(first.hash);
+    writeFileSync(path.join(ctx, "a.txt"), "aaaa");
+    const third = await fingerprintOne(ctx, {}, { cacheFile });
+    expect(third.hash).toBe(first.hash);
+  });
+
+  it("gives the same fingerprint cold and warm", async () => {
+    const ctx = path.join(dir, "ctx");
+    for (let i = 0; i < 50; i++) writeTree(ctx, { [`d${i % 5}/f${i}.txt`]: `content ${i}` });
+    const t = Date.now() / 1000 - 60;
+    for (let i = 0; i < 50; i++) utimesSync(path.join(ctx, `d${i % 5}/f${i}.txt`), t, t);
+    const cold = await fingerprintOne(ctx, {}, { cacheFile });
+    const warm = await fingerprintOne(ctx, {}, { cacheFile });
+    const uncached = await fingerprintOne(ctx);
+    expect(warm).toEqual(cold);
+    expect(uncached).toEqual(cold);
+  });
+});
