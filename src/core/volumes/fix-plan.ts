@@ -13,7 +13,8 @@ export type FixAction =
   | { kind: "set-name"; file: string; project: string; volumeKey: string; name: string }
   | { kind: "set-external"; file: string; project: string; volumeKey: string }
   | { kind: "add-volume"; file: string; project: string; volumeKey: string; name: string; external: boolean }
-  | { kind: "add-mount"; file: string; project: string; service: string; mount: string };
+  | { kind: "add-mount"; file: string; project: string; service: string; mount: string }
+  | { kind: "note"; file: string; project: string; volumeKey: string; message: string };
 
 export interface FixOptions {
   /** mark every shared cache `external: true` (so `down -v` leaves it alone) */
@@ -51,6 +52,8 @@ function describe(action: FixAction): string {
       return `${file}: add volumes.${action.volumeKey} (name: ${action.name}${action.external ? ", external: true" : ""})`;
     case "add-mount":
       return `${file}: services.${action.service}.volumes += ${action.mount}`;
+    case "note":
+      return `${file}: volumes.${action.volumeKey}: ${action.message}`;
   }
 }
 
@@ -78,7 +81,13 @@ export function planFixes(detection: Detection, projects: ProjectModel[], texts:
       if (!(m.explicitName && m.engineName === group.sharedName)) {
         push({ kind: "set-name", file, project: m.project, volumeKey: m.volumeKey, name: group.sharedName });
       }
-      if (external && !m.external) push({ kind: "set-external", file, project: m.project, volumeKey: m.volumeKey });
+      if (external && !m.external) {
+        const volume = project.volumes[m.volumeKey];
+        // compose rejects `external` next to driver/labels: leave those volumes to the user
+        if (volume && (volume.driver !== undefined || Object.keys(volume.labels).length > 0)) {
+          push({ kind: "note", file, project: m.project, volumeKey: m.volumeKey, message: "not marked external: it sets driver or labels, which compose forbids with external: true" });
+        } else push({ kind: "set-external", file, project: m.project, volumeKey: m.volumeKey });
+      }
     }
     const mounted = new Set(group.mounts.map((m) => where(m)));
     for (const ref of detection.participants) {
@@ -125,6 +134,8 @@ export function applyFixes(actions: FixAction[], texts: Record<string, string>):
         break;
       case "add-mount":
         out[a.file] = addServiceMount(text, a.service, a.mount, a.file);
+        break;
+      case "note":
         break;
     }
   }

@@ -87,9 +87,15 @@ export class TarStreamParser {
   private longLink: string | undefined;
   private zeroBlocks = 0;
   private sawHeader = false;
+  /** data bytes of the current entry not yet passed to onData (the rest is padding) */
+  private dataLeft = 0;
+  private current: TarEntry | undefined;
   entries = 0;
 
-  constructor(private readonly onEntry: (entry: TarEntry) => void) {}
+  constructor(
+    private readonly onEntry: (entry: TarEntry) => void,
+    private readonly onData?: (entry: TarEntry, chunk: Buffer) => void,
+  ) {}
 
   push(chunk: Buffer): void {
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
@@ -98,6 +104,11 @@ export class TarStreamParser {
       if (this.remaining > 0) {
         const take = Math.min(this.remaining, this.buffer.length - offset);
         if (this.collecting) this.collecting.chunks.push(this.buffer.subarray(offset, offset + take));
+        else if (this.dataLeft > 0 && this.current) {
+          const data = Math.min(this.dataLeft, take);
+          this.onData?.(this.current, this.buffer.subarray(offset, offset + data));
+          this.dataLeft -= data;
+        }
         this.remaining -= take;
         offset += take;
         if (this.remaining === 0) this.finishCollecting();
@@ -164,6 +175,8 @@ export class TarStreamParser {
     this.entries += 1;
     this.onEntry(entry);
     this.remaining = entry.type === "file" || entry.type === "other" ? Math.ceil(entry.size / BLOCK) * BLOCK : 0;
+    this.dataLeft = this.remaining > 0 ? entry.size : 0;
+    this.current = entry;
   }
 }
 

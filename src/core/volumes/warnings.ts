@@ -11,6 +11,7 @@ export type WarningCode =
   | "not-named"
   | "not-external"
   | "mixed-users"
+  | "owner-unset"
   | "owner-mismatch"
   | "apt-docker-clean";
 
@@ -64,7 +65,7 @@ function mountWarnings(group: CacheGroup, participants: ServiceRef[]): VolumeWar
   ];
 }
 
-function nameWarnings(group: CacheGroup): VolumeWarning[] {
+function nameWarnings(group: CacheGroup, engineName: string): VolumeWarning[] {
   const warnings: VolumeWarning[] = [];
   const names = distinct(group.mounts.map((m) => m.engineName));
   if (names.length > 1) {
@@ -75,7 +76,7 @@ function nameWarnings(group: CacheGroup): VolumeWarning[] {
     });
   }
   const seen = new Set<string>();
-  for (const m of group.mounts) {
+  for (const m of group.mounts.filter((x) => x.engineName === engineName)) {
     const key = `${m.project}\0${m.volumeKey}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -119,7 +120,7 @@ function ownerWarnings(group: CacheGroup, state: VolumeState | undefined, engine
   const who = roots.length > 0 ? `shared by root (${roots.map(where).join(", ")}) and ${users(nonRoot)}` : `used by ${users(nonRoot)}`;
   return [
     {
-      code: "mixed-users",
+      code: roots.length > 0 ? "mixed-users" : "owner-unset",
       message: `${who}: the first container to mount it creates it owned by its user, and a non-root user then gets EACCES — \`kiln volumes ensure\` creates it owned by ${want.uid}:${want.gid}`,
     },
   ];
@@ -146,5 +147,5 @@ export function warningsFor(
   participants: ServiceRef[],
   state: VolumeState | undefined,
 ): VolumeWarning[] {
-  return [...mountWarnings(group, participants), ...nameWarnings(group), ...ownerWarnings(group, state, engineName), ...aptWarnings(group)];
+  return [...mountWarnings(group, participants), ...nameWarnings(group, engineName), ...ownerWarnings(group, state, engineName), ...aptWarnings(group)];
 }

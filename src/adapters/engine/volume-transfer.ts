@@ -1,0 +1,220 @@
+/**
+ * Reading and writing a volume's files with no helper image to pull and nothing started:
+ * kiln creates (never starts) a container with the volume mounted at /v and uses the
+ * engine's archive endpoints — GET /containers/{id}/archive streams a tar out, PUT extracts
+ * one in, keeping owners, modes and symlinks. The container's image only has to exist, so
+ * kiln imports its own empty one (`kiln-local/volume-helper:1`, one folder, no layers to
+ * pull) from a 1.5 kB tar the first time. Image files (/etc/passwd) are read the same way.
+ */
+import http from "node:http";
+import type { Readable } from "node:stream";
+import { KilnError } from "../../core/errors.js";
+import { directoryHeaderTar, TarStreamParser, type TarEntry } from "../../core/volumes/tar-stream.js";
+import { managedLabels } from "../volumes/labels.js";
+import { directAddress, type Endpoint } from "./endpoint.js";
+
+export const HELPER_IMAGE = "kiln-local/volume-helper:1";
+const MOUNT = "/v";
+
+type Address = { socketPath: string } | { host: string; port: number };
+
+export interface StreamResponse {
+  status: number;
+  stream: http.IncomingMessage;
+}
+
+export class VolumeTransfer {
+  private readonly address: Address;
+  private helperReady: Promise<void> | undefined;
+
+  constructor(
+    readonly endpoint: Endpoint,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    const address = directAddress(endpoint);
+    if (!address) {
+      throw new KilnError("ERR_KILN_VOLUME", `kiln volumes needs direct API access to the engine; ${endpoint.host} has none`, {
+        hint: "use a local engine (unix socket or plain tcp) — ssh and TLS endpoints are not supported for volume transfers",
+      });
+    }
+    this.address = address;
+  }
+
+  /** one HTTP request; the body may be a stream (sent chunked) */
+  send(method: string, urlPath: string, body?: Readable | Buffer | string, headers: Record<string, string> = {}): Promise<StreamResponse> {
+    return new Promise((resolve, reject) => {
+      const req = http.request({ ...this.address, method, path: urlPath, headers: { Host: "docker", ...headers } }, (res) =>
+        resolve({ status: res.statusCode ?? 0, stream: res }),
+      );
+      req.on("error", (e) =>
+        reject(new KilnError("ERR_KILN_ENGINE_UNREACHABLE", `cannot reach the Docker engine at ${this.endpoint.host} (${e.message})`, { cause: e })),
+      );
+      if (body === undefined || typeof body === "string" || Buffer.isBuffer(body)) req.end(body);
+      else {
+        body.on("error", (e) => req.destroy(e));
+        body.pipe(req);
+      }
+    });
+  }
+
+  async text(method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: string }> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const res = await this.send(method, urlPath, payload, payload === undefined ? {} : { "Content-Type": "application/json" });
+    const chunks: Buffer[] = [];
+    for await (const c of res.stream) chunks.push(c as Buffer);
+    return { status: res.status, body: Buffer.concat(chunks).toString("utf8") };
+  }
+
+  private async ensureHelperImage(): Promise<void> {
+    const probe = await this.text("GET", `/images/${encodeURIComponent(HELPER_IMAGE)}/json`);
+    if (probe.status === 200) return;
+    const [repo, tag] = HELPER_IMAGE.split(":") as [string, string];
+    const labels = Object.entries(managedLabels(this.env, "volume-helper")).map(([k, v]) => `LABEL ${JSON.stringify(k)}=${JSON.stringify(v)}`);
+    const query = new URLSearchParams({ fromSrc: "-", repo, tag });
+    for (const change of labels) query.append("changes", change);
+    const res = await this.send("POST", `/images/create?${query.toString()}`, directoryHeaderTar("v", { uid: 0, gid: 0 }), {
+      "Content-Type": "application/x-tar",
+    });
+    let body = "";
+    for await (const c of res.stream) body += (c as Buffer).toString("utf8");
+    if (res.status >= 300 || body.includes('"error"')) {
+      throw new KilnError("ERR_KILN_VOLUME", `cannot create kiln's helper image ${HELPER_IMAGE}: ${body.trim()}`);
+    }
+  }
+
+  private helper(): Promise<void> {
+    this.helperReady ??= this.ensureHelperImage().catch((e: unknown) => {
+      this.helperReady = undefined;
+      throw e;
+    });
+    return this.helperReady;
+  }
+
+  /** creates (never starts) a container; runs fn with its id; always removes it */
+  async withContainer<T>(spec: { image?: string; volume?: string }, fn: (id: string) => Promise<T>): Promise<T> {
+    if (!spec.image) await this.helper();
+    const body = {
+      Image: spec.image ?? HELPER_IMAGE,
+      Cmd: ["/kiln-never-started"],
+      Entrypoint: [],
+      Labels: managedLabels(this.env, "volume-helper"),
+      HostConfig: spec.volume
+        ? { Mounts: [{ Type: "volume", Source: spec.volume, Target: MOUNT, VolumeOptions: { NoCopy: true } }] }
+        : {},
+    };
+    const created = await this.text("POST", "/containers/create", body);
+    if (created.status >= 300) {
+      throw new KilnError("ERR_KILN_VOLUME", `cannot create a helper container: ${created.body.trim()}`);
+    }
+    const id = (JSON.parse(created.body) as { Id: string }).Id;
+    try {
+      return await fn(id);
+    } finally {
+      // v=1: anonymous volumes an image's VOLUME lines made; named volumes are never removed
+      await this.text("DELETE", `/containers/${id}?force=1&v=1`).catch(() => undefined);
+    }
+  }
+
+  private async getArchive(id: string, path: string): Promise<http.IncomingMessage> {
+    const res = await this.send("GET", `/containers/${id}/archive?path=${encodeURIComponent(path)}`);
+    if (res.status !== 200) {
+      let body = "";
+      for await (const c of res.stream) body += (c as Buffer).toString("utf8");
+      const notFound = res.status === 404;
+      throw new KilnError("ERR_KILN_VOLUME", notFound ? `${path}: no such file` : `reading ${path} failed: ${body.trim()}`, {
+        exitCode: notFound ? 2 : 1,
+      });
+    }
+    return res.stream;
+  }
+
+  private async putArchive(id: string, path: string, body: Readable | Buffer): Promise<void> {
+    const res = await this.send("PUT", `/containers/${id}/archive?path=${encodeURIComponent(path)}&noOverwriteDirNonDir=true`, body, {
+      "Content-Type": "application/x-tar",
+    });
+    let text = "";
+    for await (const c of res.stream) text += (c as Buffer).toString("utf8");
+    if (res.status >= 300) throw new KilnError("ERR_KILN_VOLUME", `writing into the volume failed: ${text.trim()}`);
+  }
+
+  /** the volume's contents as a tar stream whose entries start with "./" */
+  async exportTo(volume: string, sink: NodeJS.WritableStream, onBytes?: (n: number) => void): Promise<void> {
+    await this.withContainer({ volume }, async (id) => {
+      const stream = await this.getArchive(id, `${MOUNT}/.`);
+      await new Promise<void>((resolve, reject) => {
+        stream.on("data", (c: Buffer) => onBytes?.(c.length));
+        stream.on("error", reject);
+        sink.on("error", reject);
+        sink.on("finish", () => resolve());
+        stream.pipe(sink);
+      });
+    });
+  }
+
+  /** every entry of the volume, read without storing the data */
+  async walk(volume: string, onEntry: (entry: TarEntry) => void, options: { firstOnly?: boolean } = {}): Promise<void> {
+    await this.withContainer({ volume }, async (id) => {
+      const stream = await this.getArchive(id, `${MOUNT}/.`);
+      let stop = false;
+      const parser = new TarStreamParser((e) => {
+        if (stop) return;
+        onEntry(e);
+        if (options.firstOnly) stop = true;
+      });
+      for await (const chunk of stream) {
+        parser.push(chunk as Buffer);
+        if (stop) {
+          stream.destroy();
+          return;
+        }
+      }
+      parser.end();
+    });
+  }
+
+  /** owner and mode of the volume's root folder */
+  async rootOf(volume: string): Promise<{ uid: number; gid: number; mode: number } | undefined> {
+    let root: { uid: number; gid: number; mode: number } | undefined;
+    await this.walk(volume, (e) => (root = { uid: e.uid, gid: e.gid, mode: e.mode }), { firstOnly: true });
+    return root;
+  }
+
+  /** extracts a tar (entries relative to the volume root) into the volume */
+  async importFrom(volume: string, body: Readable, root?: { uid: number; gid: number; mode: number }): Promise<void> {
+    await this.withContainer({ volume }, async (id) => {
+      await this.putArchive(id, MOUNT, body);
+      // the engine skips the archive's "./" entry: set the root's owner and mode from it
+      if (root) await this.putArchive(id, "/", directoryHeaderTar("v", root, root.mode));
+    });
+  }
+
+  async setRoot(volume: string, owner: { uid: number; gid: number }, mode?: number): Promise<void> {
+    const current = mode === undefined ? await this.rootOf(volume) : undefined;
+    await this.withContainer({ volume }, (id) => this.putArchive(id, "/", directoryHeaderTar("v", owner, mode ?? current?.mode ?? 0o755)));
+  }
+
+  /** small files of an image (e.g. /etc/passwd); missing files are absent from the result */
+  async readImageFiles(image: string, paths: string[]): Promise<Record<string, Buffer>> {
+    const out: Record<string, Buffer> = {};
+    await this.withContainer({ image }, async (id) => {
+      for (const p of paths) {
+        try {
+          const stream = await this.getArchive(id, p);
+          const chunks: Buffer[] = [];
+          let first: TarEntry | undefined;
+          const parser = new TarStreamParser(
+            (e) => (first ??= e),
+            (e, c) => {
+              if (e === first) chunks.push(Buffer.from(c));
+            },
+          );
+          for await (const c of stream) parser.push(c as Buffer);
+          out[p] = Buffer.concat(chunks);
+        } catch (e: unknown) {
+          if (!(e instanceof KilnError && e.exitCode === 2)) throw e;
+        }
+      }
+    });
+    return out;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Writes the compose files `kiln volumes fix` edited: under the project lock, after a
+ * pristine backup of each (never overwritten by a later fix), all files or none (journal),
+ * each only if nobody changed it since kiln read it.
+ */
+import { acquireLock } from "../state/lock.js";
+import { BackupStore } from "../state/backup-store.js";
+import { commitFiles, recoverJournal } from "../state/journal.js";
+import { projectStateDir } from "../state/state-dir.js";
+
+export function writeFixedFiles(
+  projectDir: string,
+  before: Record<string, string>,
+  after: Record<string, string>,
+  env: NodeJS.ProcessEnv,
+): { backups: string[] } {
+  const stateDir = projectStateDir(projectDir, env);
+  const lock = acquireLock(stateDir, { command: "volumes fix" });
+  try {
+    recoverJournal(stateDir);
+    const store = new BackupStore(stateDir);
+    const backups: string[] = [];
+    for (const file of Object.keys(after)) {
+      store.ensureBackup(file);
+      backups.push(store.paths(file).data);
+    }
+    commitFiles(
+      stateDir,
+      Object.entries(after).map(([file, content]) => ({ path: file, content, expectedCurrent: before[file] ?? null })),
+    );
+    return { backups };
+  } finally {
+    lock.release();
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Labels on what `kiln volumes` creates: `kiln.managed=true` (prune touches only those),
+ * `kiln.purpose=<purpose>`, plus any in KILN_EXTRA_LABELS ("k=v,k2=v2") — tests put their
+ * run label there so every volume, container and image they cause is swept afterwards.
+ */
+export const MANAGED_LABEL = "kiln.managed";
+export const PURPOSE_LABEL = "kiln.purpose";
+
+export function extraLabels(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (env.KILN_EXTRA_LABELS ?? "").split(",")) {
+    const item = part.trim();
+    if (item === "") continue;
+    const eq = item.indexOf("=");
+    if (eq === -1) out[item] = "";
+    else out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+export function managedLabels(env: NodeJS.ProcessEnv, purpose?: string): Record<string, string> {
+  return { ...extraLabels(env), [MANAGED_LABEL]: "true", ...(purpose ? { [PURPOSE_LABEL]: purpose } : {}) };
+}

@@ -1,0 +1,189 @@
+/**
+ * `kiln volumes …`: the named cache volumes (pip, apt, torch, Hugging Face, Ollama, models)
+ * that a project's compose services — and its devcontainer's and sibling projects' — share.
+ */
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { endpointFor, getEngine } from "../adapters/engine/index.js";
+import { VolumeTransfer } from "../adapters/engine/volume-transfer.js";
+import { exportVolume, importVolume, type ArchiveDeps } from "../adapters/volumes/archive.js";
+import { ensureVolumes } from "../adapters/volumes/ensure.js";
+import { writeFixedFiles } from "../adapters/volumes/fix-writer.js";
+import { inspectVolume } from "../adapters/volumes/inspect.js";
+import { takeInventory, type Inventory } from "../adapters/volumes/inventory.js";
+import { pruneVolumes } from "../adapters/volumes/prune.js";
+import { transferProgress } from "../adapters/volumes/transfer-progress.js";
+import { loadProject } from "../core/compose/load-project.js";
+import { EXIT, KilnError } from "../core/errors.js";
+import { applyFixes, describeFix, planFixes } from "../core/volumes/fix-plan.js";
+import { formatBytes, formatVolumeReport } from "../core/volumes/report.js";
+import { parseOwner } from "../core/volumes/users.js";
+import type { CommandResult } from "./output.js";
+import { action, type CommandContext } from "./runtime.js";
+
+function deps(ctx: CommandContext): { engine: ReturnType<typeof getEngine>; transfer: VolumeTransfer } {
+  const selection = { env: ctx.env, ...(ctx.globals.context ? { context: ctx.globals.context } : {}) };
+  return { engine: getEngine(selection), transfer: new VolumeTransfer(endpointFor(selection), ctx.env) };
+}
+
+async function inventory(ctx: CommandContext): Promise<Inventory> {
+  const g = ctx.globals;
+  const { engine, transfer } = deps(ctx);
+  return takeInventory({
+    projectDir: g.projectDir,
+    root: {
+      projectDir: g.projectDir,
+      files: g.files,
+      ...(g.projectName ? { projectName: g.projectName } : {}),
+      profiles: g.profiles,
+      envFiles: g.envFiles,
+      ...(g.devcontainer !== undefined ? { devcontainer: g.devcontainer } : {}),
+      env: ctx.env,
+    },
+    env: ctx.env,
+    load: (o) => loadProject(o),
+    engine,
+    transfer,
+  });
+}
+
+async function ls(ctx: CommandContext): Promise<CommandResult> {
+  const inv = await inventory(ctx);
+  return { data: inv.report, text: formatVolumeReport(inv.report) };
+}
+
+async function ensure(ctx: CommandContext, options: { owner?: string }): Promise<CommandResult> {
+  const owner = options.owner === undefined ? undefined : parseOwner(options.owner);
+  if (options.owner !== undefined && !owner) {
+    throw new KilnError("ERR_KILN_USAGE", `--owner ${options.owner}: expected UID or UID:GID (numbers)`, { hint: "e.g. --owner 1000:1000" });
+  }
+  const inv = await inventory(ctx);
+  const actions = await ensureVolumes(inv.detection, inv.states, { ...deps(ctx), env: ctx.env, ...(owner ? { owner } : {}) });
+  const lines = actions.map(
+    (a) =>
+      `${a.name} [${a.purpose}]: ${a.created ? "created" : "exists"}` +
+      (a.owner ? `, owner set to ${a.owner}` : a.currentOwner ? `, owner ${a.currentOwner}` : ""),
+  );
+  return { data: { volumes: actions }, text: lines.length ? lines.join("\n") : "no cache volumes found" };
+}
+
+async function inspect(ctx: CommandContext, name: string): Promise<CommandResult> {
+  const { engine, transfer } = deps(ctx);
+  const r = await inspectVolume(engine, transfer, name);
+  const text = [
+    `${r.name}: ${formatBytes(r.sizeBytes)} on disk, ${r.files} files (${formatBytes(r.contentBytes)}), ${r.directories} folders, ${r.symlinks} symlinks, owner ${r.owner ?? "?"}`,
+    `used by: ${r.usedBy.length ? r.usedBy.join(", ") : "no container"}`,
+    ...(r.largest.length ? ["largest files:", ...r.largest.map((f) => `  ${formatBytes(f.sizeBytes).padStart(10)}  ${f.path}`)] : []),
+  ].join("\n");
+  return { data: r, text };
+}
+
+async function prune(ctx: CommandContext, names: string[], options: { dryRun?: boolean }): Promise<CommandResult> {
+  const { engine } = deps(ctx);
+  const r = await pruneVolumes(engine, { dryRun: options.dryRun === true, names });
+  const verb = r.dryRun ? "would remove" : "removed";
+  const lines = [
+    ...r.removed.map((n) => `${verb} ${n}`),
+    ...r.kept.map((k) => `kept ${k.name} (used by ${k.usedBy.join(", ")})`),
+  ];
+  return { data: r, text: lines.length ? lines.join("\n") : "nothing to prune (only kiln-created volumes no container uses are pruned)" };
+}
+
+function archiveDeps(ctx: CommandContext, label: string): ArchiveDeps {
+  return { ...deps(ctx), env: ctx.env, progress: (total) => transferProgress(label, total, ctx.globals.progress, ctx.out.stderr) };
+}
+
+async function exportCmd(ctx: CommandContext, name: string, file: string, options: { force?: boolean }): Promise<CommandResult> {
+  const r = await exportVolume(name, file, { force: options.force === true }, archiveDeps(ctx, `export ${name}`));
+  return { data: { volume: name, file, bytes: r.bytes }, text: `exported ${name} to ${file} (${formatBytes(r.bytes)})` };
+}
+
+async function importCmd(ctx: CommandContext, file: string, name: string, options: { force?: boolean }): Promise<CommandResult> {
+  const r = await importVolume(file, name, { force: options.force === true }, archiveDeps(ctx, `import ${name}`));
+  return {
+    data: { volume: name, file, entries: r.entries, bytes: r.bytes, replaced: r.replaced },
+    text: `imported ${r.entries} entries (${formatBytes(r.bytes)}) into ${name}${r.replaced ? " (replaced its contents)" : ""}`,
+  };
+}
+
+async function fix(ctx: CommandContext, options: { external?: boolean; dryRun?: boolean }): Promise<CommandResult> {
+  const inv = await inventory(ctx);
+  const files = [...new Set(inv.projects.flatMap((p) => p.files))];
+  const texts: Record<string, string> = {};
+  for (const f of files) texts[f] = readFileSync(f, "utf8");
+  const actions = planFixes(inv.detection, inv.projects, texts, { external: options.external === true });
+  const changed = applyFixes(actions, texts);
+  const described = actions.map(describeFix);
+  if (options.dryRun || Object.keys(changed).length === 0) {
+    return {
+      data: { dryRun: options.dryRun === true, changes: described, files: Object.keys(changed), backups: [] },
+      text: described.length ? `${options.dryRun ? "would change" : "changes"}:\n${described.map((d) => `  ${d}`).join("\n")}` : "nothing to fix",
+    };
+  }
+  const { backups } = writeFixedFiles(ctx.globals.projectDir, texts, changed, ctx.env);
+  return {
+    data: { dryRun: false, changes: described, files: Object.keys(changed), backups },
+    text: `changed ${Object.keys(changed).length} file(s):\n${described.map((d) => `  ${d}`).join("\n")}\nbackups: ${backups.join(", ")}\nnext: kiln volumes ensure`,
+    exitCode: EXIT.ok,
+  };
+}
+
+const HELP = `
+Which projects: the compose project of --project-dir, its devcontainer configs that use
+compose, and the compose projects in its subfolders (two levels; dot-folders and
+node_modules skipped) — or exactly the list in the root compose file's x-kiln.projects.
+A cache is a named volume mounted on a known cache path (pip, apt, torch, huggingface,
+ollama, models; under /root or a user's home; or $HF_HOME, $OLLAMA_MODELS, $TORCH_HOME…)
+or one named in x-kiln.caches:
+
+  x-kiln:
+    projects: [., ../test-gen]
+    caches:
+      huggingface: { volume: huggingface-cache, path: /root/.cache/huggingface, external: true }
+      pip: dukat-pip-cache
+
+Volumes kiln creates carry kiln.managed=true and kiln.purpose=<purpose> (plus the labels in
+KILN_EXTRA_LABELS="k=v,k2=v2"); prune only removes those. Nothing is pulled or started:
+kiln reads and writes volumes through a created container of its own empty image.
+
+Examples:
+  kiln volumes ls --json
+  kiln volumes fix --external && kiln volumes ensure
+  kiln volumes export huggingface-cache hf.tar && kiln volumes import hf.tar huggingface-cache --force`;
+
+export function registerVolumes(program: Command): void {
+  const volumes = program.command("volumes").description("list, create, check, fix, export and import the shared cache volumes").addHelpText("after", HELP);
+  volumes.command("ls").description("each cache volume: purpose, size, the services that mount it, and what is wrong").action(action(ls));
+  volumes
+    .command("ensure")
+    .description("create the missing cache volumes, owned by the users that mount them")
+    .option("--owner <uid:gid>", "owner of every cache volume's root folder")
+    .action(action(ensure));
+  volumes.command("inspect").argument("<name>", "engine volume name").description("size, file count and largest files of a volume").action(action(inspect));
+  volumes
+    .command("prune")
+    .argument("[names...]", "only these (each must be kiln-created and unused)")
+    .description("remove kiln-created volumes that no container uses")
+    .option("--dry-run", "only list what would be removed")
+    .action(action(prune));
+  volumes
+    .command("export")
+    .argument("<name>", "volume")
+    .argument("<file>", "tar file to write")
+    .option("--force", "overwrite an existing file")
+    .description("write a volume's files (owners, modes, symlinks) to a tar file")
+    .action(action(exportCmd));
+  volumes
+    .command("import")
+    .argument("<file>", "tar file (from export, or tar -c)")
+    .argument("<name>", "volume to fill")
+    .option("--force", "replace the contents of an existing volume")
+    .description("fill a volume from a tar file")
+    .action(action(importCmd));
+  volumes
+    .command("fix")
+    .description("edit the compose files so shared caches have one explicit name (and mount it everywhere)")
+    .option("--external", "also mark the shared caches external: true (docker compose down -v keeps them)")
+    .option("--dry-run", "only show the edits")
+    .action(action(fix));
+}
