@@ -5,8 +5,10 @@
 import type { Command } from "commander";
 import { registerConfig } from "./config.js";
 import { registerDoctor } from "./doctor.js";
+import { registerVolumes } from "./volumes.js";
 
 export function registerCommands(program: Command): void {
   registerConfig(program);
   registerDoctor(program);
+  registerVolumes(program);
 }
