@@ -162,10 +162,8 @@ describe("fingerprint: build inputs", () => {
       ],
       { resolveImageId: noImages, serviceImageNames: { a: "proj-a", b: "proj-b" } },
     );
-    await expect(p).rejects.toMatchObject({
-      code: "ERR_KILN_COMPOSE_INVALID",
-      message: expect.stringMatching(/cycle: (a → b → a|b → a → b)/),
-    });
+    await expect(p).rejects.toMatchObject({ code: "ERR_KILN_COMPOSE_INVALID" });
+    await expect(p).rejects.toThrow(/cycle: (a → b → a|b → a → b)/);
   });
 
   it("walks a context shared by several services once", async () => {
