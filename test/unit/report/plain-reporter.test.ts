@@ -1,0 +1,133 @@
+/* eslint-disable no-control-regex -- these tests are about ANSI escape sequences */
+import { describe, expect, it } from "vitest";
+import { PlainReporter } from "../../../src/report/progress/plain-reporter.js";
+import { FakeClock, FakeStream } from "./fake-stream.js";
+
+describe("PlainReporter", () => {
+  it("prints one stable timestamped line per step state change, no ANSI", () => {
+    const out = new FakeStream();
+    const clock = new FakeClock();
+    const r = new PlainReporter(out, { now: clock.now });
+    r.start(["api", "worker"]);
+    r.serviceStarted("api");
+    r.event("api", {
+      type: "step",
+      id: "d0",
+      name: "[internal] load build definition from Dockerfile",
+      state: "started",
+    });
+    r.event("api", {
+      type: "step",
+      id: "d1",
+      name: "[1/4] FROM docker.io/kiln-local/busybox:latest",
+      state: "done",
+    });
+    r.event("api", { type: "step", id: "d2", name: "[2/4] COPY requirements.txt .", state: "cached" });
+    clock.advance(1000);
+    r.event("api", {
+      type: "step",
+      id: "d3",
+      name: "[3/4] RUN  pip install \\\n   -r requirements.txt",
+      state: "started",
+    });
+    r.event("api", { type: "log", id: "d3", line: "Collecting flask" });
+    clock.advance(1200);
+    r.event("api", {
+      type: "step",
+      id: "d3",
+      name: "[3/4] RUN  pip install \\\n   -r requirements.txt",
+      state: "done",
+      durationMs: 1200,
+    });
+    r.event("api", { type: "step", id: "d4", name: "[4/4] COPY . .", state: "started" });
+    r.event("api", { type: "step", id: "d4", name: "[4/4] COPY . .", state: "done", durationMs: 40 });
+    clock.advance(1200);
+    r.serviceFinished({
+      service: "api",
+      image: "demo-api:kiln-1234",
+      action: "built",
+      reason: "build: no image",
+      durationMs: 3400,
+      steps: { total: 3, cached: 1 },
+    });
+    r.serviceFinished({
+      service: "worker",
+      image: "demo-worker:kiln-99",
+      action: "skipped",
+      reason: "skip: fresh",
+      durationMs: 0,
+      steps: { total: 0, cached: 0 },
+    });
+    r.close();
+    expect(out.text()).toBe(
+      [
+        "12:00:00 building 2 service(s): api, worker",
+        "12:00:00 [api] started",
+        "12:00:00 [api] #1 COPY requirements.txt . cached",
+        "12:00:01 [api] #2 RUN pip install \\ -r requirements.txt",
+        "12:00:02 [api] #2 RUN pip install \\ -r requirements.txt done 1.2s",
+        "12:00:02 [api] #3 COPY . .",
+        "12:00:02 [api] #3 COPY . . done 0.0s",
+        "12:00:03 [api] built in 3.4s (3 steps, 1 cached)",
+        "12:00:03 [worker] skipped: fresh",
+        "",
+      ].join("\n"),
+    );
+    expect(out.text()).not.toMatch(/\u001b/);
+  });
+
+  it("shows the failed step's last log lines", () => {
+    const out = new FakeStream();
+    const clock = new FakeClock();
+    const r = new PlainReporter(out, { now: clock.now, logLines: 2 });
+    r.serviceStarted("api");
+    r.event("api", { type: "step", id: "a", name: "[2/3] RUN make", state: "started" });
+    r.event("api", { type: "step", id: "b", name: "[stage-1 2/2] RUN other", state: "started" });
+    r.event("api", { type: "log", id: "a", line: "cc -c x.c" });
+    r.event("api", { type: "log", id: "b", line: "noise from another step" });
+    r.event("api", { type: "log", id: "a", line: "x.c:1: error: boom" });
+    r.event("api", { type: "log", id: "a", line: "make: *** [x.o] Error 1" });
+    r.event("api", {
+      type: "step",
+      id: "a",
+      name: "[2/3] RUN make",
+      state: "error",
+      error: 'process "/bin/sh -c make" did not complete successfully: exit code: 2',
+    });
+    clock.advance(2000);
+    r.serviceFinished({
+      service: "api",
+      image: "",
+      action: "failed",
+      reason: "build: no image",
+      durationMs: 2000,
+      steps: { total: 2, cached: 0 },
+      error: "build failed",
+    });
+    expect(out.text().split("\n").slice(3)).toEqual([
+      '12:00:00 [api] #1 RUN make ERROR: process "/bin/sh -c make" did not complete successfully: exit code: 2',
+      "12:00:02 [api] FAILED after 2.0s (2 steps, 0 cached)",
+      "12:00:02 [api] last output at RUN make:",
+      "12:00:02 [api] | x.c:1: error: boom",
+      "12:00:02 [api] | make: *** [x.o] Error 1",
+      "",
+    ]);
+  });
+
+  it("falls back to the error message when the build printed nothing", () => {
+    const out = new FakeStream();
+    const r = new PlainReporter(out, { now: new FakeClock().now });
+    r.serviceFinished({
+      service: "db",
+      image: "",
+      action: "failed",
+      reason: "build: no image",
+      durationMs: 100,
+      steps: { total: 0, cached: 0 },
+      error: "base image python:3.11-slim is not on this engine and cannot be pulled",
+    });
+    expect(out.text()).toContain(
+      "[db] | base image python:3.11-slim is not on this engine and cannot be pulled",
+    );
+  });
+});
