@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { KilnError } from "../errors.js";
-import { isDict, toStringMap, type Dict } from "./canonical.js";
+import { isDict, scalarString, toStringMap, type Dict } from "./canonical.js";
 import { devcontainerProjectName } from "./devcontainer.js";
 import type { LoadedFile } from "./extends.js";
 import type { FileLoader } from "./file-loader.js";
@@ -70,7 +70,7 @@ export function assembleProject(input: AssembleInput): ProjectModel {
       imageName: image ?? defaultImageName(name, serviceName, variant),
       environment: resolveEnv(s.environment, lookup),
       volumes: toMounts(s.volumes),
-      profiles: Array.isArray(s.profiles) ? s.profiles.map(String) : [],
+      profiles: Array.isArray(s.profiles) ? (s.profiles as unknown[]).map(scalarString) : [],
       dependsOn: isDict(s.depends_on) ? Object.keys(s.depends_on) : [],
       labels: stringsOnly(toStringMap(s.labels)),
       source: serviceSourceMap(sourceFiles, serviceName, hasBuild, image !== undefined),
@@ -87,14 +87,14 @@ export function assembleProject(input: AssembleInput): ProjectModel {
         {
           location: model.source.service
             ? `${model.source.service.file}:${model.source.service.line}`
-            : (files[0] as string),
+            : files[0],
           hint: "add `image:` or `build:` to the service",
         },
       );
     }
     const where = model.source.service
       ? `${model.source.service.file}:${model.source.service.line}`
-      : (files[0] as string);
+      : files[0];
     checkVolumeRefs(serviceName, model.volumes, volumes, where);
     allServices.push(model);
   }
@@ -137,7 +137,7 @@ function profilesOf(explicit: string[] | undefined, lookup: Lookup): string[] {
 function stringsOnly(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (isDict(value))
-    for (const [k, v] of Object.entries(value)) out[k] = v === null || v === undefined ? "" : String(v);
+    for (const [k, v] of Object.entries(value)) out[k] = v === null || v === undefined ? "" : scalarString(v);
   return out;
 }
 
@@ -145,7 +145,7 @@ function resolveEnv(value: unknown, lookup: Lookup): Record<string, string | nul
   const out: Record<string, string | null> = {};
   if (isDict(value))
     for (const [k, v] of Object.entries(value))
-      out[k] = v === null || v === undefined ? (lookup(k) ?? null) : String(v);
+      out[k] = v === null || v === undefined ? (lookup(k) ?? null) : scalarString(v);
   return out;
 }
 
@@ -169,7 +169,7 @@ function projectName(input: AssembleInput, merged: Dict, loaded: LoadedFile[]): 
       workspaceDotenv: input.io.readText(path.join(devcontainer.workspaceFolder, ".env")),
       composeName: written,
       workspaceFolder: devcontainer.workspaceFolder,
-      firstComposeFile: input.files[0] as string,
+      firstComposeFile: input.files[0],
     });
   }
   if (written !== undefined) {

@@ -2,19 +2,21 @@
  * A service's merged `build:` mapping (paths already absolute) → the BuildSpec kiln builds from.
  */
 import path from "node:path";
-import { isDict, type Dict } from "./canonical.js";
+import { isDict, scalarString, type Dict } from "./canonical.js";
 import type { Lookup } from "./interpolate.js";
 import type { BuildSecret, BuildSpec } from "./model.js";
 import { isRemoteContext } from "./paths.js";
 
 function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v) => v !== null && v !== undefined).map(String) : [];
+  return Array.isArray(value)
+    ? (value as unknown[]).filter((v) => v !== null && v !== undefined).map(scalarString)
+    : [];
 }
 
 function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (isDict(value))
-    for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = String(v);
+    for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = scalarString(v);
   return out;
 }
 
@@ -26,7 +28,7 @@ export function toBuildSpec(build: Dict, topSecrets: Dict, lookup: Lookup): Buil
   const args: Record<string, string | null> = {};
   if (isDict(build.args)) {
     for (const [k, v] of Object.entries(build.args))
-      args[k] = v === null || v === undefined ? (lookup(k) ?? null) : String(v);
+      args[k] = v === null || v === undefined ? (lookup(k) ?? null) : scalarString(v);
   }
   const spec: BuildSpec = {
     context,

@@ -14,7 +14,7 @@ export function isDict(value: unknown): value is Dict {
 }
 
 /** `[K=V, K]` or `{K: V}` → `{K: "V", K: null}` (numbers and booleans become strings) */
-export function toStringMap(value: unknown, separator = "="): Record<string, string | null> | unknown {
+export function toStringMap(value: unknown, separator = "="): unknown {
   const out: Record<string, string | null> = {};
   if (Array.isArray(value)) {
     for (const item of value) {
@@ -33,8 +33,11 @@ export function toStringMap(value: unknown, separator = "="): Record<string, str
   return value;
 }
 
-function scalarString(v: unknown): string {
-  return typeof v === "object" ? JSON.stringify(v) : String(v);
+/** a scalar as compose prints it; mappings and lists as JSON */
+export function scalarString(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
+  return v === null || v === undefined ? "" : JSON.stringify(v);
 }
 
 export function canonicalService(service: Dict): Dict {
@@ -45,12 +48,16 @@ export function canonicalService(service: Dict): Dict {
   if ("environment" in s) s.environment = toStringMap(s.environment);
   if ("labels" in s) s.labels = toStringMap(s.labels);
   if (Array.isArray(s.volumes))
-    s.volumes = s.volumes.map((v) => (typeof v === "string" ? shortVolume(v) : v));
+    s.volumes = (s.volumes as unknown[]).map((v) => (typeof v === "string" ? shortVolume(v) : v));
   if (Array.isArray(s.depends_on)) {
-    s.depends_on = Object.fromEntries(s.depends_on.map((d) => [String(d), { condition: "service_started" }]));
+    s.depends_on = Object.fromEntries(
+      (s.depends_on as unknown[]).map((d) => [scalarString(d), { condition: "service_started" }]),
+    );
   }
-  if (Array.isArray(s.secrets)) s.secrets = s.secrets.map((x) => (typeof x === "string" ? { source: x } : x));
-  if (Array.isArray(s.configs)) s.configs = s.configs.map((x) => (typeof x === "string" ? { source: x } : x));
+  if (Array.isArray(s.secrets))
+    s.secrets = (s.secrets as unknown[]).map((x) => (typeof x === "string" ? { source: x } : x));
+  if (Array.isArray(s.configs))
+    s.configs = (s.configs as unknown[]).map((x) => (typeof x === "string" ? { source: x } : x));
   return s;
 }
 
@@ -59,10 +66,12 @@ function canonicalBuild(build: Dict): Dict {
   if ("args" in b) b.args = toStringMap(b.args);
   if ("labels" in b) b.labels = toStringMap(b.labels);
   if ("additional_contexts" in b) b.additional_contexts = toStringMap(b.additional_contexts);
-  if (Array.isArray(b.secrets)) b.secrets = b.secrets.map((x) => (typeof x === "string" ? { source: x } : x));
-  if (isDict(b.ssh)) b.ssh = Object.entries(b.ssh).map(([k, v]) => (v === null ? k : `${k}=${String(v)}`));
+  if (Array.isArray(b.secrets))
+    b.secrets = (b.secrets as unknown[]).map((x) => (typeof x === "string" ? { source: x } : x));
+  if (isDict(b.ssh))
+    b.ssh = Object.entries(b.ssh).map(([k, v]) => (v === null ? k : `${k}=${scalarString(v)}`));
   if (isDict(b.extra_hosts))
-    b.extra_hosts = Object.entries(b.extra_hosts).map(([k, v]) => `${k}=${String(v)}`);
+    b.extra_hosts = Object.entries(b.extra_hosts).map(([k, v]) => `${k}=${scalarString(v)}`);
   return b;
 }
 

@@ -20,12 +20,12 @@ export function parseDotenv(text: string, lookup: Lookup = () => undefined): Dot
   const resolve: Lookup = (name) => known.get(name) ?? lookup(name);
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i] as string;
+    const raw = lines[i];
     const trimmed = raw.trimStart();
     if (trimmed === "" || trimmed.startsWith("#")) continue;
     const m = KEY.exec(trimmed);
     if (!m) continue;
-    const key = m[1] as string;
+    const key = m[1];
     let rest = trimmed.slice(m[0].length);
     const lineNo = i + 1;
     let value: string;
@@ -35,7 +35,7 @@ export function parseDotenv(text: string, lookup: Lookup = () => undefined): Dot
       let body = rest.slice(1);
       let end = findClosing(body, quote);
       while (end < 0 && i + 1 < lines.length) {
-        body += `\n${lines[++i] as string}`;
+        body += `\n${lines[++i]}`;
         end = findClosing(body, quote);
       }
       const inner = end < 0 ? body : body.slice(0, end);

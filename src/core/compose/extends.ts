@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { KilnError } from "../errors.js";
-import { isDict, type Dict } from "./canonical.js";
+import { isDict, scalarString, type Dict } from "./canonical.js";
 import { mergeDicts } from "./merge.js";
 import { resolveServicePaths } from "./paths.js";
 import { locate, SEP, type ParsedFile } from "./yaml-tree.js";
@@ -24,7 +24,7 @@ export function resolveExtends(file: LoadedFile, loadOther: LoadOther, home: str
   const done = new Set<string>();
   const visiting: string[] = [];
   const visit = (name: string): Dict => {
-    const service = file.services[name] as Dict;
+    const service = file.services[name];
     if (done.has(name) || !isDict(service.extends)) return service;
     if (visiting.includes(name)) {
       throw new KilnError(
@@ -38,7 +38,7 @@ export function resolveExtends(file: LoadedFile, loadOther: LoadOther, home: str
     }
     visiting.push(name);
     const ext = service.extends;
-    const baseName = String(ext.service ?? "");
+    const baseName = scalarString(ext.service);
     const where = locate(file, `services${SEP}${name}${SEP}extends`);
     let base: Dict;
     let baseFile: LoadedFile = file;
@@ -60,13 +60,13 @@ export function resolveExtends(file: LoadedFile, loadOther: LoadOther, home: str
     file.extendsOf.set(name, { file: baseFile, service: baseName });
     visiting.pop();
     done.add(name);
-    return file.services[name] as Dict;
+    return file.services[name];
   };
   for (const name of Object.keys(file.services)) visit(name);
 }
 
 function unknownBase(name: string, baseName: string, location: string, inFile: LoadedFile): KilnError {
-  const known = Object.keys(inFile.services);
+  const known = Object.keys(inFile.services).filter((s) => s !== name);
   return new KilnError(
     "ERR_KILN_COMPOSE_EXTENDS",
     `service "${name}" extends "${baseName}", which ${inFile.file} does not define`,

@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { KilnError } from "../errors.js";
-import { isDict, type Dict } from "./canonical.js";
+import { isDict, scalarString, type Dict } from "./canonical.js";
 import type { LoadedFile } from "./extends.js";
 import type { FileLoader } from "./file-loader.js";
 import { resolveFileResources, resolveServicePaths } from "./paths.js";
@@ -35,13 +35,15 @@ export function applyIncludes(
   list.forEach((entry, index) => {
     const where = locate(file, `include${SEP}${index}`);
     const spec: Dict = typeof entry === "string" ? { path: entry } : isDict(entry) ? entry : {};
-    const paths = Array.isArray(spec.path) ? spec.path.map(String) : [String(spec.path ?? "")];
+    const paths = Array.isArray(spec.path)
+      ? (spec.path as unknown[]).map(scalarString)
+      : [scalarString(spec.path)];
     const baseDir = path.dirname(file.file);
     const files = paths.map((p) => path.resolve(baseDir, p));
     const projectDir =
       typeof spec.project_directory === "string"
         ? path.resolve(baseDir, spec.project_directory)
-        : path.dirname(files[0] as string);
+        : path.dirname(files[0]);
     for (const target of files) {
       loader.extraFiles.add(target);
       const inc = loader.load(target, { file: file.file, location: where });
@@ -64,7 +66,7 @@ export function applyIncludes(
       for (const key of RESOURCES) {
         const incRes = inc.data[key];
         if (!isDict(incRes)) continue;
-        const own = isDict(file.data[key]) ? (file.data[key] as Dict) : {};
+        const own = isDict(file.data[key]) ? file.data[key] : {};
         const res =
           key === "secrets" || key === "configs"
             ? (resolveFileResources(incRes, projectDir, home) as Dict)

@@ -41,7 +41,7 @@ export function interpolateString(input: string, lookup: Lookup): string {
       i = end + 1;
     } else if (next !== undefined && NAME_START.test(next)) {
       let j = i + 1;
-      while (j < input.length && NAME_CHAR.test(input[j] as string)) j++;
+      while (j < input.length && NAME_CHAR.test(input[j])) j++;
       out += lookup(input.slice(i + 1, j)) ?? "";
       i = j;
     } else {
@@ -66,7 +66,7 @@ function closingBrace(s: string, from: number): number {
 function braced(body: string, whole: string, lookup: Lookup): string {
   let j = 0;
   if (!NAME_START.test(body[0] ?? "")) throw syntax(whole);
-  while (j < body.length && NAME_CHAR.test(body[j] as string)) j++;
+  while (j < body.length && NAME_CHAR.test(body[j])) j++;
   const name = body.slice(0, j);
   const rest = body.slice(j);
   const value = lookup(name);

@@ -75,8 +75,7 @@ export function loadProjectSync(
       },
     );
   }
-  const projectDir =
-    options.projectDir !== undefined && !devcontainer ? searchDir : path.dirname(files[0] as string);
+  const projectDir = options.projectDir !== undefined && !devcontainer ? searchDir : path.dirname(files[0]);
   const dotenv =
     projectDir === searchDir
       ? earlyDotenv

@@ -5,14 +5,14 @@
  * `secrets`/`configs` by source, `ports` by value, other sequences append; `!reset` removes
  * and `!override` replaces. https://github.com/compose-spec/compose-spec/blob/main/13-merge.md
  */
-import { isDict, type Dict } from "./canonical.js";
+import { isDict, scalarString, type Dict } from "./canonical.js";
 import { OverrideValue, RESET } from "./yaml-tree.js";
 
 const REPLACE_IN_SERVICE = new Set(["command", "entrypoint"]);
 const KEYED_IN_SERVICE: Record<string, (item: unknown) => string> = {
-  volumes: (v) => (isDict(v) ? String(v.target) : String(v)),
-  secrets: (v) => (isDict(v) ? String(v.source) : String(v)),
-  configs: (v) => (isDict(v) ? String(v.source) : String(v)),
+  volumes: (v) => (isDict(v) ? scalarString(v.target) : scalarString(v)),
+  secrets: (v) => (isDict(v) ? scalarString(v.source) : scalarString(v)),
+  configs: (v) => (isDict(v) ? scalarString(v.source) : scalarString(v)),
   ports: (v) => JSON.stringify(v),
 };
 
@@ -30,8 +30,8 @@ export function mergeValue(base: unknown, override: unknown, path: readonly stri
   if (isDict(base) && isDict(override)) return mergeDicts(base, override, path);
   if (Array.isArray(base) && Array.isArray(override)) {
     const keyOf = inService ? KEYED_IN_SERVICE[key] : undefined;
-    const items = override.map(stripMarkers);
-    return keyOf ? mergeKeyed(base, items, keyOf) : [...base, ...items];
+    const items = (override as unknown[]).map(stripMarkers);
+    return keyOf ? mergeKeyed(base as unknown[], items, keyOf) : [...(base as unknown[]), ...items];
   }
   return stripMarkers(override);
 }
@@ -62,7 +62,7 @@ function mergeKeyed(base: unknown[], override: unknown[], keyOf: (item: unknown)
 export function stripMarkers(value: unknown): unknown {
   if (value === RESET) return undefined;
   if (value instanceof OverrideValue) return stripMarkers(value.value);
-  if (Array.isArray(value)) return value.map(stripMarkers).filter((v) => v !== undefined);
+  if (Array.isArray(value)) return (value as unknown[]).map(stripMarkers).filter((v) => v !== undefined);
   if (isDict(value)) {
     const out: Dict = {};
     for (const [k, v] of Object.entries(value)) {

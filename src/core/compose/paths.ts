@@ -38,7 +38,7 @@ export function resolveServicePaths(service: Dict, baseDir: string, home: string
     s.build = b;
   }
   if (Array.isArray(s.volumes)) {
-    s.volumes = s.volumes.map((v) =>
+    s.volumes = (s.volumes as unknown[]).map((v) =>
       isDict(v) && v.type === "bind" && typeof v.source === "string"
         ? { ...v, source: resolveHostPath(v.source, baseDir, home) }
         : v,
@@ -46,7 +46,7 @@ export function resolveServicePaths(service: Dict, baseDir: string, home: string
   }
   if (typeof s.env_file === "string") s.env_file = resolveHostPath(s.env_file, baseDir, home);
   else if (Array.isArray(s.env_file)) {
-    s.env_file = s.env_file.map((e) =>
+    s.env_file = (s.env_file as unknown[]).map((e) =>
       typeof e === "string"
         ? resolveHostPath(e, baseDir, home)
         : isDict(e) && typeof e.path === "string"

@@ -15,7 +15,7 @@ type Found = { file: LoadedFile; pos: Omit<KeyPosition, "origin"> & { origin: Bu
 
 function findKey(files: readonly LoadedFile[], service: string, key: string): Found | undefined {
   for (let i = files.length - 1; i >= 0; i--) {
-    const file = files[i] as LoadedFile;
+    const file = files[i];
     const pos = file.positions.get(`services${SEP}${service}${SEP}${key}`);
     if (pos) return { file, pos };
   }
@@ -30,7 +30,7 @@ export function serviceSourceMap(
 ): ServiceSourceMap {
   const map: ServiceSourceMap = {};
   for (let i = files.length - 1; i >= 0 && !map.service; i--) {
-    const file = files[i] as LoadedFile;
+    const file = files[i];
     const pos = file.positions.get(`services${SEP}${service}`);
     if (pos) map.service = at(file, pos);
   }
@@ -47,7 +47,7 @@ export function serviceSourceMap(
 
 function viaExtends(files: readonly LoadedFile[], service: string, key: string): Found | undefined {
   for (let i = files.length - 1; i >= 0; i--) {
-    let link = (files[i] as LoadedFile).extendsOf.get(service);
+    let link = files[i].extendsOf.get(service);
     for (let hops = 0; link && hops < 50; hops++) {
       const pos = link.file.positions.get(`services${SEP}${link.service}${SEP}${key}`);
       if (pos) return { file: link.file, pos: { ...pos, origin: "extends" } };

@@ -2,26 +2,35 @@
  * Validates a file (after interpolation) against the Compose Specification JSON schema that
  * the reference compose ships (kept in schemas/compose-spec.json), naming file, line and key.
  */
-import { Ajv, type ValidateFunction } from "ajv";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { KilnError } from "../errors.js";
 import { locate, SEP, type ParsedFile } from "./yaml-tree.js";
 
 let compiled: ValidateFunction | undefined;
+let explain: ValidateFunction | undefined;
+let schemaCopy: Record<string, unknown> | undefined;
+
+function newAjv(allErrors: boolean): Ajv {
+  const ajv = new Ajv({ strict: false, allErrors, validateFormats: true });
+  // compose's own formats: checked by compose's parsers, accepted here as strings
+  for (const format of ["duration", "ports", "expose", "uri"]) ajv.addFormat(format, true);
+  return ajv;
+}
 
 export function compileComposeSchema(schema: Record<string, unknown>): ValidateFunction {
   if (compiled) return compiled;
-  const copy = { ...schema };
-  delete copy.$schema;
-  const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: true });
-  // compose's own formats: checked by compose's parsers, accepted here as strings
-  for (const format of ["duration", "ports", "expose", "uri"]) ajv.addFormat(format, true);
-  compiled = ajv.compile(copy);
+  schemaCopy = { ...schema };
+  delete schemaCopy.$schema;
+  compiled = newAjv(false).compile(schemaCopy);
   return compiled;
 }
 
 export function validateComposeFile(parsed: ParsedFile, data: unknown, validate: ValidateFunction): void {
   if (validate(data)) return;
-  const err = validate.errors?.[0];
+  // the fast validator stops at the first error, often a `oneOf` branch; find the telling one
+  explain ??= schemaCopy ? newAjv(true).compile(schemaCopy) : validate;
+  explain(data);
+  const err = bestError(explain.errors ?? validate.errors ?? []);
   if (!err) return;
   const parts = err.instancePath
     .split("/")
@@ -39,4 +48,22 @@ export function validateComposeFile(parsed: ParsedFile, data: unknown, validate:
     location: locate(parsed, parts.join(SEP)),
     hint: "see https://docs.docker.com/compose/compose-file/ for the key's allowed values",
   });
+}
+
+function depth(e: ErrorObject): number {
+  const extra = e.keyword === "additionalProperties" ? 1 : 0;
+  return e.instancePath.split("/").length + extra;
+}
+
+/** the deepest error; an unknown key beats "must be string" from the other `oneOf` branch */
+function bestError(errors: ErrorObject[]): ErrorObject | undefined {
+  const useful = errors.filter((e) => e.keyword !== "oneOf" && e.keyword !== "anyOf");
+  const pool = useful.length > 0 ? useful : errors;
+  return pool.reduce<ErrorObject | undefined>(
+    (best, e) =>
+      !best || depth(e) > depth(best) || (depth(e) === depth(best) && e.keyword === "additionalProperties")
+        ? e
+        : best,
+    undefined,
+  );
 }

@@ -2,7 +2,7 @@
  * Named volumes with the names the engine knows them by, and each service's mounts.
  */
 import { KilnError } from "../errors.js";
-import { isDict, type Dict } from "./canonical.js";
+import { isDict, scalarString, type Dict } from "./canonical.js";
 import type { ServiceMount, VolumeModel } from "./model.js";
 
 export function toVolumeModels(volumes: unknown, project: string): Record<string, VolumeModel> {
@@ -32,11 +32,12 @@ function labelsOf(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (Array.isArray(value)) {
     for (const item of value) {
-      const s = String(item);
+      const s = scalarString(item);
       const cut = s.indexOf("=");
       out[cut < 0 ? s : s.slice(0, cut)] = cut < 0 ? "" : s.slice(cut + 1);
     }
-  } else if (isDict(value)) for (const [k, v] of Object.entries(value)) out[k] = v === null ? "" : String(v);
+  } else if (isDict(value))
+    for (const [k, v] of Object.entries(value)) out[k] = v === null ? "" : scalarString(v);
   return out;
 }
 

@@ -48,7 +48,7 @@ export function parseComposeYaml(text: string, file: string): ParsedFile {
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: false });
   const first = doc.errors[0];
   if (first) {
-    const pos = first.linePos?.[0];
+    const pos = first.linePos?.[0] ?? lineCounter.linePos(first.pos[0]);
     throw new KilnError(
       "ERR_KILN_COMPOSE_PARSE",
       `invalid YAML in ${file}: ${first.message.split("\n")[0]}`,
