@@ -131,7 +131,9 @@ export const runProcess: ProcessRunner = (args, options = {}) => {
       }
     };
     const timer =
-      options.timeoutMs === undefined ? undefined : setTimeout(() => kill(`timed out after ${options.timeoutMs} ms`), options.timeoutMs);
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => kill(`timed out after ${options.timeoutMs} ms`), options.timeoutMs);
     const onAbort = (): void => kill("was interrupted");
     options.signal?.addEventListener("abort", onAbort, { once: true });
     child.stdin.on("error", () => undefined);
@@ -166,7 +168,15 @@ export const runProcess: ProcessRunner = (args, options = {}) => {
         return;
       }
       if (exitCode !== 0 && !options.allowFailure) {
-        reject(new ProcessError(args, code, stdout, stderr, signal ? `was killed by ${signal}` : `exited with ${exitCode}`));
+        reject(
+          new ProcessError(
+            args,
+            code,
+            stdout,
+            stderr,
+            signal ? `was killed by ${signal}` : `exited with ${exitCode}`,
+          ),
+        );
         return;
       }
       resolve(result);

@@ -3,12 +3,18 @@
  * Add one import and one call per command.
  */
 import type { Command } from "commander";
+import { registerBake } from "./bake.js";
 import { registerConfig } from "./config.js";
 import { registerDoctor } from "./doctor.js";
+import { registerRestore } from "./restore.js";
+import { registerStatus } from "./status.js";
 import { registerVolumes } from "./volumes.js";
 
 export function registerCommands(program: Command): void {
+  registerBake(program);
   registerConfig(program);
   registerDoctor(program);
+  registerRestore(program);
+  registerStatus(program);
   registerVolumes(program);
 }

@@ -10,12 +10,18 @@ import { action, type CommandContext } from "./runtime.js";
 import type { CommandResult } from "./output.js";
 
 /** Project checks register here (kept as a list so each check lives in its own file). */
-export type ProjectCheckProvider = (ctx: CommandContext, options: { fix: boolean; engineReachable: boolean }) => Promise<CheckResult[]>;
+export type ProjectCheckProvider = (
+  ctx: CommandContext,
+  options: { fix: boolean; engineReachable: boolean },
+) => Promise<CheckResult[]>;
 export const projectCheckProviders: ProjectCheckProvider[] = [];
 
 async function doctor(ctx: CommandContext, options: { fix?: boolean }): Promise<CommandResult> {
   const env = ctx.env;
-  const engine = await engineChecks({ env, ...(ctx.globals.context ? { context: ctx.globals.context } : {}) });
+  const engine = await engineChecks({
+    env,
+    ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
+  });
   const checks = [...engine.checks];
   for (const provider of projectCheckProviders) {
     checks.push(...(await provider(ctx, { fix: options.fix === true, engineReachable: engine.reachable })));
@@ -23,7 +29,14 @@ async function doctor(ctx: CommandContext, options: { fix?: boolean }): Promise<
   const status = worst(checks);
   const exitCode = !engine.reachable ? EXIT.engine : status === "fail" ? EXIT.failed : EXIT.ok;
   return {
-    data: { checks: checks.map(({ id, status: s, message, hint }) => ({ id, status: s, message, ...(hint ? { hint } : {}) })) },
+    data: {
+      checks: checks.map(({ id, status: s, message, hint }) => ({
+        id,
+        status: s,
+        message,
+        ...(hint ? { hint } : {}),
+      })),
+    },
     text: formatChecks(checks, !("NO_COLOR" in env) && process.stdout.isTTY === true),
     exitCode,
   };
@@ -34,6 +47,9 @@ export function registerDoctor(program: Command): void {
     .command("doctor")
     .description("check the Docker engine, BuildKit, compose and the project; say how to fix each problem")
     .option("--fix", "apply the safe fixes")
-    .addHelpText("after", "\nExamples:\n  kiln doctor\n  kiln doctor --json\n  DOCKER_HOST=tcp://build-box:2375 kiln doctor")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  kiln doctor\n  kiln doctor --json\n  DOCKER_HOST=tcp://build-box:2375 kiln doctor",
+    )
     .action(action(doctor));
 }

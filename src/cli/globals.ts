@@ -35,7 +35,9 @@ export function addGlobalOptions(program: Command): Command {
     .option("--context <name>", "docker context to use")
     .option("--json", "print machine-readable JSON on stdout (logs stay on stderr)")
     .addOption(
-      new Option("--progress <mode>", "progress output").choices(["auto", "tty", "plain", "quiet", "json"]).default("auto"),
+      new Option("--progress <mode>", "progress output")
+        .choices(["auto", "tty", "plain", "quiet", "json"])
+        .default("auto"),
     )
     .option("--debug", "print stack traces and debug logs");
 }
@@ -56,7 +58,8 @@ interface RawGlobals {
 export function readGlobals(command: Command, env: NodeJS.ProcessEnv = process.env): GlobalOptions {
   const raw = command.optsWithGlobals<RawGlobals>();
   const projectDir = path.resolve(raw.projectDir ?? process.cwd());
-  const devcontainer = raw.devcontainer === true ? true : typeof raw.devcontainer === "string" ? raw.devcontainer : undefined;
+  const devcontainer =
+    raw.devcontainer === true ? true : typeof raw.devcontainer === "string" ? raw.devcontainer : undefined;
   return {
     projectDir,
     files: (raw.file ?? []).map((f) => path.resolve(f)),

@@ -12,7 +12,9 @@ import { abortAll, lastExitCode } from "./runtime.js";
 import { printError, processStreams } from "./output.js";
 
 export function kilnVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return pkg.version;
 }
 

@@ -9,7 +9,10 @@ const LABEL = "kiln.test.run";
 
 function engineUp(): boolean {
   try {
-    execFileSync("docker", ["version", "--format", "{{.Server.Version}}"], { stdio: "pipe", timeout: 10_000 });
+    execFileSync("docker", ["version", "--format", "{{.Server.Version}}"], {
+      stdio: "pipe",
+      timeout: 10_000,
+    });
     return true;
   } catch {
     return false;

@@ -29,7 +29,10 @@ export interface KilnRun {
   stderr: string;
 }
 
-export function runKiln(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): KilnRun {
+export function runKiln(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): KilnRun {
   const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [kilnBin, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, NO_COLOR: "1", ...options.env },

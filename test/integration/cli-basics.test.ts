@@ -44,7 +44,15 @@ describe("kiln CLI basics", () => {
     const r = runKiln(["doctor", "--json"]);
     const body = JSON.parse(r.stdout) as { checks: Check[] };
     const ids = body.checks.map((c) => c.id);
-    expect(ids).toEqual(expect.arrayContaining(["engine.reachable", "engine.version", "client.buildkit", "compose.variant", "engine.disk"]));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        "engine.reachable",
+        "engine.version",
+        "client.buildkit",
+        "compose.variant",
+        "engine.disk",
+      ]),
+    );
     expect(body.checks.find((c) => c.id === "engine.reachable")?.status).toBe("ok");
     expect(r.code).toBe(0);
   });
@@ -63,10 +71,14 @@ describe("kiln CLI basics", () => {
  * client really has no buildx. kiln must then find Debian's 20.10 client (legacy BuildKit), or —
  * when pinned to the new client — say exactly how to get one.
  */
-const canUnshare = engineAvailable() && process.getuid?.() === 0 && spawnSync("unshare", ["--mount", "true"]).status === 0;
+const canUnshare =
+  engineAvailable() && process.getuid?.() === 0 && spawnSync("unshare", ["--mount", "true"]).status === 0;
 
 describe.skipIf(!canUnshare)("without the buildx plugin", () => {
-  function kilnWithoutPlugins(args: string[], env: Record<string, string>): { code: number; stdout: string; stderr: string } {
+  function kilnWithoutPlugins(
+    args: string[],
+    env: Record<string, string>,
+  ): { code: number; stdout: string; stderr: string } {
     const empty = mkdtempSync(path.join(os.tmpdir(), "kiln-noplugins-"));
     const bin = mkdtempSync(path.join(os.tmpdir(), "kiln-path-"));
     tmp.push(empty, bin);
@@ -74,8 +86,23 @@ describe.skipIf(!canUnshare)("without the buildx plugin", () => {
     const script = 'mount --bind "$1" /usr/local/lib/docker/cli-plugins && shift && exec "$@"';
     const r = spawnSync(
       "unshare",
-      ["--mount", "--propagation", "private", "sh", "-c", script, "sh", empty, process.execPath, kilnBin, ...args],
-      { encoding: "utf8", env: { ...process.env, PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin`, NO_COLOR: "1", ...env } },
+      [
+        "--mount",
+        "--propagation",
+        "private",
+        "sh",
+        "-c",
+        script,
+        "sh",
+        empty,
+        process.execPath,
+        kilnBin,
+        ...args,
+      ],
+      {
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin`, NO_COLOR: "1", ...env },
+      },
     );
     return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
   }

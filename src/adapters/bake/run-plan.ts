@@ -54,10 +54,14 @@ export function requestFor(target: PlanTarget, options: RunPlanOptions): BuildRe
       try {
         text = readFileSync(build.dockerfile ?? "", "utf8");
       } catch (error: unknown) {
-        throw new KilnError("ERR_KILN_DOCKERFILE_MISSING", `cannot read ${build.dockerfile ?? "(no Dockerfile)"}`, {
-          cause: error,
-          hint: "check build.dockerfile in the compose file",
-        });
+        throw new KilnError(
+          "ERR_KILN_DOCKERFILE_MISSING",
+          `cannot read ${build.dockerfile ?? "(no Dockerfile)"}`,
+          {
+            cause: error,
+            hint: "check build.dockerfile in the compose file",
+          },
+        );
       }
     }
     dockerfileInline = injectRebuildArg(text);
@@ -110,8 +114,19 @@ async function runTarget(target: PlanTarget, options: RunPlanOptions): Promise<T
     };
   } catch (error: unknown) {
     if (error instanceof KilnError && error.code === "ERR_KILN_INTERRUPTED") throw error;
-    const e = error instanceof KilnError ? error : new KilnError("ERR_KILN_BUILD_FAILED", String(error), { cause: error });
-    return { service: target.service, image: target.imageRef, action: "failed", reason: e.message, durationMs: Date.now() - started, steps: { total: 0, cached: 0 }, error: e };
+    const e =
+      error instanceof KilnError
+        ? error
+        : new KilnError("ERR_KILN_BUILD_FAILED", String(error), { cause: error });
+    return {
+      service: target.service,
+      image: target.imageRef,
+      action: "failed",
+      reason: e.message,
+      durationMs: Date.now() - started,
+      steps: { total: 0, cached: 0 },
+      error: e,
+    };
   }
 }
 
@@ -136,7 +151,14 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<Targ
       const t = byName.get(name);
       if (!t) continue;
       if (t.action !== "build") {
-        results.set(name, { service: name, image: t.imageRef, action: "skipped", reason: t.reason, durationMs: 0, steps: { total: 0, cached: 0 } });
+        results.set(name, {
+          service: name,
+          image: t.imageRef,
+          action: "skipped",
+          reason: t.reason,
+          durationMs: 0,
+          steps: { total: 0, cached: 0 },
+        });
         continue;
       }
       const failedDep = t.dependsOn.find((d) => results.get(d)?.action === "failed");

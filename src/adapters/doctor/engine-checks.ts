@@ -17,7 +17,9 @@ export interface EngineCheckOptions {
   context?: string;
 }
 
-export async function engineChecks(options: EngineCheckOptions): Promise<{ checks: CheckResult[]; reachable: boolean }> {
+export async function engineChecks(
+  options: EngineCheckOptions,
+): Promise<{ checks: CheckResult[]; reachable: boolean }> {
   const checks: CheckResult[] = [];
   const sel = { env: options.env, ...(options.context ? { context: options.context } : {}) };
   let endpoint;
@@ -25,7 +27,12 @@ export async function engineChecks(options: EngineCheckOptions): Promise<{ check
     endpoint = endpointFor(sel);
   } catch (error: unknown) {
     const e = error instanceof KilnError ? error : undefined;
-    checks.push({ id: "engine.reachable", status: "fail", message: e?.message ?? String(error), hint: e?.hint ?? "check DOCKER_HOST / docker context" });
+    checks.push({
+      id: "engine.reachable",
+      status: "fail",
+      message: e?.message ?? String(error),
+      hint: e?.hint ?? "check DOCKER_HOST / docker context",
+    });
     return { checks, reachable: false };
   }
   const engine = getEngine(sel);
@@ -34,8 +41,16 @@ export async function engineChecks(options: EngineCheckOptions): Promise<{ check
   try {
     const v = await engine.version();
     reachable = true;
-    checks.push({ id: "engine.reachable", status: "ok", message: `engine at ${endpoint.host} (${endpoint.source}) answers` });
-    checks.push({ id: "engine.version", status: "ok", message: `Docker engine ${v.version}, API ${v.apiVersion}, ${v.os}/${v.arch}` });
+    checks.push({
+      id: "engine.reachable",
+      status: "ok",
+      message: `engine at ${endpoint.host} (${endpoint.source}) answers`,
+    });
+    checks.push({
+      id: "engine.version",
+      status: "ok",
+      message: `Docker engine ${v.version}, API ${v.apiVersion}, ${v.os}/${v.arch}`,
+    });
     rootDir = (await engine.info()).dockerRootDir;
   } catch (error: unknown) {
     checks.push({
@@ -53,18 +68,30 @@ export async function engineChecks(options: EngineCheckOptions): Promise<{ check
       status: "ok",
       message:
         client.mode === "buildx"
-          ? `${client.path} ${client.version} with buildx ${client.buildxVersion ?? ""} (docker buildx build --load)`.replace(/\s+\(/, " (")
+          ? `${client.path} ${client.version} with buildx ${client.buildxVersion ?? ""} (docker buildx build --load)`.replace(
+              /\s+\(/,
+              " (",
+            )
           : `${client.path} ${client.version}, legacy BuildKit (DOCKER_BUILDKIT=1, plain progress)`,
     });
   } catch (error: unknown) {
     const e = error instanceof KilnError ? error : undefined;
-    checks.push({ id: "client.buildkit", status: "fail", message: e?.message ?? String(error), ...(e?.hint ? { hint: e.hint } : {}) });
+    checks.push({
+      id: "client.buildkit",
+      status: "fail",
+      message: e?.message ?? String(error),
+      ...(e?.hint ? { hint: e.hint } : {}),
+    });
   }
 
   const compose = await detectCompose({ env: options.env });
   checks.push(
     compose
-      ? { id: "compose.variant", status: "ok", message: `compose ${compose.variant} ${compose.version} (${compose.argv.join(" ")})` }
+      ? {
+          id: "compose.variant",
+          status: "ok",
+          message: `compose ${compose.variant} ${compose.version} (${compose.argv.join(" ")})`,
+        }
       : {
           id: "compose.variant",
           status: "warn",
@@ -79,16 +106,31 @@ export async function engineChecks(options: EngineCheckOptions): Promise<{ check
 
 function diskCheck(rootDir: string, host: string): CheckResult {
   if (!host.startsWith("unix://") || rootDir === "") {
-    return { id: "engine.disk", status: "ok", message: `free space of a remote engine's data root is not measured (${host})` };
+    return {
+      id: "engine.disk",
+      status: "ok",
+      message: `free space of a remote engine's data root is not measured (${host})`,
+    };
   }
   try {
     const s = statfsSync(rootDir);
     const free = s.bavail * s.bsize;
     const text = `${(free / GiB).toFixed(1)} GiB free in ${rootDir}`;
-    if (free < 1 * GiB) return { id: "engine.disk", status: "fail", message: text, hint: "free space: `docker image prune` and `docker builder prune --keep-storage 5g`" };
-    if (free < 5 * GiB) return { id: "engine.disk", status: "warn", message: text, hint: "free space: `docker image prune`" };
+    if (free < 1 * GiB)
+      return {
+        id: "engine.disk",
+        status: "fail",
+        message: text,
+        hint: "free space: `docker image prune` and `docker builder prune --keep-storage 5g`",
+      };
+    if (free < 5 * GiB)
+      return { id: "engine.disk", status: "warn", message: text, hint: "free space: `docker image prune`" };
     return { id: "engine.disk", status: "ok", message: text };
   } catch {
-    return { id: "engine.disk", status: "ok", message: `data root ${rootDir} is not visible from this machine` };
+    return {
+      id: "engine.disk",
+      status: "ok",
+      message: `data root ${rootDir} is not visible from this machine`,
+    };
   }
 }

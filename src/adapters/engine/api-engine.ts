@@ -68,14 +68,24 @@ export class ApiEngine implements Engine {
   }
 
   async version(): Promise<EngineVersion> {
-    const { value } = await this.api.json<{ Version: string; ApiVersion: string; Os: string; Arch: string }>("GET", "/version");
+    const { value } = await this.api.json<{ Version: string; ApiVersion: string; Os: string; Arch: string }>(
+      "GET",
+      "/version",
+    );
     if (!value) throw new KilnError("ERR_KILN_ENGINE_UNREACHABLE", "the engine returned no version");
     return { version: value.Version, apiVersion: value.ApiVersion, os: value.Os, arch: value.Arch };
   }
 
   async info(): Promise<EngineInfo> {
-    const { value } = await this.api.json<{ DockerRootDir: string; Driver: string; Name: string }>("GET", "/info");
-    return { dockerRootDir: value?.DockerRootDir ?? "", driver: value?.Driver ?? "", name: value?.Name ?? "" };
+    const { value } = await this.api.json<{ DockerRootDir: string; Driver: string; Name: string }>(
+      "GET",
+      "/info",
+    );
+    return {
+      dockerRootDir: value?.DockerRootDir ?? "",
+      driver: value?.Driver ?? "",
+      name: value?.Name ?? "",
+    };
   }
 
   async imageInspect(ref: string): Promise<ImageInfo | undefined> {
@@ -94,7 +104,10 @@ export class ApiEngine implements Engine {
     const hasTag = colon > target.lastIndexOf("/");
     const repo = hasTag ? target.slice(0, colon) : target;
     const tag = hasTag ? target.slice(colon + 1) : "latest";
-    const res = await this.api.request("POST", `/images/${refPath(source)}/tag?repo=${encodeURIComponent(repo)}&tag=${encodeURIComponent(tag)}`);
+    const res = await this.api.request(
+      "POST",
+      `/images/${refPath(source)}/tag?repo=${encodeURIComponent(repo)}&tag=${encodeURIComponent(tag)}`,
+    );
     if (res.status >= 300) {
       throw new KilnError("ERR_KILN_IMAGE_MISSING", `cannot tag ${source} as ${target}: ${res.body.trim()}`);
     }
@@ -114,18 +127,28 @@ export class ApiEngine implements Engine {
   }
 
   async listVolumes(labels: string[]): Promise<VolumeInfo[]> {
-    const { value } = await this.api.json<{ Volumes?: RawVolume[] | null }>("GET", `/volumes?filters=${filters(labels)}`);
+    const { value } = await this.api.json<{ Volumes?: RawVolume[] | null }>(
+      "GET",
+      `/volumes?filters=${filters(labels)}`,
+    );
     return (value?.Volumes ?? []).map(volume);
   }
 
   async createVolume(name: string, labels: Record<string, string>): Promise<VolumeInfo> {
-    const { status, value } = await this.api.json<RawVolume>("POST", "/volumes/create", { Name: name, Labels: labels });
-    if (status >= 300 || !value) throw new KilnError("ERR_KILN_VOLUME", `cannot create volume ${name} (HTTP ${status})`);
+    const { status, value } = await this.api.json<RawVolume>("POST", "/volumes/create", {
+      Name: name,
+      Labels: labels,
+    });
+    if (status >= 300 || !value)
+      throw new KilnError("ERR_KILN_VOLUME", `cannot create volume ${name} (HTTP ${status})`);
     return volume(value);
   }
 
   async removeVolume(name: string, force = false): Promise<void> {
-    const res = await this.api.request("DELETE", `/volumes/${encodeURIComponent(name)}?force=${force ? "1" : "0"}`);
+    const res = await this.api.request(
+      "DELETE",
+      `/volumes/${encodeURIComponent(name)}?force=${force ? "1" : "0"}`,
+    );
     if (res.status === 409) {
       throw new KilnError("ERR_KILN_VOLUME", `volume ${name} is in use`, {
         hint: `stop the containers that use it (docker ps -a --filter volume=${name})`,
@@ -148,7 +171,11 @@ export class ApiEngine implements Engine {
       imageId: c.ImageID,
       labels: c.Labels ?? {},
       state: c.State,
-      mounts: (c.Mounts ?? []).map((m) => ({ type: m.Type, ...(m.Name ? { name: m.Name } : {}), destination: m.Destination })),
+      mounts: (c.Mounts ?? []).map((m) => ({
+        type: m.Type,
+        ...(m.Name ? { name: m.Name } : {}),
+        destination: m.Destination,
+      })),
     }));
   }
 }

@@ -38,34 +38,49 @@ export class EngineApi {
           path: urlPath,
           headers: {
             Host: "docker",
-            ...(payload === undefined ? {} : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) }),
+            ...(payload === undefined
+              ? {}
+              : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) }),
           },
           timeout: this.timeoutMs,
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+          );
           res.on("error", reject);
         },
       );
       req.on("timeout", () => req.destroy(new Error(`engine API timed out after ${this.timeoutMs} ms`)));
       req.on("error", (e) =>
         reject(
-          new KilnError("ERR_KILN_ENGINE_UNREACHABLE", `cannot reach the Docker engine at ${this.endpoint.host} (${e.message})`, {
-            cause: e,
-            hint: engineHint(this.endpoint),
-          }),
+          new KilnError(
+            "ERR_KILN_ENGINE_UNREACHABLE",
+            `cannot reach the Docker engine at ${this.endpoint.host} (${e.message})`,
+            {
+              cause: e,
+              hint: engineHint(this.endpoint),
+            },
+          ),
         ),
       );
       req.end(payload);
     });
   }
 
-  async json<T>(method: string, urlPath: string, body?: unknown): Promise<{ status: number; value: T | undefined }> {
+  async json<T>(
+    method: string,
+    urlPath: string,
+    body?: unknown,
+  ): Promise<{ status: number; value: T | undefined }> {
     const res = await this.request(method, urlPath, body);
     if (res.status >= 500) {
-      throw new KilnError("ERR_KILN_PROCESS_FAILED", `engine API ${method} ${urlPath}: ${res.status} ${res.body.trim()}`);
+      throw new KilnError(
+        "ERR_KILN_PROCESS_FAILED",
+        `engine API ${method} ${urlPath}: ${res.status} ${res.body.trim()}`,
+      );
     }
     return { status: res.status, value: res.body ? (JSON.parse(res.body) as T) : undefined };
   }

@@ -29,12 +29,18 @@ export interface BuildRunOptions {
 function missingBase(text: string): string | undefined {
   const m =
     /pull access denied for ([^\s,]+)/.exec(text) ??
-    /failed to (?:resolve source metadata|do request|authorize)[^\n]*? for ([^\s:]+(?::[^\s:]+)?)/.exec(text) ??
+    /failed to (?:resolve source metadata|do request|authorize)[^\n]*? for ([^\s:]+(?::[^\s:]+)?)/.exec(
+      text,
+    ) ??
     /([^\s"]+): not found/.exec(text);
   return m?.[1];
 }
 
-export async function runBuild(client: DockerClient, req: BuildRequest, options: BuildRunOptions = {}): Promise<BuildOutcome> {
+export async function runBuild(
+  client: DockerClient,
+  req: BuildRequest,
+  options: BuildRunOptions = {},
+): Promise<BuildOutcome> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-build-"));
   const iidFile = path.join(dir, "iid");
   const parser = client.mode === "buildx" ? new RawJsonProgressParser() : new PlainProgressParser();
@@ -66,16 +72,28 @@ export async function runBuild(client: DockerClient, req: BuildRequest, options:
     if (!(error instanceof ProcessError)) throw error;
     const tail = lastLog.slice(-12).join("\n");
     const base = missingBase(`${error.stderrTail}\n${tail}`);
-    if (base && /pull access denied|failed to resolve source metadata|failed to do request|authorize/.test(error.stderrTail)) {
-      throw new KilnError("ERR_KILN_BUILD_FAILED", `base image ${base} is not on this engine and cannot be pulled`, {
-        cause: error,
-        hint: `load it (\`docker load -i FILE\`), build it, or tag a local image as ${base}; or override the base-image build arg (e.g. in .env) with a local image`,
-      });
+    if (
+      base &&
+      /pull access denied|failed to resolve source metadata|failed to do request|authorize/.test(
+        error.stderrTail,
+      )
+    ) {
+      throw new KilnError(
+        "ERR_KILN_BUILD_FAILED",
+        `base image ${base} is not on this engine and cannot be pulled`,
+        {
+          cause: error,
+          hint: `load it (\`docker load -i FILE\`), build it, or tag a local image as ${base}; or override the base-image build arg (e.g. in .env) with a local image`,
+        },
+      );
     }
     throw new KilnError(
       "ERR_KILN_BUILD_FAILED",
       `build failed${failedStep ? ` at ${failedStep}` : ""}:\n${tail || error.stderrTail}`,
-      { cause: error, hint: "fix the failing step above, then run the same kiln command again (only failed and stale services are rebuilt)" },
+      {
+        cause: error,
+        hint: "fix the failing step above, then run the same kiln command again (only failed and stale services are rebuilt)",
+      },
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -69,7 +69,14 @@ export class CliEngine implements Engine {
   }
 
   async listImages(labels: string[]): Promise<ImageInfo[]> {
-    const r = await this.exec(["image", "ls", "--no-trunc", "--format", "{{.ID}}", ...labels.flatMap((l) => ["--filter", `label=${l}`])]);
+    const r = await this.exec([
+      "image",
+      "ls",
+      "--no-trunc",
+      "--format",
+      "{{.ID}}",
+      ...labels.flatMap((l) => ["--filter", `label=${l}`]),
+    ]);
     const ids = [...new Set(r.stdout.split("\n").filter(Boolean))];
     const out: ImageInfo[] = [];
     for (const id of ids) {
@@ -90,22 +97,47 @@ export class CliEngine implements Engine {
   async volumeInspect(name: string): Promise<VolumeInfo | undefined> {
     const r = await this.exec(["volume", "inspect", "--format", "{{json .}}", name], true);
     if (r.exitCode !== 0) return undefined;
-    const v = JSON.parse(r.stdout) as { Name: string; Driver: string; Mountpoint: string; Labels?: Record<string, string> | null; CreatedAt?: string };
-    return { name: v.Name, driver: v.Driver, mountpoint: v.Mountpoint, labels: v.Labels ?? {}, ...(v.CreatedAt ? { createdAt: v.CreatedAt } : {}) };
+    const v = JSON.parse(r.stdout) as {
+      Name: string;
+      Driver: string;
+      Mountpoint: string;
+      Labels?: Record<string, string> | null;
+      CreatedAt?: string;
+    };
+    return {
+      name: v.Name,
+      driver: v.Driver,
+      mountpoint: v.Mountpoint,
+      labels: v.Labels ?? {},
+      ...(v.CreatedAt ? { createdAt: v.CreatedAt } : {}),
+    };
   }
 
   async listVolumes(labels: string[]): Promise<VolumeInfo[]> {
-    const r = await this.exec(["volume", "ls", "--format", "{{json .}}", ...labels.flatMap((l) => ["--filter", `label=${l}`])]);
-    return jsonLines<{ Name: string; Driver: string; Mountpoint?: string; Labels?: string }>(r.stdout).map((v) => ({
-      name: v.Name,
-      driver: v.Driver,
-      mountpoint: v.Mountpoint ?? "",
-      labels: labelMap(v.Labels),
-    }));
+    const r = await this.exec([
+      "volume",
+      "ls",
+      "--format",
+      "{{json .}}",
+      ...labels.flatMap((l) => ["--filter", `label=${l}`]),
+    ]);
+    return jsonLines<{ Name: string; Driver: string; Mountpoint?: string; Labels?: string }>(r.stdout).map(
+      (v) => ({
+        name: v.Name,
+        driver: v.Driver,
+        mountpoint: v.Mountpoint ?? "",
+        labels: labelMap(v.Labels),
+      }),
+    );
   }
 
   async createVolume(name: string, labels: Record<string, string>): Promise<VolumeInfo> {
-    await this.exec(["volume", "create", ...Object.entries(labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]), name]);
+    await this.exec([
+      "volume",
+      "create",
+      ...Object.entries(labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
+      name,
+    ]);
     const info = await this.volumeInspect(name);
     if (!info) throw new KilnError("ERR_KILN_VOLUME", `volume ${name} was not created`);
     return info;
@@ -147,7 +179,11 @@ export class CliEngine implements Engine {
       imageId: c.Image,
       labels: c.Config.Labels ?? {},
       state: c.State.Status,
-      mounts: (c.Mounts ?? []).map((m) => ({ type: m.Type, ...(m.Name ? { name: m.Name } : {}), destination: m.Destination })),
+      mounts: (c.Mounts ?? []).map((m) => ({
+        type: m.Type,
+        ...(m.Name ? { name: m.Name } : {}),
+        destination: m.Destination,
+      })),
     }));
   }
 }

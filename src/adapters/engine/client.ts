@@ -55,9 +55,17 @@ export function dockerCandidates(env: NodeJS.ProcessEnv): string[] {
   return found;
 }
 
-async function clientVersion(docker: string, run: ProcessRunner, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+async function clientVersion(
+  docker: string,
+  run: ProcessRunner,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
   try {
-    const r = await run([docker, "version", "--format", "{{json .Client}}"], { env, allowFailure: true, timeoutMs: 20_000 });
+    const r = await run([docker, "version", "--format", "{{json .Client}}"], {
+      env,
+      allowFailure: true,
+      timeoutMs: 20_000,
+    });
     const first = r.stdout.split("\n").find((l) => l.startsWith("{"));
     if (!first) return undefined;
     return (JSON.parse(first) as { Version?: string }).Version;
@@ -66,7 +74,11 @@ async function clientVersion(docker: string, run: ProcessRunner, env: NodeJS.Pro
   }
 }
 
-async function buildxVersion(docker: string, run: ProcessRunner, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+async function buildxVersion(
+  docker: string,
+  run: ProcessRunner,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
   try {
     const r = await run([docker, "buildx", "version"], { env, allowFailure: true, timeoutMs: 20_000 });
     if (r.exitCode !== 0) return undefined;
@@ -90,7 +102,10 @@ async function probe(
     if (forced === "buildx") return { version, reason: `${docker} has no buildx plugin` };
   }
   if (majorOf(version) <= 22) return { version, mode: "legacy" };
-  return { version, reason: `${docker} (${version}) has no buildx plugin and is too new for DOCKER_BUILDKIT=1` };
+  return {
+    version,
+    reason: `${docker} (${version}) has no buildx plugin and is too new for DOCKER_BUILDKIT=1`,
+  };
 }
 
 export const NO_BUILDKIT_HINT =
@@ -117,11 +132,20 @@ export async function detectClient(options: DetectOptions = {}): Promise<DockerC
     if ("mode" in r) {
       const argv = options.context ? [docker, "--context", options.context] : [docker];
       const buildEnv = r.mode === "legacy" ? { ...env, DOCKER_BUILDKIT: "1" } : env;
-      return { path: docker, version: r.version, mode: r.mode, ...(r.buildx ? { buildxVersion: r.buildx } : {}), argv, env: buildEnv };
+      return {
+        path: docker,
+        version: r.version,
+        mode: r.mode,
+        ...(r.buildx ? { buildxVersion: r.buildx } : {}),
+        argv,
+        env: buildEnv,
+      };
     }
     reasons.push(r.reason);
   }
-  throw new KilnError("ERR_KILN_NO_BUILDKIT", `no BuildKit-capable docker client: ${reasons.join("; ")}`, { hint: NO_BUILDKIT_HINT });
+  throw new KilnError("ERR_KILN_NO_BUILDKIT", `no BuildKit-capable docker client: ${reasons.join("; ")}`, {
+    hint: NO_BUILDKIT_HINT,
+  });
 }
 
 const memo = new Map<string, Promise<DockerClient>>();

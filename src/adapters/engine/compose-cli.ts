@@ -15,7 +15,11 @@ export interface ComposeCli {
   env: NodeJS.ProcessEnv;
 }
 
-async function versionOf(argv: string[], run: ProcessRunner, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+async function versionOf(
+  argv: string[],
+  run: ProcessRunner,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
   try {
     const r = await run([...argv, "version", "--short"], { env, allowFailure: true, timeoutMs: 20_000 });
     return r.exitCode === 0 ? r.stdout.trim().replace(/^v/, "") : undefined;
@@ -39,19 +43,26 @@ export async function detectCompose(
     const v = await versionOf(["docker-compose"], run, env);
     if (v !== undefined) {
       const variant: ComposeVariant = v.startsWith("1.") ? "v1" : "v2";
-      const composeEnv = variant === "v1" ? { ...env, DOCKER_BUILDKIT: "1", COMPOSE_DOCKER_CLI_BUILD: "1" } : env;
+      const composeEnv =
+        variant === "v1" ? { ...env, DOCKER_BUILDKIT: "1", COMPOSE_DOCKER_CLI_BUILD: "1" } : env;
       return { variant, version: v, argv: ["docker-compose"], env: composeEnv };
     }
   }
   return undefined;
 }
 
-export async function requireCompose(options: { env?: NodeJS.ProcessEnv; runner?: ProcessRunner } = {}): Promise<ComposeCli> {
+export async function requireCompose(
+  options: { env?: NodeJS.ProcessEnv; runner?: ProcessRunner } = {},
+): Promise<ComposeCli> {
   const c = await detectCompose(options);
   if (!c) {
-    throw new KilnError("ERR_KILN_NO_COMPOSE", "no docker compose found (neither the v2 plugin nor docker-compose)", {
-      hint: "install the compose v2 plugin (Debian: `apt-get install docker-compose-plugin` or docker-compose; in a kiln checkout: `sudo scripts/dev-engine.sh`)",
-    });
+    throw new KilnError(
+      "ERR_KILN_NO_COMPOSE",
+      "no docker compose found (neither the v2 plugin nor docker-compose)",
+      {
+        hint: "install the compose v2 plugin (Debian: `apt-get install docker-compose-plugin` or docker-compose; in a kiln checkout: `sudo scripts/dev-engine.sh`)",
+      },
+    );
   }
   return c;
 }

@@ -45,7 +45,8 @@ export function resolveEndpoint(env: NodeJS.ProcessEnv, contextFlag?: string): E
   const name =
     contextFlag ??
     env.DOCKER_CONTEXT ??
-    ((readJson(path.join(dir, "config.json")) as { currentContext?: string } | undefined)?.currentContext || undefined);
+    ((readJson(path.join(dir, "config.json")) as { currentContext?: string } | undefined)?.currentContext ||
+      undefined);
   if (name === undefined || name === "default") {
     return { host: DEFAULT_HOST, source: "default", tls: false };
   }
@@ -69,7 +70,9 @@ export function resolveEndpoint(env: NodeJS.ProcessEnv, contextFlag?: string): E
 }
 
 /** Can kiln speak HTTP to this endpoint itself (fast path), or must it go through the CLI? */
-export function directAddress(endpoint: Endpoint): { socketPath: string } | { host: string; port: number } | undefined {
+export function directAddress(
+  endpoint: Endpoint,
+): { socketPath: string } | { host: string; port: number } | undefined {
   if (endpoint.tls) return undefined;
   if (endpoint.host.startsWith("unix://")) return { socketPath: endpoint.host.slice("unix://".length) };
   const tcp = /^tcp:\/\/([^:/]+)(?::(\d+))?\/?$/.exec(endpoint.host);

@@ -34,7 +34,12 @@ export function getEngine(selection: EngineSelection = {}): Engine {
   const docker = env.KILN_DOCKER ?? "docker";
   const engine = EngineApi.canUse(endpoint)
     ? new ApiEngine(new EngineApi(endpoint))
-    : new CliEngine(endpoint.context ? [docker, "--context", endpoint.context] : [docker], selection.runner ?? runProcess, endpoint.host, env);
+    : new CliEngine(
+        endpoint.context ? [docker, "--context", endpoint.context] : [docker],
+        selection.runner ?? runProcess,
+        endpoint.host,
+        env,
+      );
   cache.set(key, engine);
   return engine;
 }

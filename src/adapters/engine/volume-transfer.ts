@@ -33,21 +33,37 @@ export class VolumeTransfer {
   ) {
     const address = directAddress(endpoint);
     if (!address) {
-      throw new KilnError("ERR_KILN_VOLUME", `kiln volumes needs direct API access to the engine; ${endpoint.host} has none`, {
-        hint: "use a local engine (unix socket or plain tcp) — ssh and TLS endpoints are not supported for volume transfers",
-      });
+      throw new KilnError(
+        "ERR_KILN_VOLUME",
+        `kiln volumes needs direct API access to the engine; ${endpoint.host} has none`,
+        {
+          hint: "use a local engine (unix socket or plain tcp) — ssh and TLS endpoints are not supported for volume transfers",
+        },
+      );
     }
     this.address = address;
   }
 
   /** one HTTP request; the body may be a stream (sent chunked) */
-  send(method: string, urlPath: string, body?: Readable | Buffer | string, headers: Record<string, string> = {}): Promise<StreamResponse> {
+  send(
+    method: string,
+    urlPath: string,
+    body?: Readable | Buffer | string,
+    headers: Record<string, string> = {},
+  ): Promise<StreamResponse> {
     return new Promise((resolve, reject) => {
-      const req = http.request({ ...this.address, method, path: urlPath, headers: { Host: "docker", ...headers } }, (res) =>
-        resolve({ status: res.statusCode ?? 0, stream: res }),
+      const req = http.request(
+        { ...this.address, method, path: urlPath, headers: { Host: "docker", ...headers } },
+        (res) => resolve({ status: res.statusCode ?? 0, stream: res }),
       );
       req.on("error", (e) =>
-        reject(new KilnError("ERR_KILN_ENGINE_UNREACHABLE", `cannot reach the Docker engine at ${this.endpoint.host} (${e.message})`, { cause: e })),
+        reject(
+          new KilnError(
+            "ERR_KILN_ENGINE_UNREACHABLE",
+            `cannot reach the Docker engine at ${this.endpoint.host} (${e.message})`,
+            { cause: e },
+          ),
+        ),
       );
       if (body === undefined || typeof body === "string" || Buffer.isBuffer(body)) req.end(body);
       else {
@@ -59,7 +75,12 @@ export class VolumeTransfer {
 
   async text(method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: string }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const res = await this.send(method, urlPath, payload, payload === undefined ? {} : { "Content-Type": "application/json" });
+    const res = await this.send(
+      method,
+      urlPath,
+      payload,
+      payload === undefined ? {} : { "Content-Type": "application/json" },
+    );
     const chunks: Buffer[] = [];
     for await (const c of res.stream) chunks.push(c as Buffer);
     return { status: res.status, body: Buffer.concat(chunks).toString("utf8") };
@@ -69,16 +90,26 @@ export class VolumeTransfer {
     const probe = await this.text("GET", `/images/${encodeURIComponent(HELPER_IMAGE)}/json`);
     if (probe.status === 200) return;
     const [repo, tag] = HELPER_IMAGE.split(":") as [string, string];
-    const labels = Object.entries(managedLabels(this.env, "volume-helper")).map(([k, v]) => `LABEL ${JSON.stringify(k)}=${JSON.stringify(v)}`);
+    const labels = Object.entries(managedLabels(this.env, "volume-helper")).map(
+      ([k, v]) => `LABEL ${JSON.stringify(k)}=${JSON.stringify(v)}`,
+    );
     const query = new URLSearchParams({ fromSrc: "-", repo, tag });
     for (const change of labels) query.append("changes", change);
-    const res = await this.send("POST", `/images/create?${query.toString()}`, directoryHeaderTar("v", { uid: 0, gid: 0 }), {
-      "Content-Type": "application/x-tar",
-    });
+    const res = await this.send(
+      "POST",
+      `/images/create?${query.toString()}`,
+      directoryHeaderTar("v", { uid: 0, gid: 0 }),
+      {
+        "Content-Type": "application/x-tar",
+      },
+    );
     let body = "";
     for await (const c of res.stream) body += (c as Buffer).toString("utf8");
     if (res.status >= 300 || body.includes('"error"')) {
-      throw new KilnError("ERR_KILN_VOLUME", `cannot create kiln's helper image ${HELPER_IMAGE}: ${body.trim()}`);
+      throw new KilnError(
+        "ERR_KILN_VOLUME",
+        `cannot create kiln's helper image ${HELPER_IMAGE}: ${body.trim()}`,
+      );
     }
   }
 
@@ -91,7 +122,10 @@ export class VolumeTransfer {
   }
 
   /** creates (never starts) a container; runs fn with its id; always removes it */
-  async withContainer<T>(spec: { image?: string; volume?: string }, fn: (id: string) => Promise<T>): Promise<T> {
+  async withContainer<T>(
+    spec: { image?: string; volume?: string },
+    fn: (id: string) => Promise<T>,
+  ): Promise<T> {
     if (!spec.image) await this.helper();
     const body = {
       Image: spec.image ?? HELPER_IMAGE,
@@ -99,7 +133,9 @@ export class VolumeTransfer {
       Entrypoint: [],
       Labels: managedLabels(this.env, "volume-helper"),
       HostConfig: spec.volume
-        ? { Mounts: [{ Type: "volume", Source: spec.volume, Target: MOUNT, VolumeOptions: { NoCopy: true } }] }
+        ? {
+            Mounts: [{ Type: "volume", Source: spec.volume, Target: MOUNT, VolumeOptions: { NoCopy: true } }],
+          }
         : {},
     };
     const created = await this.text("POST", "/containers/create", body);
@@ -121,20 +157,30 @@ export class VolumeTransfer {
       let body = "";
       for await (const c of res.stream) body += (c as Buffer).toString("utf8");
       const notFound = res.status === 404;
-      throw new KilnError("ERR_KILN_VOLUME", notFound ? `${path}: no such file` : `reading ${path} failed: ${body.trim()}`, {
-        exitCode: notFound ? 2 : 1,
-      });
+      throw new KilnError(
+        "ERR_KILN_VOLUME",
+        notFound ? `${path}: no such file` : `reading ${path} failed: ${body.trim()}`,
+        {
+          exitCode: notFound ? 2 : 1,
+        },
+      );
     }
     return res.stream;
   }
 
   private async putArchive(id: string, path: string, body: Readable | Buffer): Promise<void> {
-    const res = await this.send("PUT", `/containers/${id}/archive?path=${encodeURIComponent(path)}&noOverwriteDirNonDir=true`, body, {
-      "Content-Type": "application/x-tar",
-    });
+    const res = await this.send(
+      "PUT",
+      `/containers/${id}/archive?path=${encodeURIComponent(path)}&noOverwriteDirNonDir=true`,
+      body,
+      {
+        "Content-Type": "application/x-tar",
+      },
+    );
     let text = "";
     for await (const c of res.stream) text += (c as Buffer).toString("utf8");
-    if (res.status >= 300) throw new KilnError("ERR_KILN_VOLUME", `writing into the volume failed: ${text.trim()}`);
+    if (res.status >= 300)
+      throw new KilnError("ERR_KILN_VOLUME", `writing into the volume failed: ${text.trim()}`);
   }
 
   /** the volume's contents as a tar stream whose entries start with "./" */
@@ -152,7 +198,11 @@ export class VolumeTransfer {
   }
 
   /** every entry of the volume, read without storing the data */
-  async walk(volume: string, onEntry: (entry: TarEntry) => void, options: { firstOnly?: boolean } = {}): Promise<void> {
+  async walk(
+    volume: string,
+    onEntry: (entry: TarEntry) => void,
+    options: { firstOnly?: boolean } = {},
+  ): Promise<void> {
     await this.withContainer({ volume }, async (id) => {
       const stream = await this.getArchive(id, `${MOUNT}/.`);
       let stop = false;
@@ -180,7 +230,11 @@ export class VolumeTransfer {
   }
 
   /** extracts a tar (entries relative to the volume root) into the volume */
-  async importFrom(volume: string, body: Readable, root?: { uid: number; gid: number; mode: number }): Promise<void> {
+  async importFrom(
+    volume: string,
+    body: Readable,
+    root?: { uid: number; gid: number; mode: number },
+  ): Promise<void> {
     await this.withContainer({ volume }, async (id) => {
       await this.putArchive(id, MOUNT, body);
       // the engine skips the archive's "./" entry: set the root's owner and mode from it
@@ -190,7 +244,9 @@ export class VolumeTransfer {
 
   async setRoot(volume: string, owner: { uid: number; gid: number }, mode?: number): Promise<void> {
     const current = mode === undefined ? await this.rootOf(volume) : undefined;
-    await this.withContainer({ volume }, (id) => this.putArchive(id, "/", directoryHeaderTar("v", owner, mode ?? current?.mode ?? 0o755)));
+    await this.withContainer({ volume }, (id) =>
+      this.putArchive(id, "/", directoryHeaderTar("v", owner, mode ?? current?.mode ?? 0o755)),
+    );
   }
 
   /** small files of an image (e.g. /etc/passwd); missing files are absent from the result */

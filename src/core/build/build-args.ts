@@ -30,7 +30,8 @@ export interface BuildRequest {
 }
 
 export function buildArgs(mode: BuildMode, req: BuildRequest, files: { iidFile: string }): string[] {
-  const a: string[] = mode === "buildx" ? ["buildx", "build", "--load", "--progress=rawjson"] : ["build", "--progress=plain"];
+  const a: string[] =
+    mode === "buildx" ? ["buildx", "build", "--load", "--progress=rawjson"] : ["build", "--progress=plain"];
   a.push("--iidfile", files.iidFile);
   if (req.dockerfileInline !== undefined) a.push("-f", "-");
   else if (req.dockerfile !== undefined) a.push("-f", req.dockerfile);
@@ -48,10 +49,14 @@ export function buildArgs(mode: BuildMode, req: BuildRequest, files: { iidFile: 
   for (const h of req.extraHosts ?? []) a.push("--add-host", h.replace(/=/, ":"));
   if (req.shmSize !== undefined) a.push("--shm-size", String(req.shmSize));
   for (const s of req.secrets ?? []) {
-    a.push("--secret", "file" in s.source ? `id=${s.id},src=${s.source.file}` : `id=${s.id},env=${s.source.environment}`);
+    a.push(
+      "--secret",
+      "file" in s.source ? `id=${s.id},src=${s.source.file}` : `id=${s.id},env=${s.source.environment}`,
+    );
   }
   for (const s of req.ssh ?? []) a.push("--ssh", s);
-  for (const [name, where] of Object.entries(req.additionalContexts ?? {})) a.push("--build-context", `${name}=${where}`);
+  for (const [name, where] of Object.entries(req.additionalContexts ?? {}))
+    a.push("--build-context", `${name}=${where}`);
   a.push(req.context);
   return a;
 }

@@ -64,6 +64,12 @@ export class StepCounter {
       else if (s.state === "done") done += 1;
       else if (s.state === "error") failed += 1;
     }
-    return { total: this.states.size, cached, done, failed, ...(this.current ? { current: this.current } : {}) };
+    return {
+      total: this.states.size,
+      cached,
+      done,
+      failed,
+      ...(this.current ? { current: this.current } : {}),
+    };
   }
 }

@@ -25,7 +25,8 @@ export class PlainProgressParser {
     }
     if (text === "CACHED") return [{ type: "step", id, name, state: "cached" }];
     const done = DONE.exec(text);
-    if (done) return [{ type: "step", id, name, state: "done", durationMs: Math.round(Number(done[1]) * 1000) }];
+    if (done)
+      return [{ type: "step", id, name, state: "done", durationMs: Math.round(Number(done[1]) * 1000) }];
     if (text === "ERROR" || text.startsWith("ERROR:")) {
       return [{ type: "step", id, name, state: "error", error: text.replace(/^ERROR:?\s*/, "") }];
     }

@@ -27,6 +27,9 @@ export function formatChecks(results: CheckResult[], color: boolean): string {
     return `[\u001b[${code}m${text}\u001b[0m]`;
   };
   return results
-    .map((r) => `${mark(r.status)} ${r.id}: ${r.message}${r.hint && r.status !== "ok" ? `\n       fix: ${r.hint}` : ""}`)
+    .map(
+      (r) =>
+        `${mark(r.status)} ${r.id}: ${r.message}${r.hint && r.status !== "ok" ? `\n       fix: ${r.hint}` : ""}`,
+    )
     .join("\n");
 }

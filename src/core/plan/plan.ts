@@ -70,9 +70,13 @@ export function checkSelection(model: ProjectModel, selected: string[]): void {
       });
     }
     if (!svc.build) {
-      throw new KilnError("ERR_KILN_NOT_BUILDABLE", `service "${name}" has no build: section (it only pulls ${svc.imageName})`, {
-        hint: "select a service with a build: section, or omit the name to bake every buildable service",
-      });
+      throw new KilnError(
+        "ERR_KILN_NOT_BUILDABLE",
+        `service "${name}" has no build: section (it only pulls ${svc.imageName})`,
+        {
+          hint: "select a service with a build: section, or omit the name to bake every buildable service",
+        },
+      );
     }
   }
 }
@@ -146,18 +150,29 @@ export function makePlan(input: PlanInput): Plan {
     }
   }
 
-  return { project: model.name, mode, targets: [...targets.values()], levels: levelsOf([...targets.values()]) };
+  return {
+    project: model.name,
+    mode,
+    targets: [...targets.values()],
+    levels: levelsOf([...targets.values()]),
+  };
 }
 
 function levelsOf(targets: PlanTarget[]): string[][] {
-  const remaining = new Map(targets.map((t) => [t.service, new Set(t.dependsOn.filter((d) => targets.some((x) => x.service === d)))]));
+  const remaining = new Map(
+    targets.map((t) => [t.service, new Set(t.dependsOn.filter((d) => targets.some((x) => x.service === d)))]),
+  );
   const levels: string[][] = [];
   while (remaining.size > 0) {
     const ready = [...remaining.entries()].filter(([, deps]) => deps.size === 0).map(([name]) => name);
     if (ready.length === 0) {
-      throw new KilnError("ERR_KILN_COMPOSE_INVALID", `services build FROM each other in a cycle: ${[...remaining.keys()].join(", ")}`, {
-        hint: "break the cycle: a service cannot be built FROM an image that is built FROM it",
-      });
+      throw new KilnError(
+        "ERR_KILN_COMPOSE_INVALID",
+        `services build FROM each other in a cycle: ${[...remaining.keys()].join(", ")}`,
+        {
+          hint: "break the cycle: a service cannot be built FROM an image that is built FROM it",
+        },
+      );
     }
     levels.push(ready);
     for (const name of ready) remaining.delete(name);

@@ -28,9 +28,23 @@ describe("plain progress", () => {
     const counter = new StepCounter();
     events.forEach((e) => counter.add(e));
     expect(events).toContainEqual({ type: "log", id: "#5", line: "hi" });
-    expect(events).toContainEqual({ type: "step", id: "#5", name: "[stage-0 2/3] RUN echo hi", state: "done", durationMs: 200 });
-    expect(events).toContainEqual({ type: "step", id: "#7", name: "[stage-0 3/3] COPY f /f", state: "cached" });
-    expect(events.find((e) => e.type === "step" && e.state === "error")).toMatchObject({ id: "#8", error: expect.stringContaining("exit code: 1") as unknown });
+    expect(events).toContainEqual({
+      type: "step",
+      id: "#5",
+      name: "[stage-0 2/3] RUN echo hi",
+      state: "done",
+      durationMs: 200,
+    });
+    expect(events).toContainEqual({
+      type: "step",
+      id: "#7",
+      name: "[stage-0 3/3] COPY f /f",
+      state: "cached",
+    });
+    expect(events.find((e) => e.type === "step" && e.state === "error")).toMatchObject({
+      id: "#8",
+      error: expect.stringContaining("exit code: 1") as unknown,
+    });
     expect(counter.tally()).toMatchObject({ total: 3, cached: 1, done: 1, failed: 1 });
   });
 });
@@ -53,11 +67,39 @@ describe("rawjson progress", () => {
       status({ vertexes: [{ digest: d, name: "[2/3] RUN make", started: "2026-01-01T00:00:00Z" }] }),
       status({ logs: [{ vertex: d, stream: 1, data: Buffer.from("line one\nline ").toString("base64") }] }),
       status({ logs: [{ vertex: d, stream: 1, data: Buffer.from("two\n").toString("base64") }] }),
-      status({ vertexes: [{ digest: d, name: "[2/3] RUN make", started: "2026-01-01T00:00:00Z", completed: "2026-01-01T00:00:01.5Z" }] }),
-      status({ vertexes: [{ digest: "sha256:bb", name: "[3/3] COPY . .", cached: true, started: "2026-01-01T00:00:00Z", completed: "2026-01-01T00:00:00Z" }] }),
+      status({
+        vertexes: [
+          {
+            digest: d,
+            name: "[2/3] RUN make",
+            started: "2026-01-01T00:00:00Z",
+            completed: "2026-01-01T00:00:01.5Z",
+          },
+        ],
+      }),
+      status({
+        vertexes: [
+          {
+            digest: "sha256:bb",
+            name: "[3/3] COPY . .",
+            cached: true,
+            started: "2026-01-01T00:00:00Z",
+            completed: "2026-01-01T00:00:00Z",
+          },
+        ],
+      }),
     ].flatMap((chunk) => chunk.split("\n").flatMap((line) => p.push(line)));
-    expect(events.filter((e) => e.type === "log").map((e) => (e.type === "log" ? e.line : ""))).toEqual(["line one", "line two"]);
-    expect(events).toContainEqual({ type: "step", id: d, name: "[2/3] RUN make", state: "done", durationMs: 1500 });
+    expect(events.filter((e) => e.type === "log").map((e) => (e.type === "log" ? e.line : ""))).toEqual([
+      "line one",
+      "line two",
+    ]);
+    expect(events).toContainEqual({
+      type: "step",
+      id: d,
+      name: "[2/3] RUN make",
+      state: "done",
+      durationMs: 1500,
+    });
     expect(events.filter((e) => e.type === "step" && e.id === d && e.state === "started")).toHaveLength(1);
     const c = new StepCounter();
     events.forEach((e) => c.add(e));

@@ -4,12 +4,21 @@ import { detectClient } from "../../../src/adapters/engine/client.js";
 import { detectCompose } from "../../../src/adapters/engine/compose-cli.js";
 import type { ProcessRunner, RunResult } from "../../../src/adapters/process-runner.js";
 
-function fake(table: Record<string, { code: number; stdout?: string }>): { runner: ProcessRunner; calls: string[][] } {
+function fake(table: Record<string, { code: number; stdout?: string }>): {
+  runner: ProcessRunner;
+  calls: string[][];
+} {
   const calls: string[][] = [];
   const runner: ProcessRunner = async (args) => {
     calls.push([...args]);
     const hit = table[args.join(" ")];
-    const r: RunResult = { args, exitCode: hit?.code ?? 127, stdout: hit?.stdout ?? "", stderr: "", durationMs: 1 };
+    const r: RunResult = {
+      args,
+      exitCode: hit?.code ?? 127,
+      stdout: hit?.stdout ?? "",
+      stderr: "",
+      durationMs: 1,
+    };
     return r;
   };
   return { runner, calls };
@@ -28,14 +37,18 @@ describe("detectClient", () => {
   });
 
   it("uses a ≤22 client in legacy mode with DOCKER_BUILDKIT=1", async () => {
-    const { runner } = fake({ "/b/docker version --format {{json .Client}}": { code: 1, stdout: v("20.10.24+dfsg1") } });
+    const { runner } = fake({
+      "/b/docker version --format {{json .Client}}": { code: 1, stdout: v("20.10.24+dfsg1") },
+    });
     const c = await detectClient({ env: { KILN_DOCKER: "/b/docker" }, runner });
     expect(c.mode).toBe("legacy");
     expect(c.env.DOCKER_BUILDKIT).toBe("1");
   });
 
   it("refuses a new client without buildx, with the exact hint", async () => {
-    const { runner } = fake({ "/c/docker version --format {{json .Client}}": { code: 0, stdout: v("28.2.2") } });
+    const { runner } = fake({
+      "/c/docker version --format {{json .Client}}": { code: 0, stdout: v("28.2.2") },
+    });
     await expect(detectClient({ env: { KILN_DOCKER: "/c/docker" }, runner })).rejects.toMatchObject({
       code: "ERR_KILN_NO_BUILDKIT",
       exitCode: 3,
@@ -56,7 +69,10 @@ describe("detectClient", () => {
 describe("detectCompose", () => {
   it("finds the v2 plugin first, else docker-compose v1 with BuildKit env", async () => {
     const v2 = fake({ "docker compose version --short": { code: 0, stdout: "2.26.1\n" } });
-    expect(await detectCompose({ env: {}, runner: v2.runner })).toMatchObject({ variant: "v2", argv: ["docker", "compose"] });
+    expect(await detectCompose({ env: {}, runner: v2.runner })).toMatchObject({
+      variant: "v2",
+      argv: ["docker", "compose"],
+    });
     const v1 = fake({ "docker-compose version --short": { code: 0, stdout: "1.29.2\n" } });
     const c = await detectCompose({ env: {}, runner: v1.runner });
     expect(c).toMatchObject({ variant: "v1", argv: ["docker-compose"] });

@@ -1,0 +1,209 @@
+/**
+ * bake / build / rebuild: open the project, fingerprint, plan, build what the plan says, record
+ * the history, pin. The plan is computed before anything runs and returned with the results.
+ */
+import { randomBytes } from "node:crypto";
+import type { FingerprintManifest } from "../../core/fingerprint/index.js";
+import { explainChange } from "../../core/fingerprint/index.js";
+import { KilnError } from "../../core/errors.js";
+import { makePlan, type Plan, type PlanMode } from "../../core/plan/plan.js";
+import type { ProgressReporter } from "../../report/progress/reporter.js";
+import type { GlobalOptions } from "../../cli/globals.js";
+import { dockerClient } from "../engine/client.js";
+import { getEngine } from "../engine/index.js";
+import type { Engine } from "../engine/types.js";
+import { HistoryStore } from "../history/history-store.js";
+import { acquireLock } from "../state/lock.js";
+import { recoverJournal } from "../state/journal.js";
+import { fingerprintProject } from "./fingerprint-project.js";
+import { openProject, type OpenedProject } from "./open-project.js";
+import { pinProject, unpinProject, type PinOutcome } from "./pin-project.js";
+import { extraLabels, imagesByFingerprint } from "./project-images.js";
+import { runPlan, type TargetResult } from "./run-plan.js";
+
+export interface BakeOptions {
+  globals: GlobalOptions;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  mode: PlanMode;
+  services: string[];
+  dryRun: boolean;
+  jobs: number;
+  noCache: boolean;
+  pull: boolean;
+  purgeCaches: boolean;
+  reporter: ProgressReporter;
+  log: (line: string) => void;
+}
+
+export interface BakeReport {
+  plan: Plan;
+  results: TargetResult[];
+  pins?: PinOutcome;
+  dryRun: boolean;
+}
+
+export interface PlannedProject {
+  project: OpenedProject;
+  engine: Engine;
+  manifests: Map<string, FingerprintManifest>;
+  plan: Plan;
+  history: HistoryStore;
+}
+
+/** open + fingerprint + plan: everything up to the first build, no change made */
+export async function planProject(
+  options: Pick<BakeOptions, "globals" | "env" | "mode" | "services" | "noCache">,
+): Promise<PlannedProject> {
+  const project = await openProject(options.globals, options.env);
+  const engine = getEngine({
+    env: options.env,
+    ...(options.globals.context ? { context: options.globals.context } : {}),
+  });
+  const [manifests, images] = await Promise.all([
+    fingerprintProject(project, engine),
+    imagesByFingerprint(engine),
+  ]);
+  const history = new HistoryStore(project.stateDir);
+  const changes = new Map<string, string[]>();
+  for (const [service, manifest] of manifests) {
+    const last = history.service(service).lastFingerprint;
+    if (!last || last === manifest.hash) continue;
+    const previous = history.manifest<FingerprintManifest>(last);
+    if (previous) changes.set(service, explainChange(previous, manifest));
+  }
+  const plan = makePlan({
+    model: project.model,
+    mode: options.mode,
+    selected: options.services,
+    manifests,
+    freshFingerprints: new Set(images.keys()),
+    changes,
+    noCache: options.noCache,
+  });
+  return { project, engine, manifests, plan, history };
+}
+
+export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
+  const planned = await planProject(options);
+  const { project, plan, manifests, history, engine } = planned;
+  if (options.dryRun) return { plan, results: [], dryRun: true };
+
+  const lock = acquireLock(project.stateDir, { command: `kiln ${options.mode}`, onTakeover: options.log });
+  try {
+    const recovered = recoverJournal(project.stateDir);
+    if (recovered.found) {
+      options.log(
+        `kiln: completed an interrupted change (${recovered.completed.join(", ") || "nothing left"}); planning again`,
+      );
+      lock.release();
+      return bakeProject(options);
+    }
+    const toBuild = plan.targets.filter((t) => t.action === "build");
+    if (options.mode === "rebuild") {
+      // restore first (the seed's "rebuild from scratch"), then bust the layer cache with a new nonce
+      const names = toBuild.map((t) => t.service);
+      unpinProject(project, names);
+      for (const name of names) history.updateService(name, { rebuildNonce: randomBytes(8).toString("hex") });
+    }
+    const nonces: Record<string, string> = {};
+    for (const t of toBuild) {
+      const n = history.service(t.service).rebuildNonce;
+      if (n) nonces[t.service] = n;
+    }
+    let results: TargetResult[] = [];
+    if (toBuild.length > 0) {
+      const client = await dockerClient({
+        env: options.env,
+        ...(options.globals.context ? { context: options.globals.context } : {}),
+      });
+      options.reporter.start(toBuild.map((t) => t.service));
+      try {
+        results = await runPlan(plan, {
+          model: project.model,
+          client,
+          jobs: options.jobs,
+          ...(options.signal ? { signal: options.signal } : {}),
+          extraLabels: extraLabels(options.env),
+          nonces,
+          purgeCaches: options.purgeCaches,
+          pull: options.pull,
+          onStart: (s) => options.reporter.serviceStarted(s),
+          onEvent: (s, e) => options.reporter.event(s, e),
+          onFinish: (r) =>
+            options.reporter.serviceFinished({
+              service: r.service,
+              image: r.image,
+              action: r.action,
+              reason: r.reason,
+              durationMs: r.durationMs,
+              steps: r.steps,
+              ...(r.error ? { error: r.error.message } : {}),
+            }),
+        });
+      } finally {
+        options.reporter.close();
+      }
+    } else {
+      results = plan.targets.map((t) => ({
+        service: t.service,
+        image: t.imageRef,
+        action: "skipped" as const,
+        reason: t.reason,
+        durationMs: 0,
+        steps: { total: 0, cached: 0 },
+      }));
+    }
+    for (const r of results) {
+      if (r.action !== "built") continue;
+      const manifest = manifests.get(r.service);
+      if (!manifest) continue;
+      history.saveManifest(manifest.hash, manifest);
+      history.updateService(r.service, {
+        lastFingerprint: manifest.hash,
+        lastBuiltAt: new Date().toISOString(),
+        ...(r.steps.cached === 0 ? { lastColdMs: r.durationMs } : {}),
+      });
+    }
+    await ensureContentTags(engine, plan, results);
+    let pins: PinOutcome | undefined;
+    if (options.mode !== "build") {
+      const selected = new Set(
+        options.services.length > 0 ? options.services : plan.targets.map((t) => t.service),
+      );
+      const ok = results.filter((r) => r.action !== "failed" && selected.has(r.service));
+      const reopened = options.mode === "rebuild" ? await openProject(options.globals, options.env) : project;
+      pins = pinProject(
+        reopened,
+        ok.map((r) => ({ service: r.service, imageRef: r.image })),
+      );
+    }
+    return { plan, results, ...(pins ? { pins } : {}), dryRun: false };
+  } finally {
+    lock.release();
+  }
+}
+
+/** a fresh image found by its fingerprint label may lack the content tag (e.g. after `docker rmi` of the tag) */
+async function ensureContentTags(engine: Engine, plan: Plan, results: TargetResult[]): Promise<void> {
+  const images = await imagesByFingerprint(engine);
+  for (const r of results) {
+    if (r.action === "failed") continue;
+    const t = plan.targets.find((x) => x.service === r.service);
+    if (!t) continue;
+    const img = images.get(t.fingerprint);
+    if (!img) {
+      if (r.action === "skipped" && !t.reason.startsWith("skip: not selected")) {
+        throw new KilnError(
+          "ERR_KILN_IMAGE_MISSING",
+          `the image of ${t.service} (${t.imageRef}) disappeared while kiln was working`,
+          {
+            hint: `run \`kiln bake ${t.service}\` again`,
+          },
+        );
+      }
+      continue;
+    }
+    if (!img.repoTags.includes(t.imageRef)) await engine.tagImage(img.id, t.imageRef);
+  }
+}

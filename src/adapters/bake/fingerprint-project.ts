@@ -1,0 +1,51 @@
+/**
+ * Fingerprints every buildable service of an opened project, with pinned compose files seen as
+ * they were before the pin (so a compose file inside its own context never makes it stale).
+ */
+import path from "node:path";
+import type { FingerprintManifest } from "../../core/fingerprint/index.js";
+import { buildableServices } from "../../core/plan/plan.js";
+import { fingerprintServices } from "../fs/fingerprint-services.js";
+import type { Engine } from "../engine/types.js";
+import type { OpenedProject } from "./open-project.js";
+
+export async function fingerprintProject(
+  project: OpenedProject,
+  engine: Engine,
+): Promise<Map<string, FingerprintManifest>> {
+  const services = buildableServices(project.model);
+  const ids = new Map<string, Promise<string | undefined>>();
+  const resolveImageId = (ref: string): Promise<string | undefined> => {
+    let hit = ids.get(ref);
+    if (!hit) {
+      hit = engine.imageInspect(ref).then((i) => i?.id);
+      ids.set(ref, hit);
+    }
+    return hit;
+  };
+  return fingerprintServices(
+    services.map((s) => ({
+      service: s.name,
+      build: s.build!,
+      ...(s.platform ? { platform: s.platform } : {}),
+    })),
+    {
+      resolveImageId,
+      serviceImageNames: Object.fromEntries(project.model.services.map((s) => [s.name, s.imageName])),
+      cacheFile: path.join(project.stateDir, "stat-cache.bin"),
+      overrideContents: overrides(project),
+    },
+  );
+}
+
+/** pinned files' original texts, under the path the model names them by and their real path */
+function overrides(project: OpenedProject): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [file, target] of project.targets) {
+    const text = project.unpinned.get(target);
+    if (text === undefined) continue;
+    out[file] = text;
+    out[target] = text;
+  }
+  return out;
+}

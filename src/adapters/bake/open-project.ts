@@ -1,0 +1,91 @@
+/**
+ * Opens a project for bake/status/restore: the compose model as it was before kiln pinned it
+ * (pins undone in memory, the user's later edits kept), kiln's pin records and its state dir.
+ * A pin never changes what kiln thinks the project builds.
+ */
+import { readFileSync } from "node:fs";
+import { loadProject } from "../../core/compose/load-project.js";
+import type { LoadProjectOptions, ProjectModel } from "../../core/compose/model.js";
+import type { ComposeIo } from "../../core/compose/io.js";
+import { unpinText } from "../../core/pin/unpin-text.js";
+import { nodeComposeIo } from "../compose-files.js";
+import { resolveTarget } from "../fs/atomic-write.js";
+import { readPins, type PinsFile } from "../state/pin-store.js";
+import { projectStateDir } from "../state/state-dir.js";
+import type { GlobalOptions } from "../../cli/globals.js";
+
+export interface OpenedProject {
+  model: ProjectModel;
+  stateDir: string;
+  pins: PinsFile;
+  /** absolute (symlink-resolved) path of a pinned file → its text with kiln's pins undone */
+  unpinned: Map<string, string>;
+  /** absolute path as the model names it → symlink-resolved path */
+  targets: Map<string, string>;
+}
+
+export function loadOptions(globals: GlobalOptions, env: NodeJS.ProcessEnv): LoadProjectOptions {
+  return {
+    projectDir: globals.projectDir,
+    files: globals.files,
+    ...(globals.projectName ? { projectName: globals.projectName } : {}),
+    profiles: globals.profiles,
+    envFiles: globals.envFiles,
+    ...(globals.devcontainer !== undefined ? { devcontainer: globals.devcontainer } : {}),
+    env,
+    variant: env.KILN_COMPOSE === "v1" ? "v1" : "v2",
+  };
+}
+
+function overlayIo(overrides: Map<string, string>): ComposeIo {
+  return {
+    ...nodeComposeIo,
+    readText(file: string) {
+      const hit = overrides.get(file) ?? overrides.get(safeTarget(file));
+      return hit ?? nodeComposeIo.readText(file);
+    },
+  };
+}
+
+function safeTarget(file: string): string {
+  try {
+    return resolveTarget(file);
+  } catch {
+    return file;
+  }
+}
+
+/** the text of `file` with every kiln pin in it undone */
+export function unpinnedText(
+  current: string,
+  records: PinsFile["files"][string] | undefined,
+  file: string,
+): string {
+  let text = current;
+  for (const r of Object.values(records ?? {}).reverse()) text = unpinText(text, r.service, r, { file });
+  return text;
+}
+
+export async function openProject(globals: GlobalOptions, env: NodeJS.ProcessEnv): Promise<OpenedProject> {
+  const options = loadOptions(globals, env);
+  const first = await loadProject(options);
+  const stateDir = projectStateDir(first.projectDir, env);
+  const pins = readPins(stateDir);
+  const unpinned = new Map<string, string>();
+  const targets = new Map<string, string>();
+  for (const file of first.files) {
+    const target = safeTarget(file);
+    targets.set(file, target);
+    const records = pins.files[target];
+    if (!records || Object.keys(records).length === 0) continue;
+    unpinned.set(target, unpinnedText(readFileSync(target, "utf8"), records, file));
+  }
+  if (unpinned.size === 0) return { model: first, stateDir, pins, unpinned, targets };
+  const byModelPath = new Map<string, string>();
+  for (const [file, target] of targets) {
+    const text = unpinned.get(target);
+    if (text !== undefined) byModelPath.set(file, text);
+  }
+  const model = await loadProject(options, overlayIo(byModelPath));
+  return { model, stateDir, pins, unpinned, targets };
+}

@@ -1,0 +1,119 @@
+/**
+ * Pins services to their baked images, or unpins them, as one all-or-none change of every
+ * compose file involved plus kiln's pin records (journal commit). The pristine original of each
+ * file is backed up before its first change.
+ */
+import { readFileSync } from "node:fs";
+import { KilnError } from "../../core/errors.js";
+import { pinService } from "../../core/pin/pin-text.js";
+import { repinText, unpinText } from "../../core/pin/unpin-text.js";
+import { BackupStore } from "../state/backup-store.js";
+import { commitFiles, type FileChange } from "../state/journal.js";
+import { pinsFileChange, withPin, type PinsFile } from "../state/pin-store.js";
+import type { OpenedProject } from "./open-project.js";
+
+export interface PinRequest {
+  service: string;
+  imageRef: string;
+}
+
+export interface PinOutcome {
+  /** services whose pin changed */
+  pinned: string[];
+  /** services already pinned to that image */
+  unchanged: string[];
+  files: string[];
+}
+
+function declaringFile(project: OpenedProject, service: string): string {
+  const svc =
+    project.model.services.find((s) => s.name === service) ??
+    project.model.allServices.find((s) => s.name === service);
+  const loc = svc?.source.build;
+  if (!svc || !loc) {
+    throw new KilnError("ERR_KILN_PIN_REFUSED", `cannot find where service "${service}" declares build:`, {
+      hint: "kiln pins the file that declares the service's build: key",
+    });
+  }
+  if (loc.origin === "extends" || loc.origin === "merge-key") {
+    throw new KilnError(
+      "ERR_KILN_PIN_REFUSED",
+      `service "${service}" inherits build: (${loc.origin === "extends" ? "extends" : "a << merge key"} in ${loc.file}:${loc.line}); pinning it in place would change the shared base`,
+      {
+        hint: `use \`kiln bake --mode override\` (compose v2), or give "${service}" its own build: key`,
+        location: `${loc.file}:${loc.line}`,
+      },
+    );
+  }
+  return project.targets.get(loc.file) ?? loc.file;
+}
+
+export function pinProject(project: OpenedProject, requests: PinRequest[]): PinOutcome {
+  const byFile = new Map<string, PinRequest[]>();
+  for (const r of requests) {
+    const file = declaringFile(project, r.service);
+    byFile.set(file, [...(byFile.get(file) ?? []), r]);
+  }
+  let pins: PinsFile = project.pins;
+  const changes: FileChange[] = [];
+  const outcome: PinOutcome = { pinned: [], unchanged: [], files: [] };
+  const backups = new BackupStore(project.stateDir);
+  for (const [file, list] of byFile) {
+    const current = readFileSync(file, "utf8");
+    let text = current;
+    for (const r of list) {
+      const record = pins.files[file]?.[r.service];
+      if (record?.imageRef === r.imageRef) {
+        outcome.unchanged.push(r.service);
+        continue;
+      }
+      const next = record
+        ? repinText(text, r.service, record, r.imageRef, { file })
+        : pinService(text, r.service, r.imageRef, { file });
+      text = next.text;
+      pins = withPin(pins, file, r.service, record ? { ...next.record } : next.record);
+      outcome.pinned.push(r.service);
+    }
+    if (text === current) continue;
+    backups.ensureBackup(file);
+    changes.push({ path: file, content: text, expectedCurrent: current });
+    outcome.files.push(file);
+  }
+  if (changes.length > 0) {
+    changes.push(pinsFileChange(project.stateDir, pins));
+    commitFiles(project.stateDir, changes);
+  }
+  return outcome;
+}
+
+export interface UnpinOutcome {
+  restored: string[];
+  files: string[];
+}
+
+/** Unpins the given services (all pinned ones when `services` is empty). */
+export function unpinProject(project: OpenedProject, services: string[]): UnpinOutcome {
+  let pins: PinsFile = project.pins;
+  const changes: FileChange[] = [];
+  const outcome: UnpinOutcome = { restored: [], files: [] };
+  for (const [file, records] of Object.entries(project.pins.files)) {
+    const chosen = Object.values(records).filter(
+      (r) => services.length === 0 || services.includes(r.service),
+    );
+    if (chosen.length === 0) continue;
+    const current = readFileSync(file, "utf8");
+    let text = current;
+    for (const r of [...chosen].reverse()) {
+      text = unpinText(text, r.service, r, { file });
+      pins = withPin(pins, file, r.service, null);
+      outcome.restored.push(r.service);
+    }
+    changes.push({ path: file, content: text, expectedCurrent: current });
+    outcome.files.push(file);
+  }
+  if (changes.length > 0) {
+    changes.push(pinsFileChange(project.stateDir, pins));
+    commitFiles(project.stateDir, changes);
+  }
+  return outcome;
+}

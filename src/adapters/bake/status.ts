@@ -1,0 +1,92 @@
+/**
+ * `kiln status`: per buildable service, whether its pin (or its last build) matches what the
+ * sources say now — baked | stale | unbaked | missing-image — and why.
+ */
+import type { FingerprintManifest } from "../../core/fingerprint/index.js";
+import { explainChange } from "../../core/fingerprint/index.js";
+import { buildableServices } from "../../core/plan/plan.js";
+import { contentTag, imageRepo } from "../../core/plan/image-ref.js";
+import type { GlobalOptions } from "../../cli/globals.js";
+import { getEngine } from "../engine/index.js";
+import { HistoryStore } from "../history/history-store.js";
+import { fingerprintProject } from "./fingerprint-project.js";
+import { openProject } from "./open-project.js";
+import { imagesByFingerprint } from "./project-images.js";
+
+export type ServiceState = "baked" | "stale" | "unbaked" | "missing-image";
+
+export interface ServiceStatus {
+  name: string;
+  state: ServiceState;
+  /** the pinned image, else the image a bake would pin */
+  image: string;
+  fingerprint: string;
+  reason: string;
+}
+
+export async function projectStatus(
+  globals: GlobalOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<{ project: string; services: ServiceStatus[] }> {
+  const project = await openProject(globals, env);
+  const engine = getEngine({ env, ...(globals.context ? { context: globals.context } : {}) });
+  const [manifests, images] = await Promise.all([
+    fingerprintProject(project, engine),
+    imagesByFingerprint(engine),
+  ]);
+  const history = new HistoryStore(project.stateDir);
+  const pinnedRefs = new Map<string, string>();
+  for (const records of Object.values(project.pins.files))
+    for (const r of Object.values(records)) pinnedRefs.set(r.service, r.imageRef);
+
+  const services: ServiceStatus[] = [];
+  for (const svc of buildableServices(project.model)) {
+    const manifest = manifests.get(svc.name);
+    if (!manifest) continue;
+    const current = `${imageRepo(svc.imageName)}:${contentTag(manifest.hash)}`;
+    const pinned = pinnedRefs.get(svc.name);
+    const fresh = images.has(manifest.hash);
+    const changed = (): string => {
+      const last = history.service(svc.name).lastFingerprint;
+      const prev = last && last !== manifest.hash ? history.manifest<FingerprintManifest>(last) : undefined;
+      const why = prev ? explainChange(prev, manifest) : [];
+      return why.length > 0 ? why.join("; ") : "sources changed since the pinned build";
+    };
+    if (pinned === undefined) {
+      services.push({
+        name: svc.name,
+        state: "unbaked",
+        image: current,
+        fingerprint: manifest.hash,
+        reason: fresh
+          ? "built for the current sources, not pinned (run `kiln bake`)"
+          : "no image for the current sources",
+      });
+    } else if (pinned !== current) {
+      services.push({
+        name: svc.name,
+        state: "stale",
+        image: pinned,
+        fingerprint: manifest.hash,
+        reason: changed(),
+      });
+    } else if (!fresh) {
+      services.push({
+        name: svc.name,
+        state: "missing-image",
+        image: pinned,
+        fingerprint: manifest.hash,
+        reason: `pinned image ${pinned} is not on the engine (run \`kiln rebuild ${svc.name}\` or \`kiln restore\`)`,
+      });
+    } else {
+      services.push({
+        name: svc.name,
+        state: "baked",
+        image: pinned,
+        fingerprint: manifest.hash,
+        reason: "pinned image matches the sources",
+      });
+    }
+  }
+  return { project: project.model.name, services };
+}

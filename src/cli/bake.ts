@@ -1,0 +1,151 @@
+/**
+ * `kiln bake`, `kiln build` and `kiln rebuild`: one handler, three modes.
+ *   bake     build what is stale, pin the compose files to the content-tagged images
+ *   build    build and tag only (the seed's "simple" scripts)
+ *   rebuild  restore, rebuild every layer (cache mounts kept), pin again
+ */
+import { Option, type Command } from "commander";
+import { bakeProject, type BakeReport } from "../adapters/bake/bake-project.js";
+import { EXIT, KilnError } from "../core/errors.js";
+import type { PlanMode } from "../core/plan/plan.js";
+import { createReporter } from "../report/progress/create-reporter.js";
+import { formatSummary } from "../report/summary.js";
+import { formatPlan } from "../report/plan-text.js";
+import { action, type CommandContext } from "./runtime.js";
+import type { CommandResult } from "./output.js";
+
+interface BakeFlags {
+  dryRun?: boolean;
+  jobs?: string;
+  noCache?: boolean;
+  pull?: boolean;
+  purgeCaches?: boolean;
+  mode?: "inplace" | "override";
+}
+
+function jobsOf(value: string | undefined): number {
+  if (value === undefined) return 2;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new KilnError("ERR_KILN_USAGE", `--jobs must be a whole number ≥ 1, not "${value}"`, {
+      hint: "e.g. --jobs 4",
+    });
+  }
+  return n;
+}
+
+export function reportData(report: BakeReport): unknown {
+  if (report.dryRun) return { dryRun: true, plan: report.plan };
+  return {
+    services: report.results.map((r) => ({
+      name: r.service,
+      image: r.image,
+      action: r.action,
+      reason: r.reason,
+      durationMs: r.durationMs,
+      steps: r.steps,
+    })),
+    pinned: report.pins?.pinned ?? [],
+    files: report.pins?.files ?? [],
+  };
+}
+
+async function run(
+  mode: PlanMode,
+  ctx: CommandContext,
+  services: string[],
+  flags: BakeFlags,
+): Promise<CommandResult> {
+  if (flags.mode === "override") {
+    throw new KilnError("ERR_KILN_USAGE", "--mode override is not available yet in this version", {
+      hint: "use the default --mode inplace (the compose file is backed up and `kiln restore` undoes it)",
+    });
+  }
+  const report = await bakeProject({
+    globals: ctx.globals,
+    env: ctx.env,
+    signal: ctx.signal,
+    mode,
+    services,
+    dryRun: flags.dryRun === true,
+    jobs: jobsOf(flags.jobs),
+    noCache: flags.noCache === true,
+    pull: flags.pull === true,
+    purgeCaches: flags.purgeCaches === true,
+    reporter: createReporter(
+      ctx.globals.json && ctx.globals.progress === "auto" ? "plain" : ctx.globals.progress,
+      process.stderr,
+      ctx.env,
+    ),
+    log: ctx.log,
+  });
+  if (report.dryRun) return { data: reportData(report), text: formatPlan(report.plan) };
+  const failed = report.results.filter((r) => r.action === "failed");
+  const outcomes = report.results.map(
+    ({ service, image, action: act, reason, durationMs, steps, error }) => ({
+      service,
+      image,
+      action: act,
+      reason,
+      durationMs,
+      steps,
+      ...(error ? { error: error.message } : {}),
+    }),
+  );
+  const lines = [formatSummary(outcomes)];
+  if (report.pins && report.pins.files.length > 0)
+    lines.push(`pinned ${report.pins.pinned.join(", ")} in ${report.pins.files.join(", ")}`);
+  for (const f of failed)
+    lines.push(
+      `\n${f.service}: ${f.error?.message ?? f.reason}${f.error?.hint ? `\nhint: ${f.error.hint}` : ""}`,
+    );
+  return {
+    data: reportData(report),
+    text: lines.join("\n"),
+    exitCode: failed.length > 0 ? EXIT.failed : EXIT.ok,
+  };
+}
+
+function addBuildOptions(cmd: Command, mode: PlanMode): Command {
+  cmd
+    .argument("[services...]", "services to build (default: every buildable service)")
+    .option("--dry-run", "print the plan (what would be built and why) and change nothing")
+    .option("--jobs <n>", "services built in parallel", "2")
+    .option("--pull", "pull newer base images")
+    .option("--purge-caches", "also empty BuildKit cache mounts (docker build --no-cache)");
+  if (mode !== "rebuild") cmd.option("--no-cache", "rebuild every layer (cache mounts are kept)");
+  if (mode !== "build")
+    cmd.addOption(
+      new Option("--mode <mode>", "how to pin").choices(["inplace", "override"]).default("inplace"),
+    );
+  return cmd;
+}
+
+export function registerBake(program: Command): void {
+  addBuildOptions(
+    program
+      .command("bake")
+      .description("build the stale services with BuildKit and pin the compose file to their images")
+      .addHelpText(
+        "after",
+        "\nExamples:\n  kiln bake                 # every buildable service\n  kiln bake api --dry-run   # the plan for one service\n  kiln bake --json",
+      ),
+    "bake",
+  ).action(action((ctx, services: string[], flags: BakeFlags) => run("bake", ctx, services, flags)));
+
+  addBuildOptions(
+    program
+      .command("build")
+      .description("build and tag the stale services, without pinning")
+      .addHelpText("after", "\nExamples:\n  kiln build\n  kiln build test-gen --jobs 1"),
+    "build",
+  ).action(action((ctx, services: string[], flags: BakeFlags) => run("build", ctx, services, flags)));
+
+  addBuildOptions(
+    program
+      .command("rebuild")
+      .description("rebuild from scratch: restore, rebuild every layer (cache mounts kept), pin again")
+      .addHelpText("after", "\nExamples:\n  kiln rebuild\n  kiln rebuild devcontainer --purge-caches"),
+    "rebuild",
+  ).action(action((ctx, services: string[], flags: BakeFlags) => run("rebuild", ctx, services, flags)));
+}

@@ -1,0 +1,67 @@
+/**
+ * `kiln restore`: unpin — put each pinned service's original build: back, keeping the edits
+ * made after baking. `--from-backup` writes the pristine backups back wholesale.
+ */
+import type { Command } from "commander";
+import { openProject } from "../adapters/bake/open-project.js";
+import { unpinProject } from "../adapters/bake/pin-project.js";
+import { BackupStore } from "../adapters/state/backup-store.js";
+import { commitFiles } from "../adapters/state/journal.js";
+import { acquireLock } from "../adapters/state/lock.js";
+import { pinsFileChange, withPin } from "../adapters/state/pin-store.js";
+import { recoverJournal } from "../adapters/state/journal.js";
+import { action, type CommandContext } from "./runtime.js";
+import type { CommandResult } from "./output.js";
+
+interface RestoreFlags {
+  fromBackup?: boolean;
+  force?: boolean;
+}
+
+async function restore(ctx: CommandContext, services: string[], flags: RestoreFlags): Promise<CommandResult> {
+  const first = await openProject(ctx.globals, ctx.env);
+  const lock = acquireLock(first.stateDir, { command: "kiln restore", onTakeover: ctx.log });
+  try {
+    recoverJournal(first.stateDir);
+    const project = await openProject(ctx.globals, ctx.env);
+    if (flags.fromBackup) {
+      const backups = new BackupStore(project.stateDir);
+      const files: string[] = [];
+      let pins = project.pins;
+      for (const [file, records] of Object.entries(project.pins.files)) {
+        backups.restoreWholesale(file, { force: flags.force === true, records: Object.values(records) });
+        for (const r of Object.values(records)) pins = withPin(pins, file, r.service, null);
+        files.push(file);
+      }
+      if (files.length > 0) commitFiles(project.stateDir, [pinsFileChange(project.stateDir, pins)]);
+      return {
+        data: { restored: Object.values(project.pins.files).flatMap((r) => Object.keys(r)), files },
+        text: files.length > 0 ? `restored ${files.join(", ")} from the backup` : "nothing is pinned",
+      };
+    }
+    const outcome = unpinProject(project, services);
+    return {
+      data: { restored: outcome.restored, files: outcome.files },
+      text:
+        outcome.restored.length > 0
+          ? `unpinned ${outcome.restored.join(", ")} in ${outcome.files.join(", ")}`
+          : "nothing is pinned",
+    };
+  } finally {
+    lock.release();
+  }
+}
+
+export function registerRestore(program: Command): void {
+  program
+    .command("restore")
+    .description("unpin: put the original build: sections back, keeping edits made after baking")
+    .argument("[services...]", "services to unpin (default: all pinned)")
+    .option("--from-backup", "write the pristine backup of each pinned file back wholesale")
+    .option("--force", "with --from-backup: overwrite edits made after baking")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  kiln restore\n  kiln restore api\n  kiln restore --from-backup --force",
+    )
+    .action(action(restore));
+}

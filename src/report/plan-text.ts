@@ -1,0 +1,19 @@
+/**
+ * The plan as text: one line per service with what kiln will do and why.
+ */
+import type { Plan } from "../core/plan/plan.js";
+
+export function formatPlan(plan: Plan): string {
+  const width = Math.max(7, ...plan.targets.map((t) => t.service.length));
+  const lines = [`plan for project ${plan.project} (${plan.mode}):`];
+  for (const t of plan.targets) {
+    lines.push(`  ${t.service.padEnd(width)}  ${t.reason}  → ${t.imageRef}`);
+    if (t.missingBaseImages.length > 0 && t.action === "build") {
+      lines.push(
+        `  ${"".padEnd(width)}  base image not on this engine: ${t.missingBaseImages.join(", ")} (a build would pull it)`,
+      );
+    }
+  }
+  if (plan.levels.length > 1) lines.push(`  order: ${plan.levels.map((l) => l.join(" + ")).join(" → ")}`);
+  return lines.join("\n");
+}
