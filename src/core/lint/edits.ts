@@ -1,0 +1,55 @@
+/**
+ * Small, byte-minimal edits inside a RUN: drop one command from an `&&`/`;` list, drop one
+ * option word, insert before a command.
+ */
+import type { Command } from "./shell-commands.js";
+import type { Word } from "./shell-words.js";
+import type { Edit } from "./types.js";
+
+const JOINERS = new Set(["&&", ";", "\n"]);
+
+/**
+ * Removes `commands[k]` with the operator that joins it to its list; undefined when unsafe.
+ * A command on a continued line of its own loses the whole line, so comments around it stay.
+ */
+export function removeCommand(text: string, commands: readonly Command[], k: number): Edit[] | undefined {
+  const cmd = commands[k];
+  if (cmd === undefined || cmd.start < 0) return undefined;
+  const prev = commands[k - 1];
+  const next = commands[k + 1];
+  const sameNext = next !== undefined && next.group === cmd.group;
+  if (sameNext && !JOINERS.has(next.after)) return undefined; // `x || y`, `x | y`: keep
+  if (prev !== undefined && prev.group === cmd.group && prev.end >= 0 && JOINERS.has(cmd.after)) {
+    let op = cmd.start;
+    while (op > prev.end && (text[op - 1] === " " || text[op - 1] === "\t")) op--;
+    while (op > prev.end && (text[op - 1] === "&" || text[op - 1] === ";")) op--;
+    const lineStart = text.lastIndexOf("\n", op - 1) + 1;
+    if (lineStart > prev.end && /^[ \t]*$/.test(text.slice(lineStart, op))) {
+      const tail = /^[ \t]*[\\`][ \t]*\r?\n/.exec(text.slice(cmd.end, cmd.end + 200));
+      if (tail) return [{ start: lineStart, end: cmd.end + tail[0].length, text: "" }];
+      const cont = /^[ \t]*[\\`][ \t]*(?=\r?\n)/.exec(text.slice(prev.end, prev.end + 200));
+      if (cont) {
+        return [
+          { start: prev.end, end: prev.end + cont[0].length, text: "" },
+          { start: text[lineStart - 2] === "\r" ? lineStart - 2 : lineStart - 1, end: cmd.end, text: "" },
+        ];
+      }
+    }
+    return [{ start: prev.end, end: cmd.end, text: "" }];
+  }
+  if (cmd.after === "" && sameNext && next.start >= 0)
+    return [{ start: cmd.start, end: next.start, text: "" }];
+  return undefined;
+}
+
+/** Removes an option word and the blank before it. */
+export function removeWord(text: string, w: Word): Edit | undefined {
+  if (w.start < 0) return undefined;
+  let start = w.start;
+  while (start > 0 && (text[start - 1] === " " || text[start - 1] === "\t")) start--;
+  return { start, end: w.end, text: "" };
+}
+
+export function insert(at: number, text: string): Edit {
+  return { start: at, end: at, text };
+}
