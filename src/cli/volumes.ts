@@ -55,10 +55,16 @@ async function ls(ctx: CommandContext): Promise<CommandResult> {
 async function ensure(ctx: CommandContext, options: { owner?: string }): Promise<CommandResult> {
   const owner = options.owner === undefined ? undefined : parseOwner(options.owner);
   if (options.owner !== undefined && !owner) {
-    throw new KilnError("ERR_KILN_USAGE", `--owner ${options.owner}: expected UID or UID:GID (numbers)`, { hint: "e.g. --owner 1000:1000" });
+    throw new KilnError("ERR_KILN_USAGE", `--owner ${options.owner}: expected UID or UID:GID (numbers)`, {
+      hint: "e.g. --owner 1000:1000",
+    });
   }
   const inv = await inventory(ctx);
-  const actions = await ensureVolumes(inv.detection, inv.states, { ...deps(ctx), env: ctx.env, ...(owner ? { owner } : {}) });
+  const actions = await ensureVolumes(inv.detection, inv.states, {
+    ...deps(ctx),
+    env: ctx.env,
+    ...(owner ? { owner } : {}),
+  });
   const lines = actions.map(
     (a) =>
       `${a.name} [${a.purpose}]: ${a.created ? "created" : "exists"}` +
@@ -73,12 +79,18 @@ async function inspect(ctx: CommandContext, name: string): Promise<CommandResult
   const text = [
     `${r.name}: ${formatBytes(r.sizeBytes)} on disk, ${r.files} files (${formatBytes(r.contentBytes)}), ${r.directories} folders, ${r.symlinks} symlinks, owner ${r.owner ?? "?"}`,
     `used by: ${r.usedBy.length ? r.usedBy.join(", ") : "no container"}`,
-    ...(r.largest.length ? ["largest files:", ...r.largest.map((f) => `  ${formatBytes(f.sizeBytes).padStart(10)}  ${f.path}`)] : []),
+    ...(r.largest.length
+      ? ["largest files:", ...r.largest.map((f) => `  ${formatBytes(f.sizeBytes).padStart(10)}  ${f.path}`)]
+      : []),
   ].join("\n");
   return { data: r, text };
 }
 
-async function prune(ctx: CommandContext, names: string[], options: { dryRun?: boolean }): Promise<CommandResult> {
+async function prune(
+  ctx: CommandContext,
+  names: string[],
+  options: { dryRun?: boolean },
+): Promise<CommandResult> {
   const { engine } = deps(ctx);
   const r = await pruneVolumes(engine, { dryRun: options.dryRun === true, names });
   const verb = r.dryRun ? "would remove" : "removed";
@@ -86,27 +98,62 @@ async function prune(ctx: CommandContext, names: string[], options: { dryRun?: b
     ...r.removed.map((n) => `${verb} ${n}`),
     ...r.kept.map((k) => `kept ${k.name} (used by ${k.usedBy.join(", ")})`),
   ];
-  return { data: r, text: lines.length ? lines.join("\n") : "nothing to prune (only kiln-created volumes no container uses are pruned)" };
+  return {
+    data: r,
+    text: lines.length
+      ? lines.join("\n")
+      : "nothing to prune (only kiln-created volumes no container uses are pruned)",
+  };
 }
 
 function archiveDeps(ctx: CommandContext, label: string): ArchiveDeps {
-  return { ...deps(ctx), env: ctx.env, progress: (total) => transferProgress(label, total, ctx.globals.progress, ctx.out.stderr) };
+  return {
+    ...deps(ctx),
+    env: ctx.env,
+    progress: (total) => transferProgress(label, total, ctx.globals.progress, ctx.out.stderr),
+  };
 }
 
-async function exportCmd(ctx: CommandContext, name: string, file: string, options: { force?: boolean }): Promise<CommandResult> {
-  const r = await exportVolume(name, file, { force: options.force === true }, archiveDeps(ctx, `export ${name}`));
-  return { data: { volume: name, file, bytes: r.bytes }, text: `exported ${name} to ${file} (${formatBytes(r.bytes)})` };
+async function exportCmd(
+  ctx: CommandContext,
+  name: string,
+  file: string,
+  options: { force?: boolean },
+): Promise<CommandResult> {
+  const r = await exportVolume(
+    name,
+    file,
+    { force: options.force === true },
+    archiveDeps(ctx, `export ${name}`),
+  );
+  return {
+    data: { volume: name, file, bytes: r.bytes },
+    text: `exported ${name} to ${file} (${formatBytes(r.bytes)})`,
+  };
 }
 
-async function importCmd(ctx: CommandContext, file: string, name: string, options: { force?: boolean }): Promise<CommandResult> {
-  const r = await importVolume(file, name, { force: options.force === true }, archiveDeps(ctx, `import ${name}`));
+async function importCmd(
+  ctx: CommandContext,
+  file: string,
+  name: string,
+  options: { force?: boolean },
+): Promise<CommandResult> {
+  const r = await importVolume(
+    file,
+    name,
+    { force: options.force === true },
+    archiveDeps(ctx, `import ${name}`),
+  );
   return {
     data: { volume: name, file, entries: r.entries, bytes: r.bytes, replaced: r.replaced },
     text: `imported ${r.entries} entries (${formatBytes(r.bytes)}) into ${name}${r.replaced ? " (replaced its contents)" : ""}`,
   };
 }
 
-async function fix(ctx: CommandContext, options: { external?: boolean; dryRun?: boolean }): Promise<CommandResult> {
+async function fix(
+  ctx: CommandContext,
+  options: { external?: boolean; dryRun?: boolean },
+): Promise<CommandResult> {
   const inv = await inventory(ctx);
   const files = [...new Set(inv.projects.flatMap((p) => p.files))];
   const texts: Record<string, string> = {};
@@ -117,7 +164,9 @@ async function fix(ctx: CommandContext, options: { external?: boolean; dryRun?: 
   if (options.dryRun || Object.keys(changed).length === 0) {
     return {
       data: { dryRun: options.dryRun === true, changes: described, files: Object.keys(changed), backups: [] },
-      text: described.length ? `${options.dryRun ? "would change" : "changes"}:\n${described.map((d) => `  ${d}`).join("\n")}` : "nothing to fix",
+      text: described.length
+        ? `${options.dryRun ? "would change" : "changes"}:\n${described.map((d) => `  ${d}`).join("\n")}`
+        : "nothing to fix",
     };
   }
   const { backups } = writeFixedFiles(ctx.globals.projectDir, texts, changed, ctx.env);
@@ -152,14 +201,24 @@ Examples:
   kiln volumes export huggingface-cache hf.tar && kiln volumes import hf.tar huggingface-cache --force`;
 
 export function registerVolumes(program: Command): void {
-  const volumes = program.command("volumes").description("list, create, check, fix, export and import the shared cache volumes").addHelpText("after", HELP);
-  volumes.command("ls").description("each cache volume: purpose, size, the services that mount it, and what is wrong").action(action(ls));
+  const volumes = program
+    .command("volumes")
+    .description("list, create, check, fix, export and import the shared cache volumes")
+    .addHelpText("after", HELP);
+  volumes
+    .command("ls")
+    .description("each cache volume: purpose, size, the services that mount it, and what is wrong")
+    .action(action(ls));
   volumes
     .command("ensure")
     .description("create the missing cache volumes, owned by the users that mount them")
     .option("--owner <uid:gid>", "owner of every cache volume's root folder")
     .action(action(ensure));
-  volumes.command("inspect").argument("<name>", "engine volume name").description("size, file count and largest files of a volume").action(action(inspect));
+  volumes
+    .command("inspect")
+    .argument("<name>", "engine volume name")
+    .description("size, file count and largest files of a volume")
+    .action(action(inspect));
   volumes
     .command("prune")
     .argument("[names...]", "only these (each must be kiln-created and unused)")

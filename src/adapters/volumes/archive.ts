@@ -23,10 +23,18 @@ export interface ArchiveDeps {
   progress: (total: number | undefined) => TransferProgress;
 }
 
-export async function exportVolume(name: string, file: string, options: { force: boolean }, deps: ArchiveDeps): Promise<{ bytes: number }> {
+export async function exportVolume(
+  name: string,
+  file: string,
+  options: { force: boolean },
+  deps: ArchiveDeps,
+): Promise<{ bytes: number }> {
   await requireVolume(deps.engine, name);
   if (existsSync(file) && !options.force) {
-    throw new KilnError("ERR_KILN_VOLUME", `${file} exists: not overwriting it`, { hint: "pass --force to replace it, or choose another file", exitCode: 2 });
+    throw new KilnError("ERR_KILN_VOLUME", `${file} exists: not overwriting it`, {
+      hint: "pass --force to replace it, or choose another file",
+      exitCode: 2,
+    });
   }
   const total = (await volumeSizes(deps.transfer)).get(name);
   const progress = deps.progress(total);
@@ -69,7 +77,12 @@ export async function checkTar(file: string): Promise<TarCheck> {
   return check;
 }
 
-export async function importVolume(file: string, name: string, options: { force: boolean }, deps: ArchiveDeps): Promise<TarCheck & { replaced: boolean }> {
+export async function importVolume(
+  file: string,
+  name: string,
+  options: { force: boolean },
+  deps: ArchiveDeps,
+): Promise<TarCheck & { replaced: boolean }> {
   const existing = await deps.engine.volumeInspect(name);
   if (existing && !options.force) {
     throw new KilnError("ERR_KILN_VOLUME", `volume ${name} exists: not replacing its contents`, {
@@ -81,9 +94,13 @@ export async function importVolume(file: string, name: string, options: { force:
   if (existing) {
     const users = (await volumesInUse(deps.engine)).get(name);
     if (users) {
-      throw new KilnError("ERR_KILN_VOLUME", `volume ${name} is in use by ${users.join(", ")}: not replacing it`, {
-        hint: `remove the container(s) first: docker rm ${users.join(" ")}`,
-      });
+      throw new KilnError(
+        "ERR_KILN_VOLUME",
+        `volume ${name} is in use by ${users.join(", ")}: not replacing it`,
+        {
+          hint: `remove the container(s) first: docker rm ${users.join(" ")}`,
+        },
+      );
     }
     await deps.engine.removeVolume(name);
   }

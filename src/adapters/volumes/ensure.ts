@@ -36,7 +36,8 @@ export async function ensureVolumes(
         await deps.engine.createVolume(name, managedLabels(deps.env, group.purpose));
         created = true;
       }
-      const want = deps.owner ?? wantedOwner({ ...group, mounts: group.mounts.filter((m) => m.engineName === name) });
+      const want =
+        deps.owner ?? wantedOwner({ ...group, mounts: group.mounts.filter((m) => m.engineName === name) });
       const root = created ? { uid: 0, gid: 0, mode: 0o755 } : await deps.transfer.rootOf(name);
       const action: EnsureAction = { name, purpose: group.purpose, created };
       if (want && root && (root.uid !== want.uid || root.gid !== want.gid)) {

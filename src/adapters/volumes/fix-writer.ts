@@ -26,7 +26,11 @@ export function writeFixedFiles(
     }
     commitFiles(
       stateDir,
-      Object.entries(after).map(([file, content]) => ({ path: file, content, expectedCurrent: before[file] ?? null })),
+      Object.entries(after).map(([file, content]) => ({
+        path: file,
+        content,
+        expectedCurrent: before[file] ?? null,
+      })),
     );
     return { backups };
   } finally {

@@ -10,7 +10,10 @@ import type { VolumeTransfer } from "../engine/volume-transfer.js";
 
 const DOCKER_CLEAN = "/etc/apt/apt.conf.d/docker-clean";
 
-export async function readImageFacts(transfer: VolumeTransfer, image: string): Promise<ImageFacts | undefined> {
+export async function readImageFacts(
+  transfer: VolumeTransfer,
+  image: string,
+): Promise<ImageFacts | undefined> {
   const inspect = await transfer.text("GET", `/images/${encodeURIComponent(image)}/json`);
   if (inspect.status !== 200) return undefined;
   const config = (JSON.parse(inspect.body) as { Config?: { User?: string } | null }).Config;
@@ -23,7 +26,10 @@ export async function readImageFacts(transfer: VolumeTransfer, image: string): P
   };
 }
 
-export async function readAllImageFacts(transfer: VolumeTransfer, images: string[]): Promise<Record<string, ImageFacts>> {
+export async function readAllImageFacts(
+  transfer: VolumeTransfer,
+  images: string[],
+): Promise<Record<string, ImageFacts>> {
   const out: Record<string, ImageFacts> = {};
   for (const image of [...new Set(images)]) {
     const facts = await readImageFacts(transfer, image);

@@ -22,7 +22,10 @@ export interface VolumeInspection {
   usedBy: string[];
 }
 
-export async function requireVolume(engine: Engine, name: string): Promise<{ labels: Record<string, string>; createdAt?: string }> {
+export async function requireVolume(
+  engine: Engine,
+  name: string,
+): Promise<{ labels: Record<string, string>; createdAt?: string }> {
   const info = await engine.volumeInspect(name);
   if (!info) {
     throw new KilnError("ERR_KILN_VOLUME", `no volume named ${name}`, {
@@ -33,7 +36,12 @@ export async function requireVolume(engine: Engine, name: string): Promise<{ lab
   return info;
 }
 
-export async function inspectVolume(engine: Engine, transfer: VolumeTransfer, name: string, top = 10): Promise<VolumeInspection> {
+export async function inspectVolume(
+  engine: Engine,
+  transfer: VolumeTransfer,
+  name: string,
+  top = 10,
+): Promise<VolumeInspection> {
   const info = await requireVolume(engine, name);
   const result: VolumeInspection = {
     name,

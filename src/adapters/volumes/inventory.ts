@@ -32,16 +32,22 @@ export interface InventoryInput {
 function declaredCaches(projects: ProjectModel[]): DeclaredCache[] {
   const out: DeclaredCache[] = [];
   for (const p of projects) {
-    for (const d of readKilnVolumesConfig(p.extensions).caches) if (!out.some((o) => o.purpose === d.purpose)) out.push(d);
+    for (const d of readKilnVolumesConfig(p.extensions).caches)
+      if (!out.some((o) => o.purpose === d.purpose)) out.push(d);
   }
   return out;
 }
 
 export async function takeInventory(input: InventoryInput): Promise<Inventory> {
-  const projects = await discoverProjects({ projectDir: input.projectDir, root: input.root, env: input.env }, input.load);
+  const projects = await discoverProjects(
+    { projectDir: input.projectDir, root: input.root, env: input.env },
+    input.load,
+  );
   const declared = declaredCaches(projects);
   // image facts only for services that mount volumes: they are the ones that can use a cache
-  const images = projects.flatMap((p) => p.allServices.filter((s) => s.volumes.some((v) => v.type === "volume")).map((s) => s.imageName));
+  const images = projects.flatMap((p) =>
+    p.allServices.filter((s) => s.volumes.some((v) => v.type === "volume")).map((s) => s.imageName),
+  );
   const facts = await readAllImageFacts(input.transfer, images);
   const detection = detectCaches({ projects, images: facts, declared });
   const names = detection.groups.flatMap((g) => g.mounts.map((m) => m.engineName));

@@ -30,7 +30,8 @@ function hasCompose(dir: string): boolean {
 
 function usesCompose(configPath: string): boolean {
   try {
-    const config = parseJsonc(readFileSync(configPath, "utf8")) as { dockerComposeFile?: unknown } | undefined;
+    const config = parseJsonc(readFileSync(configPath, "utf8")) as
+      { dockerComposeFile?: unknown } | undefined;
     return config?.dockerComposeFile !== undefined;
   } catch {
     return false;
@@ -73,11 +74,16 @@ export function composeSubfolders(dir: string, depth = 2): string[] {
   return out;
 }
 
-function candidatesFromList(projectDir: string, list: string[], env: DiscoveryRoot["env"]): LoadProjectOptions[] {
+function candidatesFromList(
+  projectDir: string,
+  list: string[],
+  env: DiscoveryRoot["env"],
+): LoadProjectOptions[] {
   return list.map((entry) => {
     const abs = path.resolve(projectDir, entry);
     if (abs.endsWith(".json")) return { projectDir: path.dirname(path.dirname(abs)), devcontainer: abs, env };
-    if (existsSync(abs) && statSync(abs).isFile()) return { projectDir: path.dirname(abs), files: [abs], env };
+    if (existsSync(abs) && statSync(abs).isFile())
+      return { projectDir: path.dirname(abs), files: [abs], env };
     if (!hasCompose(abs)) {
       const dc = devcontainerConfigs(abs)[0];
       if (dc) return { projectDir: abs, devcontainer: dc, env };
@@ -106,7 +112,10 @@ export async function discoverProjects(root: DiscoveryRoot, load: ProjectLoader)
     projects.push(p);
   };
   const explicitFiles = (root.root.files ?? []).length > 0;
-  const first = explicitFiles || hasCompose(root.projectDir) || root.root.devcontainer ? await tryLoad(load, root.root) : undefined;
+  const first =
+    explicitFiles || hasCompose(root.projectDir) || root.root.devcontainer
+      ? await tryLoad(load, root.root)
+      : undefined;
   add(first);
   const listed = first ? readKilnVolumesConfig(first.extensions).projects : undefined;
   if (listed) {
@@ -116,6 +125,7 @@ export async function discoverProjects(root: DiscoveryRoot, load: ProjectLoader)
   for (const config of devcontainerConfigs(root.projectDir)) {
     add(await tryLoad(load, { projectDir: root.projectDir, devcontainer: config, env: root.env }));
   }
-  for (const dir of composeSubfolders(root.projectDir)) add(await tryLoad(load, { projectDir: dir, env: root.env }));
+  for (const dir of composeSubfolders(root.projectDir))
+    add(await tryLoad(load, { projectDir: dir, env: root.env }));
   return projects;
 }

@@ -14,7 +14,10 @@ export interface PruneResult {
   dryRun: boolean;
 }
 
-export async function pruneVolumes(engine: Engine, options: { dryRun: boolean; names?: string[]; labels?: string[] }): Promise<PruneResult> {
+export async function pruneVolumes(
+  engine: Engine,
+  options: { dryRun: boolean; names?: string[]; labels?: string[] },
+): Promise<PruneResult> {
   const managed = await engine.listVolumes([`${MANAGED_LABEL}=true`, ...(options.labels ?? [])]);
   const inUse = await volumesInUse(engine);
   let candidates = managed.map((v) => v.name);
@@ -24,16 +27,27 @@ export async function pruneVolumes(engine: Engine, options: { dryRun: boolean; n
       const exists = await engine.volumeInspect(name);
       throw new KilnError(
         "ERR_KILN_VOLUME",
-        exists ? `volume ${name} was not created by kiln (no ${MANAGED_LABEL}=true label): not pruning it` : `no volume named ${name}`,
-        { hint: exists ? `remove it yourself with \`docker volume rm ${name}\` if you mean it` : "list volumes with `kiln volumes ls`", exitCode: 2 },
+        exists
+          ? `volume ${name} was not created by kiln (no ${MANAGED_LABEL}=true label): not pruning it`
+          : `no volume named ${name}`,
+        {
+          hint: exists
+            ? `remove it yourself with \`docker volume rm ${name}\` if you mean it`
+            : "list volumes with `kiln volumes ls`",
+          exitCode: 2,
+        },
       );
     }
     for (const name of options.names) {
       const users = inUse.get(name);
       if (users) {
-        throw new KilnError("ERR_KILN_VOLUME", `volume ${name} is in use by ${users.join(", ")}: not pruning it`, {
-          hint: `remove the container(s) first: docker rm ${users.join(" ")}`,
-        });
+        throw new KilnError(
+          "ERR_KILN_VOLUME",
+          `volume ${name} is in use by ${users.join(", ")}: not pruning it`,
+          {
+            hint: `remove the container(s) first: docker rm ${users.join(" ")}`,
+          },
+        );
       }
     }
     candidates = options.names;

@@ -22,7 +22,8 @@ export function transferProgress(
   let bytes = 0;
   let lastStep = -1;
   let lastDraw = 0;
-  const pct = (): string => (total && total > 0 ? ` (${Math.min(100, Math.floor((bytes / total) * 100))}%)` : "");
+  const pct = (): string =>
+    total && total > 0 ? ` (${Math.min(100, Math.floor((bytes / total) * 100))}%)` : "";
   const line = (): string => `${label}: ${bytes}${total ? `/${total}` : ""} bytes${pct()}`;
   return {
     add(n) {
@@ -33,10 +34,15 @@ export function transferProgress(
         lastDraw = now;
         write(`\r\x1b[K${label}: ${formatBytes(bytes)}${total ? ` / ${formatBytes(total)}` : ""}${pct()}`);
       } else if (effective === "plain" || effective === "json") {
-        const step = total && total > 0 ? Math.floor((bytes / total) * 10) : Math.floor(bytes / (64 * 1024 * 1024));
+        const step =
+          total && total > 0 ? Math.floor((bytes / total) * 10) : Math.floor(bytes / (64 * 1024 * 1024));
         if (step === lastStep) return;
         lastStep = step;
-        write(effective === "json" ? `${JSON.stringify({ event: "progress", label, bytes, total: total ?? null })}\n` : `${line()}\n`);
+        write(
+          effective === "json"
+            ? `${JSON.stringify({ event: "progress", label, bytes, total: total ?? null })}\n`
+            : `${line()}\n`,
+        );
       }
     },
     done() {

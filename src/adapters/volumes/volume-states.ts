@@ -23,7 +23,11 @@ export async function volumeSizes(transfer: VolumeTransfer): Promise<Map<string,
   return sizes;
 }
 
-export async function readVolumeStates(engine: Engine, transfer: VolumeTransfer, names: string[]): Promise<Record<string, VolumeState>> {
+export async function readVolumeStates(
+  engine: Engine,
+  transfer: VolumeTransfer,
+  names: string[],
+): Promise<Record<string, VolumeState>> {
   const states: Record<string, VolumeState> = {};
   const unique = [...new Set(names)];
   const existing = new Set<string>();
@@ -37,7 +41,11 @@ export async function readVolumeStates(engine: Engine, transfer: VolumeTransfer,
     const root = await transfer.rootOf(name);
     const owner: Owner | undefined = root ? { uid: root.uid, gid: root.gid } : undefined;
     const size = sizes.get(name);
-    states[name] = { exists: true, ...(size === undefined ? {} : { sizeBytes: size }), ...(owner ? { owner } : {}) };
+    states[name] = {
+      exists: true,
+      ...(size === undefined ? {} : { sizeBytes: size }),
+      ...(owner ? { owner } : {}),
+    };
   }
   return states;
 }

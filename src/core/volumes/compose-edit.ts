@@ -3,7 +3,16 @@
  * the file's text and returns it with one change spliced in, leaving every other byte —
  * comments, quoting, order, blank lines — as it was. Positions come from `yaml`'s node ranges.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from "yaml";
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from "yaml";
 import { KilnError } from "../errors.js";
 
 function refuse(file: string | undefined, what: string): KilnError {
@@ -61,7 +70,8 @@ function indentUnit(doc: Document, text: string): number {
 }
 
 function findPair(map: YAMLMap, key: string): Pair | undefined {
-  return map.items.find((p) => isScalar(p.key) && String(p.key.value) === key) as Pair | undefined;
+  for (const p of map.items) if (isScalar(p.key) && String(p.key.value) === key) return p;
+  return undefined;
 }
 
 function rangeOf(node: unknown): [number, number, number] {
@@ -100,7 +110,8 @@ function addToMapValue(text: string, doc: Document, parent: Pair, lines: string[
     const at = pairEnd(text, parent);
     return splice(text, at, 0, lines.map((l) => `${nl}${pad}${l}`).join(""));
   }
-  if (!isMap(value)) throw refuse(file, `"${String((parent.key as { value?: unknown }).value)}" is not a mapping`);
+  if (!isMap(value))
+    throw refuse(file, `"${String((parent.key as { value?: unknown }).value)}" is not a mapping`);
   if (value.flow) {
     const [s, e] = rangeOf(value);
     const body = text.slice(s, e);
@@ -108,7 +119,12 @@ function addToMapValue(text: string, doc: Document, parent: Pair, lines: string[
     const close = body.lastIndexOf("}");
     const inner = body.slice(open + 1, close).trim();
     const entries = lines.map((l) => l.trim()).join(", ");
-    return splice(text, s + open + 1, close - open - 1, inner === "" ? ` ${entries} ` : ` ${entries}, ${inner} `);
+    return splice(
+      text,
+      s + open + 1,
+      close - open - 1,
+      inner === "" ? ` ${entries} ` : ` ${entries}, ${inner} `,
+    );
   }
   const last = value.items[value.items.length - 1];
   if (!last) throw refuse(file, "empty block mapping");
@@ -127,7 +143,13 @@ export function hasTopLevelVolume(text: string, key: string): boolean {
 }
 
 /** sets `volumes.<key>.<prop>` (replacing an existing value) */
-export function setVolumeProperty(text: string, key: string, prop: "name" | "external", value: string | boolean, file?: string): string {
+export function setVolumeProperty(
+  text: string,
+  key: string,
+  prop: "name" | "external",
+  value: string | boolean,
+  file?: string,
+): string {
   const doc = parse(text, file);
   const volumes = topPair(doc, "volumes")?.value as Node | null | undefined;
   const pair = isMap(volumes) ? findPair(volumes, key) : undefined;
@@ -144,7 +166,12 @@ export function setVolumeProperty(text: string, key: string, prop: "name" | "ext
 }
 
 /** adds `volumes.<key>` with the given properties (and the `volumes:` section if missing) */
-export function addTopLevelVolume(text: string, key: string, props: { name?: string; external?: boolean }, file?: string): string {
+export function addTopLevelVolume(
+  text: string,
+  key: string,
+  props: { name?: string; external?: boolean },
+  file?: string,
+): string {
   const doc = parse(text, file);
   const nl = eol(text);
   const unit = indentUnit(doc, text);
@@ -153,17 +180,33 @@ export function addTopLevelVolume(text: string, key: string, props: { name?: str
     ...(props.external ? ["external: true"] : []),
   ];
   const section = topPair(doc, "volumes");
-  const block = (pad: number): string[] => [`${yamlScalar(key)}:`, ...body.map((l) => `${" ".repeat(unit)}${l}`)].map((l) => `${" ".repeat(pad)}${l}`);
+  const block = (pad: number): string[] =>
+    [`${yamlScalar(key)}:`, ...body.map((l) => `${" ".repeat(unit)}${l}`)].map(
+      (l) => `${" ".repeat(pad)}${l}`,
+    );
   if (!section) {
     const base = text.length === 0 || text.endsWith("\n") ? text : `${text}${nl}`;
     return `${base}volumes:${nl}${block(unit).join(nl)}${nl}`;
   }
   if (isMap(section.value) && !section.value.flow && section.value.items.length > 0) {
     const pad = column(text, rangeOf(section.value.items[0]?.key)[0]);
-    const last = section.value.items[section.value.items.length - 1] as Pair;
-    return splice(text, pairEnd(text, last), 0, block(pad).map((l) => `${nl}${l}`).join(""));
+    const last = section.value.items[section.value.items.length - 1];
+    return splice(
+      text,
+      pairEnd(text, last),
+      0,
+      block(pad)
+        .map((l) => `${nl}${l}`)
+        .join(""),
+    );
   }
-  return addToMapValue(text, doc, section, [`${yamlScalar(key)}:`, ...body.map((l) => `${" ".repeat(unit)}${l}`)], file);
+  return addToMapValue(
+    text,
+    doc,
+    section,
+    [`${yamlScalar(key)}:`, ...body.map((l) => `${" ".repeat(unit)}${l}`)],
+    file,
+  );
 }
 
 /** appends a short-syntax mount (`key:/path`) to `services.<service>.volumes` */
@@ -176,7 +219,8 @@ export function addServiceMount(text: string, service: string, mount: string, fi
   const volumes = isMap(serviceMap) ? findPair(serviceMap, "volumes") : undefined;
   const item = yamlScalar(mount);
   if (!volumes || volumes.value === null) {
-    if (isMap(serviceMap) && serviceMap.flow) throw refuse(file, `service "${service}" is written in flow style`);
+    if (isMap(serviceMap) && serviceMap.flow)
+      throw refuse(file, `service "${service}" is written in flow style`);
     if (volumes) return addToMapValue(text, doc, volumes, [`- ${item}`], file);
     const unit = indentUnit(doc, text);
     return addToMapValue(text, doc, servicePair, ["volumes:", `${" ".repeat(unit)}- ${item}`], file);

@@ -63,7 +63,11 @@ export interface DetectInput {
   declared?: DeclaredCache[];
 }
 
-function serviceRef(project: ProjectModel, service: ServiceModel, images: Record<string, ImageFacts>): ServiceRef {
+function serviceRef(
+  project: ProjectModel,
+  service: ServiceModel,
+  images: Record<string, ImageFacts>,
+): ServiceRef {
   const facts = images[service.imageName];
   const spec = service.user ?? facts?.user;
   return {
@@ -86,7 +90,9 @@ function classify(
 ): { purpose: CachePurpose; declared?: DeclaredCache } | undefined {
   const byVolume = declared.find((d) => d.volume === engineName || d.volume === key);
   if (byVolume) return { purpose: byVolume.purpose, declared: byVolume };
-  const byPath = declared.find((d) => d.path !== undefined && d.path.replace(/\/+$/, "") === target.replace(/\/+$/, ""));
+  const byPath = declared.find(
+    (d) => d.path !== undefined && d.path.replace(/\/+$/, "") === target.replace(/\/+$/, ""),
+  );
   if (byPath) return { purpose: byPath.purpose, declared: byPath };
   const purpose = purposeForPath(target, environment) ?? purposeForName(key);
   if (!purpose) return undefined;
@@ -148,7 +154,10 @@ export function detectCaches(input: DetectInput): Detection {
   for (const group of groups.values()) {
     const explicit = group.mounts.filter((m) => m.explicitName).map((m) => m.engineName);
     group.sharedName =
-      group.declared?.volume ?? mostCommon(explicit) ?? mostCommon(group.mounts.map((m) => m.volumeKey)) ?? group.id;
+      group.declared?.volume ??
+      mostCommon(explicit) ??
+      mostCommon(group.mounts.map((m) => m.volumeKey)) ??
+      group.id;
     group.wantExternal = group.declared?.external ?? false;
   }
   return { groups: [...groups.values()], participants };

@@ -22,7 +22,11 @@ export interface FixOptions {
 }
 
 /** the last compose file of the project that declares `volumes.<key>` */
-function declaringFile(project: ProjectModel, key: string, texts: Record<string, string>): string | undefined {
+function declaringFile(
+  project: ProjectModel,
+  key: string,
+  texts: Record<string, string>,
+): string | undefined {
   for (const file of [...project.files].reverse()) {
     const text = texts[file];
     if (text !== undefined && hasTopLevelVolume(text, key)) return file;
@@ -61,7 +65,12 @@ export function describeFix(action: FixAction): string {
   return describe(action);
 }
 
-export function planFixes(detection: Detection, projects: ProjectModel[], texts: Record<string, string>, options: FixOptions = {}): FixAction[] {
+export function planFixes(
+  detection: Detection,
+  projects: ProjectModel[],
+  texts: Record<string, string>,
+  options: FixOptions = {},
+): FixAction[] {
   const actions: FixAction[] = [];
   const seen = new Set<string>();
   const push = (a: FixAction): void => {
@@ -85,7 +94,14 @@ export function planFixes(detection: Detection, projects: ProjectModel[], texts:
         const volume = project.volumes[m.volumeKey];
         // compose rejects `external` next to driver/labels: leave those volumes to the user
         if (volume && (volume.driver !== undefined || Object.keys(volume.labels).length > 0)) {
-          push({ kind: "note", file, project: m.project, volumeKey: m.volumeKey, message: "not marked external: it sets driver or labels, which compose forbids with external: true" });
+          push({
+            kind: "note",
+            file,
+            project: m.project,
+            volumeKey: m.volumeKey,
+            message:
+              "not marked external: it sets driver or labels, which compose forbids with external: true",
+          });
         } else push({ kind: "set-external", file, project: m.project, volumeKey: m.volumeKey });
       }
     }
@@ -101,14 +117,34 @@ export function planFixes(detection: Detection, projects: ProjectModel[], texts:
       if (!existing) {
         const declared = project.volumes[key] ? declaringFile(project, key, texts) : undefined;
         if (project.volumes[key] && declared) {
-          push({ kind: "set-name", file: declared, project: ref.project, volumeKey: key, name: group.sharedName });
-          if (external && !project.volumes[key]?.external) push({ kind: "set-external", file: declared, project: ref.project, volumeKey: key });
+          push({
+            kind: "set-name",
+            file: declared,
+            project: ref.project,
+            volumeKey: key,
+            name: group.sharedName,
+          });
+          if (external && !project.volumes[key]?.external)
+            push({ kind: "set-external", file: declared, project: ref.project, volumeKey: key });
         } else {
           if (project.volumes[key]) key = `${key}-shared`;
-          push({ kind: "add-volume", file: serviceFile, project: ref.project, volumeKey: key, name: group.sharedName, external });
+          push({
+            kind: "add-volume",
+            file: serviceFile,
+            project: ref.project,
+            volumeKey: key,
+            name: group.sharedName,
+            external,
+          });
         }
       }
-      push({ kind: "add-mount", file: serviceFile, project: ref.project, service: ref.service, mount: `${key}:${mountPathFor(group, ref)}` });
+      push({
+        kind: "add-mount",
+        file: serviceFile,
+        project: ref.project,
+        service: ref.service,
+        mount: `${key}:${mountPathFor(group, ref)}`,
+      });
     }
   }
   return actions;

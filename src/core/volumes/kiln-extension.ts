@@ -44,7 +44,8 @@ export function readKilnVolumesConfig(extensions: Record<string, unknown>): Kiln
   const caches: DeclaredCache[] = [];
   const rawCaches = section.caches;
   if (rawCaches !== undefined && rawCaches !== null) {
-    if (!isRecord(rawCaches)) throw invalid("caches must map a purpose to a volume name or {volume, path, external}");
+    if (!isRecord(rawCaches))
+      throw invalid("caches must map a purpose to a volume name or {volume, path, external}");
     for (const [purpose, value] of Object.entries(rawCaches)) {
       if (typeof value === "string") {
         caches.push({ purpose, volume: value, external: false });
@@ -53,7 +54,8 @@ export function readKilnVolumesConfig(extensions: Record<string, unknown>): Kiln
       if (!isRecord(value) || typeof value.volume !== "string" || value.volume === "") {
         throw invalid(`caches.${purpose} needs a volume name (caches.${purpose}.volume)`);
       }
-      if (value.path !== undefined && typeof value.path !== "string") throw invalid(`caches.${purpose}.path must be a string`);
+      if (value.path !== undefined && typeof value.path !== "string")
+        throw invalid(`caches.${purpose}.path must be a string`);
       caches.push({
         purpose,
         volume: value.volume,

@@ -22,8 +22,18 @@ interface PurposeRule {
 
 export const PURPOSE_RULES: readonly PurposeRule[] = [
   { purpose: "pip", homeSubpath: ".cache/pip", env: ["PIP_CACHE_DIR"], nameHints: /(^|[-_.])pip([-_.]|$)/i },
-  { purpose: "apt", absolute: ["/var/cache/apt", "/var/cache/apt/archives"], env: [], nameHints: /(^|[-_.])apt([-_.]cache)?([-_.]|$)/i },
-  { purpose: "apt-lists", absolute: ["/var/lib/apt", "/var/lib/apt/lists"], env: [], nameHints: /apt[-_.]lists?/i },
+  {
+    purpose: "apt",
+    absolute: ["/var/cache/apt", "/var/cache/apt/archives"],
+    env: [],
+    nameHints: /(^|[-_.])apt([-_.]cache)?([-_.]|$)/i,
+  },
+  {
+    purpose: "apt-lists",
+    absolute: ["/var/lib/apt", "/var/lib/apt/lists"],
+    env: [],
+    nameHints: /apt[-_.]lists?/i,
+  },
   { purpose: "torch", homeSubpath: ".cache/torch", env: ["TORCH_HOME"], nameHints: /torch/i },
   {
     purpose: "huggingface",
@@ -49,7 +59,10 @@ function clean(p: string): string {
 }
 
 /** the purpose a mount target implies, from the path and the service's environment */
-export function purposeForPath(target: string, environment: Record<string, string | null> = {}): KnownPurpose | undefined {
+export function purposeForPath(
+  target: string,
+  environment: Record<string, string | null> = {},
+): KnownPurpose | undefined {
   const t = clean(target);
   // an explicit environment variable wins: HF_HOME=/data/hf makes /data/hf the HF cache
   for (const rule of PURPOSE_RULES) {

@@ -34,7 +34,11 @@ export interface VolumeReport {
   volumes: VolumeEntry[];
 }
 
-export function buildVolumeReport(detection: Detection, states: Record<string, VolumeState>, projects: ProjectRef[]): VolumeReport {
+export function buildVolumeReport(
+  detection: Detection,
+  states: Record<string, VolumeState>,
+  projects: ProjectRef[],
+): VolumeReport {
   const volumes: VolumeEntry[] = [];
   for (const group of detection.groups) {
     const names = [...new Set(group.mounts.map((m) => m.engineName))];
@@ -47,7 +51,9 @@ export function buildVolumeReport(detection: Detection, states: Record<string, V
         exists: state?.exists ?? false,
         sizeBytes: state?.sizeBytes ?? null,
         owner: state?.owner ? `${state.owner.uid}:${state.owner.gid}` : null,
-        usedBy: group.mounts.filter((m) => m.engineName === name).map((m) => ({ project: m.project, service: m.service, path: m.path })),
+        usedBy: group.mounts
+          .filter((m) => m.engineName === name)
+          .map((m) => ({ project: m.project, service: m.service, path: m.path })),
         warnings: warningsFor(group, name, detection.participants, state),
       });
     }
@@ -83,6 +89,10 @@ export function formatVolumeReport(report: VolumeReport): string {
   }
   const problems = report.volumes.reduce((n, v) => n + v.warnings.length, 0);
   lines.push("");
-  lines.push(problems === 0 ? "no problems" : `${problems} warning(s): \`kiln volumes fix\` and \`kiln volumes ensure\` mend most of them`);
+  lines.push(
+    problems === 0
+      ? "no problems"
+      : `${problems} warning(s): \`kiln volumes fix\` and \`kiln volumes ensure\` mend most of them`,
+  );
   return lines.join("\n");
 }

@@ -144,7 +144,12 @@ export class TarStreamParser {
     }
     if (this.zeroBlocks >= 2) throw invalidTar("data after the end-of-archive marker");
     this.zeroBlocks = 0;
-    if (!checksumOk(block)) throw invalidTar(this.sawHeader ? "a header checksum does not match (corrupt archive)" : "the first block is not a tar header");
+    if (!checksumOk(block))
+      throw invalidTar(
+        this.sawHeader
+          ? "a header checksum does not match (corrupt archive)"
+          : "the first block is not a tar header",
+      );
     this.sawHeader = true;
     const flag = str(block, 156, 1);
     const size = num(block, 124, 12);
@@ -174,7 +179,8 @@ export class TarStreamParser {
     this.longLink = undefined;
     this.entries += 1;
     this.onEntry(entry);
-    this.remaining = entry.type === "file" || entry.type === "other" ? Math.ceil(entry.size / BLOCK) * BLOCK : 0;
+    this.remaining =
+      entry.type === "file" || entry.type === "other" ? Math.ceil(entry.size / BLOCK) * BLOCK : 0;
     this.dataLeft = this.remaining > 0 ? entry.size : 0;
     this.current = entry;
   }
@@ -186,7 +192,8 @@ export function directoryHeaderTar(name: string, owner: { uid: number; gid: numb
   const field = (value: string, start: number, length: number): void => {
     block.write(value, start, length, "utf8");
   };
-  const octal = (value: number, start: number, length: number): void => field(`${value.toString(8).padStart(length - 1, "0")}\0`, start, length);
+  const octal = (value: number, start: number, length: number): void =>
+    field(`${value.toString(8).padStart(length - 1, "0")}\0`, start, length);
   field(name.endsWith("/") ? name : `${name}/`, 0, 100);
   octal(mode, 100, 8);
   octal(owner.uid, 108, 8);

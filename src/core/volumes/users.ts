@@ -44,17 +44,29 @@ export function parseGroups(text: string): Map<string, number> {
 
 const NUMERIC = /^\d+$/;
 
-export function resolveUser(spec: string | undefined, passwd: PasswdEntry[] = [], groups = new Map<string, number>()): ResolvedUser {
+export function resolveUser(
+  spec: string | undefined,
+  passwd: PasswdEntry[] = [],
+  groups = new Map<string, number>(),
+): ResolvedUser {
   const written = (spec ?? "").trim();
   if (written === "") return { spec: "", uid: 0, gid: 0, home: "/root" };
   const [userPart = "", groupPart] = written.split(":");
-  const entry = NUMERIC.test(userPart) ? passwd.find((p) => p.uid === Number(userPart)) : passwd.find((p) => p.name === userPart);
+  const entry = NUMERIC.test(userPart)
+    ? passwd.find((p) => p.uid === Number(userPart))
+    : passwd.find((p) => p.name === userPart);
   const uid = NUMERIC.test(userPart) ? Number(userPart) : entry?.uid;
   let gid: number | undefined;
-  if (groupPart !== undefined && groupPart !== "") gid = NUMERIC.test(groupPart) ? Number(groupPart) : groups.get(groupPart);
+  if (groupPart !== undefined && groupPart !== "")
+    gid = NUMERIC.test(groupPart) ? Number(groupPart) : groups.get(groupPart);
   else gid = entry?.gid ?? (uid !== undefined ? 0 : undefined);
   const home = entry?.home ?? (uid === 0 ? "/root" : undefined);
-  return { spec: written, ...(uid === undefined ? {} : { uid }), ...(gid === undefined ? {} : { gid }), ...(home ? { home } : {}) };
+  return {
+    spec: written,
+    ...(uid === undefined ? {} : { uid }),
+    ...(gid === undefined ? {} : { gid }),
+    ...(home ? { home } : {}),
+  };
 }
 
 export function isRoot(user: ResolvedUser): boolean {

@@ -69,7 +69,10 @@ function nameWarnings(group: CacheGroup, engineName: string): VolumeWarning[] {
   const warnings: VolumeWarning[] = [];
   const names = distinct(group.mounts.map((m) => m.engineName));
   if (names.length > 1) {
-    const parts = names.map((n) => `${n} (${distinct(group.mounts.filter((m) => m.engineName === n).map((m) => m.project)).join(", ")})`);
+    const parts = names.map(
+      (n) =>
+        `${n} (${distinct(group.mounts.filter((m) => m.engineName === n).map((m) => m.project)).join(", ")})`,
+    );
     warnings.push({
       code: "name-differs",
       message: `resolves to different volumes in different projects: ${parts.join(", ")} — the cache is not shared`,
@@ -96,13 +99,23 @@ function nameWarnings(group: CacheGroup, engineName: string): VolumeWarning[] {
   return warnings;
 }
 
-function ownerWarnings(group: CacheGroup, state: VolumeState | undefined, engineName: string): VolumeWarning[] {
+function ownerWarnings(
+  group: CacheGroup,
+  state: VolumeState | undefined,
+  engineName: string,
+): VolumeWarning[] {
   const mounts = group.mounts.filter((m) => m.engineName === engineName);
   const nonRoot = mounts.filter((m) => !isRoot(m.user));
   const uids = distinct(nonRoot.map((m) => m.user.uid).filter((u): u is number => u !== undefined));
-  const users = (list: CacheMount[]): string => list.map((m) => `${where(m)} as ${describeUser(m.user)}`).join(", ");
+  const users = (list: CacheMount[]): string =>
+    list.map((m) => `${where(m)} as ${describeUser(m.user)}`).join(", ");
   if (uids.length > 1) {
-    return [{ code: "mixed-users", message: `shared by different non-root users (${users(nonRoot)}): only one of them can own it` }];
+    return [
+      {
+        code: "mixed-users",
+        message: `shared by different non-root users (${users(nonRoot)}): only one of them can own it`,
+      },
+    ];
   }
   const want = wantedOwner({ ...group, mounts });
   if (!want) return [];
@@ -117,7 +130,10 @@ function ownerWarnings(group: CacheGroup, state: VolumeState | undefined, engine
   }
   if (state?.exists) return [];
   const roots = mounts.filter((m) => isRoot(m.user));
-  const who = roots.length > 0 ? `shared by root (${roots.map(where).join(", ")}) and ${users(nonRoot)}` : `used by ${users(nonRoot)}`;
+  const who =
+    roots.length > 0
+      ? `shared by root (${roots.map(where).join(", ")}) and ${users(nonRoot)}`
+      : `used by ${users(nonRoot)}`;
   return [
     {
       code: roots.length > 0 ? "mixed-users" : "owner-unset",
@@ -147,5 +163,10 @@ export function warningsFor(
   participants: ServiceRef[],
   state: VolumeState | undefined,
 ): VolumeWarning[] {
-  return [...mountWarnings(group, participants), ...nameWarnings(group, engineName), ...ownerWarnings(group, state, engineName), ...aptWarnings(group)];
+  return [
+    ...mountWarnings(group, participants),
+    ...nameWarnings(group, engineName),
+    ...ownerWarnings(group, state, engineName),
+    ...aptWarnings(group),
+  ];
 }
