@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import { registerBake } from "./bake.js";
+import { registerCompletion } from "./completion.js";
 import { registerConfig } from "./config.js";
 import { registerDoctor } from "./doctor.js";
 import { registerRestore } from "./restore.js";
@@ -12,6 +13,7 @@ import { registerVolumes } from "./volumes.js";
 
 export function registerCommands(program: Command): void {
   registerBake(program);
+  registerCompletion(program);
   registerConfig(program);
   registerDoctor(program);
   registerRestore(program);
