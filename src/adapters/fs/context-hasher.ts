@@ -72,7 +72,7 @@ export class FsFingerprintIo implements FingerprintIo {
   }
 
   private describe(root: string, rel: string, abs: string, stats: Stats): string {
-    const mode = (stats.mode & 0o7777).toString(8);
+    const mode = modeText(stats.mode);
     if (stats.isDirectory()) return `d${mode}`;
     if (stats.isSymbolicLink()) return `l:${readlinkSync(abs)}`;
     if (!stats.isFile()) return `o${(stats.mode & 0o170000).toString(8)}:${mode}`;
@@ -88,6 +88,19 @@ export class FsFingerprintIo implements FingerprintIo {
 }
 
 /** xxh3-128 of small content; a streamed xxh3-64 (marked `L`) for big files, whose bytes are read in chunks. */
+const modeTexts = new Map<number, string>();
+
+/** The permission bits Docker keeps, in octal (memoized: a context has a handful of modes). */
+function modeText(mode: number): string {
+  const bits = mode & 0o7777;
+  let text = modeTexts.get(bits);
+  if (text === undefined) {
+    text = bits.toString(8);
+    modeTexts.set(bits, text);
+  }
+  return text;
+}
+
 export function hashBytes(data: Uint8Array): string {
   if (data.length > CHUNK) return bigDigest(xxh3.Xxh3.withSeed().update(data));
   return xxh3.xxh128(data).toString(16).padStart(32, "0");
@@ -97,21 +110,37 @@ function bigDigest(hasher: xxh3.Xxh3): string {
   return `${hasher.digest().toString(16).padStart(16, "0")}L`;
 }
 
+let shared: Buffer | undefined;
+
+/**
+ * Reads the `size` bytes lstat reported into one reused buffer (open + read + close, no
+ * allocation) — a file that grows meanwhile has a new size next time, so its cache entry will
+ * not match and it is read again.
+ */
 function hashFile(abs: string, size: number): string {
-  if (size <= CHUNK) return hashBytes(readFileSync(abs));
-  const hasher = xxh3.Xxh3.withSeed();
-  const buffer = Buffer.allocUnsafe(CHUNK);
+  shared ??= Buffer.allocUnsafe(CHUNK);
+  const buffer = shared;
   const fd = openSync(abs, "r");
   try {
+    if (size <= CHUNK) {
+      let total = 0;
+      while (total < size) {
+        const n = readSync(fd, buffer, total, size - total, null);
+        if (n === 0) break;
+        total += n;
+      }
+      return hashBytes(buffer.subarray(0, total));
+    }
+    const hasher = xxh3.Xxh3.withSeed();
     for (;;) {
       const n = readSync(fd, buffer, 0, CHUNK, null);
       if (n === 0) break;
       hasher.update(buffer.subarray(0, n));
     }
+    return bigDigest(hasher);
   } finally {
     closeSync(fd);
   }
-  return bigDigest(hasher);
 }
 
 function isMissing(cause: unknown): boolean {

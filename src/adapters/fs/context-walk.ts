@@ -55,9 +55,11 @@ export function walkContext(root: string, options: WalkOptions, visit: (entry: W
       if (excluded && (cause as NodeJS.ErrnoException).code === "EACCES") return;
       throw unreadable(abs, cause);
     }
+    const absPrefix = abs.endsWith("/") ? abs : `${abs}/`;
+    const relPrefix = rel === "" ? "" : `${rel}/`;
     for (const entry of entries) {
-      const childRel = rel === "" ? entry.name : `${rel}/${entry.name}`;
-      const childAbs = path.join(abs, entry.name);
+      const childRel = relPrefix + entry.name;
+      const childAbs = absPrefix + entry.name;
       if (excludePaths?.has(childAbs)) continue;
       const isDir = entry.isDirectory();
       let info: MatchInfo = [];
@@ -83,7 +85,7 @@ export function walkContext(root: string, options: WalkOptions, visit: (entry: W
     }
   };
 
-  walkDir(root, "", [], [], false);
+  walkDir(path.resolve(root), "", [], [], false);
 }
 
 function lstatOrThrow(abs: string): Stats {

@@ -29,11 +29,13 @@ interface CacheFile {
 }
 
 export class StatCache {
-  private readonly loaded: Record<string, Record<string, Entry>>;
-  private readonly current = new Map<string, Record<string, Entry>>();
+  private readonly loaded: CacheFile["roots"];
+  /** per root walked in this run: the paths seen (cache hits and new hashes) */
+  private readonly seen = new Map<string, string[]>();
+  /** per root: entries hashed in this run */
+  private readonly stored = new Map<string, Map<string, Entry>>();
   /** whole seconds: an entry with mtime at or past this second is racy */
   private readonly racySecond: number;
-  private dirty = false;
 
   private constructor(
     private readonly file: string | undefined,
@@ -75,12 +77,18 @@ export class StatCache {
     ) {
       return undefined;
     }
-    this.remember(root, rel, entry, false);
+    this.seenIn(root).push(rel);
     return entry[4];
   }
 
   store(root: string, rel: string, stats: Stats, hash: string): void {
-    this.remember(root, rel, [stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino, hash], true);
+    let stored = this.stored.get(root);
+    if (stored === undefined) {
+      stored = new Map();
+      this.stored.set(root, stored);
+    }
+    if (!stored.has(rel)) this.seenIn(root).push(rel);
+    stored.set(rel, [stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino, hash]);
   }
 
   /**
@@ -88,13 +96,18 @@ export class StatCache {
    * this run saw (deleted files drop out), other roots are kept as loaded.
    */
   save(): void {
-    if (this.file === undefined) return;
-    if (!this.dirty && [...this.current].every(([root, e]) => sameKeys(e, this.loaded[root]))) return;
+    if (this.file === undefined || !this.changed()) return;
     const roots: CacheFile["roots"] = { ...this.loaded };
-    for (const [root, entries] of this.current) roots[root] = entries;
+    for (const [root, rels] of this.seen) {
+      const loaded = this.loaded[root] ?? {};
+      const stored = this.stored.get(root);
+      const entries: Record<string, Entry> = {};
+      for (const rel of rels) entries[rel] = stored?.get(rel) ?? loaded[rel];
+      roots[root] = entries;
+    }
     const tmp = `${this.file}.${process.pid}.tmp`;
-    mkdirSync(path.dirname(this.file), { recursive: true });
     try {
+      mkdirSync(path.dirname(this.file), { recursive: true });
       writeFileSync(tmp, JSON.stringify({ v: 1, roots } satisfies CacheFile));
       renameSync(tmp, this.file);
     } catch {
@@ -105,26 +118,25 @@ export class StatCache {
         /* nothing to clean */
       }
     }
-    this.dirty = false;
+    this.stored.clear();
   }
 
-  private remember(root: string, rel: string, entry: Entry, changed: boolean): void {
-    let entries = this.current.get(root);
-    if (entries === undefined) {
-      entries = {};
-      this.current.set(root, entries);
+  /** Something hashed anew, or a walked root whose set of files differs from the loaded one. */
+  private changed(): boolean {
+    if ([...this.stored.values()].some((m) => m.size > 0)) return true;
+    for (const [root, rels] of this.seen) {
+      const loaded = this.loaded[root];
+      if (loaded === undefined || new Set(rels).size !== Object.keys(loaded).length) return true;
     }
-    entries[rel] = entry;
-    if (changed) this.dirty = true;
+    return false;
   }
-}
 
-function sameKeys(a: Record<string, Entry>, b: Record<string, Entry> | undefined): boolean {
-  if (b === undefined) return false;
-  let n = 0;
-  for (const key in b) {
-    if (!(key in a)) return false;
-    n++;
+  private seenIn(root: string): string[] {
+    let rels = this.seen.get(root);
+    if (rels === undefined) {
+      rels = [];
+      this.seen.set(root, rels);
+    }
+    return rels;
   }
-  return n === Object.keys(a).length;
 }

@@ -8,7 +8,7 @@ import path from "node:path";
 import { KilnError } from "../errors.js";
 import { baseImagesOf } from "./base-images.js";
 import { fingerprintArgs } from "./build-args.js";
-import { canonicalHash, sha256 } from "./canonical-hash.js";
+import { canonicalHash, recordHash, sha256 } from "./canonical-hash.js";
 import { ExcludeMatcher, readIgnoreLines } from "./dockerignore-patterns.js";
 import { normalizeImageRef } from "./image-ref.js";
 import { orderServices } from "./service-order.js";
@@ -66,7 +66,7 @@ export async function computeFingerprints(
     if (digest === undefined) {
       const matcher = ignore ? new ExcludeMatcher(readIgnoreLines(ignore.text), ignore.path) : undefined;
       const files = deps.io.hashContext(dir, matcher);
-      digest = { files, digest: canonicalHash(files) };
+      digest = { files, digest: recordHash(files) };
       contexts.set(key, digest);
     }
     return digest;

@@ -167,4 +167,20 @@ describe("fingerprint: context files", () => {
     const unpinnedView = await fingerprintOne(dir);
     expect(unpinnedView.hash).not.toBe(before.hash);
   });
+
+  it("hashes a file bigger than one read chunk the same from disk and from an override", async () => {
+    const big = Buffer.alloc(9 * 1024 * 1024, 7);
+    writeFileSync(path.join(dir, "big.bin"), big);
+    const fromDisk = await fingerprintOne(dir);
+    expect(fromDisk.files["big.bin"]).toMatch(/^644:[0-9a-f]{16}L$/);
+    const fromOverride = await fingerprintOne(
+      dir,
+      {},
+      { overrideContents: { [path.join(dir, "big.bin")]: big } },
+    );
+    expect(fromOverride.hash).toBe(fromDisk.hash);
+    big[big.length - 1] = 8;
+    writeFileSync(path.join(dir, "big.bin"), big);
+    expect((await fingerprintOne(dir)).hash).not.toBe(fromDisk.hash);
+  });
 });
