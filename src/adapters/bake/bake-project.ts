@@ -17,7 +17,7 @@ import { acquireLock } from "../state/lock.js";
 import { recoverJournal } from "../state/journal.js";
 import { fingerprintProject } from "./fingerprint-project.js";
 import { openProject, type OpenedProject } from "./open-project.js";
-import { pinProject, unpinProject, type PinOutcome } from "./pin-project.js";
+import { checkPinnable, pinProject, unpinProject, type PinOutcome } from "./pin-project.js";
 import { extraLabels, imagesByFingerprint } from "./project-images.js";
 import { runPlan, type TargetResult } from "./run-plan.js";
 
@@ -100,6 +100,12 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
       return bakeProject(options);
     }
     const toBuild = plan.targets.filter((t) => t.action === "build");
+    if (options.mode !== "build") {
+      checkPinnable(
+        project,
+        options.services.length > 0 ? options.services : plan.targets.map((t) => t.service),
+      );
+    }
     if (options.mode === "rebuild") {
       // restore first (the seed's "rebuild from scratch"), then bust the layer cache with a new nonce
       const names = toBuild.map((t) => t.service);

@@ -3,7 +3,7 @@
  * compose file involved plus kiln's pin records (journal commit). The pristine original of each
  * file is backed up before its first change.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { KilnError } from "../../core/errors.js";
 import { pinService } from "../../core/pin/pin-text.js";
 import { repinText, unpinText } from "../../core/pin/unpin-text.js";
@@ -46,6 +46,21 @@ function declaringFile(project: OpenedProject, service: string): string {
     );
   }
   return project.targets.get(loc.file) ?? loc.file;
+}
+
+/**
+ * Refuses, before anything is built, a pin that could not be written: an inherited build:, or
+ * a read-only compose file (by its mode bits — root could write it, but the user said no).
+ */
+export function checkPinnable(project: OpenedProject, services: string[]): void {
+  for (const service of services) {
+    const file = declaringFile(project, service);
+    if ((statSync(file).mode & 0o222) === 0) {
+      throw new KilnError("ERR_KILN_FILE_READONLY", `${file} is read-only; kiln changed nothing`, {
+        hint: `make it writable (chmod u+w ${file}), or use \`kiln build\` to build without pinning`,
+      });
+    }
+  }
 }
 
 export function pinProject(project: OpenedProject, requests: PinRequest[]): PinOutcome {

@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// Benchmarks kiln bake against the tools users would otherwise run, side by side in one run,
+// on a generated two-service project with a few thousand context files:
+//   no-op:  kiln bake (already baked)  vs  docker compose build  vs  docker buildx bake
+//   cold:   kiln bake --jobs 1 after a change that re-runs every step  vs  two raw `docker buildx build`
+// Run after `npm run build` with the engine up: node bench/bake.mjs [filesPerService] [runs]
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const kiln = path.join(root, "bin", "kiln");
+const filesPer = Number(process.argv[2] ?? 3000);
+const runs = Number(process.argv[3] ?? 7);
+const label = `kiln.bench=${process.pid}`;
+
+function sh(args, opts = {}) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(args[0], args.slice(1), { encoding: "utf8", ...opts });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(" ")} failed (${r.status}):\n${r.stderr}`);
+  return ms;
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function timeIt(name, args, opts) {
+  const xs = [];
+  for (let i = 0; i < runs; i++) xs.push(sh(args, opts));
+  return { name, ms: median(xs) };
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-"));
+const state = `${dir}.state`;
+try {
+  for (const svc of ["api", "web"]) {
+    const ctx = path.join(dir, svc);
+    for (let i = 0; i < filesPer; i++) {
+      const sub = path.join(ctx, "src", `d${i % 50}`);
+      if (i < 50) mkdirSync(sub, { recursive: true });
+      writeFileSync(path.join(sub, `f${i}.txt`), `${svc} file ${i}\n`.repeat(8));
+    }
+    writeFileSync(
+      path.join(ctx, "Dockerfile"),
+      'FROM kiln-local/busybox:latest\nARG NONCE\nRUN echo "$NONCE" > /nonce && sleep 1\nCOPY . /app\nRUN ls -R /app | wc -l > /count\n',
+    );
+  }
+  const compose = `services:\n  api:\n    build:\n      context: ./api\n      args: { NONCE: "\${NONCE:-0}" }\n    labels: ["${label}"]\n  web:\n    build:\n      context: ./web\n      args: { NONCE: "\${NONCE:-0}" }\n`;
+  writeFileSync(path.join(dir, "docker-compose.yml"), compose);
+  writeFileSync(path.join(dir, "compose.orig.yml"), compose);
+  const env = { ...process.env, KILN_STATE_DIR: state, KILN_LABELS: label, NO_COLOR: "1" };
+  const q = { env, cwd: dir, stdio: ["ignore", "ignore", "pipe"] };
+
+  // warm everything once
+  sh([process.execPath, kiln, "bake", "--progress", "quiet"], q);
+  sh(["docker", "compose", "-f", "compose.orig.yml", "-p", "kilnbench", "build"], q);
+  sh(["docker", "buildx", "bake", "-f", "compose.orig.yml", "--load"], q);
+
+  const results = [
+    timeIt("kiln bake (no-op)", [process.execPath, kiln, "bake", "--progress", "quiet"], q),
+    timeIt(
+      "docker compose build (v2, no-op)",
+      ["docker", "compose", "-f", "compose.orig.yml", "-p", "kilnbench", "build"],
+      q,
+    ),
+    timeIt("docker buildx bake (no-op)", ["docker", "buildx", "bake", "-f", "compose.orig.yml", "--load"], q),
+    timeIt("node start (floor)", [process.execPath, "-e", "0"], q),
+  ];
+  const kilnMs = results[0].ms;
+  console.log(`no-op bake, ${filesPer} files per service, median of ${runs}:`);
+  for (const r of results)
+    console.log(
+      `  ${r.name.padEnd(36)} ${r.ms.toFixed(0).padStart(6)} ms   kiln/this = ${(kilnMs / r.ms).toFixed(2)}×`,
+    );
+
+  // cold: every step re-runs (new NONCE), same work for both
+  const cold = [];
+  for (let i = 0; i < 3; i++) {
+    const nonce = `${Date.now()}-${i}`;
+    const k = sh([process.execPath, kiln, "bake", "--jobs", "1", "--progress", "quiet"], {
+      ...q,
+      env: { ...env, NONCE: `k${nonce}` },
+    });
+    let raw = 0;
+    for (const svc of ["api", "web"]) {
+      raw += sh(
+        [
+          "docker",
+          "buildx",
+          "build",
+          "--load",
+          "--label",
+          label,
+          "--build-arg",
+          `NONCE=r${nonce}`,
+          "-t",
+          `kiln-bench-${svc}:raw`,
+          path.join(dir, svc),
+        ],
+        q,
+      );
+    }
+    cold.push({ k, raw });
+  }
+  const k = median(cold.map((c) => c.k));
+  const raw = median(cold.map((c) => c.raw));
+  console.log("cold bake (every step runs), median of 3:");
+  console.log(`  kiln bake --jobs 1                   ${k.toFixed(0).padStart(6)} ms`);
+  console.log(
+    `  2 × docker buildx build              ${raw.toFixed(0).padStart(6)} ms   kiln/raw = ${(k / raw).toFixed(2)}×`,
+  );
+} finally {
+  spawnSync(
+    "sh",
+    ["-c", `docker image ls -q --filter label=${label} | sort -u | xargs -r docker image rm -f`],
+    { stdio: "ignore" },
+  );
+  spawnSync(
+    "docker",
+    ["image", "rm", "-f", "kilnbench-api", "kilnbench-web", "kiln-bench-api:raw", "kiln-bench-web:raw"],
+    { stdio: "ignore" },
+  );
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(state, { recursive: true, force: true });
+}
