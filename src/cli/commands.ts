@@ -7,6 +7,7 @@ import { registerBake } from "./bake.js";
 import { registerCompletion } from "./completion.js";
 import { registerConfig } from "./config.js";
 import { registerDoctor } from "./doctor.js";
+import { registerLint } from "./lint.js";
 import { registerRestore } from "./restore.js";
 import { registerStatus } from "./status.js";
 import { registerVolumes } from "./volumes.js";
@@ -16,6 +17,7 @@ export function registerCommands(program: Command): void {
   registerCompletion(program);
   registerConfig(program);
   registerDoctor(program);
+  registerLint(program);
   registerRestore(program);
   registerStatus(program);
   registerVolumes(program);
