@@ -47,7 +47,9 @@ function num(block: Buffer, start: number, length: number): number {
 }
 
 function checksumOk(block: Buffer): boolean {
-  const stored = num(block, 148, 8);
+  const field = str(block, 148, 8).trim();
+  if (!/^[0-7]+$/.test(field)) return false;
+  const stored = parseInt(field, 8);
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : (block[i] ?? 0);
   return sum === stored;
