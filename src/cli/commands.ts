@@ -10,6 +10,7 @@ import { registerDoctor } from "./doctor.js";
 import { registerLint } from "./lint.js";
 import { registerRestore } from "./restore.js";
 import { registerStatus } from "./status.js";
+import { registerUp } from "./up.js";
 import { registerVolumes } from "./volumes.js";
 
 export function registerCommands(program: Command): void {
@@ -20,5 +21,6 @@ export function registerCommands(program: Command): void {
   registerLint(program);
   registerRestore(program);
   registerStatus(program);
+  registerUp(program);
   registerVolumes(program);
 }
