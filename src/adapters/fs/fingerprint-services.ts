@@ -4,6 +4,7 @@
  */
 import {
   computeFingerprints,
+  type ContextDialect,
   type FingerprintInput,
   type FingerprintManifest,
 } from "../../core/fingerprint/index.js";
@@ -20,6 +21,8 @@ export interface FingerprintServicesDeps {
   excludePaths?: string[];
   /** absolute path → content hashed instead of the file on disk (a pinned compose file's original) */
   overrideContents?: Record<string, string | Buffer>;
+  /** "legacy" when builds go through the Docker 20.10 client with DOCKER_BUILDKIT=1 (default "buildkit") */
+  contextDialect?: ContextDialect;
 }
 
 export async function fingerprintServices(
@@ -35,6 +38,7 @@ export async function fingerprintServices(
     io,
     resolveImageId: (ref) => deps.resolveImageId(ref),
     serviceImageNames: deps.serviceImageNames,
+    contextDialect: deps.contextDialect,
   });
   io.flush();
   return result;

@@ -64,7 +64,9 @@ export async function computeFingerprints(
     const key = `${dir}\0${ignore?.path ?? ""}`;
     let digest = contexts.get(key);
     if (digest === undefined) {
-      const matcher = ignore ? new ExcludeMatcher(readIgnoreLines(ignore.text), ignore.path) : undefined;
+      const matcher = ignore
+        ? new ExcludeMatcher(readIgnoreLines(ignore.text), ignore.path, deps.contextDialect)
+        : undefined;
       const files = deps.io.hashContext(dir, matcher);
       digest = { files, digest: recordHash(files) };
       contexts.set(key, digest);

@@ -10,6 +10,15 @@ import { KilnError } from "../errors.js";
 /** Per-pattern results for a directory, handed to its children (patternmatcher's MatchInfo). */
 export type MatchInfo = readonly boolean[];
 
+/**
+ * Whose sender walks the context: "buildkit" = the buildx plugin (current fsutil and
+ * patternmatcher); "legacy" = the Docker 20.10 CLI with DOCKER_BUILDKIT=1, whose vendored fsutil
+ * escapes only `.` and `$`, checks one parent prefix per pattern, and never enters an excluded
+ * directory for a wildcard exception. Both verified against the engine
+ * (test/integration/fingerprint-docker-context.test.ts).
+ */
+export type ContextDialect = "buildkit" | "legacy";
+
 type MatchType = "exact" | "prefix" | "suffix" | "regexp";
 
 export interface IgnorePattern {
@@ -50,8 +59,15 @@ export function readIgnoreLines(text: string): string[] {
 }
 
 const ESCAPED = new Set([".", "+", "(", ")", "|", "{", "}", "$"]);
+const LEGACY_ESCAPED = new Set([".", "$"]);
 
-function compilePattern(text: string, exclusion: boolean, source: string): IgnorePattern {
+function compilePattern(
+  text: string,
+  exclusion: boolean,
+  source: string,
+  dialect: ContextDialect,
+): IgnorePattern {
+  const escaped = dialect === "legacy" ? LEGACY_ESCAPED : ESCAPED;
   const chars = Array.from(text);
   let re = "^";
   let type: MatchType = "exact";
@@ -63,7 +79,7 @@ function compilePattern(text: string, exclusion: boolean, source: string): Ignor
         i++;
         if (chars[i + 1] === "/") i++;
         if (i + 1 >= chars.length) {
-          if (type === "exact") type = "prefix";
+          if (type === "exact" && dialect === "buildkit") type = "prefix";
           else {
             re += ".*";
             type = "regexp";
@@ -80,7 +96,7 @@ function compilePattern(text: string, exclusion: boolean, source: string): Ignor
     } else if (ch === "?") {
       re += "[^/]";
       type = "regexp";
-    } else if (ESCAPED.has(ch)) {
+    } else if (escaped.has(ch)) {
       re += `\\${ch}`;
     } else if (ch === "\\") {
       if (i + 1 >= chars.length) throw badPattern(text, source);
@@ -93,7 +109,8 @@ function compilePattern(text: string, exclusion: boolean, source: string): Ignor
       re += ch;
     }
   }
-  const match = matcherFor(type, text, `${re}$`, source);
+  // the legacy matcher had no shortcuts: everything went through the regexp
+  const match = matcherFor(dialect === "legacy" ? "regexp" : type, text, `${re}$`, source);
   return { text, exclusion, match };
 }
 
@@ -146,7 +163,11 @@ export class ExcludeMatcher {
   private readonly onlyPrefixExceptions: boolean;
 
   /** `lines` as returned by readIgnoreLines; `source` names the ignore file in errors. */
-  constructor(lines: readonly string[], source = ".dockerignore") {
+  constructor(
+    lines: readonly string[],
+    source = ".dockerignore",
+    readonly dialect: ContextDialect = "buildkit",
+  ) {
     const patterns: IgnorePattern[] = [];
     for (const raw of lines) {
       let p = raw.trim();
@@ -158,7 +179,7 @@ export class ExcludeMatcher {
         exclusion = true;
         p = p.slice(1);
       }
-      patterns.push(compilePattern(p, exclusion, source));
+      patterns.push(compilePattern(p, exclusion, source, dialect));
     }
     this.patterns = patterns;
     this.hasExclusions = patterns.some((p) => p.exclusion);
@@ -169,6 +190,7 @@ export class ExcludeMatcher {
 
   /** patternmatcher.MatchesUsingParentResults: is `file` excluded, and the info for its children. */
   matches(file: string, parent: MatchInfo = []): { excluded: boolean; info: MatchInfo } {
+    if (this.dialect === "legacy") return { excluded: this.legacyMatches(file), info: [] };
     const info: boolean[] = new Array<boolean>(this.patterns.length);
     let matched = false;
     for (let i = 0; i < this.patterns.length; i++) {
@@ -194,10 +216,27 @@ export class ExcludeMatcher {
    * and none lies under it — so `!**\/keep` does reach into excluded dirs, `!keep` does not.
    */
   walksExcludedDir(dir: string): boolean {
-    if (!this.onlyPrefixExceptions) return true;
+    if (!this.onlyPrefixExceptions && this.dialect === "buildkit") return true;
     if (!this.hasExclusions) return false;
     const dirSlash = `${dir}/`;
-    return this.patterns.some((p) => p.exclusion && `${withoutTrailingGlob(p.text)}/`.startsWith(dirSlash));
+    const prefixOf = this.dialect === "buildkit" ? withoutTrailingGlob : (text: string) => text;
+    return this.patterns.some((p) => p.exclusion && `${prefixOf(p.text)}/`.startsWith(dirSlash));
+  }
+
+  /** The old PatternMatcher.Matches: the pattern, or the one parent prefix as deep as the pattern. */
+  private legacyMatches(file: string): boolean {
+    const parent = path.posix.dirname(file);
+    const parentDirs = parent.split("/");
+    let matched = false;
+    for (const pattern of this.patterns) {
+      let match = pattern.match(file);
+      if (!match && parent !== ".") {
+        const depth = pattern.text.split("/").length;
+        if (depth <= parentDirs.length) match = pattern.match(parentDirs.slice(0, depth).join("/"));
+      }
+      if (match) matched = !pattern.exclusion;
+    }
+    return matched;
   }
 }
 

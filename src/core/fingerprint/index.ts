@@ -13,7 +13,7 @@ export { computeFingerprints } from "./compute.js";
 export { explainChange } from "./explain.js";
 export { baseImagesOf, expandVars } from "./base-images.js";
 export { fingerprintArgs, isProxyArg } from "./build-args.js";
-export { ExcludeMatcher, readIgnoreLines, cleanPath } from "./dockerignore-patterns.js";
+export { ExcludeMatcher, readIgnoreLines, cleanPath, type ContextDialect } from "./dockerignore-patterns.js";
 export { normalizeImageRef } from "./image-ref.js";
 
 /** The content tag of a fingerprint: `kiln-<first 12 hex>`. */

@@ -1,6 +1,6 @@
 /** The fingerprint contract: what a service's image is built from, as plain JSON-able data. */
 import type { BuildSpec } from "../compose/model.js";
-import type { ExcludeMatcher } from "./dockerignore-patterns.js";
+import type { ContextDialect, ExcludeMatcher } from "./dockerignore-patterns.js";
 
 /** One buildable service. */
 export interface FingerprintInput {
@@ -59,4 +59,6 @@ export interface FingerprintDeps {
   resolveImageId(ref: string): Promise<string | undefined>;
   /** service → the image name it is tagged with (to detect FROM another service's image) */
   serviceImageNames: Record<string, string>;
+  /** whose sender walks the contexts: the buildx plugin (default) or the legacy 20.10 client */
+  contextDialect?: ContextDialect;
 }

@@ -107,3 +107,35 @@ describe("ExcludeMatcher", () => {
     expect(trailing.walksExcludedDir("logs")).toBe(false);
   });
 });
+
+describe("ExcludeMatcher, legacy 20.10 client dialect", () => {
+  const legacy = (patterns: string, file: string) =>
+    new ExcludeMatcher(readIgnoreLines(patterns), ".dockerignore", "legacy").matches(file).excluded;
+
+  it("escapes only . and $, so + ( ) | { } keep their regexp meaning", () => {
+    expect(legacy("p+q.txt", "p+q.txt")).toBe(false);
+    expect(legacy("p+q.txt", "ppq.txt")).toBe(true);
+    expect(legacy("a.txt", "abtxt")).toBe(false);
+  });
+
+  it("has no suffix shortcut: **name needs a path boundary", () => {
+    expect(legacy("**foo", "barfoo")).toBe(false);
+    expect(legacy("**foo", "bar/foo")).toBe(true);
+  });
+
+  it("checks the one parent prefix as deep as the pattern", () => {
+    expect(legacy("docs", "docs/a/b.md")).toBe(true);
+    expect(legacy("**/*.tmp", "deep/er/x.tmp")).toBe(true);
+    expect(legacy("docs\n!docs/keep", "docs/keep/a.txt")).toBe(false);
+  });
+
+  it("never enters an excluded directory for a wildcard exception", () => {
+    const m = new ExcludeMatcher(
+      readIgnoreLines("logs\nbuild\n!**/keep.me\n!build/keep"),
+      ".dockerignore",
+      "legacy",
+    );
+    expect(m.walksExcludedDir("logs")).toBe(false);
+    expect(m.walksExcludedDir("build")).toBe(true);
+  });
+});
