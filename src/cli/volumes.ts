@@ -23,7 +23,10 @@ import { action, type CommandContext } from "./runtime.js";
 
 function deps(ctx: CommandContext): { engine: ReturnType<typeof getEngine>; transfer: VolumeTransfer } {
   const selection = { env: ctx.env, ...(ctx.globals.context ? { context: ctx.globals.context } : {}) };
-  return { engine: getEngine(selection), transfer: new VolumeTransfer(endpointFor(selection), ctx.env) };
+  return {
+    engine: getEngine(selection),
+    transfer: new VolumeTransfer(endpointFor(selection), ctx.env, ctx.signal),
+  };
 }
 
 async function inventory(ctx: CommandContext): Promise<Inventory> {
@@ -47,7 +50,14 @@ async function inventory(ctx: CommandContext): Promise<Inventory> {
   });
 }
 
-async function ls(ctx: CommandContext): Promise<CommandResult> {
+async function ls(
+  ctx: CommandContext,
+  options: { fix?: boolean; external?: boolean },
+): Promise<CommandResult> {
+  if (options.fix) {
+    const fixed = await fix(ctx, { external: options.external === true });
+    ctx.log(fixed.text);
+  }
   const inv = await inventory(ctx);
   return { data: inv.report, text: formatVolumeReport(inv.report) };
 }

@@ -224,4 +224,19 @@ describe.skipIf(!engineAvailable())("kiln volumes: shared caches across two proj
     expect(pruned.code, pruned.stderr).toBe(0);
     expect((JSON.parse(pruned.stdout) as { removed: string[] }).removed).toEqual([pip]);
   });
+
+  it("warns about an apt cache in an image whose docker-clean empties it", () => {
+    const aptDir = tempCopy("volumes/apt-clean");
+    try {
+      substitute(aptDir);
+      const r = runKiln(["volumes", "ls", "--json", "--project-dir", aptDir], { env });
+      expect(r.code, r.stderr).toBe(0);
+      const [apt] = (JSON.parse(r.stdout) as { volumes: LsVolume[] }).volumes;
+      expect(apt?.purpose).toBe("apt");
+      expect(codes(apt)).toEqual(["apt-docker-clean"]);
+      expect(apt?.warnings[0]?.message).toContain("kiln-local/debian:bookworm");
+    } finally {
+      removeDir(aptDir);
+    }
+  });
 });

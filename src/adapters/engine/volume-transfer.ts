@@ -30,6 +30,7 @@ export class VolumeTransfer {
   constructor(
     readonly endpoint: Endpoint,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly signal?: AbortSignal,
   ) {
     const address = directAddress(endpoint);
     if (!address) {
@@ -44,27 +45,47 @@ export class VolumeTransfer {
     this.address = address;
   }
 
-  /** one HTTP request; the body may be a stream (sent chunked) */
+  /**
+   * One HTTP request; the body may be a stream (sent chunked). Ctrl-C aborts it — except
+   * for clean-up calls (`keepGoing`), which must still remove the helper container.
+   */
   send(
     method: string,
     urlPath: string,
     body?: Readable | Buffer | string,
     headers: Record<string, string> = {},
+    keepGoing = false,
   ): Promise<StreamResponse> {
+    const signal = keepGoing ? undefined : this.signal;
     return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new KilnError("ERR_KILN_INTERRUPTED", "interrupted"));
+        return;
+      }
       const req = http.request(
-        { ...this.address, method, path: urlPath, headers: { Host: "docker", ...headers } },
+        {
+          ...this.address,
+          method,
+          path: urlPath,
+          headers: { Host: "docker", ...headers },
+          ...(signal ? { signal } : {}),
+        },
         (res) => resolve({ status: res.statusCode ?? 0, stream: res }),
       );
-      req.on("error", (e) =>
+      req.on("error", (e) => {
+        const where = `${method} ${urlPath.split("?")[0] ?? ""}`;
         reject(
-          new KilnError(
-            "ERR_KILN_ENGINE_UNREACHABLE",
-            `cannot reach the Docker engine at ${this.endpoint.host} (${e.message})`,
-            { cause: e },
-          ),
-        ),
-      );
+          signal?.aborted
+            ? new KilnError("ERR_KILN_INTERRUPTED", `${where}: interrupted`)
+            : new KilnError(
+                "ERR_KILN_ENGINE_UNREACHABLE",
+                `cannot reach the Docker engine at ${this.endpoint.host} (${e.message})`,
+                {
+                  cause: e,
+                },
+              ),
+        );
+      });
       if (body === undefined || typeof body === "string" || Buffer.isBuffer(body)) req.end(body);
       else {
         body.on("error", (e) => req.destroy(e));
@@ -73,13 +94,19 @@ export class VolumeTransfer {
     });
   }
 
-  async text(method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: string }> {
+  async text(
+    method: string,
+    urlPath: string,
+    body?: unknown,
+    keepGoing = false,
+  ): Promise<{ status: number; body: string }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const res = await this.send(
       method,
       urlPath,
       payload,
       payload === undefined ? {} : { "Content-Type": "application/json" },
+      keepGoing,
     );
     const chunks: Buffer[] = [];
     for await (const c of res.stream) chunks.push(c as Buffer);
@@ -147,7 +174,7 @@ export class VolumeTransfer {
       return await fn(id);
     } finally {
       // v=1: anonymous volumes an image's VOLUME lines made; named volumes are never removed
-      await this.text("DELETE", `/containers/${id}?force=1&v=1`).catch(() => undefined);
+      await this.text("DELETE", `/containers/${id}?force=1&v=1`, undefined, true).catch(() => undefined);
     }
   }
 
