@@ -19,10 +19,10 @@ const nasty = fs.readFileSync(path.join(fixturesDir, "pin", "nasty.yml"), "utf8"
 const SECOND =
   "# devcontainer compose\r\nservices:\r\n  dev:\r\n    build:\r\n      context: ..\r\n    init: true";
 
-/** Transpiles the child script and the modules it imports (no type check) into `outDir`. */
-function buildChild(outDir: string): string {
-  const entry = path.join(fixturesDir, "pin", "commit-child.ts");
-  const queue = [entry];
+/** Transpiles the child scripts and the modules they import (no type check) into `outDir`. */
+function buildChildren(outDir: string, names: string[]): string[] {
+  const entries = names.map((n) => path.join(fixturesDir, "pin", `${n}.ts`));
+  const queue = [...entries];
   const seen = new Set<string>();
   while (queue.length > 0) {
     const file = queue.pop()!;
@@ -41,7 +41,7 @@ function buildChild(outDir: string): string {
   }
   fs.writeFileSync(path.join(outDir, "package.json"), '{ "type": "module" }\n');
   fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(outDir, "node_modules"));
-  return path.join(outDir, path.relative(repoRoot, entry).replace(/\.ts$/, ".js"));
+  return entries.map((e) => path.join(outDir, path.relative(repoRoot, e).replace(/\.ts$/, ".js")));
 }
 
 interface Project {
@@ -99,10 +99,11 @@ function assertConsistent(p: Project): "before" | "after" {
 
 let buildDir: string;
 let child: string;
+let lockChild: string;
 const projects: string[] = [];
 beforeAll(() => {
   buildDir = tempCopy();
-  child = buildChild(buildDir);
+  [child, lockChild] = buildChildren(buildDir, ["commit-child", "lock-child"]) as [string, string];
 });
 afterAll(() => {
   if (process.env.KEEP_CHILD) console.log("CHILD", child);
@@ -169,6 +170,27 @@ describe("crash safety of multi-file pins", () => {
     );
     expect(seen.before + seen.after).toBe(30);
     expect(seen.before * seen.after).toBeGreaterThan(0); // both outcomes were reached
+  });
+});
+
+describe("the project lock across processes", () => {
+  it("never lets two live processes interleave", async () => {
+    const dir = tempCopy();
+    projects.push(dir);
+    const log = path.join(dir, "log");
+    const job = JSON.stringify({ state: path.join(dir, "state"), log, rounds: 8 });
+    const procs = Array.from({ length: 4 }, () =>
+      spawn(process.execPath, [lockChild, job], { stdio: ["ignore", "ignore", "inherit"] }),
+    );
+    const codes = await Promise.all(procs.map((p) => new Promise((r) => p.once("exit", r))));
+    expect(codes).toEqual([0, 0, 0, 0]);
+    const lines = fs.readFileSync(log, "utf8").trim().split("\n");
+    expect(lines).toHaveLength(4 * 8 * 2);
+    for (let i = 0; i < lines.length; i += 2) {
+      expect(lines[i]).toMatch(/^start \d+$/);
+      expect(lines[i + 1]).toBe(lines[i].replace("start", "end"));
+    }
+    expect(fs.existsSync(path.join(dir, "state", "lock"))).toBe(false);
   });
 });
 

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { KilnError, isKilnError } from "../../core/errors.js";
 import type { PinRecord } from "../../core/pin/pin-record.js";
-import { unpinText } from "../../core/pin/unpin-text.js";
+import { unpinAll } from "../../core/pin/unpin-text.js";
 import { resolveTarget, writeFileAtomicSync } from "../fs/atomic-write.js";
 
 export interface BackupMeta {
@@ -135,9 +135,9 @@ export class BackupStore {
 }
 
 function onlyPinsDiffer(current: string, original: Buffer, records: readonly PinRecord[]): boolean {
-  let text = current;
+  let text: string;
   try {
-    for (const r of [...records].reverse()) text = unpinText(text, r.service, r);
+    text = unpinAll(current, records);
   } catch (err) {
     if (isKilnError(err)) return false;
     throw err;

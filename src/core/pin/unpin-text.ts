@@ -135,3 +135,10 @@ function insertionPoint(current: string, svc: LocatedService, record: PinRecord,
   }
   throw conflict(svc.name, file, "the flow mapping around it was edited");
 }
+
+/** Undoes every pin of one file (latest first) — e.g. to fingerprint a compose file that lies in a build context. */
+export function unpinAll(current: string, records: readonly PinRecord[], opts: UnpinOptions = {}): string {
+  let text = current;
+  for (const r of [...records].reverse()) text = unpinText(text, r.service, r, opts);
+  return text;
+}

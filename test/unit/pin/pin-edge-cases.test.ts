@@ -130,6 +130,11 @@ describe("unpin conflicts and repin", () => {
       expect.objectContaining({ code: "ERR_KILN_UNPIN_CONFLICT" }),
     );
     expect(() => unpinText(edited, "web", record)).toThrow(/pinned image was edited/);
+    expect(() => unpinText(edited, "web", record)).toThrow(
+      expect.objectContaining({
+        hint: "kiln restore --from-backup --force puts the whole pristine file back (losing later edits)",
+      }),
+    );
     const { text: t2, record: r2 } = pinService(nasty, "api", REF);
     expect(() => unpinText(t2.replace(`"${REF}"`, "other"), "api", r2)).toThrow(
       expect.objectContaining({ code: "ERR_KILN_UNPIN_CONFLICT" }),
