@@ -3,12 +3,20 @@
  * ships with kiln (schemas/compose-spec.json, extracted from the compose v2 plugin).
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import type { ComposeIo } from "../core/compose/io.js";
+import { createRequire } from "node:module";
+import type { ComposeIo, ComposeValidators, SchemaCheck } from "../core/compose/io.js";
 
 // dist/adapters/ and src/adapters/ are both two levels below the package root
-const schemaPath = fileURLToPath(new URL("../../schemas/compose-spec.json", import.meta.url));
-let schema: Record<string, unknown> | undefined;
+const require = createRequire(import.meta.url);
+let validators: ComposeValidators | undefined;
+
+/** the precompiled schema validator (schemas/generate-validators.mjs), loaded on first use */
+export function composeValidators(): ComposeValidators {
+  if (validators) return validators;
+  const check = (require("../../schemas/compose-spec.validate.cjs") as { default: SchemaCheck }).default;
+  validators = { fast: check, explain: () => check };
+  return validators;
+}
 
 function stat(p: string): ReturnType<typeof statSync> | undefined {
   try {
@@ -37,8 +45,5 @@ export const nodeComposeIo: ComposeIo = {
       return [];
     }
   },
-  composeSchema() {
-    schema ??= JSON.parse(readFileSync(schemaPath, "utf8")) as Record<string, unknown>;
-    return schema;
-  },
+  composeValidators,
 };

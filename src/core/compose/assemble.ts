@@ -51,7 +51,8 @@ export function assembleProject(input: AssembleInput): ProjectModel {
     delete top.include;
     merged = mergeDicts(merged, top, []);
   }
-  merged = stripMarkers(merged) as Dict;
+  // `!reset`/`!override` left where nothing was underneath (see mergeValue)
+  if (loader.anyMarkers) merged = stripMarkers(merged) as Dict;
   const services: Record<string, Dict> = isDict(merged.services)
     ? (merged.services as Record<string, Dict>)
     : {};

@@ -2,6 +2,8 @@
  * Rewrites a service's short syntaxes into the long form before merging, as compose does,
  * so `build: ./app` in one file and `build: {target: x}` in the next merge cleanly.
  */
+import { OverrideValue } from "./yaml-tree.js";
+
 export type Dict = Record<string, unknown>;
 
 export function isDict(value: unknown): value is Dict {
@@ -41,7 +43,16 @@ export function scalarString(v: unknown): string {
 }
 
 export function canonicalService(service: Dict): Dict {
+  // `key: !override value` is canonicalised inside its wrapper
+  const wrapped = Object.keys(service).filter((k) => service[k] instanceof OverrideValue);
   const s: Dict = { ...service };
+  for (const k of wrapped) s[k] = (service[k] as OverrideValue).value;
+  const out = canonicalFields(s);
+  for (const k of wrapped) if (k in out) out[k] = new OverrideValue(out[k]);
+  return out;
+}
+
+function canonicalFields(s: Dict): Dict {
   if (typeof s.build === "string") s.build = { context: s.build };
   if (isDict(s.build)) s.build = canonicalBuild(s.build);
   if (typeof s.extends === "string") s.extends = { service: s.extends };

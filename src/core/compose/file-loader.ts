@@ -3,13 +3,12 @@
  * then apply its `extends:` (which may read other files through the same loader).
  */
 import path from "node:path";
-import type { ValidateFunction } from "ajv";
 import { KilnError } from "../errors.js";
 import { canonicalService, isDict, type Dict } from "./canonical.js";
 import { resolveExtends, type LoadedFile } from "./extends.js";
 import type { Lookup } from "./interpolate.js";
 import { interpolateFile } from "./interpolate-tree.js";
-import type { ComposeIo } from "./io.js";
+import type { ComposeIo, ComposeValidators } from "./io.js";
 import { stripMarkers } from "./merge.js";
 import { validateComposeFile } from "./validate.js";
 import { locate, parseComposeYaml, SEP } from "./yaml-tree.js";
@@ -17,7 +16,7 @@ import { locate, parseComposeYaml, SEP } from "./yaml-tree.js";
 export interface FileLoaderOptions {
   io: ComposeIo;
   lookup: Lookup;
-  validate: ValidateFunction | undefined;
+  validators: ComposeValidators | undefined;
   home: string | undefined;
 }
 
@@ -25,6 +24,8 @@ export class FileLoader {
   private readonly cache = new Map<string, LoadedFile>();
   /** every file read other than the ones asked for directly (extends targets) */
   readonly extraFiles = new Set<string>();
+  /** whether any file read used `!reset`/`!override` */
+  anyMarkers = false;
 
   constructor(private readonly options: FileLoaderOptions) {}
 
@@ -41,13 +42,15 @@ export class FileLoader {
       });
     }
     const parsed = parseComposeYaml(text, file);
+    if (parsed.hasMarkers) this.anyMarkers = true;
     interpolateFile(parsed, lookup ?? this.options.lookup);
-    if (this.options.validate)
+    if (this.options.validators) {
       validateComposeFile(
         parsed,
         parsed.hasMarkers ? stripMarkers(parsed.data) : parsed.data,
-        this.options.validate,
+        this.options.validators,
       );
+    }
     const rawServices = parsed.data.services;
     const services: Record<string, Dict> = {};
     if (isDict(rawServices)) {

@@ -6,7 +6,6 @@
 import path from "node:path";
 import { nodeComposeIo } from "../../adapters/compose-files.js";
 import { KilnError } from "../errors.js";
-import { compileComposeSchema } from "./validate.js";
 import { parseDevcontainer } from "./devcontainer.js";
 import { parseDotenv } from "./dotenv.js";
 import { FileLoader } from "./file-loader.js";
@@ -84,7 +83,7 @@ export function loadProjectSync(
   const loader = new FileLoader({
     io,
     lookup,
-    validate: compileComposeSchema(io.composeSchema()),
+    validators: io.composeValidators(),
     home: env.HOME,
   });
   return assembleProject({

@@ -17,10 +17,12 @@ const KEYED_IN_SERVICE: Record<string, (item: unknown) => string> = {
 };
 
 /** merges `override` over `base` at `path` (keys from the top: ["services", "web", …]) */
-export function mergeValue(base: unknown, override: unknown, path: readonly string[]): unknown {
+export function mergeValue(baseIn: unknown, override: unknown, path: readonly string[]): unknown {
   if (override === RESET) return undefined;
   if (override instanceof OverrideValue) return stripMarkers(override.value);
-  if (base === undefined || base === null) return stripMarkers(override);
+  // markers where nothing was underneath stay until stripMarkers runs on the result
+  const base = baseIn instanceof OverrideValue ? baseIn.value : baseIn === RESET ? undefined : baseIn;
+  if (base === undefined || base === null) return override;
   if (override === null || override === undefined) return base;
   const inService = path.length === 3 && path[0] === "services";
   const key = path[path.length - 1] ?? "";

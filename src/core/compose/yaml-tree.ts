@@ -12,6 +12,8 @@ import {
   isSeq,
   LineCounter,
   parseDocument,
+  visit,
+  type Alias,
   type Document,
   type Node,
 } from "yaml";
@@ -74,18 +76,44 @@ export function parseComposeYaml(text: string, file: string): ParsedFile {
 
 class Converter {
   markers = 0;
+  /** anchor name → its nodes, in document order (yaml's Alias.resolve walks the whole document each time) */
+  private readonly anchors = new Map<string, Node[]>();
+
   constructor(
-    private readonly doc: Document,
+    doc: Document,
     private readonly lines: LineCounter,
     private readonly positions: Map<string, KeyPosition>,
     private readonly file: string,
-  ) {}
+  ) {
+    visit(doc, (_key, node) => {
+      const anchor = (node as Node).anchor;
+      if (anchor && !isAlias(node)) {
+        const list = this.anchors.get(anchor);
+        if (list) list.push(node as Node);
+        else this.anchors.set(anchor, [node as Node]);
+      }
+    });
+  }
+
+  /** the last node with the alias's anchor before the alias */
+  private resolveAlias(alias: Alias): Node | undefined {
+    const list = this.anchors.get(alias.source);
+    const at = alias.range?.[0] ?? Infinity;
+    let found: Node | undefined;
+    for (const node of list ?? []) if ((node.range?.[0] ?? 0) < at) found = node;
+    return found;
+  }
+
+  private budget = 5_000_000;
 
   toPlain(node: unknown, path: string, origin: KeyPosition["origin"], depth = 0): unknown {
     if (depth > 200) throw this.error("anchors nest too deeply (a recursive alias?)", node);
+    // aliases can expand exponentially ("billion laughs"); compose files never come close
+    if (--this.budget < 0) throw this.error("aliases expand to too many values", node);
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
+      const target = this.resolveAlias(node);
+      if (!target) throw this.error(`unknown anchor *${node.source}`, node);
       return this.toPlain(target, path, origin === "own" ? "anchor-alias" : origin, depth + 1);
     }
     const value = this.convert(node as Node, path, origin, depth);
@@ -125,7 +153,7 @@ class Converter {
       for (const source of merged) {
         const items = isSeq(source) ? source.items : [source];
         for (const item of items) {
-          const resolved = isAlias(item) ? item.resolve(this.doc) : item;
+          const resolved = isAlias(item) ? this.resolveAlias(item) : item;
           if (!isMap(resolved))
             throw this.error("a `<<` merge key needs a mapping (or a list of them)", item);
           const value = this.toPlain(resolved, path, origin === "own" ? "merge-key" : origin, depth + 1);
