@@ -118,7 +118,7 @@ describe.skipIf(!engineAvailable())("kiln volumes: shared caches across two proj
     expect(volumes.map((v) => v.name).sort()).toEqual([hf, pip].sort());
     const hfVol = volumes.find((v) => v.name === hf);
     expect(hfVol?.usedBy.map((u) => u.service).sort()).toEqual(["dev", "test-gen"]);
-    expect(codes(hfVol)).toEqual(["mixed-users"]);
+    expect(codes(hfVol)).toEqual(["missing-external", "mixed-users"]);
     // a second fix has nothing left to do
     const again = kiln("volumes", "fix", "--external", "--json");
     expect((JSON.parse(again.stdout) as { files: string[] }).files).toEqual([]);
@@ -233,8 +233,8 @@ describe.skipIf(!engineAvailable())("kiln volumes: shared caches across two proj
       expect(r.code, r.stderr).toBe(0);
       const [apt] = (JSON.parse(r.stdout) as { volumes: LsVolume[] }).volumes;
       expect(apt?.purpose).toBe("apt");
-      expect(codes(apt)).toEqual(["apt-docker-clean"]);
-      expect(apt?.warnings[0]?.message).toContain("kiln-local/debian:bookworm");
+      expect(codes(apt)).toEqual(["missing-external", "apt-docker-clean"]);
+      expect(apt?.warnings[1]?.message).toContain("kiln-local/debian:bookworm");
     } finally {
       removeDir(aptDir);
     }

@@ -10,6 +10,7 @@ export type WarningCode =
   | "name-differs"
   | "not-named"
   | "not-external"
+  | "missing-external"
   | "mixed-users"
   | "owner-unset"
   | "owner-mismatch"
@@ -99,6 +100,23 @@ function nameWarnings(group: CacheGroup, engineName: string): VolumeWarning[] {
   return warnings;
 }
 
+function existenceWarnings(
+  group: CacheGroup,
+  state: VolumeState | undefined,
+  engineName: string,
+): VolumeWarning[] {
+  if (state === undefined || state.exists) return [];
+  const external = group.mounts.filter((m) => m.engineName === engineName && m.external);
+  if (external.length === 0) return [];
+  const projects = distinct(external.map((m) => m.project));
+  return [
+    {
+      code: "missing-external",
+      message: `declared external in ${projects.join(", ")} but does not exist: \`docker compose up\` fails — run \`kiln volumes ensure\``,
+    },
+  ];
+}
+
 function ownerWarnings(
   group: CacheGroup,
   state: VolumeState | undefined,
@@ -166,6 +184,7 @@ export function warningsFor(
   return [
     ...mountWarnings(group, participants),
     ...nameWarnings(group, engineName),
+    ...existenceWarnings(group, state, engineName),
     ...ownerWarnings(group, state, engineName),
     ...aptWarnings(group),
   ];

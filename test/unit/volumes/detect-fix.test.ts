@@ -109,6 +109,17 @@ describe("cache detection and warnings", () => {
     expect(codes).toEqual(["mixed-users", "apt-docker-clean"]);
   });
 
+  it("warns when an external cache does not exist (compose up would fail)", () => {
+    const p = project("x", "/x.yml", [{ name: "a", mounts: [["hf", "/root/.cache/huggingface"]] }], {
+      hf: { engineName: "hf", explicitName: true, external: true },
+    });
+    const detection = detectCaches({ projects: [p] });
+    expect(
+      buildVolumeReport(detection, { hf: { exists: false } }, []).volumes[0]?.warnings.map((w) => w.code),
+    ).toEqual(["missing-external"]);
+    expect(buildVolumeReport(detection, { hf: { exists: true } }, []).volumes[0]?.warnings).toEqual([]);
+  });
+
   it("uses x-kiln.caches for purpose, shared name and external", () => {
     const p = project("x", "/x.yml", [{ name: "a", mounts: [["weights", "/opt/weights"]] }], { weights: {} });
     const detection = detectCaches({
