@@ -50,8 +50,11 @@ export class BackupStore {
     }
   }
 
-  /** Saves the file's current content as its pristine original, unless a backup exists already. */
-  ensureBackup(file: string): BackupMeta {
+  /**
+   * Saves the file's current content as its pristine original, unless a backup exists already.
+   * With `expected`, the content must still be what the caller read (else ERR_KILN_FILE_CHANGED).
+   */
+  ensureBackup(file: string, expected?: Buffer | string): BackupMeta {
     const existing = this.get(file);
     if (existing) {
       this.verifyOrThrow(file);
@@ -59,6 +62,18 @@ export class BackupStore {
     }
     const { target, data, meta } = this.paths(file);
     const content = fs.readFileSync(target);
+    if (
+      expected !== undefined &&
+      !content.equals(typeof expected === "string" ? Buffer.from(expected) : expected)
+    ) {
+      throw new KilnError(
+        "ERR_KILN_FILE_CHANGED",
+        `${file} was changed by someone else while kiln was working; nothing was written`,
+        {
+          hint: "run the command again",
+        },
+      );
+    }
     const stat = fs.statSync(target);
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     writeFileAtomicSync(data, content, { newFileMode: 0o600 });
