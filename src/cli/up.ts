@@ -111,6 +111,8 @@ async function staleContainers(engine: Engine, model: ProjectModel, services: st
 }
 
 async function up(ctx: CommandContext, services: string[], flags: UpFlags): Promise<CommandResult> {
+  // fail fast, with the engine's own hint, before touching volumes or building
+  await engineOf(ctx).engine.version();
   const compose = await requireCompose({ env: ctx.env });
   const before = await loadProject({ ...loadOptions(ctx), variant: compose.variant });
   for (const s of services) {

@@ -1,0 +1,339 @@
+/**
+ * examples/dukat end to end, with compose v2 and again with v1: the seed's scripts bake both
+ * containers, the real Dev Containers CLI opens the dev container from the baked image with no
+ * build, setup_test_gen.sh starts test-gen, the two share a cache volume, a source change makes
+ * only test-gen stale, restore gives back both compose files, rebuild gives fresh images.
+ *
+ * Offline: BASE_IMAGE is the local Debian image and pip reads the PEP 503 index
+ * scripts/pip-index.mjs serves on loopback. Each variant works on its own copy of the example
+ * (a folder name of its own, so the Dev Containers CLI's project name is unique), its own kiln
+ * state dir, its own volume prefix and test-gen project name; everything carries the run label.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { engineAvailable, kilnBin, removeDir, repoRoot, testLabel, testRunId } from "../helpers/kiln.js";
+
+const example = path.join(repoRoot, "examples", "dukat");
+const devcontainerCli = path.join(repoRoot, "node_modules", ".bin", "devcontainer");
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = repoRoot): Run {
+  const r = spawnSync(cmd, args, {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1", ...env },
+    encoding: "utf8",
+    timeout: 600_000,
+  });
+  return { code: r.status ?? 128, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+function ok(r: Run, what: string): Run {
+  if (r.code !== 0)
+    throw new Error(`${what} exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+  return r;
+}
+
+function docker(args: string[]): Run {
+  return run("docker", args);
+}
+
+function copyExample(root: string, name: string): string {
+  const dir = path.join(root, name);
+  cpSync(example, dir, { recursive: true, filter: (src) => !src.includes("__pycache__") });
+  return dir;
+}
+
+/** the pip index for the whole file: one port, so build args (and fingerprints) stay put */
+let index: ChildProcess | undefined;
+let indexUrl = "";
+const indexLog: string[] = [];
+
+beforeAll(async () => {
+  if (!engineAvailable()) return;
+  index = spawn(process.execPath, [path.join(repoRoot, "scripts", "pip-index.mjs"), "--port", "0"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  index.stderr
+    ?.setEncoding("utf8")
+    .on("data", (d: string) => indexLog.push(...d.split("\n").filter(Boolean)));
+  indexUrl = await new Promise<string>((resolve, reject) => {
+    index?.stdout?.setEncoding("utf8").once("data", (d: string) => resolve(d.trim()));
+    index?.once("exit", (code) => reject(new Error(`pip-index exited ${code}`)));
+  });
+});
+
+afterAll(() => {
+  if (index?.pid !== undefined) process.kill(index.pid, "SIGTERM");
+});
+
+describe.skipIf(!engineAvailable()).each(["v2", "v1"] as const)(
+  "examples/dukat with compose %s",
+  (variant) => {
+    const id = `${testRunId()}-${variant}`.toLowerCase().replace(/[^a-z0-9-]/g, "");
+    const folder = `dukat-${id}`;
+    const devProject = `${folder}_devcontainer`;
+    const tgProject = `tg-${id}`;
+    let root = "";
+    let dir = "";
+    let env: NodeJS.ProcessEnv = {};
+    const originals: Record<string, string> = {};
+    const baked: Record<string, string> = {};
+
+    const script = (name: string, args: string[] = []) => run(path.join(dir, "scripts", name), args, env);
+    const kiln = (args: string[]) => run(process.execPath, [kilnBin, ...args], env);
+    const devFlags = () => [
+      "--project-dir",
+      dir,
+      "--devcontainer",
+      path.join(dir, ".devcontainer", "devcontainer.json"),
+    ];
+    const tgFlags = () => ["--project-dir", path.join(dir, "test-gen")];
+    const composeFiles = () => ({
+      dev: path.join(dir, ".devcontainer", "docker-compose.yml"),
+      tg: path.join(dir, "test-gen", "docker-compose.yml"),
+    });
+    const status = (flags: string[]) => {
+      const r = ok(kiln(["status", "--json", ...flags]), "kiln status");
+      return JSON.parse(r.stdout) as { services: { name: string; state: string; image?: string }[] };
+    };
+    const containersOf = (label: string) =>
+      docker(["ps", "-aq", "--filter", `label=${label}`])
+        .stdout.split("\n")
+        .filter(Boolean);
+    const imageId = (ref: string) =>
+      ok(docker(["image", "inspect", "--format", "{{.Id}}", ref]), `inspect ${ref}`).stdout.trim();
+
+    beforeAll(() => {
+      root = mkdtempSync(path.join(os.tmpdir(), "kiln-dukat-"));
+      dir = copyExample(root, folder);
+      // test-gen's compose project name, read by compose and kiln alike (never by the Dev Containers CLI)
+      writeFileSync(path.join(dir, "test-gen", ".env"), `COMPOSE_PROJECT_NAME=${tgProject}\n`);
+      const files = composeFiles();
+      originals.dev = readFileSync(files.dev, "utf8");
+      originals.tg = readFileSync(files.tg, "utf8");
+      env = {
+        KILN: kilnBin,
+        KILN_COMPOSE: variant,
+        KILN_STATE_DIR: path.join(root, "state"),
+        KILN_LABELS: testLabel(),
+        KILN_EXTRA_LABELS: testLabel(),
+        BASE_IMAGE: "kiln-local/debian:bookworm",
+        PIP_INDEX_URL: indexUrl,
+        DUKAT_VOLUME_PREFIX: `kt-${id}-`,
+      };
+    });
+
+    afterAll(() => {
+      const ids = [
+        ...containersOf(`devcontainer.local_folder=${dir}`),
+        ...containersOf(`com.docker.compose.project=${tgProject}`),
+        ...containersOf(`com.docker.compose.project=${devProject}`),
+      ];
+      if (ids.length > 0) docker(["rm", "-f", "-v", ...new Set(ids)]);
+      for (const net of [`${tgProject}_default`, `${devProject}_default`]) docker(["network", "rm", net]);
+      const images = [devProject, tgProject].flatMap((p) =>
+        docker(["image", "ls", "-q", "--filter", `label=kiln.project=${p}`])
+          .stdout.split("\n")
+          .filter(Boolean),
+      );
+      if (images.length > 0) docker(["image", "rm", "-f", ...new Set(images)]);
+      const volumes = docker(["volume", "ls", "-q", "--filter", `name=kt-${id}-`])
+        .stdout.split("\n")
+        .filter(Boolean);
+      if (volumes.length > 0) docker(["volume", "rm", "-f", ...volumes]);
+      removeDir(root);
+    });
+
+    it("bake_all.sh bakes both services and pins both compose files", () => {
+      const r = ok(script("bake_all.sh", ["--progress", "plain"]), "bake_all.sh");
+      expect(r.stdout).toMatch(/pinned devcontainer in/);
+      expect(r.stdout).toMatch(/pinned test-gen in/);
+      const files = composeFiles();
+      const dev = readFileSync(files.dev, "utf8");
+      const tg = readFileSync(files.tg, "utf8");
+      expect(dev).not.toMatch(/^\s+build:/m);
+      expect(tg).not.toMatch(/^\s+build:/m);
+      baked.dev = /^\s+image: (\S+)$/m.exec(dev)?.[1] ?? "";
+      baked.tg = /^\s+image: (\S+)$/m.exec(tg)?.[1] ?? "";
+      expect(baked.dev).toMatch(/:kiln-[0-9a-f]+$/);
+      expect(baked.tg).toMatch(/:kiln-[0-9a-f]+$/);
+      expect(status(devFlags()).services).toEqual([
+        expect.objectContaining({ name: "devcontainer", state: "baked" }),
+      ]);
+      expect(status(tgFlags()).services).toEqual([
+        expect.objectContaining({ name: "test-gen", state: "baked" }),
+      ]);
+      // pip really downloaded our wheels from the loopback index
+      expect(indexLog).toContain("GET /files/dukat_templates-0.2.0-py3-none-any.whl 200");
+    });
+
+    it("the Dev Containers CLI starts the devcontainer from the baked image with no build step", () => {
+      const args = ["up", "--workspace-folder", dir, "--log-level", "debug"];
+      if (variant === "v1") args.push("--docker-compose-path", "docker-compose");
+      const r = ok(run(devcontainerCli, args, env), "devcontainer up");
+      const out = r.stdout + r.stderr;
+      const result = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as {
+        outcome?: string;
+        containerId?: string;
+        composeProjectName?: string;
+      };
+      expect(result.outcome).toBe("success");
+      expect(result.composeProjectName).toBe(devProject);
+      // no image of its own: no features layer, no UID-update layer, no Dockerfile build
+      expect(out).not.toContain("Docker Compose override file for building image");
+      expect(out).not.toContain("updateUID.Dockerfile");
+      expect(out).not.toMatch(/buildx build|Dockerfile-with-features/);
+      const image = ok(
+        docker(["inspect", "--format", "{{.Image}}", result.containerId ?? ""]),
+        "inspect container",
+      ).stdout.trim();
+      expect(image).toBe(imageId(baked.dev));
+      // the workspace and the venv from the local index are there
+      const py = ok(
+        docker([
+          "exec",
+          result.containerId ?? "",
+          "python",
+          "-c",
+          "import dukat_templates; print(dukat_templates.render('{{x}}', x='ok'))",
+        ]),
+        "exec",
+      );
+      expect(py.stdout.trim()).toBe("ok");
+      // what the dev container writes into the Hugging Face cache, test-gen reads later
+      ok(
+        docker([
+          "exec",
+          result.containerId ?? "",
+          "sh",
+          "-c",
+          `echo from-devcontainer-${id} > /root/.cache/huggingface/handoff.txt`,
+        ]),
+        "write hf",
+      );
+    });
+
+    it("setup_test_gen.sh starts test-gen from its baked image; it generates tests and reads the shared cache", () => {
+      const r = ok(script("setup_test_gen.sh", ["--progress", "plain"]), "setup_test_gen.sh");
+      expect(r.stdout).toMatch(new RegExp(`started test-gen \\(project ${tgProject}, compose ${variant}\\)`));
+      const ids = containersOf(`com.docker.compose.project=${tgProject}`);
+      expect(ids).toHaveLength(1);
+      const container = ids[0] ?? "";
+      expect(ok(docker(["inspect", "--format", "{{.Image}}", container]), "inspect").stdout.trim()).toBe(
+        imageId(baked.tg),
+      );
+      const gen = ok(
+        docker([
+          "exec",
+          container,
+          "python",
+          "-m",
+          "test_gen",
+          "/workspace/test-gen/samples",
+          "--out",
+          "/workspace/generated",
+        ]),
+        "test_gen",
+      );
+      expect(gen.stdout).toContain("test_inventory.py (5 tests)");
+      const written = readFileSync(path.join(dir, "generated", "test_inventory.py"), "utf8");
+      expect(written).toContain("class TestInventory:");
+      expect(written).toContain("def test_fetch_remote_stock():");
+      expect(written).toContain("inventory.Item(sku=..., price_cents=...)");
+      expect(written).not.toContain("_private_helper");
+      const hf = ok(docker(["exec", container, "cat", "/root/.cache/huggingface/handoff.txt"]), "read hf");
+      expect(hf.stdout.trim()).toBe(`from-devcontainer-${id}`);
+    });
+
+    it("after a source change in test-gen only test-gen is stale, and only it is rebuilt", () => {
+      const file = path.join(dir, "test-gen", "test_gen", "__init__.py");
+      writeFileSync(
+        file,
+        readFileSync(file, "utf8").replace('__version__ = "0.1.0"', '__version__ = "0.1.1"'),
+      );
+      expect(status(devFlags()).services[0]?.state).toBe("baked");
+      expect(status(tgFlags()).services[0]?.state).toBe("stale");
+      const r = ok(script("bake_all.sh", ["--json", "--progress", "quiet"]), "bake_all.sh");
+      const reports = r.stdout
+        .trim()
+        .split(/\n(?=\{)/)
+        .map((t) => JSON.parse(t) as { services: { name: string; action: string; image: string }[] });
+      expect(reports.map((x) => x.services.map((s) => [s.name, s.action]))).toEqual([
+        [["devcontainer", "skipped"]],
+        [["test-gen", "built"]],
+      ]);
+      const newTg = reports[1]?.services[0]?.image ?? "";
+      expect(newTg).not.toBe(baked.tg);
+      expect(readFileSync(composeFiles().tg, "utf8")).toContain(`image: ${newTg}`);
+      // kiln up recreates the container that still runs the older image
+      const up = ok(script("setup_test_gen.sh", ["--progress", "plain"]), "setup_test_gen.sh");
+      expect(up.stdout).toMatch(/started test-gen/);
+      const container = containersOf(`com.docker.compose.project=${tgProject}`)[0] ?? "";
+      expect(ok(docker(["inspect", "--format", "{{.Image}}", container]), "inspect").stdout.trim()).toBe(
+        imageId(newTg),
+      );
+      baked.tg = newTg;
+    });
+
+    it("restore gives back both original compose files, byte for byte", () => {
+      ok(kiln(["restore", ...devFlags()]), "kiln restore devcontainer");
+      ok(kiln(["restore", ...tgFlags()]), "kiln restore test-gen");
+      const files = composeFiles();
+      expect(readFileSync(files.dev, "utf8")).toBe(originals.dev);
+      expect(readFileSync(files.tg, "utf8")).toBe(originals.tg);
+    });
+
+    it("kiln rebuild gives a fresh image and pins again", () => {
+      const before = imageId(baked.tg);
+      const r = ok(kiln(["rebuild", "--json", "--progress", "quiet", ...tgFlags()]), "kiln rebuild");
+      const report = JSON.parse(r.stdout) as {
+        services: { name: string; action: string; image: string }[];
+        pinned: string[];
+      };
+      expect(report.services).toEqual([expect.objectContaining({ name: "test-gen", action: "built" })]);
+      expect(report.pinned).toEqual(["test-gen"]);
+      const image = report.services[0]?.image ?? "";
+      expect(imageId(image)).not.toBe(before);
+      expect(readFileSync(composeFiles().tg, "utf8")).toContain(`image: ${image}`);
+      expect(status(tgFlags()).services[0]?.state).toBe("baked");
+    });
+  },
+);
+
+describe("examples/dukat seed scripts with the engine down", () => {
+  const scripts = [
+    "build_devcontainer_simple.sh",
+    "bake_test_gen_simple.sh",
+    "bake_devcontainer.sh",
+    "bake_test_gen.sh",
+    "bake_all.sh",
+    "setup_test_gen.sh",
+  ];
+  let root = "";
+  let dir = "";
+  beforeAll(() => {
+    root = mkdtempSync(path.join(os.tmpdir(), "kiln-dukat-down-"));
+    dir = copyExample(root, "dukat");
+  });
+  afterAll(() => removeDir(root));
+
+  it.each(scripts)("%s exits non-zero with kiln's hint", (name) => {
+    expect(existsSync(path.join(dir, "scripts", name))).toBe(true);
+    const r = run(path.join(dir, "scripts", name), [], {
+      KILN: kilnBin,
+      DOCKER_HOST: "unix:///nonexistent.sock",
+      KILN_STATE_DIR: path.join(root, "state"),
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/kiln: error: .*(engine|docker)/i);
+    expect(r.stderr).toMatch(/hint: /);
+  });
+});
