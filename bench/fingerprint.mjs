@@ -137,11 +137,14 @@ try {
     const t0 = process.hrtime.bigint();
     await fingerprintServices([{ service: "app", build: ${JSON.stringify(build)} }], { resolveImageId: async () => "sha256:base", serviceImageNames: {}, cacheFile: ${JSON.stringify(cacheFile)} });
     process.stdout.write(String(Number(process.hrtime.bigint() - t0) / 1e6));`;
+  const freshRuns = [];
   const fresh = await median(() => {
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(r.stderr);
-    return Number(r.stdout);
+    freshRuns.push(Number(r.stdout));
   }, 5);
+  freshRuns.sort((x, y) => x - y);
+  fresh.value = freshRuns[Math.floor(freshRuns.length / 2)];
   const nodeStart = await median(() => spawnSync(process.execPath, ["-e", ""]), 5);
 
   console.log(

@@ -95,7 +95,7 @@ function walkerView(context: string, ignoreFile: string, dialect: ContextDialect
   const text = io.readFile(ignoreFile)?.toString();
   const matcher =
     text === undefined ? undefined : new ExcludeMatcher(readIgnoreLines(text), ignoreFile, dialect);
-  const files = io.hashContext(context, matcher);
+  const { files } = io.hashContext(context, matcher);
   return Object.entries(files)
     .map(([rel, value]) => `${value.startsWith("d") ? "d" : value.startsWith("l:") ? "l" : "f"}:${rel}`)
     .sort();

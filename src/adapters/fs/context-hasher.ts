@@ -7,7 +7,8 @@ import { closeSync, openSync, readFileSync, readSync, readlinkSync, statSync, ty
 import path from "node:path";
 import { xxh3 } from "@node-rs/xxhash";
 import type { ExcludeMatcher } from "../../core/fingerprint/dockerignore-patterns.js";
-import type { ContextFiles, FingerprintIo } from "../../core/fingerprint/types.js";
+import { createHash } from "node:crypto";
+import type { ContextDigest, ContextFiles, FingerprintIo } from "../../core/fingerprint/types.js";
 import { StatCache } from "./stat-cache.js";
 import { walkContext } from "./context-walk.js";
 
@@ -57,13 +58,19 @@ export class FsFingerprintIo implements FingerprintIo {
     }
   }
 
-  hashContext(dir: string, matcher: ExcludeMatcher | undefined): ContextFiles {
+  hashContext(dir: string, matcher: ExcludeMatcher | undefined): ContextDigest {
     const root = path.resolve(dir);
     const files: ContextFiles = {};
+    // the walk visits names sorted per directory: a fixed order for a given tree, so the
+    // digest needs no global sort
+    const lines: string[] = [];
+    this.cache.beginWalk(root);
     walkContext(root, { matcher, excludePaths: this.excludePaths }, ({ rel, abs, stats }) => {
-      files[rel] = this.describe(root, rel, abs, stats);
+      const value = this.describe(root, rel, abs, stats);
+      files[rel] = value;
+      lines.push(`${rel}\0${value}`);
     });
-    return files;
+    return { files, digest: createHash("sha256").update(lines.join("\n")).digest("hex") };
   }
 
   /** Persists the stat cache (when anything changed). */

@@ -28,7 +28,10 @@ interface PendingDir {
   sent: boolean;
 }
 
-/** Calls `visit` for every entry the sender would transfer, parents before children. */
+/**
+ * Calls `visit` for every entry the sender would transfer, parents before children, names
+ * sorted within each directory (a fixed order for a given tree).
+ */
 export function walkContext(root: string, options: WalkOptions, visit: (entry: WalkEntry) => void): void {
   const { matcher, excludePaths } = options;
 
@@ -49,7 +52,7 @@ export function walkContext(root: string, options: WalkOptions, visit: (entry: W
   ): void => {
     let entries: Dirent[];
     try {
-      entries = readdirSync(abs, { withFileTypes: true });
+      entries = readdirSync(abs, { withFileTypes: true }).sort(byName);
     } catch (cause) {
       // fsutil ignores permission errors inside excluded directories only
       if (excluded && (cause as NodeJS.ErrnoException).code === "EACCES") return;
@@ -86,6 +89,10 @@ export function walkContext(root: string, options: WalkOptions, visit: (entry: W
   };
 
   walkDir(path.resolve(root), "", [], [], false);
+}
+
+function byName(a: Dirent, b: Dirent): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 function lstatOrThrow(abs: string): Stats {

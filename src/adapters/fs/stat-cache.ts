@@ -32,6 +32,8 @@ export class StatCache {
   private readonly loaded: CacheFile["roots"];
   /** per root walked in this run: the paths seen (cache hits and new hashes) */
   private readonly seen = new Map<string, string[]>();
+  /** roots walked more than once in this run (their seen lists may hold duplicates) */
+  private readonly rewalked = new Set<string>();
   /** per root: entries hashed in this run */
   private readonly stored = new Map<string, Map<string, Entry>>();
   /** whole seconds: an entry with mtime at or past this second is racy */
@@ -62,6 +64,12 @@ export class StatCache {
     } finally {
       if (fd !== undefined) closeSync(fd);
     }
+  }
+
+  /** Called before each walk of `root`. */
+  beginWalk(root: string): void {
+    if (this.seen.has(root)) this.rewalked.add(root);
+    else this.seen.set(root, []);
   }
 
   /** The cached hash of `rel` under `root` when its stat is unchanged and not racy. */
@@ -126,7 +134,9 @@ export class StatCache {
     if ([...this.stored.values()].some((m) => m.size > 0)) return true;
     for (const [root, rels] of this.seen) {
       const loaded = this.loaded[root];
-      if (loaded === undefined || new Set(rels).size !== Object.keys(loaded).length) return true;
+      if (loaded === undefined) return true;
+      const distinct = this.rewalked.has(root) ? new Set(rels).size : rels.length;
+      if (distinct !== Object.keys(loaded).length) return true;
     }
     return false;
   }

@@ -18,11 +18,3 @@ export function sha256(text: string | Uint8Array): string {
 export function canonicalHash(value: unknown): string {
   return sha256(canonicalJson(value));
 }
-
-/** The hash of a flat string record (a context's files): sorted `key\0value` lines. */
-export function recordHash(record: Record<string, string>): string {
-  const keys = Object.keys(record).sort();
-  const lines = new Array<string>(keys.length);
-  for (let i = 0; i < keys.length; i++) lines[i] = `${keys[i]}\0${record[keys[i]]}`;
-  return sha256(lines.join("\n"));
-}

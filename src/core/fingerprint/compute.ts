@@ -8,12 +8,12 @@ import path from "node:path";
 import { KilnError } from "../errors.js";
 import { baseImagesOf } from "./base-images.js";
 import { fingerprintArgs } from "./build-args.js";
-import { canonicalHash, recordHash, sha256 } from "./canonical-hash.js";
+import { canonicalHash, sha256 } from "./canonical-hash.js";
 import { ExcludeMatcher, readIgnoreLines } from "./dockerignore-patterns.js";
 import { normalizeImageRef } from "./image-ref.js";
 import { orderServices } from "./service-order.js";
 import type {
-  ContextFiles,
+  ContextDigest,
   FingerprintDeps,
   FingerprintInput,
   FingerprintIo,
@@ -26,11 +26,6 @@ interface Prepared {
   baseImages: string[];
   /** services (among the inputs) whose images this one needs */
   needs: string[];
-}
-
-interface ContextDigest {
-  files: ContextFiles;
-  digest: string;
 }
 
 export async function computeFingerprints(
@@ -67,8 +62,7 @@ export async function computeFingerprints(
       const matcher = ignore
         ? new ExcludeMatcher(readIgnoreLines(ignore.text), ignore.path, deps.contextDialect)
         : undefined;
-      const files = deps.io.hashContext(dir, matcher);
-      digest = { files, digest: recordHash(files) };
+      digest = deps.io.hashContext(dir, matcher);
       contexts.set(key, digest);
     }
     return digest;

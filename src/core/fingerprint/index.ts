@@ -3,6 +3,7 @@
  * `fingerprintServices` in src/adapters/fs/fingerprint-services.ts wires the real one.
  */
 export type {
+  ContextDigest,
   ContextFiles,
   FingerprintDeps,
   FingerprintInput,

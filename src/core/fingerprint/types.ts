@@ -44,13 +44,19 @@ export interface FingerprintManifest {
 /** The files of one context as the BuildKit sender would transfer them. */
 export type ContextFiles = Record<string, string>;
 
+export interface ContextDigest {
+  files: ContextFiles;
+  /** a hash of `files`, equal for equal records whatever the order they were found in */
+  digest: string;
+}
+
 /** The I/O the fingerprint needs; src/adapters/fs implements it. */
 export interface FingerprintIo {
   /** a file's bytes (or its override content); undefined when it does not exist */
   readFile(absPath: string): Buffer | undefined;
   isDirectory(absPath: string): boolean;
   /** every entry the sender would transfer from `dir`, filtered by `matcher` */
-  hashContext(dir: string, matcher: ExcludeMatcher | undefined): ContextFiles;
+  hashContext(dir: string, matcher: ExcludeMatcher | undefined): ContextDigest;
 }
 
 export interface FingerprintDeps {

@@ -183,4 +183,20 @@ describe("fingerprint: context files", () => {
     writeFileSync(path.join(dir, "big.bin"), big);
     expect((await fingerprintOne(dir)).hash).not.toBe(fromDisk.hash);
   });
+
+  it("gives equal trees equal hashes whatever order their files were created in", async () => {
+    const other = makeTempDir();
+    try {
+      const names = Array.from({ length: 40 }, (_, i) => `d${i % 4}/f${i}.txt`);
+      writeTree(dir, Object.fromEntries(names.map((n) => [n, n])));
+      writeTree(other, {
+        Dockerfile: DOCKERFILE,
+        ...Object.fromEntries([...names].reverse().map((n) => [n, n])),
+        "src/app.txt": "app",
+      });
+      expect((await fingerprintOne(other)).hash).toBe((await fingerprintOne(dir)).hash);
+    } finally {
+      removeTempDir(other);
+    }
+  });
 });
