@@ -13,7 +13,7 @@ import type { CommandResult } from "./output.js";
 export function projectOptions(ctx: CommandContext, variant?: ComposeVariant): LoadProjectOptions {
   const g = ctx.globals;
   // globals resolve --project-dir to the cwd when it is absent; compose then takes the first -f file's folder
-  const explicitDir = g.files.length === 0 || g.projectDir !== process.cwd();
+  const explicitDir = g.projectDir !== process.cwd();
   return {
     ...(explicitDir ? { projectDir: g.projectDir } : {}),
     files: g.files,

@@ -104,7 +104,7 @@ class Converter {
     return found;
   }
 
-  private budget = 5_000_000;
+  private budget = 500_000;
 
   toPlain(node: unknown, path: string, origin: KeyPosition["origin"], depth = 0): unknown {
     if (depth > 200) throw this.error("anchors nest too deeply (a recursive alias?)", node);
