@@ -47,6 +47,7 @@ export function reportData(report: BakeReport): unknown {
     })),
     pinned: report.pins?.pinned ?? [],
     files: report.pins?.files ?? [],
+    ...(report.overrideFile ? { overrideFile: report.overrideFile } : {}),
   };
 }
 
@@ -56,11 +57,6 @@ async function run(
   services: string[],
   flags: BakeFlags,
 ): Promise<CommandResult> {
-  if (flags.mode === "override") {
-    throw new KilnError("ERR_KILN_USAGE", "--mode override is not available yet in this version", {
-      hint: "use the default --mode inplace (the compose file is backed up and `kiln restore` undoes it)",
-    });
-  }
   const report = await bakeProject({
     globals: ctx.globals,
     env: ctx.env,
@@ -72,6 +68,7 @@ async function run(
     noCache: flags.noCache === true,
     pull: flags.pull === true,
     purgeCaches: flags.purgeCaches === true,
+    pinMode: flags.mode ?? "inplace",
     reporter: createReporter(
       ctx.globals.json && ctx.globals.progress === "auto" ? "plain" : ctx.globals.progress,
       process.stderr,
@@ -93,8 +90,14 @@ async function run(
     }),
   );
   const lines = [formatSummary(outcomes)];
-  if (report.pins && report.pins.files.length > 0)
+  if (report.overrideFile) {
+    lines.push(`pinned ${report.pins?.pinned.join(", ") ?? ""} in ${report.overrideFile}`);
+    lines.push(
+      `use it as the last compose file: docker compose ${project(report)} -f ${report.overrideFile} up (kiln up does this)`,
+    );
+  } else if (report.pins && report.pins.files.length > 0) {
     lines.push(`pinned ${report.pins.pinned.join(", ")} in ${report.pins.files.join(", ")}`);
+  }
   for (const f of failed)
     lines.push(
       `\n${f.service}: ${f.error?.message ?? f.reason}${f.error?.hint ? `\nhint: ${f.error.hint}` : ""}`,
@@ -104,6 +107,10 @@ async function run(
     text: lines.join("\n"),
     exitCode: failed.length > 0 ? EXIT.failed : EXIT.ok,
   };
+}
+
+function project(report: BakeReport): string {
+  return report.plan.files.map((f) => `-f ${f}`).join(" ");
 }
 
 function addBuildOptions(cmd: Command, mode: PlanMode): Command {

@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import { openProject } from "../adapters/bake/open-project.js";
 import { unpinProject } from "../adapters/bake/pin-project.js";
+import { overridePath, removeOverridePins } from "../adapters/bake/override-pins.js";
 import { BackupStore } from "../adapters/state/backup-store.js";
 import { commitFiles } from "../adapters/state/journal.js";
 import { acquireLock } from "../adapters/state/lock.js";
@@ -40,6 +41,8 @@ async function restore(ctx: CommandContext, services: string[], flags: RestoreFl
       };
     }
     const outcome = unpinProject(project, services);
+    if (services.length === 0 && removeOverridePins(project.stateDir))
+      outcome.files.push(overridePath(project.stateDir));
     return {
       data: { restored: outcome.restored, files: outcome.files },
       text:

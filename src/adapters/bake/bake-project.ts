@@ -19,6 +19,8 @@ import { fingerprintProject } from "./fingerprint-project.js";
 import { openProject, type OpenedProject } from "./open-project.js";
 import { checkPinnable, pinProject, unpinProject, type PinOutcome } from "./pin-project.js";
 import { extraLabels, imagesByFingerprint } from "./project-images.js";
+import { refuseOverrideUnderV1, writeOverridePins } from "./override-pins.js";
+import { detectCompose } from "../engine/compose-cli.js";
 import { runPlan, type TargetResult } from "./run-plan.js";
 
 export interface BakeOptions {
@@ -32,6 +34,8 @@ export interface BakeOptions {
   noCache: boolean;
   pull: boolean;
   purgeCaches: boolean;
+  /** inplace (default): edit the compose files; override: write kiln's override file */
+  pinMode?: "inplace" | "override";
   reporter: ProgressReporter;
   log: (line: string) => void;
 }
@@ -40,6 +44,8 @@ export interface BakeReport {
   plan: Plan;
   results: TargetResult[];
   pins?: PinOutcome;
+  /** --mode override: the override file written */
+  overrideFile?: string;
   dryRun: boolean;
 }
 
@@ -100,7 +106,9 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
       return bakeProject(options);
     }
     const toBuild = plan.targets.filter((t) => t.action === "build");
-    if (options.mode !== "build") {
+    const override = options.pinMode === "override";
+    if (override) refuseOverrideUnderV1((await detectCompose({ env: options.env }))?.variant ?? "v2");
+    if (options.mode !== "build" && !override) {
       checkPinnable(
         project,
         options.services.length > 0 ? options.services : plan.targets.map((t) => t.service),
@@ -178,11 +186,19 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
         options.services.length > 0 ? options.services : plan.targets.map((t) => t.service),
       );
       const ok = results.filter((r) => r.action !== "failed" && selected.has(r.service));
+      const requests = ok.map((r) => ({ service: r.service, imageRef: r.image }));
+      if (override) {
+        const file = await writeOverridePins(project.stateDir, requests);
+        return {
+          plan,
+          results,
+          pins: { pinned: requests.map((r) => r.service), unchanged: [], files: [file] },
+          overrideFile: file,
+          dryRun: false,
+        };
+      }
       const reopened = options.mode === "rebuild" ? await openProject(options.globals, options.env) : project;
-      pins = pinProject(
-        reopened,
-        ok.map((r) => ({ service: r.service, imageRef: r.image })),
-      );
+      pins = pinProject(reopened, requests);
     }
     return { plan, results, ...(pins ? { pins } : {}), dryRun: false };
   } finally {

@@ -12,6 +12,7 @@ import { HistoryStore } from "../history/history-store.js";
 import { fingerprintProject } from "./fingerprint-project.js";
 import { openProject } from "./open-project.js";
 import { imagesByFingerprint } from "./project-images.js";
+import { readOverridePins } from "./override-pins.js";
 
 export type ServiceState = "baked" | "stale" | "unbaked" | "missing-image";
 
@@ -38,6 +39,7 @@ export async function projectStatus(
   const pinnedRefs = new Map<string, string>();
   for (const records of Object.values(project.pins.files))
     for (const r of Object.values(records)) pinnedRefs.set(r.service, r.imageRef);
+  for (const [service, ref] of readOverridePins(project.stateDir)) pinnedRefs.set(service, ref);
 
   const services: ServiceStatus[] = [];
   for (const svc of buildableServices(project.model)) {

@@ -37,6 +37,8 @@ export interface PlanTarget {
 
 export interface Plan {
   project: string;
+  /** the compose files the plan was made from */
+  files: string[];
   mode: PlanMode;
   targets: PlanTarget[];
   /** build order: each level depends only on earlier levels */
@@ -152,6 +154,7 @@ export function makePlan(input: PlanInput): Plan {
 
   return {
     project: model.name,
+    files: model.files,
     mode,
     targets: [...targets.values()],
     levels: levelsOf([...targets.values()]),

@@ -1,0 +1,66 @@
+/**
+ * `kiln bake --mode override`: tracked files untouched; compose v2 reads the override file.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { engineAvailable, removeDir, runKiln, tempCopy, testLabel } from "../helpers/kiln.js";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeDir));
+
+describe.skipIf(!engineAvailable())("bake --mode override", () => {
+  it("writes the pins to kiln's override file, which compose v2 resolves; restore removes it", () => {
+    const dir = tempCopy("bake/basic");
+    dirs.push(dir, `${dir}.state`);
+    for (const ctx of ["api", "worker"]) writeFileSync(path.join(dir, ctx, ".test-id"), `${Math.random()}`);
+    const env = { KILN_STATE_DIR: `${dir}.state`, KILN_LABELS: testLabel() };
+    const file = path.join(dir, "docker-compose.yml");
+    const original = readFileSync(file, "utf8");
+
+    const r = runKiln(["bake", "--mode", "override", "--json", "--project-dir", dir], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const body = JSON.parse(r.stdout) as {
+      overrideFile: string;
+      services: { name: string; image: string }[];
+    };
+    expect(readFileSync(file, "utf8")).toBe(original);
+    expect(existsSync(body.overrideFile)).toBe(true);
+
+    const cfg = spawnSync(
+      "docker",
+      ["compose", "-f", file, "-f", body.overrideFile, "config", "--format", "json"],
+      { encoding: "utf8" },
+    );
+    expect(cfg.status, cfg.stderr).toBe(0);
+    const services = (
+      JSON.parse(cfg.stdout) as { services: Record<string, { image?: string; build?: unknown }> }
+    ).services;
+    expect(services.api?.build).toBeUndefined();
+    expect(services.api?.image).toBe(body.services.find((s) => s.name === "api")?.image);
+
+    const st = runKiln(["status", "--json", "--project-dir", dir], { env });
+    expect(JSON.parse(st.stdout)).toMatchObject({
+      services: [
+        { name: "api", state: "baked" },
+        { name: "worker", state: "baked" },
+      ],
+    });
+
+    const back = runKiln(["restore", "--project-dir", dir], { env });
+    expect(back.code, back.stderr).toBe(0);
+    expect(existsSync(body.overrideFile)).toBe(false);
+    expect(readFileSync(file, "utf8")).toBe(original);
+  });
+
+  it("is refused under compose v1, which cannot read !reset (exit 2, nothing built)", () => {
+    const dir = tempCopy("bake/basic");
+    dirs.push(dir, `${dir}.state`);
+    const r = runKiln(["bake", "--mode", "override", "--json", "--project-dir", dir], {
+      env: { KILN_STATE_DIR: `${dir}.state`, KILN_LABELS: testLabel(), KILN_COMPOSE: "v1" },
+    });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: "ERR_KILN_USAGE" } });
+  });
+});
