@@ -220,10 +220,9 @@ describe.skipIf(!engineAvailable() || !hasTmux)("TTY progress in a real pseudo-t
     expect(final).toMatch(/✔ tty-alpha\s+built in \d+\.\ds\s+3 steps/);
     expect(final).toMatch(/✔ tty-beta\s+built in \d+\.\ds\s+4 steps/);
     expect(final).toMatch(/✖ tty-gamma\s+FAILED after/);
-    expect(final).toContain(
-      "┌ tty-gamma: RUN sleep 1 && echo 'gamma broke here' && exit 4 failed, last output:",
-    );
+    expect(final).toContain("┌ tty-gamma: last output of RUN sleep 1 && echo 'gamma broke here' && exit 4");
     expect(final).toContain("│ gamma broke here");
+    expect(final).toMatch(/└ .*did not complete successfully/);
     expect(final).toContain("DRIVER-DONE");
   });
 });

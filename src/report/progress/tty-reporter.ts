@@ -109,10 +109,20 @@ export class TtyReporter implements ProgressReporter {
       if (s.phase !== "failed") continue;
       const c = this.colors;
       const step = s.failedStep ? shortStepName(s.failedStep.name) : "the build";
-      lines.push(
-        fitSegments([["  ┌ ", c.red], [`${s.name}`, c.bold], [`: ${step} failed, last output:`]], width),
-      );
-      for (const l of this.board.failureTail(s)) lines.push(fitSegments([["  │ ", c.red], [l]], width));
+      lines.push(fitSegments([["  ┌ ", c.red], [`${s.name}`, c.bold], [`: last output of ${step}`]], width));
+      const tail = this.board.failureTail(s);
+      for (const l of tail) lines.push(fitSegments([["  │ ", c.red], [l]], width));
+      const error = s.failedStep?.error?.split("\n")[0];
+      if (error && !tail.includes(error))
+        lines.push(
+          fitSegments(
+            [
+              ["  └ ", c.red],
+              [error, c.red],
+            ],
+            width,
+          ),
+        );
     }
     const rows = this.out.rows;
     return rows !== undefined && rows > 1 && lines.length > rows - 1 ? lines.slice(0, rows - 1) : lines;

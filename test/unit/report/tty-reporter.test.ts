@@ -97,9 +97,10 @@ describe("TtyReporter", () => {
     expect(last.split("\n")).toEqual([
       "✖ api   FAILED after 1.5s  0/1 steps at RUN make",
       "✔ web   built in 1.5s  1 steps (1 cached)",
-      "  ┌ api: RUN make failed, last output:",
+      "  ┌ api: last output of RUN make",
       "  │ two",
       "  │ three",
+      "  └ exit code: 2",
       "",
     ]);
   });
