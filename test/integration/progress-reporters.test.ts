@@ -222,7 +222,7 @@ describe.skipIf(!engineAvailable() || !hasTmux)("TTY progress in a real pseudo-t
     expect(final).toMatch(/✖ tty-gamma\s+FAILED after/);
     expect(final).toContain("┌ tty-gamma: last output of RUN sleep 1 && echo 'gamma broke here' && exit 4");
     expect(final).toContain("│ gamma broke here");
-    expect(final).toMatch(/└ .*did not complete successfully/);
+    expect(final).toMatch(/└ .*exit code: 4/);
     expect(final).toContain("DRIVER-DONE");
   });
 });
