@@ -46,6 +46,14 @@ const FILES = [
   "node_modules/pkg/index.js",
   "web/node_modules/pkg/index.js",
   "Ünïcödé.txt",
+  ".hiddenfile",
+  ".hidden/x.txt",
+  "build2/keep/a.txt",
+  "build2/keep/sub/b.txt",
+  "build2/drop.txt",
+  "one/drop.txt",
+  "one/two/drop.txt",
+  "sp ace.txt",
 ];
 
 const IGNORE = [
@@ -63,6 +71,11 @@ const IGNORE = [
   "[ab].cfg",
   "**/secret*",
   "node_modules",
+  ".hidden*",
+  "build2",
+  "!build2/keep/**",
+  "*/drop.txt",
+  "sp ace.txt   ",
   ".dockerignore",
   "Dockerfile",
   "",
