@@ -100,10 +100,15 @@ function assertConsistent(p: Project): "before" | "after" {
 let buildDir: string;
 let child: string;
 let lockChild: string;
+let writeChild: string;
 const projects: string[] = [];
 beforeAll(() => {
   buildDir = tempCopy();
-  [child, lockChild] = buildChildren(buildDir, ["commit-child", "lock-child"]) as [string, string];
+  [child, lockChild, writeChild] = buildChildren(buildDir, ["commit-child", "lock-child", "write-child"]) as [
+    string,
+    string,
+    string,
+  ];
 });
 afterAll(() => {
   if (process.env.KEEP_CHILD) console.log("CHILD", child);
@@ -191,6 +196,35 @@ describe("the project lock across processes", () => {
       expect(lines[i + 1]).toBe(lines[i].replace("start", "end"));
     }
     expect(fs.existsSync(path.join(dir, "state", "lock"))).toBe(false);
+  });
+});
+
+describe.skipIf(process.getuid?.() !== 0)("a file of another owner, written by a non-root user", () => {
+  it("keeps owner and mode by rewriting in place", () => {
+    const dir = tempCopy();
+    projects.push(dir);
+    fs.chmodSync(buildDir, 0o755);
+    fs.chmodSync(dir, 0o777);
+    const file = path.join(dir, "compose.yml");
+    fs.writeFileSync(file, nasty);
+    fs.chmodSync(file, 0o666);
+    fs.chownSync(file, 1234, 1234);
+    const after = pinService(nasty, "web", "kiln.invalid/p-web:kiln-1").text;
+    const r = spawnSync(
+      process.execPath,
+      [writeChild, JSON.stringify({ file, content: after, expected: nasty })],
+      {
+        uid: 65534,
+        gid: 65534,
+        encoding: "utf8",
+      },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("in-place");
+    const st = fs.statSync(file);
+    expect([st.uid, st.gid, st.mode & 0o777]).toEqual([1234, 1234, 0o666]);
+    expect(fs.readFileSync(file, "utf8")).toBe(after);
+    expect(fs.readdirSync(dir).filter((n) => n.includes(".kiln-"))).toEqual([]);
   });
 });
 

@@ -3,7 +3,8 @@
  * same mode and owner, fsync, a last look at the current content (someone else may have edited
  * it meanwhile), rename, fsync of the folder. Symlinks are followed: the target is edited and
  * the link stays a link. Where rename is impossible (a single file bind-mounted into a
- * container: EBUSY; EXDEV) the file is rewritten in place after a copy of it is saved.
+ * container: EBUSY; EXDEV) or would lose something (another owner we cannot chown to as
+ * non-root; other hard links) the file is rewritten in place after a copy of it is saved.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -48,6 +49,7 @@ export function writeFileAtomicSync(
   const temp = path.join(dir, `.${path.basename(target)}.kiln-${process.pid}-${randomSuffix()}.tmp`);
   const mode = stat ? stat.mode & 0o7777 : (options.newFileMode ?? 0o644);
   let fd: number;
+  let sameIdentity = true;
   try {
     fd = fs.openSync(temp, "wx", mode);
   } catch (err) {
@@ -58,7 +60,7 @@ export function writeFileAtomicSync(
       writeAll(fd, data);
       hitFault("after-temp-write", options.faults);
       fs.fchmodSync(fd, mode); // umask may have narrowed it
-      if (stat) keepOwner(fd, stat);
+      if (stat) sameIdentity = keepOwner(fd, stat) && stat.nlink === 1;
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -66,6 +68,9 @@ export function writeFileAtomicSync(
     hitFault("after-fsync", options.faults);
     assertUnchanged(target, options.expectedCurrent);
     try {
+      // a replacement we could not give the owner back to, or a file with other hard links,
+      // is rewritten in place instead: a new inode would change who owns it / split the links
+      if (!sameIdentity) throw Object.assign(new Error("keep the inode"), { code: "EKEEPINODE" });
       fs.renameSync(temp, target);
     } catch (err) {
       if (!isRenameImpossible(err) || !stat) throw writeError(target, err);
@@ -162,14 +167,16 @@ function writeAll(fd: number, data: Buffer): void {
   while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off, off);
 }
 
-function keepOwner(fd: number, stat: fs.Stats): void {
+/** Gives the temp file the original's owner; false when that is not allowed (not root). */
+function keepOwner(fd: number, stat: fs.Stats): boolean {
   const uid = process.getuid?.();
-  if (uid === undefined) return;
-  if (uid !== 0 && stat.uid !== uid) return; // only root can give a file away
+  if (uid === undefined) return true;
   try {
     fs.fchownSync(fd, stat.uid, stat.gid);
+    return true;
   } catch (err) {
-    if (uid === 0) throw err; // a non-root user may lack the group; the mode is kept anyway
+    if (uid === 0) throw err;
+    return false; // someone else's file (or group) that we may write: keep its inode
   }
 }
 
@@ -186,7 +193,7 @@ export function fsyncDir(dir: string): void {
 }
 
 function isRenameImpossible(err: unknown): boolean {
-  return ["EBUSY", "EXDEV"].includes(code(err) ?? "");
+  return ["EBUSY", "EXDEV", "EKEEPINODE"].includes(code(err) ?? "");
 }
 
 function writeError(target: string, err: unknown): KilnError {

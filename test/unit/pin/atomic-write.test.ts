@@ -97,3 +97,16 @@ describe("writeFileAtomic", () => {
     expect(fs.readFileSync(file, "utf8")).toBe("n\n");
   });
 });
+
+describe("writeFileAtomic keeps the file's identity where a new inode would lose it", () => {
+  it("rewrites a hard-linked file in place so every link sees the change", async () => {
+    const dir = tmp();
+    const file = path.join(dir, "compose.yml");
+    fs.writeFileSync(file, "old\n");
+    fs.linkSync(file, path.join(dir, "other-name.yml"));
+    const r = await writeFileAtomic(file, "new\n", { expectedCurrent: "old\n" });
+    expect(r.method).toBe("in-place");
+    expect(fs.readFileSync(path.join(dir, "other-name.yml"), "utf8")).toBe("new\n");
+    expect(leftovers(dir)).toEqual([]);
+  });
+});
