@@ -81,8 +81,9 @@ function canonicalBuild(build: Dict): Dict {
     b.secrets = (b.secrets as unknown[]).map((x) => (typeof x === "string" ? { source: x } : x));
   if (isDict(b.ssh))
     b.ssh = Object.entries(b.ssh).map(([k, v]) => (v === null ? k : `${k}=${scalarString(v)}`));
+  // `host:ip`, the form every docker client's --add-host accepts (compose v2 prints `host=ip`)
   if (isDict(b.extra_hosts))
-    b.extra_hosts = Object.entries(b.extra_hosts).map(([k, v]) => `${k}=${scalarString(v)}`);
+    b.extra_hosts = Object.entries(b.extra_hosts).map(([k, v]) => `${k}:${scalarString(v)}`);
   return b;
 }
 
