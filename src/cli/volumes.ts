@@ -62,7 +62,10 @@ async function ls(
   return { data: inv.report, text: formatVolumeReport(inv.report) };
 }
 
-async function ensure(ctx: CommandContext, options: { owner?: string }): Promise<CommandResult> {
+async function ensure(
+  ctx: CommandContext,
+  options: { owner?: string; recursive?: boolean },
+): Promise<CommandResult> {
   const owner = options.owner === undefined ? undefined : parseOwner(options.owner);
   if (options.owner !== undefined && !owner) {
     throw new KilnError("ERR_KILN_USAGE", `--owner ${options.owner}: expected UID or UID:GID (numbers)`, {
@@ -73,6 +76,7 @@ async function ensure(ctx: CommandContext, options: { owner?: string }): Promise
   const actions = await ensureVolumes(inv.detection, inv.states, {
     ...deps(ctx),
     env: ctx.env,
+    recursive: options.recursive === true,
     ...(owner ? { owner } : {}),
   });
   const lines = actions.map(
@@ -223,6 +227,10 @@ export function registerVolumes(program: Command): void {
     .command("ensure")
     .description("create the missing cache volumes, owned by the users that mount them")
     .option("--owner <uid:gid>", "owner of every cache volume's root folder")
+    .option(
+      "--recursive",
+      "also chown everything inside existing volumes (runs chown -R in a service's local image)",
+    )
     .action(action(ensure));
   volumes
     .command("inspect")

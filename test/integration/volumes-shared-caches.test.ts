@@ -187,6 +187,33 @@ describe.skipIf(!engineAvailable())("kiln volumes: shared caches across two proj
     expect(docker(["volume", "ls", "-q", "--filter", `name=^${hf}$`]).trim()).toBe(hf);
   });
 
+  it("ensure --recursive hands files root wrote to the non-root user", () => {
+    const run = (user: string, script: string): string =>
+      docker([
+        "run",
+        "--rm",
+        "-l",
+        testLabel(),
+        "-u",
+        user,
+        "-v",
+        `${pip}:/p`,
+        "kiln-local/busybox:latest",
+        "sh",
+        "-c",
+        script,
+      ]);
+    run("0:0", "mkdir -p /p/wheels && echo x > /p/wheels/a.whl");
+    expect(() => run("1000:1000", "echo y >> /p/wheels/a.whl")).toThrow();
+    const r = kiln("volumes", "ensure", "--recursive", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    const actions = (JSON.parse(r.stdout) as { volumes: { name: string; owner?: string }[] }).volumes;
+    expect(actions.find((a) => a.name === pip)?.owner).toBe("1000:1000 (recursive)");
+    expect(run("1000:1000", "echo y >> /p/wheels/a.whl && stat -c %u:%g /p/wheels/a.whl").trim()).toBe(
+      "1000:1000",
+    );
+  });
+
   it("inspect shows the file; unknown volume and in-use prune fail clearly", () => {
     const r = kiln("volumes", "inspect", hf, "--json");
     expect(r.code, r.stderr).toBe(0);

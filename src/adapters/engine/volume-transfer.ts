@@ -276,6 +276,44 @@ export class VolumeTransfer {
     );
   }
 
+  /**
+   * `chown -R` of the whole volume, run (this one is started) in a local image that has
+   * chown — the image of a service that mounts the volume, or kiln-local/busybox. The
+   * archive API cannot change owners without rewriting every file.
+   */
+  async chownAll(volume: string, owner: { uid: number; gid: number }, image: string): Promise<void> {
+    const body = {
+      Image: image,
+      Entrypoint: ["chown"],
+      Cmd: ["-R", `${owner.uid}:${owner.gid}`, MOUNT],
+      User: "0:0",
+      Labels: managedLabels(this.env, "volume-helper"),
+      NetworkDisabled: true,
+      HostConfig: {
+        NetworkMode: "none",
+        Mounts: [{ Type: "volume", Source: volume, Target: MOUNT, VolumeOptions: { NoCopy: true } }],
+      },
+    };
+    const created = await this.text("POST", "/containers/create", body);
+    if (created.status >= 300)
+      throw new KilnError(
+        "ERR_KILN_VOLUME",
+        `cannot create a chown container from ${image}: ${created.body.trim()}`,
+      );
+    const id = (JSON.parse(created.body) as { Id: string }).Id;
+    try {
+      const started = await this.text("POST", `/containers/${id}/start`);
+      if (started.status >= 300)
+        throw new KilnError("ERR_KILN_VOLUME", `chown in ${image} did not start: ${started.body.trim()}`);
+      const waited = await this.text("POST", `/containers/${id}/wait`);
+      const code = (JSON.parse(waited.body || "{}") as { StatusCode?: number }).StatusCode;
+      if (code !== 0)
+        throw new KilnError("ERR_KILN_VOLUME", `chown -R in ${image} exited with ${String(code)}`);
+    } finally {
+      await this.text("DELETE", `/containers/${id}?force=1&v=1`, undefined, true).catch(() => undefined);
+    }
+  }
+
   /** small files of an image (e.g. /etc/passwd); missing files are absent from the result */
   async readImageFiles(image: string, paths: string[]): Promise<Record<string, Buffer>> {
     const out: Record<string, Buffer> = {};

@@ -3,6 +3,7 @@
  * and gives each root folder to the user that writes to it — `--owner`, or the one non-root
  * user among the services that mount it — so no service meets EACCES on first use.
  */
+import { KilnError } from "../../core/errors.js";
 import type { Detection } from "../../core/volumes/detect.js";
 import { wantedOwner, type Owner, type VolumeState } from "../../core/volumes/warnings.js";
 import type { Engine } from "../engine/types.js";
@@ -19,10 +20,27 @@ export interface EnsureAction {
   currentOwner?: string;
 }
 
+const FALLBACK_CHOWN_IMAGE = "kiln-local/busybox:latest";
+
+/** a local image to run `chown -R` in: a service's own image first, then kiln's busybox */
+async function chownImage(engine: Engine, images: string[]): Promise<string> {
+  for (const image of [...new Set(images), FALLBACK_CHOWN_IMAGE])
+    if (await engine.imageInspect(image)) return image;
+  throw new KilnError("ERR_KILN_IMAGE_MISSING", "no local image to run chown -R in", {
+    hint: "build the services' images first (kiln bake), or drop --recursive: the volume's root folder is changed without one",
+  });
+}
+
 export async function ensureVolumes(
   detection: Detection,
   states: Record<string, VolumeState>,
-  deps: { engine: Engine; transfer: VolumeTransfer; env: NodeJS.ProcessEnv; owner?: Owner },
+  deps: {
+    engine: Engine;
+    transfer: VolumeTransfer;
+    env: NodeJS.ProcessEnv;
+    owner?: Owner;
+    recursive?: boolean;
+  },
 ): Promise<EnsureAction[]> {
   const actions: EnsureAction[] = [];
   const done = new Set<string>();
@@ -40,7 +58,15 @@ export async function ensureVolumes(
         deps.owner ?? wantedOwner({ ...group, mounts: group.mounts.filter((m) => m.engineName === name) });
       const root = created ? { uid: 0, gid: 0, mode: 0o755 } : await deps.transfer.rootOf(name);
       const action: EnsureAction = { name, purpose: group.purpose, created };
-      if (want && root && (root.uid !== want.uid || root.gid !== want.gid)) {
+      if (want && !created && deps.recursive) {
+        const image = await chownImage(
+          deps.engine,
+          group.mounts.filter((m) => m.engineName === name).map((m) => m.image),
+        );
+        await deps.transfer.chownAll(name, want, image);
+        action.owner = `${want.uid}:${want.gid} (recursive)`;
+        action.currentOwner = `${want.uid}:${want.gid}`;
+      } else if (want && root && (root.uid !== want.uid || root.gid !== want.gid)) {
         await deps.transfer.setRoot(name, want, root.mode & 0o7777 || 0o755);
         action.owner = `${want.uid}:${want.gid}`;
         action.currentOwner = `${want.uid}:${want.gid}`;
