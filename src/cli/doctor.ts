@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import { engineChecks } from "../adapters/doctor/engine-checks.js";
+import { projectChecks } from "../adapters/doctor/project-checks.js";
 import { formatChecks, worst, type CheckResult } from "../core/doctor/check.js";
 import { EXIT } from "../core/errors.js";
 import { action, type CommandContext } from "./runtime.js";
@@ -14,7 +15,9 @@ export type ProjectCheckProvider = (
   ctx: CommandContext,
   options: { fix: boolean; engineReachable: boolean },
 ) => Promise<CheckResult[]>;
-export const projectCheckProviders: ProjectCheckProvider[] = [];
+export const projectCheckProviders: ProjectCheckProvider[] = [
+  (ctx, options) => projectChecks({ globals: ctx.globals, env: ctx.env, ...options }),
+];
 
 async function doctor(ctx: CommandContext, options: { fix?: boolean }): Promise<CommandResult> {
   const env = ctx.env;

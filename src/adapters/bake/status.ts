@@ -10,7 +10,7 @@ import type { GlobalOptions } from "../../cli/globals.js";
 import { getEngine } from "../engine/index.js";
 import { HistoryStore } from "../history/history-store.js";
 import { fingerprintProject } from "./fingerprint-project.js";
-import { openProject } from "./open-project.js";
+import { openProject, type OpenedProject } from "./open-project.js";
 import { imagesByFingerprint } from "./project-images.js";
 import { readOverridePins } from "./override-pins.js";
 
@@ -25,10 +25,14 @@ export interface ServiceStatus {
   reason: string;
 }
 
-export async function projectStatus(
-  globals: GlobalOptions,
-  env: NodeJS.ProcessEnv,
-): Promise<{ project: string; services: ServiceStatus[] }> {
+export interface ProjectStatus {
+  project: string;
+  services: ServiceStatus[];
+  opened: OpenedProject;
+  manifests: Map<string, FingerprintManifest>;
+}
+
+export async function projectStatus(globals: GlobalOptions, env: NodeJS.ProcessEnv): Promise<ProjectStatus> {
   const project = await openProject(globals, env);
   const engine = getEngine({ env, ...(globals.context ? { context: globals.context } : {}) });
   const [manifests, images] = await Promise.all([
@@ -72,7 +76,7 @@ export async function projectStatus(
         fingerprint: manifest.hash,
         reason: changed(),
       });
-    } else if (!fresh) {
+    } else if (!fresh || !images.get(manifest.hash)?.repoTags.includes(pinned)) {
       services.push({
         name: svc.name,
         state: "missing-image",
@@ -90,5 +94,5 @@ export async function projectStatus(
       });
     }
   }
-  return { project: project.model.name, services };
+  return { project: project.model.name, services, opened: project, manifests };
 }

@@ -1,0 +1,74 @@
+/**
+ * Build contexts: a .dockerignore, a sane size, and how many speed findings `kiln lint` has
+ * for each service's Dockerfile.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { CheckResult } from "../../../core/doctor/check.js";
+import type { ProjectModel } from "../../../core/compose/model.js";
+import type { FingerprintManifest } from "../../../core/fingerprint/index.js";
+import { lintDockerfile } from "../../../core/lint/lint.js";
+
+const HUGE_FILES = 20_000;
+
+export function contextChecks(
+  model: ProjectModel,
+  manifests: Map<string, FingerprintManifest>,
+): CheckResult[] {
+  const out: CheckResult[] = [];
+  const seen = new Set<string>();
+  for (const svc of model.services) {
+    const build = svc.build;
+    if (!build || build.contextIsRemote || seen.has(build.context)) continue;
+    seen.add(build.context);
+    const files = Object.keys(manifests.get(svc.name)?.files ?? {});
+    const dockerfileIgnore = build.dockerfile ? `${build.dockerfile}.dockerignore` : undefined;
+    const hasIgnore =
+      existsSync(path.join(build.context, ".dockerignore")) ||
+      (dockerfileIgnore !== undefined && existsSync(dockerfileIgnore));
+    const id = `context.${svc.name}`;
+    if (files.length > HUGE_FILES) {
+      out.push({
+        id,
+        status: "warn",
+        message: `context ${build.context} sends ${files.length} files to every build`,
+        hint: `add what the image does not need (node_modules, .git, data) to ${path.join(build.context, ".dockerignore")}`,
+      });
+    } else if (!hasIgnore) {
+      out.push({
+        id,
+        status: "warn",
+        message: `context ${build.context} has no .dockerignore (${files.length} files sent)`,
+        hint: `create ${path.join(build.context, ".dockerignore")} (e.g. .git, node_modules, __pycache__)`,
+      });
+    } else
+      out.push({
+        id,
+        status: "ok",
+        message: `context ${build.context}: ${files.length} files, .dockerignore present`,
+      });
+
+    if (build.dockerfile && existsSync(build.dockerfile)) {
+      const findings = lintDockerfile(readFileSync(build.dockerfile, "utf8"), {
+        path: build.dockerfile,
+        contextFiles: files,
+        ...(build.target ? { target: build.target } : {}),
+      }).filter((f) => f.severity === "warning" || f.severity === "error");
+      out.push(
+        findings.length > 0
+          ? {
+              id: `lint.${svc.name}`,
+              status: "warn",
+              message: `${findings.length} build-speed finding(s) in ${build.dockerfile} (${[...new Set(findings.map((f) => f.rule))].join(", ")})`,
+              hint: `kiln lint ${build.dockerfile}   (kiln lint --fix applies the safe fixes)`,
+            }
+          : {
+              id: `lint.${svc.name}`,
+              status: "ok",
+              message: `no build-speed findings in ${build.dockerfile}`,
+            },
+      );
+    }
+  }
+  return out;
+}

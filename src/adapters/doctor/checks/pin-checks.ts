@@ -1,0 +1,87 @@
+/**
+ * Pinned services: the image exists, it matches the sources, the backup is intact, and the
+ * pinned file is not about to be committed by git.
+ */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import type { CheckResult } from "../../../core/doctor/check.js";
+import type { ServiceStatus } from "../../bake/status.js";
+import type { OpenedProject } from "../../bake/open-project.js";
+import { BackupStore } from "../../state/backup-store.js";
+
+export function serviceChecks(statuses: ServiceStatus[]): CheckResult[] {
+  return statuses.map((s): CheckResult => {
+    const id = `service.${s.name}`;
+    switch (s.state) {
+      case "baked":
+        return { id, status: "ok", message: `pinned to ${s.image}, which matches the sources` };
+      case "missing-image":
+        return {
+          id,
+          status: "fail",
+          message: `pinned image ${s.image} does not exist on the engine`,
+          hint: `kiln rebuild ${s.name}   (or: kiln restore ${s.name})`,
+        };
+      case "stale":
+        return {
+          id,
+          status: "warn",
+          message: `pinned image ${s.image} is stale: ${s.reason}`,
+          hint: `kiln bake ${s.name}`,
+        };
+      case "unbaked":
+        return { id, status: "ok", message: `not pinned (${s.reason})` };
+    }
+  });
+}
+
+export function backupChecks(project: OpenedProject): CheckResult[] {
+  const store = new BackupStore(project.stateDir);
+  const out: CheckResult[] = [];
+  for (const file of Object.keys(project.pins.files)) {
+    const meta = store.get(file);
+    const id = `backup.${path.basename(file)}`;
+    if (!meta) {
+      out.push({
+        id,
+        status: "fail",
+        message: `no backup of pinned file ${file}`,
+        hint: `kiln restore (undoes the pins from kiln's records)`,
+      });
+    } else if (!store.verify(file)) {
+      out.push({
+        id,
+        status: "fail",
+        message: `the backup of ${file} does not match its checksum (${store.paths(file).data})`,
+        hint: `kiln restore (it does not need the backup); or restore the file from git: git checkout -- ${file}`,
+      });
+    } else
+      out.push({
+        id,
+        status: "ok",
+        message: `backup of ${file} intact (sha256 ${meta.sha256.slice(0, 12)}…)`,
+      });
+  }
+  return out;
+}
+
+/** a pinned file that git tracks and shows as modified would be committed with a local-only image */
+export function gitChecks(project: OpenedProject): CheckResult[] {
+  const out: CheckResult[] = [];
+  for (const file of Object.keys(project.pins.files)) {
+    const r = spawnSync("git", ["status", "--porcelain", "--", path.basename(file)], {
+      cwd: path.dirname(file),
+      encoding: "utf8",
+    });
+    if (r.status !== 0) continue; // not a git checkout
+    if (r.stdout.trim().startsWith("M") || r.stdout.trim().startsWith(" M") || /^.M/.test(r.stdout)) {
+      out.push({
+        id: `git.${path.basename(file)}`,
+        status: "warn",
+        message: `${file} is tracked by git and pinned to local images: committing it breaks a teammate's checkout`,
+        hint: "kiln restore before committing, or bake with --mode override (leaves tracked files alone)",
+      });
+    }
+  }
+  return out;
+}

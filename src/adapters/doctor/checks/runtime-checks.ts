@@ -1,0 +1,74 @@
+/**
+ * The engine side of a project: containers still running an image older than the baked one,
+ * and the named volumes the services mount.
+ */
+import type { CheckResult } from "../../../core/doctor/check.js";
+import type { ProjectModel } from "../../../core/compose/model.js";
+import type { Engine } from "../../engine/types.js";
+import type { ServiceStatus } from "../../bake/status.js";
+
+export async function containerChecks(
+  engine: Engine,
+  model: ProjectModel,
+  statuses: ServiceStatus[],
+): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  const containers = await engine.listContainers({
+    all: false,
+    labels: [`com.docker.compose.project=${model.name}`],
+  });
+  for (const s of statuses) {
+    if (s.state !== "baked" && s.state !== "stale") continue;
+    const running = containers.filter((c) => c.labels["com.docker.compose.service"] === s.name);
+    if (running.length === 0) continue;
+    const pinned = await engine.imageInspect(s.image);
+    const old = running.filter((c) => pinned && c.imageId !== pinned.id);
+    out.push(
+      old.length > 0
+        ? {
+            id: `container.${s.name}`,
+            status: "warn",
+            message: `${old.map((c) => c.names[0]).join(", ")} still runs an image older than the baked ${s.image}`,
+            hint: `kiln up ${s.name}   (or: docker compose up -d --force-recreate ${s.name}; a devcontainer: "Rebuild Container")`,
+          }
+        : { id: `container.${s.name}`, status: "ok", message: `running the baked image ${s.image}` },
+    );
+  }
+  return out;
+}
+
+export async function volumeChecks(
+  engine: Engine,
+  model: ProjectModel,
+  fix: boolean,
+  labels: Record<string, string>,
+): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  const used = new Set(
+    model.services.flatMap((s) =>
+      s.volumes.filter((v) => v.type === "volume" && v.source).map((v) => v.source!),
+    ),
+  );
+  for (const key of used) {
+    const vol = model.volumes[key];
+    if (!vol) continue;
+    const id = `volume.${vol.engineName}`;
+    if (await engine.volumeInspect(vol.engineName)) {
+      out.push({ id, status: "ok", message: `volume ${vol.engineName} exists` });
+      continue;
+    }
+    if (fix) {
+      await engine.createVolume(vol.engineName, { "kiln.managed": "true", ...labels });
+      out.push({ id, status: "ok", message: `created missing volume ${vol.engineName}`, fixable: true });
+    } else {
+      out.push({
+        id,
+        status: vol.external ? "fail" : "warn",
+        message: `volume ${vol.engineName} does not exist${vol.external ? " (external: compose will refuse to start)" : " (compose creates it empty; caches start cold)"}`,
+        hint: "kiln volumes ensure   (or: kiln doctor --fix)",
+        fixable: true,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+/**
+ * Leftovers of an interrupted kiln run: an unfinished journal (files half-pinned) or a lock
+ * held by a process that is gone.
+ */
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import type { CheckResult } from "../../../core/doctor/check.js";
+import { journalPath, recoverJournal } from "../../state/journal.js";
+import { isAlive, lockPath, type LockInfo } from "../../state/lock.js";
+
+export function stateChecks(stateDir: string, fix: boolean): CheckResult[] {
+  const out: CheckResult[] = [];
+  if (existsSync(journalPath(stateDir))) {
+    if (fix) {
+      const r = recoverJournal(stateDir);
+      out.push({
+        id: "state.journal",
+        status: "ok",
+        message: `completed an interrupted change (${r.completed.length} file(s))`,
+        fixable: true,
+      });
+    } else {
+      out.push({
+        id: "state.journal",
+        status: "fail",
+        message: `an interrupted kiln change is pending (${journalPath(stateDir)})`,
+        hint: "kiln doctor --fix (completes it; any kiln bake/restore does too)",
+        fixable: true,
+      });
+    }
+  } else out.push({ id: "state.journal", status: "ok", message: "no interrupted change" });
+
+  const lock = lockPath(stateDir);
+  if (existsSync(lock)) {
+    let holder: LockInfo | undefined;
+    try {
+      holder = JSON.parse(readFileSync(lock, "utf8")) as LockInfo;
+    } catch {
+      holder = undefined;
+    }
+    if (holder && isAlive(holder)) {
+      out.push({
+        id: "state.lock",
+        status: "ok",
+        message: `kiln pid ${holder.pid} is working on this project now`,
+      });
+    } else if (fix) {
+      rmSync(lock, { force: true });
+      out.push({
+        id: "state.lock",
+        status: "ok",
+        message: "removed a lock left by a kiln process that is gone",
+        fixable: true,
+      });
+    } else {
+      out.push({
+        id: "state.lock",
+        status: "warn",
+        message: `a lock left by a kiln process that is gone${holder ? ` (pid ${holder.pid} on ${holder.host}, ${holder.startedAt})` : ""}`,
+        hint: "kiln doctor --fix (the next kiln command also takes it over)",
+        fixable: true,
+      });
+    }
+  } else out.push({ id: "state.lock", status: "ok", message: "no lock held" });
+  return out;
+}

@@ -1,0 +1,97 @@
+/**
+ * The project section of `kiln doctor`: compose files, pins and their images, freshness,
+ * backups, kiln's own leftovers, containers, volumes, contexts and lint findings.
+ */
+import type { CheckResult } from "../../core/doctor/check.js";
+import { KilnError } from "../../core/errors.js";
+import type { GlobalOptions } from "../../cli/globals.js";
+import { projectStatus } from "../bake/status.js";
+import { extraLabels } from "../bake/project-images.js";
+import { getEngine } from "../engine/index.js";
+import { loadProject } from "../../core/compose/load-project.js";
+import { loadOptions } from "../bake/open-project.js";
+import { projectStateDir } from "../state/state-dir.js";
+import { backupChecks, gitChecks, serviceChecks } from "./checks/pin-checks.js";
+import { contextChecks } from "./checks/context-checks.js";
+import { containerChecks, volumeChecks } from "./checks/runtime-checks.js";
+import { stateChecks } from "./checks/state-checks.js";
+
+export interface ProjectCheckOptions {
+  globals: GlobalOptions;
+  env: NodeJS.ProcessEnv;
+  fix: boolean;
+  engineReachable: boolean;
+}
+
+function failFrom(id: string, error: unknown): CheckResult {
+  if (error instanceof KilnError) {
+    return {
+      id,
+      status: "fail",
+      message: `${error.location ? `${error.location}: ` : ""}${error.message}`,
+      ...(error.hint ? { hint: error.hint } : {}),
+    };
+  }
+  return {
+    id,
+    status: "fail",
+    message: error instanceof Error ? error.message : String(error),
+    hint: "rerun with --debug and report it",
+  };
+}
+
+export async function projectChecks(options: ProjectCheckOptions): Promise<CheckResult[]> {
+  const { globals, env, fix } = options;
+  let model;
+  try {
+    model = await loadProject(loadOptions(globals, env));
+  } catch (error: unknown) {
+    if (
+      error instanceof KilnError &&
+      error.code === "ERR_KILN_COMPOSE_NOT_FOUND" &&
+      globals.files.length === 0 &&
+      globals.devcontainer === undefined
+    ) {
+      return [
+        {
+          id: "compose.project",
+          status: "ok",
+          message: `no compose project in ${globals.projectDir} (engine checks only)`,
+        },
+      ];
+    }
+    return [failFrom("compose.project", error)];
+  }
+  const checks: CheckResult[] = [
+    {
+      id: "compose.project",
+      status: "ok",
+      message: `project ${model.name}: ${model.files.length} compose file(s) parse and validate${model.devcontainer ? ` (devcontainer ${model.devcontainer.configPath})` : ""}`,
+    },
+  ];
+  if (model.devcontainer?.service && !model.allServices.some((s) => s.name === model.devcontainer?.service)) {
+    checks.push({
+      id: "devcontainer.service",
+      status: "fail",
+      message: `${model.devcontainer.configPath} names service "${model.devcontainer.service}", which is not in ${model.files.join(", ")}`,
+      hint: `fix "service" in ${model.devcontainer.configPath}`,
+    });
+  }
+  const stateDir = projectStateDir(model.projectDir, env);
+  checks.push(...stateChecks(stateDir, fix));
+  if (!options.engineReachable) return checks;
+
+  try {
+    const status = await projectStatus(globals, env);
+    const engine = getEngine({ env, ...(globals.context ? { context: globals.context } : {}) });
+    checks.push(...serviceChecks(status.services));
+    checks.push(...backupChecks(status.opened));
+    checks.push(...gitChecks(status.opened));
+    checks.push(...(await containerChecks(engine, status.opened.model, status.services)));
+    checks.push(...(await volumeChecks(engine, status.opened.model, fix, extraLabels(env))));
+    checks.push(...contextChecks(status.opened.model, status.manifests));
+  } catch (error: unknown) {
+    checks.push(failFrom("project.status", error));
+  }
+  return checks;
+}
