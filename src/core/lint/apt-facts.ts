@@ -3,7 +3,7 @@
  * split from their install, and which commands wipe the package cache.
  */
 import type { Analysis, RunFacts } from "./analysis.js";
-import { stepsBefore, type RunStep } from "./dockerfile-model.js";
+import { stageChain, stepsBefore, type RunStep, type Stage } from "./dockerfile-model.js";
 
 /** the Debian/Ubuntu image hook that deletes downloaded .debs after every install */
 export const DOCKER_CLEAN = "/etc/apt/apt.conf.d/docker-clean";
@@ -28,7 +28,8 @@ const HARMLESS = new Set(["set", "true", ":", "echo"]);
 export function isUpdateOnly(facts: RunFacts): boolean {
   const apt = facts.uses.filter((u) => u.tool === "apt");
   if (apt.length === 0 || apt.some((u) => u.action !== "update")) return false;
-  return facts.step.commands.every((c) => HARMLESS.has(c.name) || apt.some((u) => u.command === c));
+  const aptCommands = new Set(apt.map((u) => u.command));
+  return facts.step.commands.every((c) => HARMLESS.has(c.name) || aptCommands.has(c));
 }
 
 export interface SplitUpdate {
@@ -36,9 +37,15 @@ export interface SplitUpdate {
   install: RunFacts;
 }
 
+const splitCache = new WeakMap<Analysis, SplitUpdate[]>();
+const deletedCache = new WeakMap<Analysis, Set<RunStep>>();
+
 /** install RUNs that rely on an `apt-get update` run in an earlier RUN */
 export function splitUpdates(a: Analysis): SplitUpdate[] {
+  const cached = splitCache.get(a);
+  if (cached) return cached;
   const out: SplitUpdate[] = [];
+  splitCache.set(a, out);
   for (const facts of a.runs) {
     const apt = facts.uses.filter((u) => u.tool === "apt" && u.downloads);
     const firstInstall = apt.findIndex((u) => u.action !== "update");
@@ -52,19 +59,48 @@ export function splitUpdates(a: Analysis): SplitUpdate[] {
   return out;
 }
 
+interface CleanPlan {
+  /** the first apt RUN of the image, unless docker-clean is handled before it */
+  target?: RunStep;
+  order: Map<RunStep, number>;
+}
+const planCache = new WeakMap<Analysis, Map<Stage, CleanPlan>>();
+
+function cleanPlan(a: Analysis, stage: Stage): CleanPlan {
+  let byStage = planCache.get(a);
+  if (byStage === undefined) planCache.set(a, (byStage = new Map()));
+  const cached = byStage.get(stage);
+  if (cached) return cached;
+  let deleted = deletedCache.get(a);
+  if (deleted === undefined) {
+    deleted = new Set(splitUpdates(a).filter((s) => isUpdateOnly(s.update)).map((s) => s.update.step));
+    deletedCache.set(a, deleted);
+  }
+  const plan: CleanPlan = { order: new Map() };
+  let decided = false;
+  for (const st of stageChain(stage)) {
+    for (const s of st.steps) {
+      if (s.kind !== "run" || s.onbuild) continue;
+      plan.order.set(s, plan.order.size);
+      if (decided) continue;
+      if (handlesDockerClean(s)) decided = true;
+      else if (!deleted.has(s) && aptDownloads(a.factsOf(s))) {
+        plan.target = s;
+        decided = true;
+      }
+    }
+  }
+  byStage.set(stage, plan);
+  return plan;
+}
+
 /** The RUN of the image that should remove docker-clean, or undefined when already done. */
 export function dockerCleanTarget(a: Analysis, step: RunStep): RunStep | undefined {
-  const deleted = new Set(
-    splitUpdates(a)
-      .filter((s) => isUpdateOnly(s.update))
-      .map((s) => s.update.step),
-  );
-  const chain = [...stepsBefore(step), step].filter((s): s is RunStep => s.kind === "run" && !s.onbuild);
-  for (const s of chain) {
-    if (handlesDockerClean(s)) return undefined;
-    if (!deleted.has(s) && aptDownloads(a.factsOf(s))) return s;
-  }
-  return undefined;
+  const plan = cleanPlan(a, step.stage);
+  const target = plan.target;
+  if (target === undefined) return undefined;
+  const at = plan.order.get(step);
+  return at !== undefined && at >= (plan.order.get(target) ?? Infinity) ? target : undefined;
 }
 
 /** indexes (into step.commands) of commands that empty the apt caches */
