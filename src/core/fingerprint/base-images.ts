@@ -3,42 +3,36 @@
  * (declared before the first FROM: build args win over their defaults), minus `scratch` and
  * references to earlier stages.
  */
-import { DockerfileParser } from "dockerfile-ast";
+import { argDeclarations, parseInstructions, unquote } from "./dockerfile-instructions.js";
 
 export function baseImagesOf(
   dockerfile: string,
   buildArgs: Record<string, string | null>,
   platform?: string,
 ): string[] {
-  const parsed = DockerfileParser.parse(dockerfile);
-  const scope = new Map<string, string>();
-  for (const [name, value] of Object.entries(platformArgs(platform))) scope.set(name, value);
-  for (const arg of parsed.getInitialARGs()) {
-    const property = arg.getProperty();
-    const name = property?.getName();
-    if (!name) continue;
-    const given = buildArgs[name];
-    const fallback = property?.getValue();
-    if (given !== undefined && given !== null) scope.set(name, given);
-    else if (fallback !== null && fallback !== undefined) scope.set(name, expandVars(fallback, scope));
-    else scope.delete(name);
-  }
+  const scope = new Map<string, string>(Object.entries(platformArgs(platform)));
   const stages = new Set<string>();
   const bases: string[] = [];
-  for (const from of parsed.getFROMs()) {
-    const image = from.getImage();
-    const stage = from.getBuildStage();
+  let seenFrom = false;
+  for (const { keyword, args } of parseInstructions(dockerfile)) {
+    if (keyword === "ARG" && !seenFrom) {
+      for (const { name, value } of argDeclarations(args)) {
+        const given = buildArgs[name];
+        if (given !== undefined && given !== null) scope.set(name, given);
+        else if (value !== undefined) scope.set(name, expandVars(value, scope));
+        else scope.delete(name);
+      }
+    }
+    if (keyword !== "FROM") continue;
+    seenFrom = true;
+    const words = args.split(/\s+/).filter((w) => w !== "" && !w.startsWith("--"));
+    const image = words[0];
     if (image) {
       const ref = expandVars(unquote(image), scope);
-      if (
-        ref !== "" &&
-        ref.toLowerCase() !== "scratch" &&
-        !stages.has(ref.toLowerCase()) &&
-        !bases.includes(ref)
-      )
-        bases.push(ref);
+      const lower = ref.toLowerCase();
+      if (ref !== "" && lower !== "scratch" && !stages.has(lower) && !bases.includes(ref)) bases.push(ref);
     }
-    if (stage) stages.add(stage.toLowerCase());
+    if (words.length >= 3 && words[1]!.toLowerCase() === "as") stages.add(words[2]!.toLowerCase());
   }
   return bases;
 }
@@ -48,10 +42,6 @@ function platformArgs(platform: string | undefined): Record<string, string> {
   if (!platform) return {};
   const [os = "", arch = "", variant = ""] = platform.split("/");
   return { TARGETPLATFORM: platform, TARGETOS: os, TARGETARCH: arch, TARGETVARIANT: variant };
-}
-
-function unquote(s: string): string {
-  return s.length >= 2 && (s[0] === '"' || s[0] === "'") && s.endsWith(s[0]) ? s.slice(1, -1) : s;
 }
 
 /** `$X`, `${X}`, `${X:-word}`, `${X-word}`, `${X:+word}`, `${X+word}` as the Dockerfile shell lexer expands them. */

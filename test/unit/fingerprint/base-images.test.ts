@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { baseImagesOf, expandVars } from "../../../src/core/fingerprint/index.js";
 import { normalizeImageRef } from "../../../src/core/fingerprint/image-ref.js";
+import { argDeclarations, parseInstructions } from "../../../src/core/fingerprint/dockerfile-instructions.js";
 
 describe("baseImagesOf", () => {
   it("expands global ARGs with build args over defaults, and skips scratch and stages", () => {
@@ -60,5 +61,28 @@ describe("normalizeImageRef", () => {
     expect(normalizeImageRef("docker.io/library/busybox:1")).toBe("busybox:1");
     expect(normalizeImageRef("localhost:5000/app")).toBe("localhost:5000/app:latest");
     expect(normalizeImageRef("app@sha256:abc")).toBe("app@sha256:abc");
+  });
+});
+
+describe("parseInstructions", () => {
+  it("joins continuations, drops comments inside them, and honours # escape=", () => {
+    const text =
+      '# syntax=docker/dockerfile:1\n# escape=`\nARG A=1 `\n  # a comment\n\n  B="x y"\nfrom --platform=linux/amd64 `\n  img:${A} as base\n';
+    expect(parseInstructions(text)).toEqual([
+      { keyword: "ARG", args: 'A=1   B="x y"' },
+      { keyword: "FROM", args: "--platform=linux/amd64   img:${A} as base" },
+    ]);
+    expect(baseImagesOf(text, {})).toEqual(["img:1"]);
+    expect(argDeclarations('A=1   B="x y" C')).toEqual([
+      { name: "A", value: "1" },
+      { name: "B", value: "x y" },
+      { name: "C" },
+    ]);
+  });
+
+  it("skips heredoc bodies, including <<- with tabs and quoted words", () => {
+    const text = 'FROM a\nCOPY <<-"EOF" <<END /x\n\tFROM b\n\tEOF\nFROM c\nEND\nRUN echo\nFROM d\n';
+    expect(parseInstructions(text).map((i) => i.keyword)).toEqual(["FROM", "COPY", "RUN", "FROM"]);
+    expect(baseImagesOf(text, {})).toEqual(["a", "d"]);
   });
 });
