@@ -78,76 +78,84 @@ afterAll(() => {
   removeDir(work);
 });
 
-describe.skipIf(!engineAvailable())("plain progress with real builds", () => {
-  const alpha = (): Service =>
-    service("plain-alpha", ["RUN echo one $NONCE && sleep 1", "RUN echo two && sleep 1"]);
-  const beta = (): Service => service("plain-beta", ["RUN echo three $NONCE"]);
-
-  it("prints stable timestamped lines per service, then every step cached on the second run", () => {
-    const services = [alpha(), beta()];
-    const nonce = `n${randomBytes(4).toString("hex")}`;
-    const run = (): string[] => {
-      const r = spawnSync(process.execPath, [driver, "plain", spec(services, nonce)], {
-        encoding: "utf8",
-        env: { ...process.env, CI: "1" },
-      });
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stderr).not.toContain("\u001b");
-      return r.stderr.split("\n").filter(Boolean).map(mask);
+describe.skipIf(!engineAvailable()).each(["buildx", "legacy"])(
+  "plain progress with real builds (%s client)",
+  (mode) => {
+    // the legacy path: Debian's 20.10 client with DOCKER_BUILDKIT=1 and `--progress=plain`
+    const modeEnv = {
+      KILN_BUILD_MODE: mode,
+      ...(mode === "legacy" ? { KILN_DOCKER: "/usr/bin/docker" } : {}),
     };
-    const forService = (lines: string[], name: string): string[] =>
-      lines.filter((l) => l.includes(`[${name}]`));
+    const alpha = (): Service =>
+      service("plain-alpha", ["RUN echo one $NONCE && sleep 1", "RUN echo two && sleep 1"]);
+    const beta = (): Service => service("plain-beta", ["RUN echo three $NONCE"]);
 
-    const first = run();
-    expect(first[0]).toBe("HH:MM:SS building 2 service(s): plain-alpha, plain-beta");
-    expect(forService(first, "plain-alpha")).toEqual([
-      "HH:MM:SS [plain-alpha] started",
-      `HH:MM:SS [plain-alpha] #1 RUN echo one ${nonce} && sleep 1`,
-      `HH:MM:SS [plain-alpha] #1 RUN echo one ${nonce} && sleep 1 done N.Ns`,
-      "HH:MM:SS [plain-alpha] #2 RUN echo two && sleep 1",
-      "HH:MM:SS [plain-alpha] #2 RUN echo two && sleep 1 done N.Ns",
-      "HH:MM:SS [plain-alpha] built in N.Ns (2 steps, 0 cached)",
-    ]);
-    expect(forService(first, "plain-beta")).toEqual([
-      "HH:MM:SS [plain-beta] started",
-      `HH:MM:SS [plain-beta] #1 RUN echo three ${nonce}`,
-      `HH:MM:SS [plain-beta] #1 RUN echo three ${nonce} done N.Ns`,
-      "HH:MM:SS [plain-beta] built in N.Ns (1 steps, 0 cached)",
-    ]);
-    expect(first.at(-1)).toBe("DRIVER-DONE");
+    it("prints stable timestamped lines per service, then every step cached on the second run", () => {
+      const services = [alpha(), beta()];
+      const nonce = `n${randomBytes(4).toString("hex")}`;
+      const run = (): string[] => {
+        const r = spawnSync(process.execPath, [driver, "plain", spec(services, nonce)], {
+          encoding: "utf8",
+          env: { ...process.env, ...modeEnv, CI: "1" },
+        });
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stderr).not.toContain("\u001b");
+        return r.stderr.split("\n").filter(Boolean).map(mask);
+      };
+      const forService = (lines: string[], name: string): string[] =>
+        lines.filter((l) => l.includes(`[${name}]`));
 
-    const second = run();
-    expect(forService(second, "plain-alpha")).toEqual([
-      "HH:MM:SS [plain-alpha] started",
-      `HH:MM:SS [plain-alpha] #1 RUN echo one ${nonce} && sleep 1 cached`,
-      "HH:MM:SS [plain-alpha] #2 RUN echo two && sleep 1 cached",
-      "HH:MM:SS [plain-alpha] built in N.Ns (2 steps, 2 cached)",
-    ]);
-  });
+      const first = run();
+      expect(first[0]).toBe("HH:MM:SS building 2 service(s): plain-alpha, plain-beta");
+      expect(forService(first, "plain-alpha")).toEqual([
+        "HH:MM:SS [plain-alpha] started",
+        `HH:MM:SS [plain-alpha] #2 RUN echo one ${nonce} && sleep 1`,
+        `HH:MM:SS [plain-alpha] #2 RUN echo one ${nonce} && sleep 1 done N.Ns`,
+        "HH:MM:SS [plain-alpha] #3 RUN echo two && sleep 1",
+        "HH:MM:SS [plain-alpha] #3 RUN echo two && sleep 1 done N.Ns",
+        "HH:MM:SS [plain-alpha] built in N.Ns (2 steps, 0 cached)",
+      ]);
+      expect(forService(first, "plain-beta")).toEqual([
+        "HH:MM:SS [plain-beta] started",
+        `HH:MM:SS [plain-beta] #2 RUN echo three ${nonce}`,
+        `HH:MM:SS [plain-beta] #2 RUN echo three ${nonce} done N.Ns`,
+        "HH:MM:SS [plain-beta] built in N.Ns (1 steps, 0 cached)",
+      ]);
+      expect(first.at(-1)).toBe("DRIVER-DONE");
 
-  it("shows the failing step and its last lines", () => {
-    const bad = service("plain-bad", ["RUN echo compiling && echo 'fatal: boom' && exit 3"]);
-    const r = spawnSync(
-      process.execPath,
-      [driver, "plain", spec([bad], `n${randomBytes(4).toString("hex")}`)],
-      { encoding: "utf8" },
-    );
-    expect(r.status, r.stderr).toBe(0);
-    const lines = r.stderr
-      .split("\n")
-      .filter((l) => l.includes("[plain-bad]"))
-      .map(mask);
-    expect(lines[0]).toBe("HH:MM:SS [plain-bad] started");
-    expect(lines[1]).toBe("HH:MM:SS [plain-bad] #1 RUN echo compiling && echo 'fatal: boom' && exit 3");
-    expect(lines[2]).toMatch(/^HH:MM:SS \[plain-bad\] #1 RUN echo compiling .* ERROR: .*exit code: 3/);
-    expect(lines.slice(3)).toEqual([
-      "HH:MM:SS [plain-bad] FAILED after N.Ns (0 steps, 0 cached)",
-      "HH:MM:SS [plain-bad] last output at RUN echo compiling && echo 'fatal: boom' && exit 3:",
-      "HH:MM:SS [plain-bad] | compiling",
-      "HH:MM:SS [plain-bad] | fatal: boom",
-    ]);
-  });
-});
+      const second = run();
+      expect(forService(second, "plain-alpha")).toEqual([
+        "HH:MM:SS [plain-alpha] started",
+        `HH:MM:SS [plain-alpha] #2 RUN echo one ${nonce} && sleep 1 cached`,
+        "HH:MM:SS [plain-alpha] #3 RUN echo two && sleep 1 cached",
+        "HH:MM:SS [plain-alpha] built in N.Ns (2 steps, 2 cached)",
+      ]);
+    });
+
+    it("shows the failing step and its last lines", () => {
+      const bad = service("plain-bad", ["RUN echo compiling && echo 'fatal: boom' && exit 3"]);
+      const r = spawnSync(
+        process.execPath,
+        [driver, "plain", spec([bad], `n${randomBytes(4).toString("hex")}`)],
+        { encoding: "utf8", env: { ...process.env, ...modeEnv } },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const lines = r.stderr
+        .split("\n")
+        .filter((l) => l.includes("[plain-bad]"))
+        .map(mask);
+      expect(lines[0]).toBe("HH:MM:SS [plain-bad] started");
+      expect(lines[1]).toBe("HH:MM:SS [plain-bad] #2 RUN echo compiling && echo 'fatal: boom' && exit 3");
+      expect(lines[2]).toMatch(/^HH:MM:SS \[plain-bad\] #2 RUN echo compiling .* ERROR: .*exit code: 3/);
+      expect(lines.slice(3)).toEqual([
+        "HH:MM:SS [plain-bad] FAILED after N.Ns (0 steps, 0 cached)",
+        "HH:MM:SS [plain-bad] last output at RUN echo compiling && echo 'fatal: boom' && exit 3:",
+        "HH:MM:SS [plain-bad] | compiling",
+        "HH:MM:SS [plain-bad] | fatal: boom",
+      ]);
+    });
+  },
+);
 
 describe.skipIf(!engineAvailable() || !hasTmux)("TTY progress in a real pseudo-terminal (tmux)", () => {
   const socket = `kiln-test-${id}`;

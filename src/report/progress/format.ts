@@ -34,6 +34,17 @@ export function formatClock(epochMs: number): string {
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
 }
 
+/**
+ * A step's stable label from BuildKit's `[stage i/n]` prefix: `#3` in a one-stage
+ * Dockerfile (BuildKit leaves the stage out), `#builder:3` otherwise — the same whatever
+ * order the engine reports steps in.
+ */
+export function stepLabel(name: string): string | undefined {
+  const m = /^\[(?:(\S+) )?(\d+)\/\d+\]/.exec(name);
+  if (!m) return undefined;
+  return m[1] ? `#${m[1]}:${m[2]}` : `#${m[2]}`;
+}
+
 /** `[stage-0 2/5] RUN  pip install \ -r x` → `RUN pip install -r x` */
 export function shortStepName(name: string): string {
   return name

@@ -1,9 +1,8 @@
 /**
  * What every reporter needs to know about each service while builds run: its phase, when it
- * started, its Dockerfile steps (numbered in the order they appear), and the last log lines
- * of each step — kept so a failure can show them.
+ * started, its Dockerfile steps, and the last log lines of each step — kept so a failure can show them.
  */
-import { isDockerfileStep, StepCounter, type BuildEvent, type StepEvent } from "../../core/build/events.js";
+import { StepCounter, type BuildEvent, type StepEvent } from "../../core/build/events.js";
 import type { ServiceOutcome } from "./reporter.js";
 
 export type ServicePhase = "waiting" | "running" | ServiceOutcome["action"];
@@ -14,8 +13,6 @@ export interface ServiceState {
   startedAt?: number;
   finishedAt?: number;
   counter: StepCounter;
-  /** step number (1, 2, …) per vertex id, Dockerfile steps only */
-  numbers: Map<string, number>;
   /** the step that failed, if one did */
   failedStep?: StepEvent;
   /** last log lines, each with the vertex that printed it */
@@ -31,7 +28,7 @@ export class ProgressBoard {
   ensure(name: string): ServiceState {
     let s = this.services.get(name);
     if (!s) {
-      s = { name, phase: "waiting", counter: new StepCounter(), numbers: new Map(), logs: [] };
+      s = { name, phase: "waiting", counter: new StepCounter(), logs: [] };
       this.services.set(name, s);
     }
     return s;
@@ -48,8 +45,7 @@ export class ProgressBoard {
     return s;
   }
 
-  /** records the event; returns the step's number when it is a Dockerfile step */
-  event(name: string, event: BuildEvent, now: number): number | undefined {
+  event(name: string, event: BuildEvent, now: number): void {
     const s = this.ensure(name);
     if (s.phase === "waiting") this.started(name, now);
     s.counter.add(event);
@@ -57,16 +53,7 @@ export class ProgressBoard {
       s.logs.push({ id: event.id, line: event.line });
       // keep enough for several interleaved steps
       if (s.logs.length > this.logLines * 4) s.logs.splice(0, s.logs.length - this.logLines * 4);
-      return undefined;
-    }
-    if (event.state === "error") s.failedStep ??= event;
-    if (!isDockerfileStep(event.name)) return undefined;
-    let n = s.numbers.get(event.id);
-    if (n === undefined) {
-      n = s.numbers.size + 1;
-      s.numbers.set(event.id, n);
-    }
-    return n;
+    } else if (event.state === "error") s.failedStep ??= event;
   }
 
   finished(outcome: ServiceOutcome, now: number): ServiceState {

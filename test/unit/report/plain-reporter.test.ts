@@ -63,11 +63,11 @@ describe("PlainReporter", () => {
       [
         "12:00:00 building 2 service(s): api, worker",
         "12:00:00 [api] started",
-        "12:00:00 [api] #1 COPY requirements.txt . cached",
-        "12:00:01 [api] #2 RUN pip install \\ -r requirements.txt",
-        "12:00:02 [api] #2 RUN pip install \\ -r requirements.txt done 1.2s",
-        "12:00:02 [api] #3 COPY . .",
-        "12:00:02 [api] #3 COPY . . done 0.0s",
+        "12:00:00 [api] #2 COPY requirements.txt . cached",
+        "12:00:01 [api] #3 RUN pip install \\ -r requirements.txt",
+        "12:00:02 [api] #3 RUN pip install \\ -r requirements.txt done 1.2s",
+        "12:00:02 [api] #4 COPY . .",
+        "12:00:02 [api] #4 COPY . . done 0.0s",
         "12:00:03 [api] built in 3.4s (3 steps, 1 cached)",
         "12:00:03 [worker] skipped: fresh",
         "",
@@ -104,14 +104,49 @@ describe("PlainReporter", () => {
       steps: { total: 2, cached: 0 },
       error: "build failed",
     });
-    expect(out.text().split("\n").slice(3)).toEqual([
-      '12:00:00 [api] #1 RUN make ERROR: process "/bin/sh -c make" did not complete successfully: exit code: 2',
+    expect(out.text().split("\n").slice(1)).toEqual([
+      "12:00:00 [api] #2 RUN make",
+      "12:00:00 [api] #stage-1:2 RUN other",
+      '12:00:00 [api] #2 RUN make ERROR: process "/bin/sh -c make" did not complete successfully: exit code: 2',
       "12:00:02 [api] FAILED after 2.0s (2 steps, 0 cached)",
       "12:00:02 [api] last output at RUN make:",
       "12:00:02 [api] | x.c:1: error: boom",
       "12:00:02 [api] | make: *** [x.o] Error 1",
       "",
     ]);
+  });
+
+  it("prints the same lines whether a cached step was reported started first (legacy) or not (buildx)", () => {
+    const legacy = new FakeStream();
+    const r1 = new PlainReporter(legacy, { now: new FakeClock().now });
+    // the legacy client's plain progress: each cached step is `#N [i/n] …` then `#N CACHED`, in any order
+    for (const [id, name] of [
+      ["#6", "[3/3] RUN b"],
+      ["#5", "[builder 2/3] RUN a"],
+    ] as const) {
+      r1.event("svc", { type: "step", id, name, state: "started" });
+      r1.event("svc", { type: "step", id, name, state: "cached" });
+    }
+    r1.close();
+    const buildx = new FakeStream();
+    const r2 = new PlainReporter(buildx, { now: new FakeClock().now });
+    r2.event("svc", { type: "step", id: "sha256:b", name: "[3/3] RUN b", state: "cached" });
+    r2.event("svc", { type: "step", id: "sha256:a", name: "[builder 2/3] RUN a", state: "cached" });
+    r2.close();
+    expect(legacy.text()).toBe("12:00:00 [svc] #3 RUN b cached\n12:00:00 [svc] #builder:2 RUN a cached\n");
+    expect(buildx.text()).toBe(legacy.text());
+  });
+
+  it("prints a held started line once the step runs a while, with the time it started", async () => {
+    const out = new FakeStream();
+    const clock = new FakeClock();
+    const r = new PlainReporter(out, { now: clock.now, holdMs: 5 });
+    r.event("svc", { type: "step", id: "x", name: "[2/2] RUN sleep 60", state: "started" });
+    clock.advance(3000);
+    expect(out.text()).toBe("");
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(out.text()).toBe("12:00:00 [svc] #2 RUN sleep 60\n");
+    r.close();
   });
 
   it("falls back to the error message when the build printed nothing", () => {
