@@ -22,19 +22,29 @@ export function lineFullEnd(text: string, offset: number): number {
 
 /**
  * The end (without the final line break) of a block-style key/value whose key starts at
- * `keyStart`: later lines belong to it while they are indented deeper than the key.
+ * `keyStart`: later lines belong to it while they are indented deeper than the key. Comment and
+ * blank lines in between belong to it whatever their indent (YAML ignores it); after the last
+ * content line, only the comment lines indented deeper than the key still do.
  */
 export function blockValueEnd(text: string, keyStart: number): number {
   const keyCol = keyStart - lineStart(text, keyStart);
   let end = lineContentEnd(text, keyStart);
+  let trailingCommentsOpen = true;
   let pos = lineFullEnd(text, keyStart);
   while (pos < text.length) {
     const contentEnd = lineContentEnd(text, pos);
     const line = text.slice(pos, contentEnd);
-    const indent = line.length - line.trimStart().length;
-    if (line.trim() !== "") {
+    const trimmed = line.trimStart();
+    const indent = line.length - trimmed.length;
+    if (trimmed === "") {
+      trailingCommentsOpen = false; // a blank line ends the trailing comments (unless content follows)
+    } else if (trimmed.startsWith("#")) {
+      if (indent <= keyCol) trailingCommentsOpen = false;
+      else if (trailingCommentsOpen) end = contentEnd;
+    } else {
       if (indent <= keyCol) break;
       end = contentEnd;
+      trailingCommentsOpen = true;
     }
     pos = lineFullEnd(text, pos);
   }

@@ -180,3 +180,36 @@ describe("overrideText", () => {
     expect(overrideText([])).toContain("services: {}");
   });
 });
+
+describe("block extents", () => {
+  it("takes interior comments at any indent and blank lines inside block scalars", () => {
+    const text = [
+      "services:",
+      "  app:",
+      "    build:",
+      "      context: .",
+      "# a commented-out line at column 0",
+      "      dockerfile_inline: |",
+      "        FROM busybox",
+      "",
+      "        RUN echo hi",
+      "      # trailing note on build",
+      "    # about init",
+      "    init: true",
+      "",
+    ].join("\n");
+    const { text: pinned } = pinService(text, "app", REF);
+    expect(pinned).toBe(`services:\n  app:\n    image: ${REF}\n    # about init\n    init: true\n`);
+    expect(roundTrip(text, ["app"])).toBe(text);
+  });
+
+  it("leaves a comment after a blank line to the next key", () => {
+    const text =
+      "services:\n  app:\n    image: a\n    build: .\n\n      # odd indent, next section\n    init: true\n";
+    const { text: pinned } = pinService(text, "app", REF);
+    expect(pinned).toBe(
+      `services:\n  app:\n    image: ${REF}\n\n      # odd indent, next section\n    init: true\n`,
+    );
+    expect(roundTrip(text, ["app"])).toBe(text);
+  });
+});
