@@ -52,7 +52,7 @@ export async function engineChecks(
       message: `Docker engine ${v.version}, API ${v.apiVersion}, ${v.os}/${v.arch}`,
     });
     rootDir = (await engine.info()).dockerRootDir;
-  } catch (error: unknown) {
+  } catch {
     checks.push({
       id: "engine.reachable",
       status: "fail",

@@ -119,7 +119,7 @@ export async function detectClient(options: DetectOptions = {}): Promise<DockerC
   if (forcedRaw !== undefined && forcedRaw !== "buildx" && forcedRaw !== "legacy") {
     throw new KilnError("ERR_KILN_USAGE", `KILN_BUILD_MODE must be buildx or legacy, not "${forcedRaw}"`);
   }
-  const forced = forcedRaw as BuildMode | undefined;
+  const forced = forcedRaw;
   const candidates = env.KILN_DOCKER ? [env.KILN_DOCKER] : dockerCandidates(env);
   if (candidates.length === 0) {
     throw new KilnError("ERR_KILN_NO_DOCKER_CLIENT", "no docker client found on PATH", {
