@@ -32,7 +32,7 @@ export function baseImagesOf(
       const lower = ref.toLowerCase();
       if (ref !== "" && lower !== "scratch" && !stages.has(lower) && !bases.includes(ref)) bases.push(ref);
     }
-    if (words.length >= 3 && words[1]!.toLowerCase() === "as") stages.add(words[2]!.toLowerCase());
+    if (words.length >= 3 && words[1].toLowerCase() === "as") stages.add(words[2].toLowerCase());
   }
   return bases;
 }

@@ -19,17 +19,17 @@ export function parseInstructions(text: string): Instruction[] {
   const escape = escapeDirective(lines);
   const out: Instruction[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const first = lines[i]!.trim();
+    const first = lines[i].trim();
     if (first === "" || first.startsWith("#")) continue;
     let joined = "";
-    let line = lines[i]!;
+    let line = lines[i];
     for (;;) {
       const trimmed = line.replace(/\s+$/, "");
       if (trimmed.endsWith(escape) && i + 1 < lines.length) {
         joined += trimmed.slice(0, -1);
         // comment and empty lines inside a continued instruction are dropped
         do i++;
-        while (i + 1 < lines.length && /^\s*(#.*)?$/.test(lines[i]!));
+        while (i + 1 < lines.length && /^\s*(#.*)?$/.test(lines[i]));
         line = lines[i]!;
         continue;
       }
@@ -38,8 +38,8 @@ export function parseInstructions(text: string): Instruction[] {
     }
     const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(joined);
     if (!m) continue;
-    const keyword = m[1]!.toUpperCase();
-    const args = m[2]!;
+    const keyword = m[1].toUpperCase();
+    const args = m[2];
     out.push({ keyword, args });
     if (HEREDOC_KEYWORDS.has(keyword)) i = skipHeredocs(lines, i, args);
   }
@@ -51,7 +51,7 @@ function escapeDirective(lines: string[]): string {
   for (const line of lines) {
     const m = /^\s*#\s*([a-zA-Z]+)\s*=\s*(\S*)\s*$/.exec(line);
     if (!m) return "\\";
-    if (m[1]!.toLowerCase() === "escape" && (m[2] === "`" || m[2] === "\\")) return m[2];
+    if (m[1].toLowerCase() === "escape" && (m[2] === "`" || m[2] === "\\")) return m[2];
   }
   return "\\";
 }
@@ -61,10 +61,10 @@ function skipHeredocs(lines: string[], i: number, args: string): number {
   let at = i;
   for (const m of args.matchAll(/<<(-?)(["']?)([A-Za-z0-9_]+)\2/g)) {
     const stripTabs = m[1] === "-";
-    const word = m[3]!;
+    const word = m[3];
     while (at + 1 < lines.length) {
       at++;
-      const body = stripTabs ? lines[at]!.replace(/^\t+/, "") : lines[at]!;
+      const body = stripTabs ? lines[at].replace(/^\t+/, "") : lines[at];
       if (body === word) break;
     }
   }
@@ -76,7 +76,7 @@ export function argDeclarations(args: string): { name: string; value?: string }[
   const out: { name: string; value?: string }[] = [];
   for (const m of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)(?:=("(?:[^"\\]|\\.)*"|'[^']*'|\S*))?/g)) {
     const raw = m[2];
-    out.push(raw === undefined ? { name: m[1]! } : { name: m[1]!, value: unquote(raw) });
+    out.push(raw === undefined ? { name: m[1] } : { name: m[1], value: unquote(raw) });
   }
   return out;
 }
