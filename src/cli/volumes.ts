@@ -29,7 +29,7 @@ function deps(ctx: CommandContext): { engine: ReturnType<typeof getEngine>; tran
   };
 }
 
-async function inventory(ctx: CommandContext): Promise<Inventory> {
+async function inventory(ctx: CommandContext, sizes = true): Promise<Inventory> {
   const g = ctx.globals;
   const { engine, transfer } = deps(ctx);
   return takeInventory({
@@ -47,18 +47,19 @@ async function inventory(ctx: CommandContext): Promise<Inventory> {
     load: (o) => loadProject(o),
     engine,
     transfer,
+    sizes,
   });
 }
 
 async function ls(
   ctx: CommandContext,
-  options: { fix?: boolean; external?: boolean },
+  options: { fix?: boolean; external?: boolean; size?: boolean },
 ): Promise<CommandResult> {
   if (options.fix) {
     const fixed = await fix(ctx, { external: options.external === true });
     ctx.log(fixed.text);
   }
-  const inv = await inventory(ctx);
+  const inv = await inventory(ctx, options.size !== false);
   return { data: inv.report, text: formatVolumeReport(inv.report) };
 }
 
@@ -222,6 +223,9 @@ export function registerVolumes(program: Command): void {
   volumes
     .command("ls")
     .description("each cache volume: purpose, size, the services that mount it, and what is wrong")
+    .option("--fix", "run `volumes fix` first")
+    .option("--external", "with --fix: also mark the shared caches external")
+    .option("--no-size", "skip measuring the volumes (the engine walks every volume to size them)")
     .action(action(ls));
   volumes
     .command("ensure")

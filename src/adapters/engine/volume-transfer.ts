@@ -11,6 +11,7 @@ import type { Readable } from "node:stream";
 import { KilnError } from "../../core/errors.js";
 import { directoryHeaderTar, TarStreamParser, type TarEntry } from "../../core/volumes/tar-stream.js";
 import { managedLabels } from "../volumes/labels.js";
+import { engineHint } from "./api.js";
 import { directAddress, type Endpoint } from "./endpoint.js";
 
 export const HELPER_IMAGE = "kiln-local/volume-helper:1";
@@ -80,9 +81,7 @@ export class VolumeTransfer {
             : new KilnError(
                 "ERR_KILN_ENGINE_UNREACHABLE",
                 `cannot reach the Docker engine at ${this.endpoint.host} (${e.message})`,
-                {
-                  cause: e,
-                },
+                { cause: e, hint: engineHint(this.endpoint) },
               ),
         );
       });

@@ -27,6 +27,8 @@ export interface InventoryInput {
   load: ProjectLoader;
   engine: Engine;
   transfer: VolumeTransfer;
+  /** false: skip the engine's disk-usage walk (sizeBytes stays null) */
+  sizes?: boolean;
 }
 
 function declaredCaches(projects: ProjectModel[]): DeclaredCache[] {
@@ -51,7 +53,9 @@ export async function takeInventory(input: InventoryInput): Promise<Inventory> {
   const facts = await readAllImageFacts(input.transfer, images);
   const detection = detectCaches({ projects, images: facts, declared });
   const names = detection.groups.flatMap((g) => g.mounts.map((m) => m.engineName));
-  const states = await readVolumeStates(input.engine, input.transfer, names);
+  const states = await readVolumeStates(input.engine, input.transfer, names, {
+    sizes: input.sizes !== false,
+  });
   const report = buildVolumeReport(
     detection,
     states,

@@ -27,12 +27,15 @@ export async function readVolumeStates(
   engine: Engine,
   transfer: VolumeTransfer,
   names: string[],
+  options: { sizes?: boolean } = {},
 ): Promise<Record<string, VolumeState>> {
   const states: Record<string, VolumeState> = {};
   const unique = [...new Set(names)];
   const existing = new Set<string>();
   for (const name of unique) if (await engine.volumeInspect(name)) existing.add(name);
-  const sizes = existing.size > 0 ? await volumeSizes(transfer) : new Map<string, number>();
+  // the engine measures every volume for /system/df: skippable when caches are huge
+  const sizes =
+    existing.size > 0 && options.sizes !== false ? await volumeSizes(transfer) : new Map<string, number>();
   for (const name of unique) {
     if (!existing.has(name)) {
       states[name] = { exists: false };

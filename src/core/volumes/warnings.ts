@@ -142,7 +142,7 @@ function ownerWarnings(
     return [
       {
         code: "owner-mismatch",
-        message: `owned by ${state.owner.uid}:${state.owner.gid} but ${users(nonRoot)} writes to it: EACCES — run \`kiln volumes ensure\``,
+        message: `owned by ${state.owner.uid}:${state.owner.gid} but ${users(nonRoot)} writes to it: EACCES — run \`kiln volumes ensure\` (--recursive for the files already in it)`,
       },
     ];
   }
