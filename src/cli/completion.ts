@@ -73,6 +73,11 @@ export function completionModel(
   };
 }
 
+/** the program's options a subcommand accepts too (not --version; each has its own --help) */
+function inheritedOptions(root: CompletionCommand): CompletionOption[] {
+  return root.options.filter((o) => !o.flags.includes("--version") && !o.flags.includes("--help"));
+}
+
 function allCommands(root: CompletionCommand): CompletionCommand[] {
   return [root, ...root.subcommands.flatMap(allCommands)];
 }
@@ -141,7 +146,8 @@ const SCAN = (prefix: string, first: number, word: (i: string) => string): strin
 
 export function bashScript(root: CompletionCommand): string {
   const cmds = allCommands(root);
-  const globals = root.options.flatMap((o) => o.flags);
+  const rootFlags = root.options.flatMap((o) => o.flags);
+  const globals = inheritedOptions(root).flatMap((o) => o.flags);
   const lines = [
     "# kiln completion for bash. Load it with:",
     "#   source <(kiln completion bash)",
@@ -157,7 +163,7 @@ export function bashScript(root: CompletionCommand): string {
     "_kiln_options() {",
     `  local globals=${sq(globals.join(" "))}`,
     '  case "$1" in',
-    '    "") echo "$globals" ;;',
+    `    "") echo ${sq(rootFlags.join(" "))} ;;`,
     ...cmds
       .slice(1)
       .map((c) => `    ${dq(c.path)}) echo ${sq(c.options.flatMap((o) => o.flags).join(" "))} "$globals" ;;`),
@@ -210,10 +216,16 @@ export function zshScript(root: CompletionCommand): string {
         (c) =>
           `    ${dq(`commands|${c.path}`)}) items=(${c.subcommands.map((s) => zshItem(s.name, s.description)).join(" ")}) ;;`,
       ),
+    `    "options|") items=(${root.options
+      .filter((o) => !inheritedOptions(root).includes(o))
+      .flatMap((o) => o.flags.map((f) => zshItem(f, o.description)))
+      .join(" ")}) ;;`,
     ...cmds.slice(1).map((c) => `    ${dq(`options|${c.path}`)}) items=(${optionItems(c).join(" ")}) ;;`),
     "  esac",
     "  if [[ $1 == options\\|* ]]; then",
-    `    items+=(${optionItems(root).join(" ")})`,
+    `    items+=(${inheritedOptions(root)
+      .flatMap((o) => o.flags.map((f) => zshItem(f, o.description)))
+      .join(" ")})`,
     "  fi",
     "  (( ${#items} )) || return 1",
     '  _describe -t "${1%%|*}" "${1%%|*}" items',
@@ -311,7 +323,9 @@ export function fishScript(root: CompletionCommand): string {
     parts.push(`-d ${sq(o.description)}`);
     return parts.join(" ");
   };
-  for (const o of root.options) lines.push(optionLine(o, undefined));
+  // inherited options complete everywhere; --version and --help only where they apply
+  const inherited = inheritedOptions(root);
+  for (const o of root.options) lines.push(optionLine(o, inherited.includes(o) ? undefined : ""));
   for (const c of cmds) {
     const at = sq(`__kiln_at "${c.path}"`);
     for (const s of c.subcommands)

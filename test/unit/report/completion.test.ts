@@ -65,6 +65,10 @@ describe("kiln completion bash", () => {
     );
     expect(opts).not.toContain("--from-backup");
     expect(completeBash(["kiln", "doctor", "--f"])).toEqual(["--fix", "--file"]);
+    // no duplicates; --version only at the top
+    expect(new Set(opts).size).toBe(opts.length);
+    expect(opts).not.toContain("--version");
+    expect(completeBash(["kiln", "--v"])).toEqual(["--version"]);
   });
 
   it("completes option choices and skips option values when finding the command", () => {
@@ -89,27 +93,74 @@ describe("kiln completion bash", () => {
 });
 
 describe("kiln completion zsh and fish", () => {
-  it("zsh script defines _kiln with descriptions and registers it", () => {
+  it("zsh script defines _kiln with descriptions and completes in a real zsh", () => {
     const script = completionScript("zsh", program);
     expect(script.startsWith("#compdef kiln\n")).toBe(true);
     expect(script).toContain("compdef _kiln kiln");
     expect(script).toMatch(/'doctor:[^']+'/);
-    if (has("zsh")) {
-      const file = path.join(dir, "_kiln");
-      writeFileSync(file, script);
-      expect(spawnSync("zsh", ["-n", file], { encoding: "utf8" }).status).toBe(0);
-    }
+    if (!has("zsh")) return;
+    const file = path.join(dir, "_kiln");
+    writeFileSync(file, script);
+    expect(spawnSync("zsh", ["-n", file], { encoding: "utf8" }).status).toBe(0);
+    // zsh's completion builtins stubbed to print what they are given; the words are real
+    const harness = [
+      "compdef() { :; }",
+      '_describe() { print -rl -- "${(@P)4}"; }',
+      'compadd() { [[ $1 == -- ]] && shift; print -rl -- "$@"; }',
+      '_files() { print -r -- "<files>"; }',
+      `source '${file}'`,
+      't() { words=("$@"); CURRENT=$#; print -- "--- $*"; _kiln; }',
+      "t kiln doctor --f",
+      "t kiln --progress ''",
+      "t kiln -p doctor compl",
+      "t kiln completion ''",
+    ].join("\n");
+    const r = spawnSync("zsh", ["-f", "-c", harness], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    const blocks = Object.fromEntries(
+      r.stdout
+        .split(/^--- /m)
+        .filter(Boolean)
+        .map((b) => {
+          const [head = "", ...rest] = b.split("\n");
+          return [head.trim(), rest.filter(Boolean)];
+        }),
+    );
+    expect(blocks["kiln doctor --f"]).toEqual(
+      expect.arrayContaining([
+        "--fix:apply the safe fixes",
+        "--json:print machine-readable JSON on stdout (logs stay on stderr)",
+      ]),
+    );
+    expect(blocks["kiln --progress"]).toEqual(["auto", "tty", "plain", "quiet", "json"]);
+    expect(blocks["kiln -p doctor compl"]).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^completion:/)]),
+    );
+    expect(blocks["kiln completion"]).toEqual(["bash", "zsh", "fish"]);
   });
 
-  it("fish script completes commands and options", () => {
+  it("fish script completes commands, options and choices in a real fish", () => {
     const script = completionScript("fish", program);
     expect(script).toContain("complete -c kiln -n '__kiln_at \"\"' -a doctor -d");
     expect(script).toContain("complete -c kiln -n '__kiln_at \"doctor\"' -l fix");
     expect(script).toContain("complete -c kiln -l progress -x -a 'auto tty plain quiet json'");
-    if (has("fish")) {
-      const file = path.join(dir, "kiln.fish");
-      writeFileSync(file, script);
-      expect(spawnSync("fish", ["--no-execute", file], { encoding: "utf8" }).status).toBe(0);
-    }
+    if (!has("fish")) return;
+    const file = path.join(dir, "kiln.fish");
+    writeFileSync(file, script);
+    const complete = (line: string): string[] => {
+      const r = spawnSync("fish", ["--no-config", "-c", `source '${file}'; complete -C '${line}'`], {
+        encoding: "utf8",
+      });
+      expect(r.stderr).toBe("");
+      return r.stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split("\t")[0] ?? "");
+    };
+    expect(complete("kiln doc")).toEqual(["doctor"]);
+    expect(complete("kiln doctor --f")).toEqual(["--file", "--fix"]);
+    expect(complete("kiln --progress ").sort()).toEqual(["auto", "json", "plain", "quiet", "tty"]);
+    expect(complete("kiln -p doctor compl")).toEqual(["completion"]);
+    expect(complete("kiln completion ").sort()).toEqual(["bash", "fish", "zsh"]);
   });
 });
