@@ -127,9 +127,12 @@ export class BackupStore {
   restoreWholesale(file: string, options: { force?: boolean; records?: readonly PinRecord[] } = {}): void {
     const original = this.read(file);
     const { target } = this.paths(file);
-    const current = fs.readFileSync(target);
-    if (current.equals(original)) return;
-    if (!options.force && !onlyPinsDiffer(current.toString("utf8"), original, options.records ?? [])) {
+    const current = fs.existsSync(target) ? fs.readFileSync(target) : null;
+    if (current?.equals(original)) return;
+    if (
+      !options.force &&
+      (current === null || !onlyPinsDiffer(current.toString("utf8"), original, options.records ?? []))
+    ) {
       throw new KilnError(
         "ERR_KILN_FILE_CHANGED",
         `${file} has edits made after kiln pinned it; restoring the backup would lose them`,
@@ -138,7 +141,10 @@ export class BackupStore {
         },
       );
     }
-    writeFileAtomicSync(target, original, { expectedCurrent: current });
+    writeFileAtomicSync(target, original, {
+      expectedCurrent: current ?? undefined,
+      newFileMode: this.get(file)?.mode,
+    });
   }
 
   /** forgets the backup (call once the file is back to its original) */

@@ -71,6 +71,12 @@ describe("BackupStore", () => {
     expect(fs.readFileSync(file, "utf8")).toBe(text + "# user edit\n");
     store.restoreWholesale(file, { records: [record], force: true });
     expect(fs.readFileSync(file, "utf8")).toBe(COMPOSE);
+    fs.rmSync(file); // deleted by the user: only with --force
+    expect(() => store.restoreWholesale(file, { records: [record] })).toThrow(
+      expect.objectContaining({ code: "ERR_KILN_FILE_CHANGED" }),
+    );
+    store.restoreWholesale(file, { force: true });
+    expect(fs.readFileSync(file, "utf8")).toBe(COMPOSE);
     store.discard(file);
     expect(store.get(file)).toBeNull();
     expect(() => store.read(file)).toThrow(expect.objectContaining({ code: "ERR_KILN_BACKUP" }));
