@@ -92,21 +92,26 @@ const fingerprint = (withCache = true) =>
   });
 
 async function time(fn) {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const value = await fn();
-  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, value };
+  const c = process.cpuUsage(c0);
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, cpu: (c.user + c.system) / 1000, value };
 }
 
+/** median wall time and median CPU time (this process only) of `runs` runs */
 async function median(fn, runs = RUNS) {
   const times = [];
+  const cpus = [];
   let value;
   for (let i = 0; i < runs; i++) {
     const r = await time(fn);
     times.push(r.ms);
+    cpus.push(r.cpu);
     value = r.value;
   }
-  times.sort((x, y) => x - y);
-  return { ms: times[Math.floor(times.length / 2)], value };
+  const mid = (xs) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return { ms: mid(times), cpu: mid(cpus), value };
 }
 
 const fmt = (ms) => `${ms.toFixed(1).padStart(8)} ms`;
@@ -151,7 +156,9 @@ try {
     `\ncontext: ${find.value} files on disk, ${files} entries sent (files + dirs), ${(tar.value / 1e6).toFixed(1)} MB as tar\n`,
   );
   console.log("baselines");
-  console.log(`  node walk + lstat per entry    ${fmt(walk.ms)}   (${walk.value} entries)`);
+  console.log(
+    `  node walk + lstat per entry    ${fmt(walk.ms)}   (${walk.value} entries; CPU ${fmt(walk.cpu)})`,
+  );
   console.log(`  find -type f (spawned)         ${fmt(find.ms)}`);
   console.log(`  tar c into a pipe (spawned)    ${fmt(tar.ms)}`);
   console.log(`  node -e '' (start-up)          ${fmt(nodeStart.ms)}`);
@@ -162,6 +169,9 @@ try {
   );
   console.log(
     `  warm (in process, median)      ${fmt(warm.ms)}   = ${(warm.ms / walk.ms).toFixed(2)}× node walk+lstat, ${(warm.ms / find.ms).toFixed(2)}× find   (target ≤ 150 ms: ${warm.ms <= 150 ? "met" : "MISSED"})`,
+  );
+  console.log(
+    `  warm CPU time (median)         ${fmt(warm.cpu)}   = ${(warm.cpu / walk.cpu).toFixed(2)}× the walk's CPU time`,
   );
   console.log(`  warm (fresh process, in-proc)  ${fmt(fresh.value)}   (whole process: ${fmt(fresh.ms)})`);
 } finally {
