@@ -89,7 +89,7 @@ describe.skipIf(!engineAvailable())("kiln bake", () => {
       .filter((l) => l.trim().startsWith("#") || l.includes("&common") || l.includes('[ "8080'))) {
       expect(text).toContain(line);
     }
-    expect(runImage(first.services[0]!.image, "cat", "/srv/server.txt").trim()).toBe("api v1");
+    expect(runImage(first.services[0].image, "cat", "/srv/server.txt").trim()).toBe("api v1");
   });
 
   it("a second bake starts no docker process at all", () => {
@@ -138,9 +138,9 @@ describe.skipIf(!engineAvailable())("kiln bake", () => {
       ["worker", "skipped"],
     ]);
     expect(p.spy.builds() - builds).toBe(1);
-    expect(runImage(r.services[0]!.image, "cat", "/srv/server.txt").trim()).toBe("api v2");
+    expect(runImage(r.services[0].image, "cat", "/srv/server.txt").trim()).toBe("api v2");
     expect(readFileSync(path.join(p.dir, "docker-compose.yml"), "utf8")).toContain(
-      `image: ${r.services[0]!.image}`,
+      `image: ${r.services[0].image}`,
     );
   });
 

@@ -76,7 +76,7 @@ describe.skipIf(!engineAvailable())("kiln doctor: project checks", () => {
   });
 
   it("a deleted pinned image fails with `kiln rebuild SERVICE` / `kiln restore`", () => {
-    spawnSync("docker", ["image", "rm", "-f", images.worker!]);
+    spawnSync("docker", ["image", "rm", "-f", images.worker]);
     const d = doctor(p.dir, p.env);
     expect(check(d.checks, "service.worker")).toMatchObject({
       status: "fail",
