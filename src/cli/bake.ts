@@ -21,6 +21,8 @@ interface BakeFlags {
   pull?: boolean;
   purgeCaches?: boolean;
   mode?: "inplace" | "override";
+  registry?: string;
+  push?: boolean;
 }
 
 function jobsOf(value: string | undefined): number {
@@ -75,6 +77,8 @@ async function run(
       ctx.env,
     ),
     log: ctx.log,
+    ...(flags.registry ? { registry: flags.registry } : {}),
+    push: flags.push === true,
   });
   if (report.dryRun) return { data: reportData(report), text: formatPlan(report.plan) };
   const failed = report.results.filter((r) => r.action === "failed");
@@ -98,6 +102,15 @@ async function run(
   } else if (report.pins && report.pins.files.length > 0) {
     lines.push(`pinned ${report.pins.pinned.join(", ")} in ${report.pins.files.join(", ")}`);
   }
+  const pushFailed = (report.pushed ?? []).filter((p) => p.state === "failed");
+  for (const p of report.pushed ?? []) {
+    if (p.state === "present") lines.push(`${p.service}: already in the registry as ${p.ref}`);
+    else if (p.state === "pushed") lines.push(`${p.service}: pushed ${p.ref}`);
+  }
+  for (const p of pushFailed) {
+    ctx.log(`kiln: push of ${p.service} failed: ${p.error?.message ?? ""}`);
+    if (p.error?.hint) ctx.log(`hint: ${p.error.hint}`);
+  }
   for (const f of failed)
     lines.push(
       `\n${f.service}: ${f.error?.message ?? f.reason}${f.error?.hint ? `\nhint: ${f.error.hint}` : ""}`,
@@ -105,7 +118,7 @@ async function run(
   return {
     data: reportData(report),
     text: lines.join("\n"),
-    exitCode: failed.length > 0 ? EXIT.failed : EXIT.ok,
+    exitCode: failed.length > 0 || pushFailed.length > 0 ? EXIT.failed : EXIT.ok,
   };
 }
 
@@ -119,7 +132,12 @@ function addBuildOptions(cmd: Command, mode: PlanMode): Command {
     .option("--dry-run", "print the plan (what would be built and why) and change nothing")
     .option("--jobs <n>", "services built in parallel", "2")
     .option("--pull", "pull newer base images")
-    .option("--purge-caches", "also empty BuildKit cache mounts (docker build --no-cache)");
+    .option("--purge-caches", "also empty BuildKit cache mounts (docker build --no-cache)")
+    .option(
+      "--registry <location>",
+      "HOST[:PORT]/PREFIX to pull baked images from (and push to); default KILN_REGISTRY or x-kiln.registry",
+    );
+  cmd.option("--push", "push the baked images (with inline cache) to the registry");
   if (mode !== "rebuild") cmd.option("--no-cache", "rebuild every layer (cache mounts are kept)");
   if (mode !== "build")
     cmd.addOption(

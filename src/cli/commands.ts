@@ -8,6 +8,8 @@ import { registerCompletion } from "./completion.js";
 import { registerConfig } from "./config.js";
 import { registerDoctor } from "./doctor.js";
 import { registerLint } from "./lint.js";
+import { registerPull } from "./pull.js";
+import { registerPush } from "./push.js";
 import { registerRestore } from "./restore.js";
 import { registerStatus } from "./status.js";
 import { registerUp } from "./up.js";
@@ -19,6 +21,8 @@ export function registerCommands(program: Command): void {
   registerConfig(program);
   registerDoctor(program);
   registerLint(program);
+  registerPull(program);
+  registerPush(program);
   registerRestore(program);
   registerStatus(program);
   registerUp(program);

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { FingerprintManifest } from "../../core/fingerprint/index.js";
 import { explainChange } from "../../core/fingerprint/index.js";
 import { KilnError } from "../../core/errors.js";
-import { makePlan, type Plan, type PlanMode } from "../../core/plan/plan.js";
+import { makePlan, type Plan, type PlanMode, type PlanTarget } from "../../core/plan/plan.js";
 import type { ProgressReporter } from "../../report/progress/reporter.js";
 import type { GlobalOptions } from "../../cli/globals.js";
 import { dockerClient } from "../engine/client.js";
@@ -22,6 +22,15 @@ import { extraLabels, imagesByFingerprint } from "./project-images.js";
 import { refuseOverrideUnderV1, writeOverridePins } from "./override-pins.js";
 import { detectCompose } from "../engine/compose-cli.js";
 import { runPlan, type TargetResult } from "./run-plan.js";
+import { lookupAll, lookupNotes } from "../registry/lookup.js";
+import { pullBaked } from "../registry/transfer.js";
+import {
+  openRegistry,
+  pushResults,
+  registryCacheSources,
+  type ProjectRegistry,
+  type PushOutcome,
+} from "../registry/bake-steps.js";
 
 export interface BakeOptions {
   globals: GlobalOptions;
@@ -38,6 +47,10 @@ export interface BakeOptions {
   pinMode?: "inplace" | "override";
   reporter: ProgressReporter;
   log: (line: string) => void;
+  /** --registry HOST[:PORT]/PREFIX (else KILN_REGISTRY, else x-kiln.registry) */
+  registry?: string;
+  /** push the selected services' baked images to the registry afterwards */
+  push?: boolean;
 }
 
 export interface BakeReport {
@@ -47,6 +60,8 @@ export interface BakeReport {
   /** --mode override: the override file written */
   overrideFile?: string;
   dryRun: boolean;
+  /** --push: what was pushed (or already there), and what failed */
+  pushed?: PushOutcome[];
 }
 
 export interface PlannedProject {
@@ -55,11 +70,15 @@ export interface PlannedProject {
   manifests: Map<string, FingerprintManifest>;
   plan: Plan;
   history: HistoryStore;
+  /** set when a registry is configured */
+  registry?: ProjectRegistry;
 }
 
 /** open + fingerprint + plan: everything up to the first build, no change made */
 export async function planProject(
-  options: Pick<BakeOptions, "globals" | "env" | "mode" | "services" | "noCache">,
+  options: Pick<BakeOptions, "globals" | "env" | "mode" | "services" | "noCache" | "registry"> & {
+    log?: (line: string) => void;
+  },
 ): Promise<PlannedProject> {
   const project = await openProject(options.globals, options.env);
   const engine = getEngine({
@@ -78,21 +97,42 @@ export async function planProject(
     const previous = history.manifest<FingerprintManifest>(last);
     if (previous) changes.set(service, explainChange(previous, manifest));
   }
+  const fresh = new Set(images.keys());
+  const registry = await openRegistry(options, project.model.extensions);
+  let registryFingerprints: Set<string> | undefined;
+  if (registry && options.mode !== "rebuild" && !options.noCache) {
+    const wanted = [...manifests]
+      .filter(([, m]) => !fresh.has(m.hash))
+      .map(([service, m]) => ({ service, fingerprint: m.hash }));
+    registry.lookups = await lookupAll(registry.client, wanted);
+    for (const note of lookupNotes(registry.lookups)) options.log?.(note);
+    registryFingerprints = new Set(
+      wanted.filter((w) => registry.lookups.get(w.service)?.state === "found").map((w) => w.fingerprint),
+    );
+  }
   const plan = makePlan({
     model: project.model,
     mode: options.mode,
     selected: options.services,
     manifests,
-    freshFingerprints: new Set(images.keys()),
+    freshFingerprints: fresh,
     changes,
     noCache: options.noCache,
+    ...(registry && registryFingerprints
+      ? { registry: { name: registry.client.name, fingerprints: registryFingerprints } }
+      : {}),
   });
-  return { project, engine, manifests, plan, history };
+  return { project, engine, manifests, plan, history, ...(registry ? { registry } : {}) };
 }
 
 export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
   const planned = await planProject(options);
   const { project, plan, manifests, history, engine } = planned;
+  if (options.push && !planned.registry) {
+    throw new KilnError("ERR_KILN_USAGE", "--push needs a registry", {
+      hint: "add --registry HOST[:PORT]/PREFIX, set KILN_REGISTRY, or set x-kiln.registry in the compose file",
+    });
+  }
   if (options.dryRun) return { plan, results: [], dryRun: true };
 
   const lock = acquireLock(project.stateDir, { command: `kiln ${options.mode}`, onTakeover: options.log });
@@ -105,7 +145,7 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
       lock.release();
       return bakeProject(options);
     }
-    const toBuild = plan.targets.filter((t) => t.action === "build");
+    const toBuild = plan.targets.filter((t) => t.action === "build" || t.action === "pull");
     const override = options.pinMode === "override";
     if (override) refuseOverrideUnderV1((await detectCompose({ env: options.env }))?.variant ?? "v2");
     if (options.mode !== "build" && !override) {
@@ -126,11 +166,28 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
       if (n) nonces[t.service] = n;
     }
     let results: TargetResult[] = [];
+    const registry = planned.registry;
     if (toBuild.length > 0) {
       const client = await dockerClient({
         env: options.env,
         ...(options.globals.context ? { context: options.globals.context } : {}),
       });
+      const sharing = registry
+        ? {
+            cacheFrom: await registryCacheSources(
+              registry,
+              toBuild.filter((t) => t.action === "build"),
+            ),
+            inlineCache: true,
+            pullTarget: (t: PlanTarget) =>
+              pullBaked(t, {
+                client,
+                engine,
+                registry: registry.client.location,
+                ...(options.signal ? { signal: options.signal } : {}),
+              }),
+          }
+        : {};
       options.reporter.start(toBuild.map((t) => t.service));
       try {
         results = await runPlan(plan, {
@@ -142,6 +199,7 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
           nonces,
           purgeCaches: options.purgeCaches,
           pull: options.pull,
+          ...sharing,
           onStart: (s) => options.reporter.serviceStarted(s),
           onEvent: (s, e) => options.reporter.event(s, e),
           onFinish: (r) =>
@@ -169,7 +227,7 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
       }));
     }
     for (const r of results) {
-      if (r.action !== "built") continue;
+      if (r.action !== "built" && r.action !== "pulled") continue;
       const manifest = manifests.get(r.service);
       if (!manifest) continue;
       history.saveManifest(manifest.hash, manifest);
@@ -180,6 +238,16 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
       });
     }
     await ensureContentTags(engine, plan, results);
+    const pushed =
+      options.push && registry
+        ? await pushResults(registry, engine, plan, results, {
+            globals: options.globals,
+            env: options.env,
+            services: options.services,
+            log: options.log,
+            ...(options.signal ? { signal: options.signal } : {}),
+          })
+        : undefined;
     let pins: PinOutcome | undefined;
     if (options.mode !== "build") {
       const selected = new Set(
@@ -195,12 +263,13 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
           pins: { pinned: requests.map((r) => r.service), unchanged: [], files: [file] },
           overrideFile: file,
           dryRun: false,
+          ...(pushed ? { pushed } : {}),
         };
       }
       const reopened = options.mode === "rebuild" ? await openProject(options.globals, options.env) : project;
       pins = pinProject(reopened, requests);
     }
-    return { plan, results, ...(pins ? { pins } : {}), dryRun: false };
+    return { plan, results, ...(pins ? { pins } : {}), dryRun: false, ...(pushed ? { pushed } : {}) };
   } finally {
     lock.release();
   }

@@ -16,7 +16,7 @@ import type { DockerClient } from "../engine/client.js";
 export interface TargetResult {
   service: string;
   image: string;
-  action: "built" | "skipped" | "failed";
+  action: "built" | "skipped" | "failed" | "pulled";
   reason: string;
   durationMs: number;
   steps: { total: number; cached: number };
@@ -36,6 +36,12 @@ export interface RunPlanOptions {
   /** really empty the layer cache and cache mounts (`--purge-caches`) */
   purgeCaches: boolean;
   pull: boolean;
+  /** per-service extra `--cache-from` sources (the registry's most recent baked image) */
+  cacheFrom?: Record<string, string[]>;
+  /** embed BuildKit inline cache metadata, so a pushed image can serve as --cache-from */
+  inlineCache?: boolean;
+  /** fetches a "pull" target's image; when it throws, the target is built instead */
+  pullTarget?: (target: PlanTarget) => Promise<string>;
   onEvent?: (service: string, event: BuildEvent) => void;
   onStart?: (service: string) => void;
   onFinish?: (result: TargetResult) => void;
@@ -85,7 +91,8 @@ export function requestFor(target: PlanTarget, options: RunPlanOptions): BuildRe
     platforms: build.platforms.length > 0 ? build.platforms : svc.platform ? [svc.platform] : [],
     noCache: options.purgeCaches || build.noCache,
     pull: options.pull || build.pull,
-    cacheFrom: build.cacheFrom,
+    cacheFrom: [...new Set([...build.cacheFrom, ...(options.cacheFrom?.[target.service] ?? [])])],
+    ...(options.inlineCache ? { inlineCache: true } : {}),
     ...(build.network ? { network: build.network } : {}),
     extraHosts: build.extraHosts,
     ...(build.shmSize === undefined ? {} : { shmSize: build.shmSize }),
@@ -95,9 +102,35 @@ export function requestFor(target: PlanTarget, options: RunPlanOptions): BuildRe
   };
 }
 
-async function runTarget(target: PlanTarget, options: RunPlanOptions): Promise<TargetResult> {
+async function pullOrBuild(target: PlanTarget, options: RunPlanOptions): Promise<TargetResult> {
+  if (target.action !== "pull" || !options.pullTarget) return runTarget(target, options);
   const started = Date.now();
   options.onStart?.(target.service);
+  try {
+    const imageId = await options.pullTarget(target);
+    return {
+      service: target.service,
+      image: target.imageRef,
+      action: "pulled",
+      reason: target.reason,
+      durationMs: Date.now() - started,
+      steps: { total: 0, cached: 0 },
+      imageId,
+    };
+  } catch (error: unknown) {
+    if (error instanceof KilnError && error.code === "ERR_KILN_INTERRUPTED") throw error;
+    const why = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    return runTarget({ ...target, action: "build", reason: `build: pull failed (${why})` }, options, true);
+  }
+}
+
+async function runTarget(
+  target: PlanTarget,
+  options: RunPlanOptions,
+  alreadyStarted = false,
+): Promise<TargetResult> {
+  const started = Date.now();
+  if (!alreadyStarted) options.onStart?.(target.service);
   try {
     const outcome = await runBuild(options.client, requestFor(target, options), {
       ...(options.signal ? { signal: options.signal } : {}),
@@ -150,7 +183,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<Targ
     for (const name of level) {
       const t = byName.get(name);
       if (!t) continue;
-      if (t.action !== "build") {
+      if (t.action !== "build" && t.action !== "pull") {
         results.set(name, {
           service: name,
           image: t.imageRef,
@@ -179,7 +212,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<Targ
       todo.push(t);
     }
     await pool(todo, options.jobs, async (t) => {
-      const r = await runTarget(t, options);
+      const r = await pullOrBuild(t, options);
       results.set(t.service, r);
       options.onFinish?.(r);
     });

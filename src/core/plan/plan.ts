@@ -56,6 +56,8 @@ export interface PlanInput {
   /** what changed since the service was last built, when known (explainChange) */
   changes: Map<string, string[]>;
   noCache?: boolean;
+  /** a registry was asked: the fingerprints whose baked image it holds (label verified) */
+  registry?: { name: string; fingerprints: Set<string> };
 }
 
 export function buildableServices(model: ProjectModel): ServiceModel[] {
@@ -113,6 +115,9 @@ export function makePlan(input: PlanInput): Plan {
     } else if (fresh) {
       action = "skip";
       reason = "skip: fresh";
+    } else if (input.registry?.fingerprints.has(manifest.hash)) {
+      action = "pull";
+      reason = `pull: fingerprint found in ${input.registry.name}`;
     } else {
       action = "build";
       reason = describeChange(input.changes.get(svc.name));
@@ -144,6 +149,11 @@ export function makePlan(input: PlanInput): Plan {
       for (const dep of t.dependsOn) {
         const d = targets.get(dep);
         if (d && d.action === "skip" && !input.freshFingerprints.has(d.fingerprint)) {
+          if (input.registry?.fingerprints.has(d.fingerprint)) {
+            d.action = "pull";
+            d.reason = `pull: needed by ${t.service} (fingerprint found in ${input.registry.name})`;
+            continue;
+          }
           d.action = "build";
           d.reason = `build: needed by ${t.service} (${describeChange(input.changes.get(dep)).replace(/^build: /, "")})`;
           changed = true;

@@ -1,0 +1,125 @@
+/**
+ * The registry's part in a bake: open it from the flag / env / x-kiln, find `--cache-from`
+ * sources for the services that must be built, and push after the build.
+ */
+import type { GlobalOptions } from "../../cli/globals.js";
+import { KilnError } from "../../core/errors.js";
+import type { Plan, PlanTarget } from "../../core/plan/plan.js";
+import {
+  chooseRegistry,
+  LATEST_TAG,
+  registryLatestRef,
+  registryRepository,
+} from "../../core/registry/registry-ref.js";
+import { dockerClient } from "../engine/client.js";
+import type { Engine } from "../engine/types.js";
+import { lookupFingerprint, type Lookup } from "./lookup.js";
+import { RegistryClient } from "./registry-client.js";
+import { pushBaked } from "./transfer.js";
+
+export interface ProjectRegistry {
+  client: RegistryClient;
+  /** per service: what the registry holds for its current fingerprint (only services asked) */
+  lookups: Map<string, Lookup>;
+}
+
+export interface PushOutcome {
+  service: string;
+  ref: string;
+  state: "pushed" | "present" | "failed";
+  error?: KilnError;
+}
+
+export async function openRegistry(
+  options: { registry?: string; env: NodeJS.ProcessEnv },
+  extensions: Record<string, unknown>,
+): Promise<ProjectRegistry | undefined> {
+  const location = chooseRegistry(options.registry, options.env, extensions);
+  if (!location) return undefined;
+  return { client: new RegistryClient(location, { env: options.env }), lookups: new Map() };
+}
+
+/** `…/<service>:kiln-latest` for each target whose repository has one (a missing source only costs ERROR lines) */
+export async function registryCacheSources(
+  registry: ProjectRegistry,
+  targets: PlanTarget[],
+): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  if ([...registry.lookups.values()].some((l) => l.state === "error")) return out;
+  await Promise.all(
+    targets.map(async (t) => {
+      const loc = registry.client.location;
+      const img = await registry.client
+        .tagImage(registryRepository(loc, t.service), LATEST_TAG)
+        .catch(() => undefined);
+      if (img) out[t.service] = [registryLatestRef(loc, t.service)];
+    }),
+  );
+  return out;
+}
+
+export interface PushSelection {
+  globals: GlobalOptions;
+  env: NodeJS.ProcessEnv;
+  services: string[];
+  signal?: AbortSignal;
+  log: (line: string) => void;
+}
+
+/** pushes each selected, baked target whose fingerprint the registry does not hold yet */
+export async function pushTargets(
+  registry: ProjectRegistry,
+  engine: Engine,
+  targets: PlanTarget[],
+  options: PushSelection,
+): Promise<PushOutcome[]> {
+  const client = await dockerClient({
+    env: options.env,
+    ...(options.globals.context ? { context: options.globals.context } : {}),
+  });
+  const out: PushOutcome[] = [];
+  for (const t of targets) {
+    const known = registry.lookups.get(t.service);
+    const there =
+      known?.state === "found" ? known : await lookupFingerprint(registry.client, t.service, t.fingerprint);
+    if (there.state === "found") {
+      out.push({ service: t.service, ref: there.ref, state: "present" });
+      continue;
+    }
+    try {
+      const ref = await pushBaked(t, {
+        client,
+        engine,
+        registry: registry.client.location,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      options.log(`kiln: pushed ${t.service} as ${ref}`);
+      out.push({ service: t.service, ref, state: "pushed" });
+    } catch (error: unknown) {
+      if (error instanceof KilnError && error.code === "ERR_KILN_INTERRUPTED") throw error;
+      const e = error instanceof KilnError ? error : new KilnError("ERR_KILN_REGISTRY", String(error));
+      out.push({ service: t.service, ref: there.ref, state: "failed", error: e });
+    }
+  }
+  return out;
+}
+
+/** after a bake: push the selected services that now have an image */
+export function pushResults(
+  registry: ProjectRegistry,
+  engine: Engine,
+  plan: Plan,
+  results: { service: string; action: string; reason: string }[],
+  options: PushSelection,
+): Promise<PushOutcome[]> {
+  const selected = new Set(
+    options.services.length > 0 ? options.services : plan.targets.map((t) => t.service),
+  );
+  const ok = new Set(
+    results
+      .filter((r) => r.action !== "failed" && !r.reason.startsWith("skip: not selected"))
+      .map((r) => r.service),
+  );
+  const targets = plan.targets.filter((t) => selected.has(t.service) && ok.has(t.service));
+  return pushTargets(registry, engine, targets, options);
+}

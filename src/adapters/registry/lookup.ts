@@ -1,0 +1,85 @@
+/**
+ * "Is this service's current fingerprint baked in the registry?" — answered from the tag's
+ * image config, before anything is pulled. A tag is trusted only when the image's
+ * `kiln.fingerprint` label equals the full fingerprint: a 12-hex tag prefix can collide, and a
+ * tag can be overwritten by hand; either way kiln builds instead of pinning a wrong image.
+ */
+import { KilnError } from "../../core/errors.js";
+import { LABEL } from "../../core/plan/image-ref.js";
+import { registryRef, registryRepository } from "../../core/registry/registry-ref.js";
+import { contentTag } from "../../core/plan/image-ref.js";
+import type { RegistryClient } from "./registry-client.js";
+
+export type Lookup =
+  | { state: "found"; ref: string; digest: string }
+  | { state: "absent"; ref: string }
+  | { state: "mismatch"; ref: string; label: string | undefined }
+  | { state: "error"; ref: string; error: KilnError };
+
+export async function lookupFingerprint(
+  client: RegistryClient,
+  service: string,
+  fingerprint: string,
+): Promise<Lookup> {
+  const ref = registryRef(client.location, service, fingerprint);
+  try {
+    const img = await client.tagImage(registryRepository(client.location, service), contentTag(fingerprint));
+    if (!img) return { state: "absent", ref };
+    const label = img.labels[LABEL.fingerprint];
+    if (label !== fingerprint) return { state: "mismatch", ref, label };
+    return { state: "found", ref, digest: img.digest };
+  } catch (error: unknown) {
+    const e =
+      error instanceof KilnError
+        ? error
+        : new KilnError("ERR_KILN_REGISTRY", String(error), { cause: error });
+    return { state: "error", ref, error: e };
+  }
+}
+
+/** looks up every service once, in parallel; a registry that fails once is not asked again */
+export async function lookupAll(
+  client: RegistryClient,
+  wanted: { service: string; fingerprint: string }[],
+): Promise<Map<string, Lookup>> {
+  const out = new Map<string, Lookup>();
+  if (wanted.length === 0) return out;
+  const [first, ...rest] = wanted;
+  if (!first) return out;
+  const head = await lookupFingerprint(client, first.service, first.fingerprint);
+  out.set(first.service, head);
+  if (head.state === "error") {
+    for (const w of rest)
+      out.set(w.service, {
+        state: "error",
+        ref: registryRef(client.location, w.service, w.fingerprint),
+        error: head.error,
+      });
+    return out;
+  }
+  const results = await Promise.all(rest.map((w) => lookupFingerprint(client, w.service, w.fingerprint)));
+  rest.forEach((w, i) => {
+    const r = results[i];
+    if (r) out.set(w.service, r);
+  });
+  return out;
+}
+
+/** one line per lookup that did not find a usable image, for stderr */
+export function lookupNotes(lookups: Map<string, Lookup>): string[] {
+  const notes: string[] = [];
+  const errors = new Set<string>();
+  for (const [service, l] of lookups) {
+    if (l.state === "mismatch") {
+      notes.push(
+        `kiln: ${l.ref} exists but carries fingerprint ${l.label ?? "(none)"}, not ${service}'s current one: building instead`,
+      );
+    } else if (l.state === "error" && !errors.has(l.error.message)) {
+      errors.add(l.error.message);
+      notes.push(
+        `kiln: ${l.error.message}; building instead${l.error.hint ? `\nhint: ${l.error.hint}` : ""}`,
+      );
+    }
+  }
+  return notes;
+}
