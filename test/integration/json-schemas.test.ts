@@ -25,12 +25,17 @@ const schemaDir = path.join(repoRoot, "schemas", "json");
 const schemaFiles = readdirSync(schemaDir).filter((f) => f.endsWith(".schema.json"));
 const ajv = new Ajv.default({ strict: true, allowUnionTypes: true, allErrors: true });
 addFormats.default(ajv);
-const validators = new Map<string, ValidateFunction>();
+// all schemas first, so one can $ref another (up → bake)
+const schemaIds = new Map<string, string>();
 for (const f of schemaFiles) {
-  validators.set(
-    f.replace(/\.schema\.json$/, ""),
-    ajv.compile(JSON.parse(readFileSync(path.join(schemaDir, f), "utf8")) as object),
-  );
+  const schema = JSON.parse(readFileSync(path.join(schemaDir, f), "utf8")) as { $id: string };
+  ajv.addSchema(schema);
+  schemaIds.set(f.replace(/\.schema\.json$/, ""), schema.$id);
+}
+const validators = new Map<string, ValidateFunction>();
+for (const [name, id] of schemaIds) {
+  const v = ajv.getSchema(id);
+  if (v) validators.set(name, v);
 }
 
 /** command names listed under "Commands:" in `kiln [group] --help` */
@@ -86,7 +91,7 @@ function objectNodes(node: unknown, where: string, out: [string, Node][] = []): 
 
 describe("the JSON schemas", () => {
   it("compile in ajv strict mode and allow no undocumented property", () => {
-    expect(schemaFiles.length).toBeGreaterThanOrEqual(13);
+    expect(schemaFiles.length).toBeGreaterThanOrEqual(20);
     for (const f of schemaFiles) {
       const schema = JSON.parse(readFileSync(path.join(schemaDir, f), "utf8")) as unknown;
       for (const [where, n] of objectNodes(schema, f)) {
@@ -133,11 +138,17 @@ describe.skipIf(!engineAvailable())("every command's --json output matches its s
         "services:",
         "  api:",
         "    build: ./api",
+        "    command: [sleep, '300']",
+        "    init: true",
+        `    labels: { ${testLabel().replace("=", ": ")} }`,
         "    volumes:",
         "      - pip-cache:/root/.cache/pip",
         "  worker:",
         "    build:",
         "      context: ./worker",
+        "    command: [sleep, '300']",
+        "    init: true",
+        `    labels: { ${testLabel().replace("=", ": ")} }`,
         "    volumes:",
         "      - pip-cache:/root/.cache/pip",
         "volumes:",
@@ -150,6 +161,27 @@ describe.skipIf(!engineAvailable())("every command's --json output matches its s
   });
 
   afterAll(() => {
+    if (!missing("up")) {
+      spawnSync("docker", ["compose", "-p", project, "down", "-t", "0"], { stdio: "ignore" });
+      const [k, v] = testLabel().split("=");
+      const left = spawnSync(
+        "docker",
+        [
+          "ps",
+          "-aq",
+          "--filter",
+          `label=com.docker.compose.project=${project}`,
+          "--filter",
+          `label=${k}=${v}`,
+        ],
+        {
+          encoding: "utf8",
+        },
+      )
+        .stdout.split("\n")
+        .filter(Boolean);
+      if (left.length) spawnSync("docker", ["rm", "-f", ...left], { stdio: "ignore" });
+    }
     for (const image of images) spawnSync("docker", ["image", "rm", "-f", image], { stdio: "ignore" });
     const [key, value] = testLabel().split("=");
     const ids = spawnSync(
@@ -228,10 +260,33 @@ describe.skipIf(!engineAvailable())("every command's --json output matches its s
     validate("restore", json(r));
   });
 
-  it.skipIf(missing("lint"))("lint", () => {
+  it.skipIf(missing("lint"))("lint (findings, --explain, --list-rules)", () => {
     const r = runKiln(["lint", path.join(dir, "api", "Dockerfile"), "--json"], { env });
     expect([0, 1]).toContain(r.code);
     validate("lint", json(r));
+    const list = runKiln(["lint", "--list-rules", "--json"], { env });
+    expect(list.code, list.stderr).toBe(0);
+    const rules = json(list) as { rules: { id: string }[] };
+    validate("lint", rules);
+    const explain = runKiln(["lint", "--explain", rules.rules[0]?.id ?? "apt-cache-mount", "--json"], {
+      env,
+    });
+    expect(explain.code, explain.stderr).toBe(0);
+    validate("lint", json(explain));
+  });
+
+  // no registry here: a closed port makes every service "missing" / "failed", the shape still holds
+  it.skipIf(missing("push"))("push (to an unreachable registry)", () => {
+    const r = kiln("push", "--registry", "127.0.0.1:1/kiln-test");
+    expect(r.code, r.stderr).toBe(1);
+    validate("push", json(r));
+  });
+
+  it.skipIf(missing("pull"))("pull (from an unreachable registry)", () => {
+    const r = kiln("pull", "--registry", "127.0.0.1:1/kiln-test");
+    // 0 when every image is already on the engine, 1 when one is missing
+    expect([0, 1], r.stderr).toContain(r.code);
+    validate("pull", json(r));
   });
 
   it.skipIf(missing("volumes ls"))("volumes ls", () => {
@@ -279,6 +334,15 @@ describe.skipIf(!engineAvailable())("every command's --json output matches its s
     const r = runKiln(["completion", "bash", "--json"]);
     expect(r.code, r.stderr).toBe(0);
     validate("completion", json(r));
+  });
+
+  // last: its containers keep the cache volume in use (prune above would refuse)
+  it.skipIf(missing("up"))("up", () => {
+    const r = kiln("up");
+    expect(r.code, r.stderr).toBe(0);
+    const data = json(r) as { bake: { services?: { image: string }[] } | null };
+    validate("up", data);
+    for (const s of data.bake?.services ?? []) images.add(s.image);
   });
 
   it("errors: a usage error, a missing compose file, an unknown command", () => {
