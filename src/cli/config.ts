@@ -6,7 +6,13 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { stringify } from "yaml";
 import { loadProject } from "../core/compose/load-project.js";
-import type { ComposeVariant, LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
+import type {
+  ComposeVariant,
+  LoadProjectOptions,
+  ProjectModel,
+  ServiceModel,
+} from "../core/compose/model.js";
+import { KilnError } from "../core/errors.js";
 import { action, type CommandContext } from "./runtime.js";
 import type { CommandResult } from "./output.js";
 
@@ -57,11 +63,29 @@ function summary(model: ProjectModel, showAll: boolean): Record<string, unknown>
   };
 }
 
+/** `kiln config web db`: only those services; an unknown name is a usage error */
+function selectServices(model: ProjectModel, names: string[]): ProjectModel {
+  if (names.length === 0) return model;
+  const known = new Set(model.allServices.map((s) => s.name));
+  const missing = names.find((n) => !known.has(n));
+  if (missing !== undefined) {
+    throw new KilnError("ERR_KILN_UNKNOWN_SERVICE", `no such service: ${missing}`, {
+      location: model.files[model.files.length - 1],
+      hint: `services in this project: ${[...known].join(", ")}`,
+    });
+  }
+  const keep = (s: ServiceModel): boolean => names.includes(s.name);
+  // as with `docker compose config web`, naming a service enables it whatever its profiles
+  const selected = model.allServices.filter(keep);
+  return { ...model, services: selected, allServices: selected };
+}
+
 async function config(
   ctx: CommandContext,
+  names: string[],
   options: { variant?: ComposeVariant; all?: boolean; services?: boolean },
 ): Promise<CommandResult> {
-  const model = await loadProject(projectOptions(ctx, options.variant));
+  const model = selectServices(await loadProject(projectOptions(ctx, options.variant)), names);
   const list = options.all ? model.allServices : model.services;
   if (options.services) return { data: list.map((s) => s.name), text: list.map((s) => s.name).join("\n") };
   return { data: model, text: stringify(summary(model, options.all === true)) };
@@ -70,6 +94,10 @@ async function config(
 export function registerConfig(program: Command): void {
   program
     .command("config")
+    .argument(
+      "[services...]",
+      "only these services (a service named here is shown even if its profile is off)",
+    )
     .description(
       "print the resolved project: services, build specs, image names, volumes (like `docker compose config`)",
     )
@@ -83,7 +111,7 @@ export function registerConfig(program: Command): void {
     .option("--services", "print only the service names")
     .addHelpText(
       "after",
-      "\nExamples:\n  kiln config\n  kiln config --json -f compose.yml -f compose.prod.yml\n  kiln config --devcontainer --services",
+      "\nExamples:\n  kiln config\n  kiln config --json -f compose.yml -f compose.prod.yml\n  kiln config --devcontainer --services\n  kiln config web --json",
     )
     .action(action(config));
 }

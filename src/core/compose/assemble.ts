@@ -18,6 +18,7 @@ import { defaultImageName, isValidProjectName, normalizeProjectName } from "./pr
 import { toBuildSpec } from "./build-spec.js";
 import { serviceSourceMap } from "./source-map.js";
 import { checkVolumeRefs, toMounts, toVolumeModels } from "./volumes.js";
+import { checkDependsOn, checkDevcontainerServices } from "./service-refs.js";
 import { locate, SEP } from "./yaml-tree.js";
 
 export interface AssembleInput {
@@ -99,6 +100,9 @@ export function assembleProject(input: AssembleInput): ProjectModel {
     checkVolumeRefs(serviceName, model.volumes, volumes, where);
     allServices.push(model);
   }
+  checkDependsOn(allServices, sourceFiles);
+  if (devcontainer)
+    checkDevcontainerServices(devcontainer, allServices, input.io.readText(devcontainer.configPath));
   const enabled = allServices.filter(
     (s) =>
       s.profiles.length === 0 ||
