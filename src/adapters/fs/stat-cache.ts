@@ -1,7 +1,9 @@
 /**
  * Content hashes of context files, keyed by path + size + mtime + ctime + inode, so a warm
  * fingerprint costs one lstat per file and no read. Persisted as one compact JSON file, written
- * atomically (temp file + rename).
+ * atomically (temp file + rename): per context root one flat array
+ * `[rel, size, mtimeMs, ctimeMs, ino, hash, rel, …]` in walk order, so an unchanged tree is
+ * matched entry by entry with a cursor, without building an index.
  *
  * Git's racy-clean rule (https://git-scm.com/docs/racy-git): a file whose mtime is not strictly
  * older than the cache file's own write time (same second, or newer) may have changed again
@@ -20,31 +22,37 @@ import {
 import type { Stats } from "node:fs";
 import path from "node:path";
 
-/** [size, mtimeMs, ctimeMs, ino, hash] */
-type Entry = [number, number, number, number, string];
+const WIDTH = 6;
+type Flat = (string | number)[];
 
 interface CacheFile {
-  v: 1;
-  roots: Record<string, Record<string, Entry>>;
+  v: 2;
+  roots: Record<string, Flat>;
+}
+
+interface RootState {
+  loaded: Flat;
+  cursor: number;
+  /** rel → offset in `loaded`, built only when the walk leaves the stored order */
+  index?: Map<string, number>;
+  /** this run's entries, in walk order */
+  next: Flat;
+  /** number of loaded entries reused as they were */
+  reused: number;
+  walks: number;
 }
 
 export class StatCache {
-  private readonly loaded: CacheFile["roots"];
-  /** per root walked in this run: the paths seen (cache hits and new hashes) */
-  private readonly seen = new Map<string, string[]>();
-  /** roots walked more than once in this run (their seen lists may hold duplicates) */
-  private readonly rewalked = new Set<string>();
-  /** per root: entries hashed in this run */
-  private readonly stored = new Map<string, Map<string, Entry>>();
+  private readonly roots = new Map<string, RootState>();
+  private dirty = false;
   /** whole seconds: an entry with mtime at or past this second is racy */
   private readonly racySecond: number;
 
   private constructor(
     private readonly file: string | undefined,
-    loaded: CacheFile["roots"],
+    private readonly loaded: CacheFile["roots"],
     writtenMs: number,
   ) {
-    this.loaded = loaded;
     this.racySecond = Math.floor(writtenMs / 1000);
   }
 
@@ -56,7 +64,7 @@ export class StatCache {
       fd = openSync(file, "r");
       const writtenMs = fstatSync(fd).mtimeMs;
       const parsed = JSON.parse(readFileSync(fd, "utf8")) as Partial<CacheFile>;
-      if (parsed.v !== 1 || typeof parsed.roots !== "object" || parsed.roots === null)
+      if (parsed.v !== 2 || typeof parsed.roots !== "object" || parsed.roots === null)
         return new StatCache(file, {}, 0);
       return new StatCache(file, parsed.roots, writtenMs);
     } catch {
@@ -68,35 +76,35 @@ export class StatCache {
 
   /** Called before each walk of `root`. */
   beginWalk(root: string): void {
-    if (this.seen.has(root)) this.rewalked.add(root);
-    else this.seen.set(root, []);
+    const state = this.state(root);
+    state.walks++;
+    state.cursor = 0;
   }
 
   /** The cached hash of `rel` under `root` when its stat is unchanged and not racy. */
   lookup(root: string, rel: string, stats: Stats): string | undefined {
-    const entry = this.loaded[root]?.[rel];
+    const state = this.state(root);
+    const at = this.find(state, rel);
+    if (at === undefined) return undefined;
+    const e = state.loaded;
     if (
-      entry === undefined ||
-      entry[0] !== stats.size ||
-      entry[1] !== stats.mtimeMs ||
-      entry[2] !== stats.ctimeMs ||
-      entry[3] !== stats.ino ||
+      e[at + 1] !== stats.size ||
+      e[at + 2] !== stats.mtimeMs ||
+      e[at + 3] !== stats.ctimeMs ||
+      e[at + 4] !== stats.ino ||
       Math.floor(stats.mtimeMs / 1000) >= this.racySecond
     ) {
       return undefined;
     }
-    this.seenIn(root).push(rel);
-    return entry[4];
+    const hash = e[at + 5] as string;
+    state.next.push(rel, stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino, hash);
+    state.reused++;
+    return hash;
   }
 
   store(root: string, rel: string, stats: Stats, hash: string): void {
-    let stored = this.stored.get(root);
-    if (stored === undefined) {
-      stored = new Map();
-      this.stored.set(root, stored);
-    }
-    if (!stored.has(rel)) this.seenIn(root).push(rel);
-    stored.set(rel, [stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino, hash]);
+    this.state(root).next.push(rel, stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino, hash);
+    this.dirty = true;
   }
 
   /**
@@ -106,17 +114,11 @@ export class StatCache {
   save(): void {
     if (this.file === undefined || !this.changed()) return;
     const roots: CacheFile["roots"] = { ...this.loaded };
-    for (const [root, rels] of this.seen) {
-      const loaded = this.loaded[root] ?? {};
-      const stored = this.stored.get(root);
-      const entries: Record<string, Entry> = {};
-      for (const rel of rels) entries[rel] = stored?.get(rel) ?? loaded[rel];
-      roots[root] = entries;
-    }
+    for (const [root, state] of this.roots) roots[root] = state.walks > 1 ? dedupe(state.next) : state.next;
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
-      writeFileSync(tmp, JSON.stringify({ v: 1, roots } satisfies CacheFile));
+      writeFileSync(tmp, JSON.stringify({ v: 2, roots } satisfies CacheFile));
       renameSync(tmp, this.file);
     } catch {
       // a cache that cannot be written only costs the next run some reading
@@ -126,27 +128,52 @@ export class StatCache {
         /* nothing to clean */
       }
     }
-    this.stored.clear();
+    this.dirty = false;
   }
 
-  /** Something hashed anew, or a walked root whose set of files differs from the loaded one. */
+  /** Something hashed anew, or a walked root whose files differ from the loaded ones. */
   private changed(): boolean {
-    if ([...this.stored.values()].some((m) => m.size > 0)) return true;
-    for (const [root, rels] of this.seen) {
-      const loaded = this.loaded[root];
-      if (loaded === undefined) return true;
-      const distinct = this.rewalked.has(root) ? new Set(rels).size : rels.length;
-      if (distinct !== Object.keys(loaded).length) return true;
+    if (this.dirty) return true;
+    for (const state of this.roots.values()) {
+      const reused = state.walks > 1 ? dedupe(state.next).length / WIDTH : state.reused;
+      if (reused !== state.loaded.length / WIDTH) return true;
     }
     return false;
   }
 
-  private seenIn(root: string): string[] {
-    let rels = this.seen.get(root);
-    if (rels === undefined) {
-      rels = [];
-      this.seen.set(root, rels);
+  /** The offset of `rel` in the loaded entries: the next one in walk order, or from the index. */
+  private find(state: RootState, rel: string): number | undefined {
+    const { loaded } = state;
+    if (loaded[state.cursor] === rel) {
+      const at = state.cursor;
+      state.cursor += WIDTH;
+      return at;
     }
-    return rels;
+    if (state.index === undefined) {
+      state.index = new Map();
+      for (let i = 0; i < loaded.length; i += WIDTH) state.index.set(loaded[i] as string, i);
+    }
+    const at = state.index.get(rel);
+    if (at !== undefined) state.cursor = at + WIDTH;
+    return at;
   }
+
+  private state(root: string): RootState {
+    let state = this.roots.get(root);
+    if (state === undefined) {
+      const loaded = this.loaded[root];
+      state = { loaded: Array.isArray(loaded) ? loaded : [], cursor: 0, next: [], reused: 0, walks: 0 };
+      this.roots.set(root, state);
+    }
+    return state;
+  }
+}
+
+/** Keeps the last entry of each path (a root walked twice in one run). */
+function dedupe(flat: Flat): Flat {
+  const last = new Map<string, number>();
+  for (let i = 0; i < flat.length; i += WIDTH) last.set(flat[i] as string, i);
+  const out: Flat = [];
+  for (const i of last.values()) out.push(...flat.slice(i, i + WIDTH));
+  return out;
 }

@@ -4,8 +4,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StatCache } from "../../../src/adapters/fs/stat-cache.js";
 import { fingerprintOne, makeTempDir, removeTempDir, writeTree } from "./helpers.js";
 
-function readCache(file: string): { roots: Record<string, Record<string, unknown>> } {
-  return JSON.parse(readFileSync(file, "utf8")) as { roots: Record<string, Record<string, unknown>> };
+/** The paths stored for `root` in the cache file (flat `[rel, size, mtime, ctime, ino, hash, …]`). */
+function cachedPaths(file: string, root: string): unknown[] {
+  const parsed = JSON.parse(readFileSync(file, "utf8")) as { roots: Record<string, unknown[]> };
+  return (parsed.roots[root] ?? []).filter((_, i) => i % 6 === 0);
 }
 
 describe("StatCache", () => {
@@ -55,7 +57,7 @@ describe("StatCache", () => {
     cache.store("/root", "a.txt", aged("ctx/a.txt", 60), "h1");
     cache.save();
     expect(readdirSync(path.dirname(cacheFile))).toEqual(["stat-cache.json"]);
-    expect(JSON.parse(readFileSync(cacheFile, "utf8"))).toMatchObject({ v: 1 });
+    expect(JSON.parse(readFileSync(cacheFile, "utf8"))).toMatchObject({ v: 2 });
     writeFileSync(cacheFile, "{not json");
     expect(
       StatCache.load(cacheFile).lookup("/root", "a.txt", lstatSync(path.join(dir, "ctx/a.txt"))),
@@ -71,13 +73,33 @@ describe("StatCache", () => {
     const second = StatCache.load(cacheFile);
     second.lookup("/root", "a.txt", stats);
     second.save();
-    expect(Object.keys(readCache(cacheFile).roots["/root"] ?? {})).toEqual(["a.txt"]);
+    expect(cachedPaths(cacheFile, "/root")).toEqual(["a.txt"]);
     const inode = lstatSync(cacheFile).ino; // a write renames a new file into place
     const third = StatCache.load(cacheFile);
     third.lookup("/root", "a.txt", stats);
     third.save();
     expect(lstatSync(cacheFile).ino).toBe(inode);
-    expect(Object.keys(readCache(cacheFile).roots["/root"] ?? {})).toEqual(["a.txt"]);
+    expect(cachedPaths(cacheFile, "/root")).toEqual(["a.txt"]);
+  });
+  it("finds entries out of walk order, and keeps one entry per path when a root is walked twice", () => {
+    writeTree(dir, { "ctx/b.txt": "b" });
+    const a = aged("ctx/a.txt", 60);
+    const b = aged("ctx/b.txt", 60);
+    const first = StatCache.load(cacheFile);
+    first.beginWalk("/root");
+    first.store("/root", "a.txt", a, "ha");
+    first.store("/root", "b.txt", b, "hb");
+    first.beginWalk("/root");
+    first.store("/root", "a.txt", a, "ha");
+    first.save();
+    expect(cachedPaths(cacheFile, "/root")).toEqual(["a.txt", "b.txt"]);
+    const second = StatCache.load(cacheFile);
+    second.beginWalk("/root");
+    expect(second.lookup("/root", "a.txt", a)).toBe("ha");
+    expect(second.lookup("/root", "b.txt", b)).toBe("hb");
+    const inode = lstatSync(cacheFile).ino;
+    second.save();
+    expect(lstatSync(cacheFile).ino).toBe(inode);
   });
 });
 
