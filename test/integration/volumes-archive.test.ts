@@ -5,10 +5,10 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineAvailable, removeDir, runKiln, tempCopy, testLabel } from "../helpers/kiln.js";
+import { engineAvailable, kilnBin, removeDir, runKiln, tempCopy, testLabel } from "../helpers/kiln.js";
 
 const id = randomBytes(4).toString("hex");
 const volume = `kiln-archive-${id}`;
@@ -90,6 +90,23 @@ describe.skipIf(!engineAvailable())("kiln volumes export/import", () => {
     const lines = out.stderr.split("\n").filter((l) => /^export .*: \d+\/\d+ bytes \(\d+%\)$/.test(l));
     expect(lines.length).toBeGreaterThanOrEqual(3);
     expect(out.stderr).toMatch(/bytes done/);
+
+    // on a terminal (script(1) gives kiln a pty): one line redrawn in place
+    const ttyFile = path.join(dir, "tty.tar");
+    const onTty = execFileSync(
+      "script",
+      ["-qec", `${process.execPath} ${kilnBin} volumes export ${volume} ${ttyFile}`, "/dev/null"],
+      {
+        encoding: "utf8",
+        env: { ...process.env, ...env() },
+      },
+    );
+    const ESC = String.fromCharCode(27);
+    expect(onTty).toContain(`\r${ESC}[Kexport ${volume}: `);
+    expect(onTty).toMatch(/: [\d.]+ [kMG]?B \/ [\d.]+ MB \(\d+%\)/);
+    expect(onTty).toContain("done");
+    expect(statSync(ttyFile).size).toBe(statSync(file).size);
+    rmSync(ttyFile);
 
     docker(["volume", "rm", volume]);
     const back = runKiln(["volumes", "import", file, volume, "--progress", "plain", "--json"], {
