@@ -118,6 +118,33 @@ describe("TtyReporter", () => {
     expect(colored.text()).toMatch(/\u001b\[1m/);
   });
 
+  it("shows skipped and pulled services, and never draws more lines than the terminal has", () => {
+    const out = new FakeStream(true, 80, 4);
+    const clock = new FakeClock();
+    const r = new TtyReporter(out, { now: clock.now, refreshMs: 60_000 });
+    const names = ["a", "b", "c", "d", "e"];
+    r.start(names);
+    r.serviceFinished({
+      service: "a",
+      image: "a:1",
+      action: "skipped",
+      reason: "skip: fresh",
+      durationMs: 0,
+      steps: { total: 0, cached: 0 },
+    });
+    r.serviceFinished({
+      service: "b",
+      image: "b:1",
+      action: "pulled",
+      reason: "",
+      durationMs: 2000,
+      steps: { total: 0, cached: 0 },
+    });
+    const frame = r.frame().map(stripAnsi);
+    expect(frame).toEqual(["- a     skipped: fresh", "✔ b     pulled in 2.0s", "· c     waiting"]);
+    r.close();
+  });
+
   it("fitSegments cuts across segments", () => {
     expect(fitSegments([["abc"], ["defgh"]], 5)).toBe("abcd…");
     expect(fitSegments([["abc"], ["de"]], 5)).toBe("abcde");
