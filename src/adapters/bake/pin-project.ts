@@ -90,7 +90,7 @@ export function pinProject(project: OpenedProject, requests: PinRequest[]): PinO
       outcome.pinned.push(r.service);
     }
     if (text === current) continue;
-    backups.ensureBackup(file);
+    backups.ensureBackup(file, current);
     changes.push({ path: file, content: text, expectedCurrent: current });
     outcome.files.push(file);
   }
@@ -129,6 +129,10 @@ export function unpinProject(project: OpenedProject, services: string[]): UnpinO
   if (changes.length > 0) {
     changes.push(pinsFileChange(project.stateDir, pins));
     commitFiles(project.stateDir, changes);
+    // a fully unpinned file is its own original again (plus the user's edits): the next bake
+    // must back up that, not an older original
+    const backups = new BackupStore(project.stateDir);
+    for (const file of outcome.files) if (!pins.files[file]) backups.discard(file);
   }
   return outcome;
 }

@@ -5,7 +5,7 @@
 import type { FingerprintManifest } from "../../core/fingerprint/index.js";
 import { explainChange } from "../../core/fingerprint/index.js";
 import { buildableServices } from "../../core/plan/plan.js";
-import { contentTag, imageRepo } from "../../core/plan/image-ref.js";
+import { contentRef } from "../../core/plan/image-ref.js";
 import type { GlobalOptions } from "../../cli/globals.js";
 import { getEngine } from "../engine/index.js";
 import { HistoryStore } from "../history/history-store.js";
@@ -49,7 +49,7 @@ export async function projectStatus(globals: GlobalOptions, env: NodeJS.ProcessE
   for (const svc of buildableServices(project.model)) {
     const manifest = manifests.get(svc.name);
     if (!manifest) continue;
-    const current = `${imageRepo(svc.imageName)}:${contentTag(manifest.hash)}`;
+    const current = contentRef(svc.imageName, manifest.hash);
     const pinned = pinnedRefs.get(svc.name);
     const fresh = images.has(manifest.hash);
     const changed = (): string => {

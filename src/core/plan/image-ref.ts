@@ -30,3 +30,24 @@ export const LABEL = {
   project: "kiln.project",
   service: "kiln.service",
 } as const;
+
+/** the registry host of a repository, when it names one (`host.tld/…`, `host:5000/…`, `localhost/…`) */
+export function registryHost(repo: string): string | undefined {
+  const slash = repo.indexOf("/");
+  if (slash < 0) return undefined;
+  const first = repo.slice(0, slash);
+  return first.includes(".") || first.includes(":") || first === "localhost" ? first : undefined;
+}
+
+/**
+ * The host kiln gives a pinned image whose name has no registry: `.invalid` is reserved never
+ * to resolve (RFC 6761), so a missing pinned image fails at once instead of being looked up —
+ * and possibly found — on Docker Hub (compose v1 ignores `pull_policy: never`).
+ */
+export const PIN_HOST = "kiln.invalid";
+
+/** the reference kiln builds and pins: `[kiln.invalid/]<repo>:kiln-<12 hex>` */
+export function contentRef(imageName: string, fingerprint: string): string {
+  const repo = imageRepo(imageName);
+  return `${registryHost(repo) ? "" : `${PIN_HOST}/`}${repo}:${contentTag(fingerprint)}`;
+}

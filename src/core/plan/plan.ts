@@ -4,7 +4,7 @@
  */
 import { KilnError } from "../errors.js";
 import type { ProjectModel, ServiceModel } from "../compose/model.js";
-import { contentTag, imageRepo } from "./image-ref.js";
+import { contentRef } from "./image-ref.js";
 
 export type PlanAction = "build" | "skip" | "pull";
 export type PlanMode = "bake" | "build" | "rebuild";
@@ -122,11 +122,10 @@ export function makePlan(input: PlanInput): Plan {
       action = "build";
       reason = describeChange(input.changes.get(svc.name));
     }
-    const repo = imageRepo(svc.imageName);
     targets.set(svc.name, {
       service: svc.name,
       imageName: svc.imageName,
-      imageRef: `${repo}:${contentTag(manifest.hash)}`,
+      imageRef: contentRef(svc.imageName, manifest.hash),
       fingerprint: manifest.hash,
       action,
       reason,
