@@ -149,12 +149,20 @@ describe.skipIf(!engineAvailable())("kiln volumes export/import", () => {
     expect(unknown.code).toBe(2);
     expect(existsSync(path.join(dir, "x.tar"))).toBe(false);
 
-    inVolume(volume, "echo extra > extra.txt");
-    const forced = runKiln(["volumes", "import", file, volume, "--force", "--progress", "quiet"], {
-      env: env(),
-    });
+    // --force replaces the contents (a small volume keeps this quick)
+    docker(["volume", "create", "--label", testLabel(), other]);
+    inVolume(other, "mkdir -p sub && echo one > sub/one && ln -s sub/one l");
+    const small = inVolume(other, MANIFEST);
+    const smallTar = path.join(dir, "small.tar");
+    expect(runKiln(["volumes", "export", other, smallTar], { env: env() }).code).toBe(0);
+    inVolume(other, "echo extra > extra.txt && rm sub/one");
+    const forced = runKiln(
+      ["volumes", "import", smallTar, other, "--force", "--progress", "quiet", "--json"],
+      { env: env() },
+    );
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stderr).toBe("");
-    expect(inVolume(volume, MANIFEST)).toBe(manifest);
+    expect((JSON.parse(forced.stdout) as { replaced: boolean }).replaced).toBe(true);
+    expect(inVolume(other, MANIFEST)).toBe(small);
   });
 });
