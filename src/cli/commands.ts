@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import { registerBake } from "./bake.js";
+import { registerBundle } from "./bundle.js";
 import { registerCompletion } from "./completion.js";
 import { registerConfig } from "./config.js";
 import { registerDoctor } from "./doctor.js";
@@ -17,6 +18,7 @@ import { registerVolumes } from "./volumes.js";
 
 export function registerCommands(program: Command): void {
   registerBake(program);
+  registerBundle(program);
   registerCompletion(program);
   registerConfig(program);
   registerDoctor(program);

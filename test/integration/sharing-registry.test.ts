@@ -13,7 +13,13 @@ import { startSecondEngine, type SecondEngine } from "../helpers/second-engine.j
 import { makeSpyDocker, type SpyDocker } from "../helpers/spy-docker.js";
 
 interface BakeJson {
-  services: { name: string; image: string; action: string; reason: string; steps: { total: number; cached: number } }[];
+  services: {
+    name: string;
+    image: string;
+    action: string;
+    reason: string;
+    steps: { total: number; cached: number };
+  }[];
   pinned: string[];
 }
 interface StepEvent {
@@ -65,7 +71,8 @@ describe.skipIf(!engineAvailable())("sharing: registry + a second engine", () =>
     const compose = path.join(source, "docker-compose.yml");
     // no host port on the second engine (the first one may hold 8080)
     writeFileSync(compose, readFileSync(compose, "utf8").replace(/^\s*ports:.*\n/m, ""));
-    for (const ctx of ["api", "worker"]) writeFileSync(path.join(source, ctx, ".test-id"), `${Math.random()}\n`);
+    for (const ctx of ["api", "worker"])
+      writeFileSync(path.join(source, ctx, ".test-id"), `${Math.random()}\n`);
     dirA = clone(source);
     dirB = clone(source); // the teammate's checkout of the same commit
     const spyA = makeSpyDocker();
@@ -82,7 +89,9 @@ describe.skipIf(!engineAvailable())("sharing: registry + a second engine", () =>
   }, 120_000);
 
   it("engine A bakes and pushes both services with their content tags and kiln-latest", async () => {
-    const r = runKiln(["bake", "--json", "--push", "--registry", where, "--project-dir", dirA], { env: envA });
+    const r = runKiln(["bake", "--json", "--push", "--registry", where, "--project-dir", dirA], {
+      env: envA,
+    });
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as BakeJson;
     expect(out.services.map((s) => [s.name, s.action])).toEqual([
@@ -118,16 +127,38 @@ describe.skipIf(!engineAvailable())("sharing: registry + a second engine", () =>
     for (const s of out.services) expect(pinned).toContain(`image: ${s.image}`);
     // the pin names the local content tag, never the registry
     expect(pinned).not.toContain(registry?.host ?? "-");
-    const inspect = engineB?.docker(["image", "inspect", "--format", "{{json .Config.Labels}}", out.services[0]?.image ?? ""]);
+    const inspect = engineB?.docker([
+      "image",
+      "inspect",
+      "--format",
+      "{{json .Config.Labels}}",
+      out.services[0]?.image ?? "",
+    ]);
     expect(inspect?.code).toBe(0);
 
     const up = runKiln(["up", "--project-dir", dirB], { env: envB });
     expect(up.code, up.stderr).toBe(0);
     expect(spyB.builds()).toBe(0);
-    const ps = engineB?.docker(["ps", "-a", "--format", "{{.Label \"com.docker.compose.service\"}} {{.State}}"]);
+    const ps = engineB?.docker([
+      "ps",
+      "-a",
+      "--format",
+      '{{.Label "com.docker.compose.service"}} {{.State}}',
+    ]);
     const states = (ps?.stdout ?? "").trim().split("\n").sort();
-    expect(states).toEqual(expect.arrayContaining([expect.stringMatching(/^api /), expect.stringMatching(/^cache running/), expect.stringMatching(/^worker /)]));
-    const apiLogs = engineB?.docker(["logs", (engineB?.docker(["ps", "-aq", "--filter", "label=com.docker.compose.service=api"]).stdout ?? "").trim()]);
+    expect(states).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^api /),
+        expect.stringMatching(/^cache running/),
+        expect.stringMatching(/^worker /),
+      ]),
+    );
+    const apiLogs = engineB?.docker([
+      "logs",
+      (
+        engineB?.docker(["ps", "-aq", "--filter", "label=com.docker.compose.service=api"]).stdout ?? ""
+      ).trim(),
+    ]);
     expect(apiLogs?.stdout).toBe(readFileSync(path.join(dirB, "api", "server.txt"), "utf8"));
   }, 120_000);
 
@@ -142,7 +173,11 @@ describe.skipIf(!engineAvailable())("sharing: registry + a second engine", () =>
       ["worker", "skipped"],
     ]);
     expect(spyB.builds() - before).toBe(1);
-    const build = spyB.calls().filter((c) => c.includes("build")).pop() ?? [];
+    const build =
+      spyB
+        .calls()
+        .filter((c) => c.includes("build"))
+        .pop() ?? [];
     expect(build).toContain(`${where}/api:kiln-latest`);
     expect(build[build.indexOf(`${where}/api:kiln-latest`) - 1]).toBe("--cache-from");
 

@@ -78,6 +78,8 @@ export interface PlannedProject {
 export async function planProject(
   options: Pick<BakeOptions, "globals" | "env" | "mode" | "services" | "noCache" | "registry"> & {
     log?: (line: string) => void;
+    /** plan without asking any registry (bundles) */
+    noRegistry?: boolean;
   },
 ): Promise<PlannedProject> {
   const project = await openProject(options.globals, options.env);
@@ -98,7 +100,7 @@ export async function planProject(
     if (previous) changes.set(service, explainChange(previous, manifest));
   }
   const fresh = new Set(images.keys());
-  const registry = await openRegistry(options, project.model.extensions);
+  const registry = options.noRegistry ? undefined : await openRegistry(options, project.model.extensions);
   let registryFingerprints: Set<string> | undefined;
   if (registry && options.mode !== "rebuild" && !options.noCache) {
     const wanted = [...manifests]

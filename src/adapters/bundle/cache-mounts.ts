@@ -1,0 +1,158 @@
+/**
+ * BuildKit cache mounts (`RUN --mount=type=cache`) live inside the builder and cannot be
+ * exported directly. kiln reaches them the only way BuildKit allows — from a build: a tiny
+ * helper build FROM the service's own baked image mounts the cache by the same id and tars it
+ * into a local output (export), or untars a bundle's copy into it (import). The id is what
+ * BuildKit keys a cache mount by (`id=`, else the target path), so the reverse build re-seeds
+ * exactly the cache the service's Dockerfile will mount.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { KilnError } from "../../core/errors.js";
+import type { ProjectModel } from "../../core/compose/model.js";
+import { buildModel } from "../../core/lint/dockerfile-model.js";
+import { cacheId } from "../../core/lint/mounts.js";
+import type { DockerClient } from "../engine/client.js";
+import { ProcessError, runProcess } from "../process-runner.js";
+
+export interface CacheMountRef {
+  id: string;
+  sharing?: string;
+  /** the image the helper build runs in: the baked image of a service that mounts it */
+  image: string;
+  service: string;
+}
+
+/** every cache mount of the selected services' Dockerfiles, once per id */
+export function cacheMountsOf(
+  model: ProjectModel,
+  services: { service: string; imageRef: string }[],
+): CacheMountRef[] {
+  const out = new Map<string, CacheMountRef>();
+  for (const s of services) {
+    const build = model.services.find((x) => x.name === s.service)?.build;
+    if (!build) continue;
+    let text = build.dockerfileInline;
+    if (text === undefined) {
+      try {
+        text = readFileSync(build.dockerfile ?? "", "utf8");
+      } catch {
+        continue;
+      }
+    }
+    for (const stage of buildModel(text).stages) {
+      for (const step of stage.steps) {
+        if (step.kind !== "run") continue;
+        for (const m of step.mounts) {
+          if (m.type !== "cache") continue;
+          const id = cacheId(m);
+          if (id === undefined || out.has(id)) continue;
+          out.set(id, {
+            id,
+            ...(m.sharing ? { sharing: m.sharing } : {}),
+            image: s.imageRef,
+            service: s.service,
+          });
+        }
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+function mountFlag(c: CacheMountRef): string {
+  const esc = (v: string): string => (/[,"=\s]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  return `--mount=type=cache,id=${esc(c.id)},target=/kiln-cache${c.sharing ? `,sharing=${c.sharing}` : ""}`;
+}
+
+async function helperBuild(
+  client: DockerClient,
+  dockerfile: string,
+  context: string,
+  out: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const args =
+    client.mode === "buildx" ? ["buildx", "build", "--progress=plain"] : ["build", "--progress=plain"];
+  try {
+    await runProcess(
+      [
+        ...client.argv,
+        ...args,
+        "-f",
+        "-",
+        "--build-arg",
+        `KILN_NONCE=${randomBytes(8).toString("hex")}`,
+        "-o",
+        `type=local,dest=${out}`,
+        context,
+      ],
+      { env: client.env, input: dockerfile, ...(signal ? { signal } : {}) },
+    );
+  } catch (error: unknown) {
+    if (!(error instanceof ProcessError)) throw error;
+    throw new KilnError(
+      "ERR_KILN_BUNDLE",
+      `the cache-mount helper build failed: ${error.stderrTail.trim().split("\n").slice(-4).join("\n")}`,
+      {
+        cause: error,
+        hint: "the helper runs `tar` in the service's image as root: the image needs a shell and tar",
+      },
+    );
+  }
+}
+
+/** writes the cache mount's contents to `file` (a tar); returns its size */
+export async function exportCacheMount(
+  client: DockerClient,
+  cache: CacheMountRef,
+  file: string,
+  signal?: AbortSignal,
+): Promise<number> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-cache-out-"));
+  try {
+    const dockerfile = [
+      `FROM ${cache.image} AS dump`,
+      "USER root",
+      "ARG KILN_NONCE",
+      `RUN ${mountFlag(cache)} mkdir -p /kiln-out && tar -C /kiln-cache -cf /kiln-out/cache.tar .`,
+      "FROM scratch",
+      "COPY --from=dump /kiln-out/cache.tar /cache.tar",
+      "",
+    ].join("\n");
+    const empty = path.join(dir, "ctx");
+    const out = path.join(dir, "out");
+    mkdirSync(empty);
+    await helperBuild(client, dockerfile, empty, out, signal);
+    renameSync(path.join(out, "cache.tar"), file);
+    return statSync(file).size;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** extracts `file` (a tar made by exportCacheMount, alone in its folder: the folder is the build context) into the engine's cache mount */
+export async function importCacheMount(
+  client: DockerClient,
+  cache: CacheMountRef,
+  file: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-cache-in-"));
+  try {
+    const dockerfile = [
+      `FROM ${cache.image} AS seed`,
+      "USER root",
+      "ARG KILN_NONCE",
+      `RUN ${mountFlag(cache)} --mount=type=bind,source=${path.basename(file)},target=/kiln-in.tar tar -C /kiln-cache -xf /kiln-in.tar && echo ok > /kiln-seeded`,
+      "FROM scratch",
+      "COPY --from=seed /kiln-seeded /kiln-seeded",
+      "",
+    ].join("\n");
+    await helperBuild(client, dockerfile, path.dirname(file), path.join(dir, "out"), signal);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

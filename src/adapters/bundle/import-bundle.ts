@@ -1,0 +1,88 @@
+/**
+ * `kiln bundle import`: unpack, check every member's sha256 against the manifest (nothing is
+ * loaded from a damaged bundle), `docker load` the images, check their fingerprint labels,
+ * then re-seed the cache mounts. No project is needed: the next `kiln bake` finds the images
+ * fresh by their labels and pins them.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { KilnError } from "../../core/errors.js";
+import { LABEL } from "../../core/plan/image-ref.js";
+import { dockerClient } from "../engine/client.js";
+import { getEngine } from "../engine/index.js";
+import { runProcess } from "../process-runner.js";
+import { importCacheMount } from "./cache-mounts.js";
+import { readManifest, verifyMembers, type BundleManifest } from "./manifest.js";
+
+export interface BundleImportOptions {
+  env: NodeJS.ProcessEnv;
+  context?: string;
+  file: string;
+  /** skip re-seeding the cache mounts */
+  noCacheMounts?: boolean;
+  signal?: AbortSignal;
+  log: (line: string) => void;
+}
+
+export interface BundleImportReport {
+  file: string;
+  durationMs: number;
+  manifest: BundleManifest;
+  cachesSeeded: string[];
+}
+
+export async function importBundle(options: BundleImportOptions): Promise<BundleImportReport> {
+  const started = Date.now();
+  const selection = { env: options.env, ...(options.context ? { context: options.context } : {}) };
+  const client = await dockerClient(selection);
+  const engine = getEngine(selection);
+  const work = mkdtempSync(path.join(os.tmpdir(), "kiln-bundle-"));
+  try {
+    await runProcess(["tar", "-xf", options.file, "-C", work]).catch((error: unknown) => {
+      throw new KilnError("ERR_KILN_BUNDLE", `cannot unpack ${options.file}`, {
+        cause: error,
+        hint: "is it a file made by `kiln bundle export`, copied completely?",
+      });
+    });
+    const manifest = readManifest(work, options.file);
+    options.log(`kiln: checking ${1 + manifest.caches.length} member checksum(s)`);
+    await verifyMembers(work, manifest, options.file);
+    options.log(`kiln: loading ${manifest.services.length} image(s)`);
+    await runProcess([...client.argv, "load", "-q", "-i", path.join(work, manifest.images.path)], {
+      env: client.env,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    for (const s of manifest.services) {
+      const img = await engine.imageInspect(s.image);
+      if (!img || img.labels[LABEL.fingerprint] !== s.fingerprint) {
+        throw new KilnError(
+          "ERR_KILN_BUNDLE",
+          `${s.image} from the bundle does not carry ${s.name}'s fingerprint`,
+          {
+            hint: "the bundle's images do not match its manifest; export it again",
+          },
+        );
+      }
+    }
+    const seeded: string[] = [];
+    if (!options.noCacheMounts) {
+      for (const c of manifest.caches) {
+        const image = manifest.services.find((s) => s.name === c.service)?.image;
+        if (!image) continue;
+        const t0 = Date.now();
+        await importCacheMount(
+          client,
+          { id: c.id, ...(c.sharing ? { sharing: c.sharing } : {}), image, service: c.service },
+          path.join(work, c.path),
+          options.signal,
+        );
+        options.log(`kiln: re-seeded cache mount ${c.id} in ${Date.now() - t0} ms`);
+        seeded.push(c.id);
+      }
+    }
+    return { file: options.file, durationMs: Date.now() - started, manifest, cachesSeeded: seeded };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
