@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineAvailable, removeDir, repoRoot, tempCopy, TEST_LABEL, testRunId } from "../helpers/kiln.js";
@@ -164,6 +164,9 @@ describe.skipIf(!engineAvailable() || !hasTmux)("TTY progress in a real pseudo-t
 
   afterAll(() => {
     spawnSync("tmux", ["-L", socket, "kill-server"], { stdio: "ignore" });
+    // tmux leaves the socket file of a killed server behind
+    const uid = process.getuid?.() ?? 0;
+    rmSync(path.join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${uid}`, socket), { force: true });
   });
 
   it("two parallel builds: successive screen captures show both services advancing", async () => {
