@@ -167,13 +167,16 @@ async function importCmd(
 
 async function fix(
   ctx: CommandContext,
-  options: { external?: boolean; dryRun?: boolean },
+  options: { external?: boolean; dryRun?: boolean; addMounts?: boolean },
 ): Promise<CommandResult> {
   const inv = await inventory(ctx);
   const files = [...new Set(inv.projects.flatMap((p) => p.files))];
   const texts: Record<string, string> = {};
   for (const f of files) texts[f] = readFileSync(f, "utf8");
-  const actions = planFixes(inv.detection, inv.projects, texts, { external: options.external === true });
+  const actions = planFixes(inv.detection, inv.projects, texts, {
+    external: options.external === true,
+    addMounts: options.addMounts !== false,
+  });
   const changed = applyFixes(actions, texts);
   const described = actions.map(describeFix);
   if (options.dryRun || Object.keys(changed).length === 0) {
@@ -265,6 +268,7 @@ export function registerVolumes(program: Command): void {
     .command("fix")
     .description("edit the compose files so shared caches have one explicit name (and mount it everywhere)")
     .option("--external", "also mark the shared caches external: true (docker compose down -v keeps them)")
+    .option("--no-add-mounts", "do not add a cache to services that mount the other caches but not this one")
     .option("--dry-run", "only show the edits")
     .action(action(fix));
 }

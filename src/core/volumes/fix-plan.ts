@@ -19,6 +19,8 @@ export type FixAction =
 export interface FixOptions {
   /** mark every shared cache `external: true` (so `down -v` leaves it alone) */
   external?: boolean;
+  /** add the cache to services that mount other caches but not this one (default true) */
+  addMounts?: boolean;
 }
 
 /** the last compose file of the project that declares `volumes.<key>` */
@@ -106,7 +108,7 @@ export function planFixes(
       }
     }
     const mounted = new Set(group.mounts.map((m) => where(m)));
-    for (const ref of detection.participants) {
+    for (const ref of options.addMounts === false ? [] : detection.participants) {
       if (mounted.has(where(ref))) continue;
       const project = byName.get(ref.project);
       if (!project) continue;

@@ -176,6 +176,14 @@ describe("volumes fix plan", () => {
     expect(applyFixes(actions, text)["/x.yml"]).not.toContain("external");
   });
 
+  it("adds no mounts with addMounts: false", () => {
+    const { dev, tg, images } = seedLike();
+    const actions = planFixes(detectCaches({ projects: [dev, tg], images }), [dev, tg], texts, {
+      addMounts: false,
+    });
+    expect(actions.map((a) => a.kind)).toEqual(["set-name", "set-name", "set-name"]);
+  });
+
   it("has nothing to do once the caches are shared", () => {
     const p = project("x", "/x.yml", [{ name: "a", mounts: [["pip", "/root/.cache/pip"]] }], {
       pip: { engineName: "pip", explicitName: true },
