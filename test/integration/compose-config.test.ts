@@ -114,6 +114,13 @@ function compare(kiln: ProjectModel, ref: Json): void {
       expect(kilnBuild(s.build as BuildSpec), `${s.name}: build`).toEqual(referenceBuild(r.build as Json));
     else expect(s.build, `${s.name}: build`).toBeUndefined();
     if (typeof r.platform === "string") expect(s.platform).toBe(r.platform);
+    const refEnv = Object.fromEntries(
+      Object.entries((r.environment ?? {}) as Record<string, string | null>).map(([k, v]) => [
+        k,
+        v === null ? null : unescapeDollars(v),
+      ]),
+    );
+    expect(s.environment, `${s.name}: environment`).toEqual(refEnv);
     const refMounts = ((r.volumes ?? []) as Json[]).map((v) => ({
       type: v.type,
       source: v.source,
@@ -160,6 +167,11 @@ const cases: Case[] = [
     env: { PROCESS_WINS: "from-process" },
   },
   { title: "include", fixture: "include" },
+  {
+    title: "env_file (required and optional) under environment",
+    fixture: "env-files",
+    env: { FROM_SHELL: "shell" },
+  },
   {
     title: "named, external and explicit-name volumes; name: with a project name",
     fixture: "named-volumes",

@@ -19,6 +19,7 @@ import { toBuildSpec } from "./build-spec.js";
 import { serviceSourceMap } from "./source-map.js";
 import { checkVolumeRefs, toMounts, toVolumeModels } from "./volumes.js";
 import { checkDependsOn, checkDevcontainerServices } from "./service-refs.js";
+import { serviceEnvironment } from "./env-file.js";
 import { locate, SEP } from "./yaml-tree.js";
 
 export interface AssembleInput {
@@ -70,7 +71,7 @@ export function assembleProject(input: AssembleInput): ProjectModel {
     const model: ServiceModel = {
       name: serviceName,
       imageName: image ?? defaultImageName(name, serviceName, variant),
-      environment: resolveEnv(s.environment, lookup),
+      environment: serviceEnvironment(s, lookup, input.io, serviceLocation(sourceFiles, serviceName, files)),
       volumes: toMounts(s.volumes),
       profiles: Array.isArray(s.profiles) ? (s.profiles as unknown[]).map(scalarString) : [],
       dependsOn: isDict(s.depends_on) ? Object.keys(s.depends_on) : [],
@@ -146,14 +147,6 @@ function stringsOnly(value: unknown): Record<string, string> {
   return out;
 }
 
-function resolveEnv(value: unknown, lookup: Lookup): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  if (isDict(value))
-    for (const [k, v] of Object.entries(value))
-      out[k] = v === null || v === undefined ? (lookup(k) ?? null) : scalarString(v);
-  return out;
-}
-
 /** -p, COMPOSE_PROJECT_NAME, a devcontainer's rule, top-level `name:`, the folder name */
 function projectName(input: AssembleInput, merged: Dict, loaded: LoadedFile[]): string {
   const { options, lookup, devcontainer, projectDir } = input;
@@ -196,4 +189,16 @@ function projectName(input: AssembleInput, merged: Dict, loaded: LoadedFile[]): 
   return fromDir;
 }
 
-export { SEP };
+/** "file:line:col" of the last `env_file`/service key for the service, for error messages */
+function serviceLocation(files: readonly LoadedFile[], service: string, fallback: string[]): string {
+  for (let i = files.length - 1; i >= 0; i--) {
+    const f = files[i];
+    if (f.positions.has(`services${SEP}${service}${SEP}env_file`))
+      return locate(f, `services${SEP}${service}${SEP}env_file`);
+  }
+  for (let i = files.length - 1; i >= 0; i--) {
+    const f = files[i];
+    if (f.positions.has(`services${SEP}${service}`)) return locate(f, `services${SEP}${service}`);
+  }
+  return fallback[0] ?? "";
+}
