@@ -16,8 +16,3 @@ export { baseImagesOf, expandVars } from "./base-images.js";
 export { fingerprintArgs, isProxyArg } from "./build-args.js";
 export { ExcludeMatcher, readIgnoreLines, cleanPath, type ContextDialect } from "./dockerignore-patterns.js";
 export { normalizeImageRef } from "./image-ref.js";
-
-/** The content tag of a fingerprint: `kiln-<first 12 hex>`. */
-export function contentTag(hash: string): string {
-  return `kiln-${hash.slice(0, 12)}`;
-}
