@@ -68,12 +68,16 @@ const planCache = new WeakMap<Analysis, Map<Stage, CleanPlan>>();
 
 function cleanPlan(a: Analysis, stage: Stage): CleanPlan {
   let byStage = planCache.get(a);
-  if (byStage === undefined) planCache.set(a, (byStage = new Map()));
+  if (byStage === undefined) planCache.set(a, (byStage = new Map<Stage, CleanPlan>()));
   const cached = byStage.get(stage);
   if (cached) return cached;
   let deleted = deletedCache.get(a);
   if (deleted === undefined) {
-    deleted = new Set(splitUpdates(a).filter((s) => isUpdateOnly(s.update)).map((s) => s.update.step));
+    deleted = new Set(
+      splitUpdates(a)
+        .filter((s) => isUpdateOnly(s.update))
+        .map((s) => s.update.step),
+    );
     deletedCache.set(a, deleted);
   }
   const plan: CleanPlan = { order: new Map() };

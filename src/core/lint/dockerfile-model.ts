@@ -4,10 +4,10 @@
  * USER, WORKDIR, mounts and the shell commands a RUN executes. Built on dockerfile-ast's
  * instruction ranges; the text inside an instruction is read by source-text/shell-words.
  */
-import { DockerfileParser } from "dockerfile-ast";
 import { parseMount, normalizePath, type Mount } from "./mounts.js";
 import { shellCommands, type Command } from "./shell-commands.js";
-import { lineStarts, readInstruction, slice, type Segment } from "./source-text.js";
+import { splitInstructions } from "./instructions.js";
+import { slice, type HeredocBody, type Segment } from "./source-text.js";
 import { splitCommands, type Word } from "./shell-words.js";
 import { expand } from "./variables.js";
 
@@ -200,11 +200,7 @@ function startStage(b: Builder, rest: Segment, line: number): void {
   b.workdir = stage.workdir;
 }
 
-function runStep(
-  base: StepBase,
-  keywordLineSeg: Segment,
-  heredocs: ReturnType<typeof readInstruction>["heredocs"],
-): RunStep {
+function runStep(base: StepBase, keywordLineSeg: Segment, heredocs: HeredocBody[]): RunStep {
   const { keywordEnd, flags, rest } = splitFlags(keywordLineSeg);
   const insertAt = keywordLineSeg.offs[keywordEnd] ?? base.end;
   const mounts = flags
@@ -253,14 +249,23 @@ function runStep(
     }
     for (const s of scripts) commands.push(...shellCommands(s));
   }
+  // built field by field: object spread here was the linter's hottest line
   return {
-    ...base,
+    line: base.line,
+    endLine: base.endLine,
+    start: base.start,
+    end: base.end,
+    stage: base.stage,
+    onbuild: base.onbuild,
+    scope: base.scope,
+    user: base.user,
+    workdir: base.workdir,
     kind: "run",
     insertAt,
     mounts,
     commands,
     scripts,
-    ...(scriptStart === undefined ? {} : { scriptStart }),
+    scriptStart,
     execForm,
   };
 }
@@ -271,23 +276,34 @@ function copyStep(base: StepBase, keyword: "COPY" | "ADD", line: Segment): CopyS
   const json = parseJsonArray(rest.text);
   const all = json ?? (rest.text.trimStart().startsWith("<<") ? [] : words(rest).map((w) => w.value));
   const sources = all.slice(0, -1).map((s) => expand(s, base.scope));
-  return { ...base, kind: "copy", keyword, sources, ...(from === undefined ? {} : { from }) };
+  return {
+    line: base.line,
+    endLine: base.endLine,
+    start: base.start,
+    end: base.end,
+    stage: base.stage,
+    onbuild: base.onbuild,
+    scope: base.scope,
+    user: base.user,
+    workdir: base.workdir,
+    kind: "copy",
+    keyword,
+    sources,
+    from,
+  };
 }
 
 /** Parses a Dockerfile. Never throws on any input. */
 export function buildModel(text: string): DockerfileModel {
-  const starts = lineStarts(text);
   const lines = text.split("\n");
   const model: DockerfileModel = { text, lines, stages: [] };
-  const doc = DockerfileParser.parse(text);
-  const escape = doc.getEscapeCharacter();
+  const { instructions } = splitInstructions(text);
   const b: Builder = { model, globals: new Map(), scope: new Map(), workdir: "/" };
-  for (const inst of doc.getInstructions()) {
-    const range = inst.getRange();
-    const start = (starts[range.start.line] ?? 0) + range.start.character;
-    const end = (starts[range.end.line] ?? text.length) + range.end.character;
-    const logical = readInstruction(text, start, end, escape);
-    let keyword = inst.getKeyword().toUpperCase();
+  for (const inst of instructions) {
+    const range = { start: { line: inst.startLine }, end: { line: inst.endLine } };
+    const end = inst.end;
+    const logical = inst;
+    let keyword = inst.keyword;
     let line = logical.line;
     let onbuild = false;
     if (keyword === "ONBUILD") {
@@ -336,12 +352,12 @@ export function buildModel(text: string): DockerfileModel {
     const base: StepBase = {
       line: lineNo,
       endLine: range.end.line + 1,
-      start: starts[range.start.line] ?? 0,
+      start: text.lastIndexOf("\n", inst.start - 1) + 1,
       end,
       stage,
       onbuild,
       scope: scopeWithHome(b),
-      ...(b.user === undefined ? {} : { user: b.user }),
+      user: b.user,
       workdir: b.workdir,
     };
     stage.steps.push(

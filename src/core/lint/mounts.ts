@@ -30,7 +30,10 @@ const ALIASES: Record<string, keyof Mount> = {
   gid: "gid",
 };
 
+const NORMAL = /^\/(?:[^/.][^/]*|\.[^/.][^/]*|\.\.[^/]+)(?:\/(?:[^/.][^/]*|\.[^/.][^/]*|\.\.[^/]+))*$/;
+
 export function normalizePath(p: string): string {
+  if (p === "/" || NORMAL.test(p)) return p;
   const parts: string[] = [];
   for (const part of p.split("/")) {
     if (part === "" || part === ".") continue;

@@ -23,6 +23,26 @@ export interface SimpleCommand {
 
 const OPERATOR_CHARS = new Set([";", "&", "|", "(", ")", "\n"]);
 const BLANK = new Set([" ", "\t", "\r"]);
+/** characters that end a plain word or need the careful path */
+const PLAIN_STOP = new Set([
+  " ",
+  "\t",
+  "\r",
+  ";",
+  "&",
+  "|",
+  "(",
+  ")",
+  "\n",
+  "<",
+  ">",
+  "'",
+  '"',
+  "\\",
+  "$",
+  "`",
+]);
+const WORD_END = new Set([" ", "\t", "\r", ";", "&", "|", "(", ")", "\n", "<", ">"]);
 
 export function splitCommands(seg: Segment): SimpleCommand[] {
   const { text, offs } = seg;
@@ -41,6 +61,19 @@ export function splitCommands(seg: Segment): SimpleCommand[] {
 
   /** reads one word starting at i; returns it (value may be empty when only quotes) */
   const readWord = (): Word => {
+    // fast path: a plain word (no quotes, escapes or substitutions) is a slice of the text
+    let j = i;
+    while (j < n && !PLAIN_STOP.has(text[j])) j++;
+    if (j > i && (j >= n || WORD_END.has(text[j]))) {
+      const w: Word = {
+        value: text.slice(i, j),
+        offs: offs.slice(i, j),
+        start: offs[i],
+        end: offs[j - 1] + 1,
+      };
+      i = j;
+      return w;
+    }
     const chars: string[] = [];
     const wordOffs: number[] = [];
     const start = endOf(i);

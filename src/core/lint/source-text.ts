@@ -21,6 +21,8 @@ export interface LogicalInstruction {
   /** the first logical line (continuations joined) */
   line: Segment;
   heredocs: HeredocBody[];
+  /** the offset right after the instruction (its last line's newline included) */
+  next: number;
 }
 
 export function lineStarts(text: string): number[] {
@@ -57,8 +59,9 @@ export function readInstruction(
   start: number,
   end: number,
   escapeChar: string,
+  heredocsAllowed = true,
 ): LogicalInstruction {
-  const out: string[] = [];
+  let out = "";
   const offs: number[] = [];
   let i = start;
   let continued = false;
@@ -76,22 +79,22 @@ export function readInstruction(
       if (c === escapeChar) contAt = k;
       break;
     }
-    const stop = contAt === -1 ? eol : contAt;
-    for (let k = i; k < stop; k++) {
-      if (text[k] === "\r") continue;
-      out.push(text[k]);
-      offs.push(k);
-    }
+    let stop = contAt === -1 ? eol : contAt;
+    if (stop > i && text.charCodeAt(stop - 1) === 13) stop--;
+    out += text.slice(i, stop);
+    for (let k = i; k < stop; k++) offs.push(k);
     i = eol + 1;
     if (contAt === -1) break;
     continued = true;
   }
-  const line: Segment = { text: out.join(""), offs };
-  return { line, heredocs: readHeredocs(text, line.text, i, end) };
+  const line: Segment = { text: out, offs };
+  if (!heredocsAllowed || !out.includes("<<")) return { line, heredocs: [], next: Math.min(i, end) };
+  const heredocs: HeredocBody[] = [];
+  const next = readHeredocs(text, line.text, i, end, heredocs);
+  return { line, heredocs, next };
 }
 
-function readHeredocs(text: string, first: string, from: number, end: number): HeredocBody[] {
-  const bodies: HeredocBody[] = [];
+function readHeredocs(text: string, first: string, from: number, end: number, bodies: HeredocBody[]): number {
   HEREDOC.lastIndex = 0;
   let i = from;
   for (let m = HEREDOC.exec(first); m !== null && i < end; m = HEREDOC.exec(first)) {
@@ -119,7 +122,7 @@ function readHeredocs(text: string, first: string, from: number, end: number): H
     }
     bodies.push({ name, stripTabs, body: { text: chars.join(""), offs } });
   }
-  return bodies;
+  return Math.min(i, end);
 }
 
 /** The sub-segment text[from, to) of a segment. */
