@@ -26,7 +26,15 @@ import { deflateRawSync } from "node:zlib";
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 function parseArgs(argv) {
-  const opts = { packages: [], wheels: [], host: "127.0.0.1", port: 0, portFile: undefined, buildOnly: undefined, quiet: false };
+  const opts = {
+    packages: [],
+    wheels: [],
+    host: "127.0.0.1",
+    port: 0,
+    portFile: undefined,
+    buildOnly: undefined,
+    quiet: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -42,11 +50,18 @@ function parseArgs(argv) {
     else if (a === "--build-only") opts.buildOnly = path.resolve(next());
     else if (a === "--quiet") opts.quiet = true;
     else if (a === "-h" || a === "--help") {
-      process.stdout.write(readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1, 16).map((l) => l.replace(/^\/\/ ?/, "")).join("\n") + "\n");
+      process.stdout.write(
+        readFileSync(fileURLToPath(import.meta.url), "utf8")
+          .split("\n")
+          .slice(1, 16)
+          .map((l) => l.replace(/^\/\/ ?/, ""))
+          .join("\n") + "\n",
+      );
       process.exit(0);
     } else fail(`unknown argument: ${a}`);
   }
-  if (opts.packages.length === 0 && opts.wheels.length === 0) opts.packages.push(path.join(repoRoot, "examples/dukat/local-packages"));
+  if (opts.packages.length === 0 && opts.wheels.length === 0)
+    opts.packages.push(path.join(repoRoot, "examples/dukat/local-packages"));
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) fail(`bad --port: ${opts.port}`);
   return opts;
 }
@@ -104,7 +119,7 @@ function crc32(buf) {
 
 function zip(entries) {
   const DOS_TIME = 0; // 00:00:00
-  const DOS_DATE = (2020 - 1980) << 9 | 1 << 5 | 1; // 2020-01-01
+  const DOS_DATE = ((2020 - 1980) << 9) | (1 << 5) | 1; // 2020-01-01
   const locals = [];
   const centrals = [];
   let offset = 0;
@@ -155,9 +170,12 @@ function zip(entries) {
 // --- a pure-Python wheel from a source package ---
 function listFiles(dir, base = dir) {
   const out = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     const full = path.join(dir, entry.name);
-    if (entry.name === "__pycache__" || entry.name.endsWith(".pyc") || entry.name.endsWith(".egg-info")) continue;
+    if (entry.name === "__pycache__" || entry.name.endsWith(".pyc") || entry.name.endsWith(".egg-info"))
+      continue;
     if (entry.isDirectory()) out.push(...listFiles(full, base));
     else if (entry.isFile()) out.push(path.relative(base, full).split(path.sep).join("/"));
   }
@@ -171,7 +189,10 @@ function buildWheel(pkgDir) {
   const dist = escapeDist(project.name);
   const distInfo = `${dist}-${project.version}.dist-info`;
   const srcRoot = path.join(pkgDir, "src");
-  const entries = listFiles(srcRoot).map((rel) => ({ name: rel, data: readFileSync(path.join(srcRoot, rel)) }));
+  const entries = listFiles(srcRoot).map((rel) => ({
+    name: rel,
+    data: readFileSync(path.join(srcRoot, rel)),
+  }));
   const metadata = [
     "Metadata-Version: 2.1",
     `Name: ${project.name}`,
@@ -181,10 +202,19 @@ function buildWheel(pkgDir) {
     ...(project.dependencies ?? []).map((d) => `Requires-Dist: ${d}`),
     "",
   ].join("\n");
-  const wheelFile = ["Wheel-Version: 1.0", "Generator: kiln pip-index", "Root-Is-Purelib: true", "Tag: py3-none-any", ""].join("\n");
+  const wheelFile = [
+    "Wheel-Version: 1.0",
+    "Generator: kiln pip-index",
+    "Root-Is-Purelib: true",
+    "Tag: py3-none-any",
+    "",
+  ].join("\n");
   entries.push({ name: `${distInfo}/METADATA`, data: Buffer.from(metadata) });
   entries.push({ name: `${distInfo}/WHEEL`, data: Buffer.from(wheelFile) });
-  const record = entries.map((e) => `${e.name},${recordHash(e.data)},${e.data.length}`).concat(`${distInfo}/RECORD,,`, "").join("\n");
+  const record = entries
+    .map((e) => `${e.name},${recordHash(e.data)},${e.data.length}`)
+    .concat(`${distInfo}/RECORD,,`, "")
+    .join("\n");
   entries.push({ name: `${distInfo}/RECORD`, data: Buffer.from(record) });
   return {
     project: project.name,
@@ -200,22 +230,33 @@ function collectWheels(opts) {
     const dirs = statSync(path.join(root, "pyproject.toml"), { throwIfNoEntry: false })
       ? [root]
       : readdirSync(root, { withFileTypes: true })
-          .filter((d) => d.isDirectory() && statSync(path.join(root, d.name, "pyproject.toml"), { throwIfNoEntry: false }))
+          .filter(
+            (d) =>
+              d.isDirectory() &&
+              statSync(path.join(root, d.name, "pyproject.toml"), { throwIfNoEntry: false }),
+          )
           .map((d) => path.join(root, d.name))
           .sort();
     for (const dir of dirs) wheels.push(buildWheel(dir));
   }
   for (const dir of opts.wheels) {
-    for (const name of readdirSync(dir).filter((n) => n.endsWith(".whl")).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((n) => n.endsWith(".whl"))
+      .sort()) {
       wheels.push({ project: name.split("-")[0], file: name, data: readFileSync(path.join(dir, name)) });
     }
   }
   if (wheels.length === 0) fail("no packages found");
-  return wheels.map((w) => ({ ...w, key: normalize(w.project), sha256: createHash("sha256").update(w.data).digest("hex") }));
+  return wheels.map((w) => ({
+    ...w,
+    key: normalize(w.project),
+    sha256: createHash("sha256").update(w.data).digest("hex"),
+  }));
 }
 
 // --- the index ---
-const escapeHtml = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const escapeHtml = (s) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const page = (title, links) =>
   `<!DOCTYPE html>\n<html><head><meta name="pypi:repository-version" content="1.0"><title>${escapeHtml(title)}</title></head><body>\n${links.join("<br>\n")}\n</body></html>\n`;
 
@@ -234,7 +275,10 @@ function serve(opts, wheels) {
       status = 301;
       res.setHeader("Location", "/simple/");
     } else if (simple && !simple[1]) {
-      body = page("Simple index", projects.map((p) => `<a href="${p}/">${p}</a>`));
+      body = page(
+        "Simple index",
+        projects.map((p) => `<a href="${p}/">${p}</a>`),
+      );
     } else if (simple && simple[1] !== normalize(simple[1])) {
       status = 301;
       res.setHeader("Location", `/simple/${normalize(simple[1])}/`);
