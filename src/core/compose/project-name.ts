@@ -1,6 +1,7 @@
 /**
- * Project names as compose normalises them. v2 keeps `[a-z0-9_-]` and trims leading `_`/`-`;
- * v1 keeps `[a-z0-9]` only (compose 1.x before 1.21 rules; 1.21+ also keeps `_-`).
+ * Project names derived from a folder, as compose normalises them: lowercase, keep `[a-z0-9_-]`;
+ * v2 also trims leading `_`/`-`. Explicit names (-p, COMPOSE_PROJECT_NAME, `name:`) are not
+ * normalised but must be valid — compose v2 refuses them otherwise.
  */
 import type { ComposeVariant } from "./model.js";
 

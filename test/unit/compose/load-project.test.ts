@@ -70,6 +70,14 @@ describe("project name and image names", () => {
     expect(p.services.find((s) => s.name === "db")?.imageName).toBe("postgres");
   });
 
+  it("normalises odd folder names like compose v2, and refuses an invalid explicit name", () => {
+    const files = { "/w/_Weird.Dir Name/compose.yaml": "services:\n  a:\n    image: x\n" };
+    expect(load(files, { projectDir: "/w/_Weird.Dir Name" }).name).toBe("weirddirname");
+    const e = thrown(() => load(files, { projectDir: "/w/_Weird.Dir Name", projectName: "My_Proj" }));
+    expect(e.code).toBe("ERR_KILN_USAGE");
+    expect(e.message).toContain("My_Proj");
+  });
+
   it("uses <project>_<service> for compose v1", () => {
     expect(load(one, { variant: "v1" }).services[0]?.imageName).toBe("myapp_web");
   });
