@@ -7,6 +7,7 @@ import { engineChecks } from "../adapters/doctor/engine-checks.js";
 import { projectChecks } from "../adapters/doctor/project-checks.js";
 import { formatChecks, worst, type CheckResult } from "../core/doctor/check.js";
 import { EXIT } from "../core/errors.js";
+import { colorEnabled } from "../report/color.js";
 import { action, type CommandContext } from "./runtime.js";
 import type { CommandResult } from "./output.js";
 
@@ -40,7 +41,7 @@ async function doctor(ctx: CommandContext, options: { fix?: boolean }): Promise<
         ...(hint ? { hint } : {}),
       })),
     },
-    text: formatChecks(checks, !("NO_COLOR" in env) && process.stdout.isTTY === true),
+    text: formatChecks(checks, colorEnabled(process.stdout, env)),
     exitCode,
   };
 }
