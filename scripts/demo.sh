@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# The README's main command: set up the engine, build kiln, bake examples/dukat, print the
-# summary and `kiln status`.
+# The README's main command (`npm run demo`): set up the engine, build kiln, bake
+# examples/dukat (the development container and test-gen), then print `kiln status`.
+# Offline by default — the local Debian base image and a loopback pip index stand in for Docker
+# Hub and PyPI (examples/dukat/offline.env); KILN_DEMO_ONLINE=1 uses the public defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 bash scripts/dev-engine.sh
 npm run build --silent
-if [ -x examples/dukat/scripts/bake_all.sh ]; then
-  examples/dukat/scripts/bake_all.sh
-  bin/kiln status --project-dir examples/dukat/test-gen
-  bin/kiln status --project-dir examples/dukat --devcontainer
+dukat=examples/dukat
+if [ "${KILN_DEMO_ONLINE:-0}" = 1 ]; then
+  "$dukat/scripts/bake_all.sh" "$@"
 else
-  bin/kiln bake --project-dir test/fixtures/bake/basic
-  bin/kiln status --project-dir test/fixtures/bake/basic
+  "$dukat/scripts/with_offline_index.sh" "$dukat/scripts/bake_all.sh" "$@"
 fi
+echo
+bin/kiln status --project-dir "$dukat" --devcontainer "$dukat/.devcontainer/devcontainer.json"
+bin/kiln status --project-dir "$dukat/test-gen"
