@@ -12,6 +12,9 @@ dukat=examples/dukat
 if [ "${KILN_DEMO_ONLINE:-0}" = 1 ]; then
   "$dukat/scripts/bake_all.sh" "$@"
 else
+  set -a
+  . "$dukat/offline.env"
+  set +a
   "$dukat/scripts/with_offline_index.sh" "$dukat/scripts/bake_all.sh" "$@"
 fi
 echo
