@@ -211,7 +211,12 @@ or one named in x-kiln.caches:
 
 Volumes kiln creates carry kiln.managed=true and kiln.purpose=<purpose> (plus the labels in
 KILN_EXTRA_LABELS="k=v,k2=v2"); prune only removes those. Nothing is pulled or started:
-kiln reads and writes volumes through a created container of its own empty image.
+kiln reads and writes volumes through a created container of its own empty image
+(kiln-local/volume-helper:1, imported from a 1.5 kB tar) — only \`ensure --recursive\`
+starts one, running chown -R in a service's local image.
+
+Exit codes: 2 for an unknown volume, an unreadable tar, or an existing target without
+--force; 1 when a volume is in use (prune, import --force); 3 when the engine is down.
 
 Examples:
   kiln volumes ls --json
