@@ -63,14 +63,14 @@ export class FsFingerprintIo implements FingerprintIo {
     const files: ContextFiles = {};
     // the walk visits names sorted per directory: a fixed order for a given tree, so the
     // digest needs no global sort
-    const lines: string[] = [];
+    let listing = "";
     this.cache.beginWalk(root);
-    walkContext(root, { matcher, excludePaths: this.excludePaths }, ({ rel, abs, stats }) => {
+    walkContext(root, { matcher, excludePaths: this.excludePaths }, (rel, abs, stats) => {
       const value = this.describe(root, rel, abs, stats);
       files[rel] = value;
-      lines.push(`${rel}\0${value}`);
+      listing += `${rel}\0${value}\n`;
     });
-    return { files, digest: createHash("sha256").update(lines.join("\n")).digest("hex") };
+    return { files, digest: createHash("sha256").update(listing).digest("hex") };
   }
 
   /** Persists the stat cache (when anything changed). */

@@ -9,12 +9,8 @@ import path from "node:path";
 import type { ExcludeMatcher, MatchInfo } from "../../core/fingerprint/dockerignore-patterns.js";
 import { KilnError } from "../../core/errors.js";
 
-export interface WalkEntry {
-  /** context-relative, `/`-separated */
-  rel: string;
-  abs: string;
-  stats: Stats;
-}
+/** `rel`: context-relative, `/`-separated (three arguments, not an object: 20,000 calls per walk) */
+export type WalkVisitor = (rel: string, abs: string, stats: Stats) => void;
 
 export interface WalkOptions {
   matcher?: ExcludeMatcher;
@@ -32,14 +28,14 @@ interface PendingDir {
  * Calls `visit` for every entry the sender would transfer, parents before children, names
  * sorted within each directory (a fixed order for a given tree).
  */
-export function walkContext(root: string, options: WalkOptions, visit: (entry: WalkEntry) => void): void {
+export function walkContext(root: string, options: WalkOptions, visit: WalkVisitor): void {
   const { matcher, excludePaths } = options;
 
   const sendPending = (pending: PendingDir[]): void => {
     for (const dir of pending) {
       if (dir.sent) continue;
       dir.sent = true;
-      visit({ rel: dir.rel, abs: dir.abs, stats: lstatSync(dir.abs) });
+      visit(dir.rel, dir.abs, lstatSync(dir.abs));
     }
   };
 
@@ -83,7 +79,7 @@ export function walkContext(root: string, options: WalkOptions, visit: (entry: W
         }
       }
       sendPending(pending);
-      visit({ rel: childRel, abs: childAbs, stats: lstatOrThrow(childAbs) });
+      visit(childRel, childAbs, lstatOrThrow(childAbs));
       if (isDir) walkDir(childAbs, childRel, info, [], false);
     }
   };
