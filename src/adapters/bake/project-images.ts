@@ -14,12 +14,4 @@ export async function imagesByFingerprint(engine: Engine): Promise<Map<string, I
   return out;
 }
 
-/** `KILN_LABELS=k=v,k2=v2`: labels added to everything kiln creates */
-export function extraLabels(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of (env.KILN_LABELS ?? "").split(",")) {
-    const eq = pair.indexOf("=");
-    if (eq > 0) out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
-  }
-  return out;
-}
+export { extraLabels } from "../volumes/labels.js";

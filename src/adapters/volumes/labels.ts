@@ -1,14 +1,15 @@
 /**
  * Labels on what `kiln volumes` creates: `kiln.managed=true` (prune touches only those),
- * `kiln.purpose=<purpose>`, plus any in KILN_EXTRA_LABELS ("k=v,k2=v2") — tests put their
- * run label there so every volume, container and image they cause is swept afterwards.
+ * `kiln.purpose=<purpose>`, plus any in KILN_LABELS ("k=v,k2=v2"; KILN_EXTRA_LABELS is read too)
+ * — on every image and volume kiln creates. Tests put their run label there so everything they
+ * cause is swept afterwards.
  */
 export const MANAGED_LABEL = "kiln.managed";
 export const PURPOSE_LABEL = "kiln.purpose";
 
 export function extraLabels(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of (env.KILN_EXTRA_LABELS ?? "").split(",")) {
+  for (const part of [env.KILN_LABELS, env.KILN_EXTRA_LABELS].filter(Boolean).join(",").split(",")) {
     const item = part.trim();
     if (item === "") continue;
     const eq = item.indexOf("=");
