@@ -18,10 +18,8 @@ import type { CommandResult } from "./output.js";
 
 export function projectOptions(ctx: CommandContext, variant?: ComposeVariant): LoadProjectOptions {
   const g = ctx.globals;
-  // globals resolve --project-dir to the cwd when it is absent; compose then takes the first -f file's folder
-  const explicitDir = g.projectDir !== process.cwd();
   return {
-    ...(explicitDir ? { projectDir: g.projectDir } : {}),
+    projectDir: g.projectDir,
     files: g.files,
     ...(g.projectName === undefined ? {} : { projectName: g.projectName }),
     profiles: g.profiles,

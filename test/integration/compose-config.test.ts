@@ -214,6 +214,16 @@ describe.skipIf(!engineAvailable())("kiln config matches docker compose config (
     );
   });
 
+  it("run from a subfolder: the compose file is found upwards and its folder is the project directory", () => {
+    compare(kilnConfig("basic/app", []), composeConfig("basic/app", []));
+    expect(kilnConfig("basic/app", []).projectDir).toBe(dir("basic"));
+  });
+
+  it("-f naming another folder: that folder is the project directory", () => {
+    const args = ["-f", "../profiles/compose.yaml"];
+    compare(kilnConfig("basic", args), composeConfig("basic", args));
+  });
+
   it("default image names: <project>-<service> (v2), <project>_<service> with --variant v1", () => {
     const v2 = kilnConfig("basic", []);
     expect(v2.services.find((s) => s.name === "web")?.imageName).toBe("basic-web");

@@ -74,7 +74,10 @@ export function loadProjectSync(
       },
     );
   }
-  const projectDir = options.projectDir !== undefined && !devcontainer ? searchDir : path.dirname(files[0]);
+  // compose's --project-directory; the CLI passes the cwd when the flag is absent, which compose
+  // treats as "the first file's folder" (found upwards, or named by -f)
+  const explicitDir = options.projectDir !== undefined && path.resolve(options.projectDir) !== process.cwd();
+  const projectDir = explicitDir && !devcontainer ? searchDir : path.dirname(files[0]);
   const dotenv =
     projectDir === searchDir
       ? earlyDotenv

@@ -139,7 +139,11 @@ export interface ProjectModel {
 }
 
 export interface LoadProjectOptions {
-  /** default: process.cwd() */
+  /**
+   * compose's --project-directory, and where default files are searched (upwards) from.
+   * default: process.cwd(). Equal to the cwd counts as not given: the project directory is
+   * then the first compose file's folder, as compose does without the flag.
+   */
   projectDir?: string;
   /** `-f` files, in order; when empty, COMPOSE_FILE or the default names are used */
   files?: string[];
