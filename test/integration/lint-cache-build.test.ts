@@ -4,7 +4,15 @@
  * less — measured from apt's own "Need to get" line and npm's own http log.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineAvailable, removeDir, runKiln, tempCopy, testLabel, testRunId } from "../helpers/kiln.js";
@@ -25,9 +33,10 @@ function provideNode(dir: string): void {
 export function aptNeedToGet(log: string): { download: number; total: number } {
   const m = /Need to get ([\d.,]+) (B|kB|MB)(?:\/([\d.,]+) (B|kB|MB))? of archives/.exec(log);
   if (!m) throw new Error(`no "Need to get" line in the build log:\n${log.slice(-3000)}`);
-  const bytes = (n: string, unit: string): number => Number(n.replace(/,/g, "")) * (unit === "MB" ? 1e6 : unit === "kB" ? 1e3 : 1);
-  const download = bytes(m[1]!, m[2]!);
-  return { download, total: m[3] ? bytes(m[3], m[4]!) : download };
+  const bytes = (n: string, unit: string): number =>
+    Number(n.replace(/,/g, "")) * (unit === "MB" ? 1e6 : unit === "kB" ? 1e3 : 1);
+  const download = bytes(m[1], m[2]);
+  return { download, total: m[3] ? bytes(m[3], m[4]) : download };
 }
 
 /** tarballs npm fetched from the network vs. served from its cache */
@@ -35,7 +44,7 @@ function npmTarballs(log: string): { miss: string[]; cached: string[] } {
   const miss: string[] = [];
   const cached: string[] = [];
   for (const m of log.matchAll(/npm http fetch GET \d+ (\S+\.tgz) .*?\((cache [a-z]+)\)/g)) {
-    (m[2] === "cache miss" ? miss : cached).push(m[1]!);
+    (m[2] === "cache miss" ? miss : cached).push(m[1]);
   }
   return { miss, cached };
 }
@@ -50,7 +59,9 @@ function pruneOwnCacheMounts(since: number): void {
     const id = /^ID:\s+(\S+)/m.exec(record)?.[1];
     const created = Date.parse((/^Created at:\s+(\S+ \S+)/m.exec(record)?.[1] ?? "").replace(" ", "T") + "Z");
     const description = /^Description:\s+(.*)$/m.exec(record)?.[1] ?? "";
-    const ours = /no-install-recommends less|npm install --no-audit --no-fund --loglevel http/.test(description);
+    const ours = /no-install-recommends less|npm install --no-audit --no-fund --loglevel http/.test(
+      description,
+    );
     if (id && /^Type:\s+exec\.cachemount/m.test(record) && ours && created >= since - 5_000) {
       spawnSync("docker", ["builder", "prune", "-f", "--filter", `id=${id}`], { stdio: "ignore" });
     }
@@ -78,11 +89,26 @@ describe.skipIf(!engineAvailable())("kiln lint --fix on a real build (apt + npm)
 
   function build(): string {
     const fixed = readFileSync(path.join(dir, "Dockerfile"), "utf8");
-    const isolated = fixed.replace(/--mount=type=cache,target=([^,\s]+)/g, (_m, t: string) => `--mount=type=cache,id=${cacheIdPrefix}${t},target=${t}`);
+    const isolated = fixed.replace(
+      /--mount=type=cache,target=([^,\s]+)/g,
+      (_m, t: string) => `--mount=type=cache,id=${cacheIdPrefix}${t},target=${t}`,
+    );
     writeFileSync(path.join(dir, "Dockerfile.isolated"), isolated);
     const r = spawnSync(
       "docker",
-      ["build", "--progress=plain", "--secret", `id=ca,src=${CA}`, "--label", testLabel(), "-t", image, "-f", path.join(dir, "Dockerfile.isolated"), dir],
+      [
+        "build",
+        "--progress=plain",
+        "--secret",
+        `id=ca,src=${CA}`,
+        "--label",
+        testLabel(),
+        "-t",
+        image,
+        "-f",
+        path.join(dir, "Dockerfile.isolated"),
+        dir,
+      ],
       { encoding: "utf8", timeout: 300_000, env: { ...process.env, DOCKER_BUILDKIT: "1" } },
     );
     const log = `${r.stdout}\n${r.stderr}`;
@@ -112,7 +138,9 @@ describe.skipIf(!engineAvailable())("kiln lint --fix on a real build (apt + npm)
 
     // one more apt package and one more npm package
     writeFileSync(file, fixed.replace("--no-install-recommends less", "--no-install-recommends less tree"));
-    const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
     pkg.dependencies["is-number"] = "7.0.0";
     writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg, null, 2));
 

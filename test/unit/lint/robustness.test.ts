@@ -19,14 +19,83 @@ function rng(seed: number): () => number {
 }
 
 const PIECES = [
-  "FROM ", "RUN ", "COPY ", "ONBUILD ", "ARG ", "ENV ", "USER ", "WORKDIR ", "AS ", "--mount=", "type=cache,", "target=", "id=", "$HOME", "${X:-/y}",
-  "apt-get ", "install ", "update ", "pip ", "npm ci", "sh -c '", '"', "'", "\\\n", "\n", "&&", "||", ";", "|", "<<EOF\n", "EOF\n", "# kiln-ignore\n", "#",
-  "[", "]", "{", "}", "(", ")", "$(", "`", " ", "\t", "\r\n", "=", ",", ".", "/", "-", "--no-cache-dir ", "rm -rf /var/lib/apt/lists/*", "\u0000", "é", "🙂",
+  "FROM ",
+  "RUN ",
+  "COPY ",
+  "ONBUILD ",
+  "ARG ",
+  "ENV ",
+  "USER ",
+  "WORKDIR ",
+  "AS ",
+  "--mount=",
+  "type=cache,",
+  "target=",
+  "id=",
+  "$HOME",
+  "${X:-/y}",
+  "apt-get ",
+  "install ",
+  "update ",
+  "pip ",
+  "npm ci",
+  "sh -c '",
+  '"',
+  "'",
+  "\\\n",
+  "\n",
+  "&&",
+  "||",
+  ";",
+  "|",
+  "<<EOF\n",
+  "EOF\n",
+  "# kiln-ignore\n",
+  "#",
+  "[",
+  "]",
+  "{",
+  "}",
+  "(",
+  ")",
+  "$(",
+  "`",
+  " ",
+  "\t",
+  "\r\n",
+  "=",
+  ",",
+  ".",
+  "/",
+  "-",
+  "--no-cache-dir ",
+  "rm -rf /var/lib/apt/lists/*",
+  "\u0000",
+  "é",
+  "🙂",
 ];
 
 describe("lintDockerfile never crashes", () => {
   it("on empty and blank inputs", () => {
-    for (const t of ["", "\n", "   ", "\r\n\r\n", "#", "# escape=`", "FROM", "RUN", "RUN \\", "RUN <<", "RUN <<EOF", "RUN --mount", "RUN --mount=", "FROM a AS", "ONBUILD", "ONBUILD RUN"]) survives(t);
+    for (const t of [
+      "",
+      "\n",
+      "   ",
+      "\r\n\r\n",
+      "#",
+      "# escape=`",
+      "FROM",
+      "RUN",
+      "RUN \\",
+      "RUN <<",
+      "RUN <<EOF",
+      "RUN --mount",
+      "RUN --mount=",
+      "FROM a AS",
+      "ONBUILD",
+      "ONBUILD RUN",
+    ])
+      survives(t);
   });
   it("on binary garbage", () => {
     const r = rng(7);
@@ -46,10 +115,20 @@ describe("lintDockerfile never crashes", () => {
     }
   });
   it("on unterminated quotes, heredocs and substitutions", () => {
-    for (const t of ["FROM a\nRUN echo 'x", 'FROM a\nRUN echo "x', "FROM a\nRUN <<EOF\napt-get install x", "FROM a\nRUN echo $(apt-get install", "FROM a\nRUN echo ${X", "FROM a\nRUN [\"sh\", \"-c\"", "FROM a\nRUN sh -c"]) survives(t);
+    for (const t of [
+      "FROM a\nRUN echo 'x",
+      'FROM a\nRUN echo "x',
+      "FROM a\nRUN <<EOF\napt-get install x",
+      "FROM a\nRUN echo $(apt-get install",
+      "FROM a\nRUN echo ${X",
+      'FROM a\nRUN ["sh", "-c"',
+      "FROM a\nRUN sh -c",
+    ])
+      survives(t);
   });
   it("on a huge Dockerfile (5 MB, 60k instructions) in reasonable time", () => {
-    const block = "FROM debian AS s\nRUN apt-get update && apt-get install -y curl \\\n  && rm -rf /var/lib/apt/lists/*\nCOPY . .\nRUN npm ci\n";
+    const block =
+      "FROM debian AS s\nRUN apt-get update && apt-get install -y curl \\\n  && rm -rf /var/lib/apt/lists/*\nCOPY . .\nRUN npm ci\n";
     const text = block.repeat(60_000 / 4);
     const t0 = Date.now();
     const findings = lintDockerfile(text, { path: "x" });

@@ -14,7 +14,9 @@ import { df, lint } from "./helpers.js";
  * schema uses no other keyword whose meaning changed).
  */
 function sarifValidator() {
-  const schema = JSON.parse(readFileSync(path.join(repoRoot, "schemas", "sarif-2.1.0.json"), "utf8")) as Record<string, unknown>;
+  const schema = JSON.parse(
+    readFileSync(path.join(repoRoot, "schemas", "sarif-2.1.0.json"), "utf8"),
+  ) as Record<string, unknown>;
   delete schema.$schema;
   schema.$id = schema.id;
   delete schema.id;
@@ -39,7 +41,12 @@ describe("SARIF output", () => {
   });
 
   it("describes every rule and maps severities to SARIF levels", () => {
-    const run = (log.runs as { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; level: string; ruleIndex: number }[] }[])[0]!;
+    const run = (
+      log.runs as {
+        tool: { driver: { rules: { id: string }[] } };
+        results: { ruleId: string; level: string; ruleIndex: number }[];
+      }[]
+    )[0];
     expect(run.tool.driver.rules.map((r) => r.id)).toEqual(RULES.map((r) => r.id));
     const byRule = new Map(run.results.map((r) => [r.ruleId, r]));
     expect(byRule.get("npm-cache-mount")?.level).toBe("warning");
