@@ -54,6 +54,12 @@ export async function computeFingerprints(
     }
     return id;
   };
+  // ask the engine about every base image now: its answers arrive while the contexts are walked
+  for (const p of prepared.values()) {
+    for (const ref of p.baseImages) {
+      if (!byImage.has(normalizeImageRef(ref))) imageId(ref).catch(() => undefined);
+    }
+  }
   const digestOf = (dir: string, dockerfile: string | undefined): ContextDigest => {
     const ignore = ignoreFileFor(dir, dockerfile, deps.io);
     const key = `${dir}\0${ignore?.path ?? ""}`;

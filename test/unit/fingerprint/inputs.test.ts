@@ -208,4 +208,10 @@ describe("fingerprint: build inputs", () => {
     expect(m.remoteContext).toBe("https://github.com/example/repo.git#main");
     expect(m.files).toEqual({});
   });
+
+  it("passes an engine failure on as a rejection", async () => {
+    writeTree(dir, { Dockerfile: "FROM a\nFROM b\n" });
+    const down = () => Promise.reject(new Error("engine down"));
+    await expect(fingerprintOne(dir, {}, { resolveImageId: down })).rejects.toThrow("engine down");
+  });
 });
