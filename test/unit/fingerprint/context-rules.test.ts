@@ -1,4 +1,5 @@
 import { chmodSync, mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fingerprintOne, makeTempDir, removeTempDir, writeTree } from "./helpers.js";
@@ -198,5 +199,12 @@ describe("fingerprint: context files", () => {
     } finally {
       removeTempDir(other);
     }
+  });
+
+  it("records a FIFO by its type without reading it (reading would block)", async () => {
+    const fifo = path.join(dir, "pipe");
+    execFileSync("mkfifo", ["-m", "644", fifo]);
+    const m = await fingerprintOne(dir);
+    expect(m.files.pipe).toBe("o10000:644");
   });
 });
