@@ -77,6 +77,7 @@ function referenceBuild(b: Json): Json {
     platforms: b.platforms ?? [],
     tags: b.tags ?? [],
     secrets: ((b.secrets ?? []) as Json[]).map((s) => s.target ?? s.source),
+    ssh: b.ssh ?? [],
   };
 }
 
@@ -100,6 +101,7 @@ function kilnBuild(b: BuildSpec): Json {
     platforms: b.platforms,
     tags: b.tags,
     secrets: b.secrets.map((s) => s.id),
+    ssh: b.ssh,
   };
 }
 
@@ -167,6 +169,18 @@ const cases: Case[] = [
     env: { PROCESS_WINS: "from-process" },
   },
   { title: "include", fixture: "include" },
+  {
+    title:
+      "a monorepo: anchors in args, secrets, ssh, extra contexts, dockerfile_inline, dev override with !reset",
+    fixture: "real-world",
+    kiln: ["-f", "docker-compose.yml", "-f", "docker-compose.dev.yml"],
+    env: { API_KEY: "k", TAG: "t1" },
+  },
+  {
+    title: "a monorepo with its tools profile",
+    fixture: "real-world",
+    kiln: ["-f", "docker-compose.yml", "-f", "docker-compose.dev.yml", "--profile", "tools"],
+  },
   {
     title: "env_file (required and optional) under environment",
     fixture: "env-files",
