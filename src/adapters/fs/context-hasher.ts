@@ -1,13 +1,13 @@
 /**
  * The filesystem side of the fingerprint: hashes what a build context sends, entry by entry,
- * through the stat cache. Content is hashed with xxh3-128; small files are read whole with
- * readFileSync (reading, not hashing, is the limit — see ENVIRONMENT.md), big ones in chunks.
+ * through the stat cache. Content is hashed with xxh3-128, read synchronously into one reused
+ * buffer (reading, not hashing, is the limit — see ENVIRONMENT.md); big files in chunks.
  */
+import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, readSync, readlinkSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
 import { xxh3 } from "@node-rs/xxhash";
 import type { ExcludeMatcher } from "../../core/fingerprint/dockerignore-patterns.js";
-import { createHash } from "node:crypto";
 import type { ContextDigest, ContextFiles, FingerprintIo } from "../../core/fingerprint/types.js";
 import { StatCache } from "./stat-cache.js";
 import { walkContext } from "./context-walk.js";

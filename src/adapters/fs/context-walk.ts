@@ -78,8 +78,10 @@ export function walkContext(root: string, options: WalkOptions, visit: WalkVisit
           continue;
         }
       }
+      const stats = lstatOrSkip(childAbs);
+      if (stats === undefined) continue; // removed since readdir: fsutil skips it too
       sendPending(pending);
-      visit(childRel, childAbs, lstatOrThrow(childAbs));
+      visit(childRel, childAbs, stats);
       if (isDir) walkDir(childAbs, childRel, info, [], false);
     }
   };
@@ -91,10 +93,12 @@ function byName(a: Dirent, b: Dirent): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-function lstatOrThrow(abs: string): Stats {
+function lstatOrSkip(abs: string): Stats | undefined {
   try {
     return lstatSync(abs);
   } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
     throw unreadable(abs, cause);
   }
 }
