@@ -124,6 +124,7 @@ async function lint(ctx: CommandContext, paths: string[], flags: LintFlags): Pro
   checkRuleIds(flags.ignore ?? [], "--ignore");
   const { targets, projectDir } = await targetsFor(ctx, paths);
   const results: LintFileResult[] = [];
+  const written = new Map<string, string>();
   for (const t of targets) {
     const options: LintOptions = {
       path: t.display,
@@ -133,9 +134,14 @@ async function lint(ctx: CommandContext, paths: string[], flags: LintFlags): Pro
       ...(t.target ? { target: t.target } : {}),
     };
     if (flags.fix === true && t.file !== undefined) {
-      const before = lintDockerfile(t.text, options);
-      const fixed = fixUntilStable(t.text, options);
-      if (fixed.text !== t.text) writeFixed(t.file, fixed.text, projectDir, ctx.env);
+      // one file built for two targets: fix what the first round wrote
+      const text = written.get(t.file) ?? t.text;
+      const before = lintDockerfile(text, options);
+      const fixed = fixUntilStable(text, options);
+      if (fixed.text !== text) {
+        writeFixed(t.file, fixed.text, projectDir, ctx.env);
+        written.set(t.file, fixed.text);
+      }
       const left = fixed.findings;
       results.push({ path: t.display, findings: left, fixed: Math.max(0, before.length - left.length) });
     } else {

@@ -24,7 +24,11 @@ function provideNode(dir: string): void {
   mkdirSync(path.join(dist, "bin"), { recursive: true });
   copyFileSync(process.execPath, path.join(dist, "bin", "node"));
   chmodSync(path.join(dist, "bin", "node"), 0o755);
-  const npm = path.resolve(path.dirname(process.execPath), "..", "lib", "node_modules", "npm");
+  const root = spawnSync("npm", ["root", "-g"], { encoding: "utf8" }).stdout.trim();
+  const npm = path.join(
+    root || path.resolve(path.dirname(process.execPath), "..", "lib", "node_modules"),
+    "npm",
+  );
   cpSync(npm, path.join(dist, "lib", "node_modules", "npm"), { recursive: true });
   symlinkSync("../lib/node_modules/npm/bin/npm-cli.js", path.join(dist, "bin", "npm"));
 }

@@ -47,6 +47,13 @@ target in project mode) or a stage it is built FROM, unless the same RUN removes
           else if (action === "install" || action === "add" || action === "groupinstall")
             installed.push(...operands.filter((o) => TOOLS.test(o)));
         }
+        // `apt-mark auto …` then `apt-get purge --auto-remove`: everything installed here goes again
+        const names = step.commands.map((c) => `${c.name} ${c.args.map((a) => a.value).join(" ")}`);
+        if (
+          names.some((n) => /^apt-mark auto/.test(n)) &&
+          names.some((n) => /^apt(-get)? (.* )?(purge|autoremove)|--auto-remove/.test(n))
+        )
+          continue;
         const kept = installed.filter(
           (t) => !removed.has(t) && !(virtual !== undefined && removed.has(virtual)),
         );
