@@ -23,27 +23,46 @@ const BOOL_KEYS = new Set([
 const INT_KEYS = new Set(["cpu_count", "cpu_shares", "pids_limit", "scale", "replicas", "retries"]);
 
 export function interpolateFile(parsed: ParsedFile, lookup: Lookup): void {
-  parsed.data = walk(parsed.data, "", parsed, lookup) as Record<string, unknown>;
+  // in place: the converter made fresh values (aliases are copied), so nothing is shared
+  walk(parsed.data, [], parsed, lookup);
 }
 
-function walk(value: unknown, path: string, parsed: ParsedFile, lookup: Lookup): unknown {
-  if (typeof value === "string") {
-    if (!value.includes("$")) return value;
-    const key = path.slice(path.lastIndexOf(SEP) + 1);
-    const out = interpolate(value, path, parsed, lookup);
-    if (BOOL_KEYS.has(key) && (out === "true" || out === "false")) return out === "true";
-    if (INT_KEYS.has(key) && /^-?\d+$/.test(out)) return Number(out);
-    return out;
+/** interpolates the strings inside `container`; `path` is its key path (joined only on error) */
+function walk(container: unknown, path: string[], parsed: ParsedFile, lookup: Lookup): void {
+  if (container instanceof OverrideValue) {
+    walk(container.value, path, parsed, lookup);
+    return;
   }
-  if (Array.isArray(value)) return value.map((v, i) => walk(v, `${path}${SEP}${i}`, parsed, lookup));
-  if (value instanceof OverrideValue) return new OverrideValue(walk(value.value, path, parsed, lookup));
-  if (isDict(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value))
-      out[k] = walk(v, path === "" ? k : `${path}${SEP}${k}`, parsed, lookup);
-    return out;
+  const entries: [string | number, unknown][] = Array.isArray(container)
+    ? (container as unknown[]).map((v, i) => [i, v])
+    : isDict(container)
+      ? Object.entries(container)
+      : [];
+  const target = container as Record<string | number, unknown>;
+  for (const [k, v] of entries) {
+    if (typeof v === "string") {
+      if (v.includes("$")) target[k] = interpolateValue(v, String(k), path, parsed, lookup);
+    } else if (v instanceof OverrideValue && typeof v.value === "string") {
+      target[k] = new OverrideValue(interpolateValue(v.value, String(k), path, parsed, lookup));
+    } else if (typeof v === "object" && v !== null) {
+      path.push(String(k));
+      walk(v, path, parsed, lookup);
+      path.pop();
+    }
   }
-  return value;
+}
+
+function interpolateValue(
+  value: string,
+  key: string,
+  parent: string[],
+  parsed: ParsedFile,
+  lookup: Lookup,
+): unknown {
+  const out = interpolate(value, [...parent, key].join(SEP), parsed, lookup);
+  if (BOOL_KEYS.has(key) && (out === "true" || out === "false")) return out === "true";
+  if (INT_KEYS.has(key) && /^-?\d+$/.test(out)) return Number(out);
+  return out;
 }
 
 function interpolate(value: string, path: string, parsed: ParsedFile, lookup: Lookup): string {

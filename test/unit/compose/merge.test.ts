@@ -67,3 +67,21 @@ describe("merge rules (compose v2)", () => {
     });
   });
 });
+
+describe("markers through the whole loader", () => {
+  it("interpolates inside !override and applies !reset from a later file", async () => {
+    const { loadProjectSync } = await import("../../../src/core/compose/load-project.js");
+    const { memoryIo } = await import("./memory-io.js");
+    const p = loadProjectSync(
+      { projectDir: "/p", env: { IMG: "over" } },
+      memoryIo({
+        "/p/compose.yaml":
+          "services:\n  a:\n    image: base\n    build: {context: ., args: {A: '1'}}\n    ports: ['80:80']\n",
+        "/p/compose.override.yaml":
+          "services:\n  a:\n    image: !override ${IMG}\n    build: {args: !reset {}}\n    ports: !reset []\n",
+      }),
+    );
+    expect(p.services[0]?.image).toBe("over");
+    expect(p.services[0]?.build?.args).toEqual({});
+  });
+});
