@@ -1,0 +1,283 @@
+#!/usr/bin/env node
+// Time until a project's services run on a COLD second engine (a teammate's new machine, a CI
+// runner): kiln's pull-or-build (`kiln up` with KILN_REGISTRY: the baked images come from the
+// registry, nothing is built) against `docker compose up -d --build` on the same checkout.
+// Engine A bakes and pushes once, untimed. Each timed run gets a brand-new engine B (own data
+// root, socket, bridge; started and stopped by pid) holding only the base image — the same
+// starting point for both tools (no image can be pulled from Docker Hub here).
+// Projects: test/fixtures/bake/basic (busybox, tiny builds) and a generated two-service Debian
+// project whose builds apt-get install packages (a realistic dev image).
+// Run after `npm run build`, as root, with the engine up: node bench/sharing.mjs [runs]
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const kiln = path.join(root, "bin", "kiln");
+const runs = Number(process.argv[2] ?? 1);
+const label = `kiln.bench=sharing-${process.pid}`;
+
+function run(args, opts = {}) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(args[0], args.slice(1), { encoding: "utf8", maxBuffer: 1 << 28, ...opts });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(" ")} failed (${r.status}):\n${r.stderr.slice(-3000)}`);
+  return { ms, stdout: r.stdout, stderr: r.stderr };
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function until(check, timeoutMs) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await sleep(50);
+  }
+  return false;
+}
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startRegistry() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-reg-"));
+  const host = `127.0.0.1:${await freePort()}`;
+  writeFileSync(
+    path.join(dir, "config.yml"),
+    `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: ${host}\n`,
+  );
+  const log = openSync(path.join(dir, "log"), "a");
+  const child = spawn("/usr/bin/docker-registry", ["serve", path.join(dir, "config.yml")], {
+    stdio: ["ignore", log, log],
+    detached: true,
+  });
+  child.unref();
+  await until(
+    () =>
+      fetch(`http://${host}/v2/`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    10_000,
+  );
+  return {
+    host,
+    async stop() {
+      if (alive(child.pid)) process.kill(child.pid, "SIGTERM");
+      await until(() => !alive(child.pid), 5000);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startEngineB(baseImages) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-eb-"));
+  const n = 100 + Math.floor(Math.random() * 150);
+  const bridge = `kilnbb${n}`;
+  const subnet = `10.214.${n}.0/24`;
+  run(["ip", "link", "add", bridge, "type", "bridge"]);
+  run(["ip", "addr", "add", `10.214.${n}.1/24`, "dev", bridge]);
+  run(["ip", "link", "set", bridge, "up"]);
+  const rules = [
+    ["-t", "nat", "POSTROUTING", "-s", subnet, "!", "-o", bridge, "-j", "MASQUERADE"],
+    ["FORWARD", "-o", bridge, "-j", "ACCEPT"],
+    ["FORWARD", "-i", bridge, "-j", "ACCEPT"],
+  ];
+  const ipt = (op, r) =>
+    spawnSync("iptables", r[0] === "-t" ? [r[0], r[1], op, ...r.slice(2)] : [op, ...r], { encoding: "utf8" });
+  for (const r of rules) ipt("-I", r);
+  const socket = path.join(dir, "docker.sock");
+  const log = openSync(path.join(dir, "dockerd.log"), "a");
+  const child = spawn(
+    "dockerd",
+    [
+      "--data-root",
+      path.join(dir, "data"),
+      "--exec-root",
+      path.join(dir, "exec"),
+      "--pidfile",
+      path.join(dir, "docker.pid"),
+      "-H",
+      `unix://${socket}`,
+      `--bridge=${bridge}`,
+      "--iptables=false",
+    ],
+    { stdio: ["ignore", log, log], detached: true },
+  );
+  child.unref();
+  const ping = () =>
+    new Promise((resolve) => {
+      const req = http.request({ socketPath: socket, path: "/_ping" }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on("error", () => resolve(false));
+      req.end();
+    });
+  if (!(await until(ping, 30_000)))
+    throw new Error(readFileSync(path.join(dir, "dockerd.log"), "utf8").slice(-2000));
+  const host = `unix://${socket}`;
+  const tar = path.join(dir, "base.tar");
+  run(["docker", "save", "-o", tar, ...baseImages]);
+  run(["docker", "-H", host, "load", "-q", "-i", tar]);
+  rmSync(tar);
+  return {
+    host,
+    async stop() {
+      spawnSync("docker", [
+        "-H",
+        host,
+        "rm",
+        "-f",
+        ...run(["docker", "-H", host, "ps", "-aq"]).stdout.split("\n").filter(Boolean),
+      ]);
+      if (alive(child.pid)) process.kill(child.pid, "SIGTERM");
+      await until(() => !alive(child.pid), 20_000);
+      for (const r of rules) ipt("-D", r);
+      spawnSync("ip", ["link", "del", bridge]);
+      spawnSync("umount", ["-R", path.join(dir, "data")]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function basicProject() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-basic-"));
+  cpSync(path.join(root, "test", "fixtures", "bake", "basic"), dir, { recursive: true });
+  const f = path.join(dir, "docker-compose.yml");
+  writeFileSync(f, readFileSync(f, "utf8").replace(/^\s*ports:.*\n/m, ""));
+  for (const c of ["api", "worker"]) writeFileSync(path.join(dir, c, ".bench-id"), `${process.pid}\n`);
+  return { dir, bases: ["kiln-local/busybox:latest"] };
+}
+
+function aptProject() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-apt-"));
+  const svc = (name, packages) => {
+    mkdirSync(path.join(dir, name));
+    writeFileSync(path.join(dir, name, "app.txt"), `${name} ${process.pid}\n`);
+    writeFileSync(
+      path.join(dir, name, "Dockerfile"),
+      [
+        "FROM kiln-local/debian:bookworm",
+        "RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\",
+        "    --mount=type=cache,target=/var/lib/apt,sharing=locked \\",
+        `    apt-get update && apt-get install -y --no-install-recommends ${packages}`,
+        "COPY app.txt /app/app.txt",
+        'CMD ["sleep", "infinity"]',
+        "",
+      ].join("\n"),
+    );
+  };
+  svc("api", "python3");
+  svc("worker", "python3 curl");
+  writeFileSync(
+    path.join(dir, "compose.yaml"),
+    "services:\n  api:\n    build: ./api\n    init: true\n  worker:\n    build: ./worker\n    init: true\n",
+  );
+  return { dir, bases: ["kiln-local/debian:bookworm"] };
+}
+
+function running(host, project) {
+  const out = run([
+    "docker",
+    "-H",
+    host,
+    "ps",
+    "-a",
+    "--filter",
+    `label=com.docker.compose.project=${project}`,
+    "--format",
+    "{{.State}}",
+  ]).stdout;
+  // started: running, or already exited (the fixture's api prints a file and exits)
+  return out.split("\n").filter((s) => s === "running" || s === "exited").length;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const registry = await startRegistry();
+const results = [];
+try {
+  for (const make of [basicProject, aptProject]) {
+    const proj = make();
+    const where = `${registry.host}/bench/${path.basename(proj.dir).toLowerCase()}`;
+    const stateA = `${proj.dir}.stateA`;
+    const pristine = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-src-"));
+    cpSync(proj.dir, pristine, { recursive: true });
+    run([process.execPath, kiln, "bake", "--push", "--registry", where, "--project-dir", proj.dir], {
+      env: { ...process.env, KILN_STATE_DIR: stateA, KILN_LABELS: label },
+    });
+    const k = [];
+    const c = [];
+    for (let i = 0; i < runs; i++) {
+      for (const tool of ["kiln", "compose"]) {
+        const b = await startEngineB(proj.bases);
+        const copy = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-b-"));
+        cpSync(pristine, copy, { recursive: true });
+        const name = `bench${process.pid}${tool}${i}`;
+        try {
+          const env = {
+            ...process.env,
+            DOCKER_HOST: b.host,
+            KILN_STATE_DIR: `${copy}.state`,
+            COMPOSE_PROJECT_NAME: name,
+          };
+          if (tool === "kiln") {
+            const r = run([process.execPath, kiln, "up", "-p", name, "--project-dir", copy], {
+              env: { ...env, KILN_REGISTRY: where },
+            });
+            k.push(r.ms);
+          } else {
+            const r = run(
+              ["docker", "compose", "--project-directory", copy, "-p", name, "up", "-d", "--build"],
+              { env },
+            );
+            c.push(r.ms);
+          }
+          if (running(b.host, name) < 2) throw new Error(`${tool}: services not running on engine B`);
+        } finally {
+          await b.stop();
+          rmSync(copy, { recursive: true, force: true });
+          rmSync(`${copy}.state`, { recursive: true, force: true });
+        }
+      }
+    }
+    results.push({
+      project:
+        make === basicProject
+          ? "fixture bake/basic (busybox)"
+          : "generated apt project (debian + python3/curl)",
+      kiln: median(k),
+      compose: median(c),
+    });
+    rmSync(proj.dir, { recursive: true, force: true });
+    rmSync(pristine, { recursive: true, force: true });
+    rmSync(stateA, { recursive: true, force: true });
+  }
+} finally {
+  await registry.stop();
+  const ids = spawnSync("docker", ["images", "-q", "--filter", `label=${label}`], { encoding: "utf8" })
+    .stdout.split("\n")
+    .filter(Boolean);
+  if (ids.length > 0) spawnSync("docker", ["rmi", "-f", ...new Set(ids)]);
+}
+console.log(`time until the services run on a cold engine B (median of ${runs}):`);
+for (const r of results) {
+  console.log(
+    `  ${r.project}: kiln up (pull-or-build) ${(r.kiln / 1000).toFixed(2)} s  vs  docker compose up --build ${(r.compose / 1000).toFixed(2)} s  → ${(r.kiln / r.compose).toFixed(2)}×`,
+  );
+}
