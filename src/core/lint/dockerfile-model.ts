@@ -1,130 +1,23 @@
 /**
  * A Dockerfile as the linter needs it: stages (with the stage they build on), and per stage
  * the RUN and COPY steps with the build state in force at each one — variables in scope,
- * USER, WORKDIR, mounts and the shell commands a RUN executes. Built on dockerfile-ast's
- * instruction ranges; the text inside an instruction is read by source-text/shell-words.
+ * USER, WORKDIR, mounts and the shell commands a RUN executes. Instructions come from our own
+ * splitter (instructions.ts); the text inside them is read by source-text/shell-words.
  */
-import { parseMount, normalizePath, type Mount } from "./mounts.js";
-import { shellCommands, type Command } from "./shell-commands.js";
+import { splitFlags, words } from "./instruction-args.js";
 import { splitInstructions } from "./instructions.js";
-import { slice, type HeredocBody, type Segment } from "./source-text.js";
-import { splitCommands, type Word } from "./shell-words.js";
+import type { DockerfileModel, Stage, Step, StepBase } from "./model-types.js";
+import { copyStep, runStep } from "./model-steps.js";
+import { normalizePath } from "./mounts.js";
+import { slice, type Segment } from "./source-text.js";
 import { expand } from "./variables.js";
 
-interface StepBase {
-  /** 1-based */
-  line: number;
-  endLine: number;
-  /** file offsets: start of the instruction's first line, end of its last line (before \n) */
-  start: number;
-  end: number;
-  stage: Stage;
-  /** a trigger in `ONBUILD …`: runs in images built FROM this one */
-  onbuild: boolean;
-  /** variables in scope (ARG + ENV), HOME included */
-  scope: Map<string, string>;
-  /** the USER in force (undefined = root) */
-  user?: string;
-  workdir: string;
-}
+export type { CopyStep, DockerfileModel, RunStep, Stage, Step } from "./model-types.js";
 
-export interface RunStep extends StepBase {
-  kind: "run";
-  /** where new `--mount=… ` flags go (right after the keyword and its blank) */
-  insertAt: number;
-  mounts: Mount[];
-  commands: Command[];
-  /** the shell script segments (the RUN line and/or heredoc scripts), in order */
-  scripts: Segment[];
-  /** where a line can be put before the script runs: offset + whether it is a heredoc */
-  scriptStart?: { offset: number; heredoc: boolean };
-  execForm: boolean;
-}
-
-export interface CopyStep extends StepBase {
-  kind: "copy";
-  keyword: "COPY" | "ADD";
-  sources: string[];
-  /** `--from=` (a stage or an image): not the build context */
-  from?: string;
-}
-
-export type Step = RunStep | CopyStep;
-
-export interface Stage {
-  index: number;
-  name?: string;
-  /** the FROM image as written (expanded) */
-  base: string;
-  /** the earlier stage this one is built FROM */
-  parent?: Stage;
-  line: number;
-  steps: Step[];
-  /** final values, inherited by stages built FROM this one */
-  env: Map<string, string>;
-  user?: string;
-  workdir: string;
-}
-
-export interface DockerfileModel {
-  text: string;
-  lines: string[];
-  stages: Stage[];
-}
-
-const FLAG = /^--([A-Za-z-]+)(?:=(.*))?$/s;
-
-/** the home directory of a USER value when HOME is not set */
 export function homeOf(user: string | undefined): string {
   const name = user?.split(":")[0];
   if (name === undefined || name === "" || name === "root" || name === "0") return "/root";
   return `/home/${name}`;
-}
-
-function words(seg: Segment): Word[] {
-  return splitCommands(seg).flatMap((c) => c.words);
-}
-
-/** the words after the keyword, split into leading `--flags` and the rest (as a segment) */
-function splitFlags(line: Segment): {
-  keywordEnd: number;
-  flags: { name: string; value: string }[];
-  rest: Segment;
-} {
-  const t = line.text;
-  let i = 0;
-  while (i < t.length && /\s/.test(t[i])) i++;
-  while (i < t.length && !/\s/.test(t[i])) i++; // keyword
-  let j = i;
-  while (j < t.length && /\s/.test(t[j])) j++;
-  const keywordEnd = j;
-  const flags: { name: string; value: string }[] = [];
-  for (;;) {
-    if (!t.startsWith("--", j)) break;
-    let k = j;
-    let quote = "";
-    while (k < t.length && (quote !== "" || !/\s/.test(t[k]))) {
-      if (quote === "" && (t[k] === '"' || t[k] === "'")) quote = t[k]!;
-      else if (t[k] === quote) quote = "";
-      k++;
-    }
-    const m = FLAG.exec(t.slice(j, k));
-    if (m) flags.push({ name: m[1].toLowerCase(), value: (m[2] ?? "").replace(/^(["'])(.*)\1$/s, "$2") });
-    j = k;
-    while (j < t.length && /\s/.test(t[j])) j++;
-  }
-  return { keywordEnd, flags, rest: slice(line, j, t.length) };
-}
-
-function parseJsonArray(text: string): string[] | undefined {
-  const trimmed = text.trim();
-  if (!trimmed.startsWith("[")) return undefined;
-  try {
-    const v: unknown = JSON.parse(trimmed);
-    return Array.isArray(v) && v.every((x) => typeof x === "string") ? v : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 interface Builder {
@@ -200,111 +93,14 @@ function startStage(b: Builder, rest: Segment, line: number): void {
   b.workdir = stage.workdir;
 }
 
-function runStep(base: StepBase, keywordLineSeg: Segment, heredocs: HeredocBody[]): RunStep {
-  const { keywordEnd, flags, rest } = splitFlags(keywordLineSeg);
-  const insertAt = keywordLineSeg.offs[keywordEnd] ?? base.end;
-  const mounts = flags
-    .filter((f) => f.name === "mount")
-    .map((f) => parseMount(f.value, base.scope, base.workdir));
-  const json = parseJsonArray(rest.text);
-  const scripts: Segment[] = [];
-  let scriptStart: RunStep["scriptStart"];
-  const execForm = json !== undefined;
-  let commands: Command[] = [];
-  if (json !== undefined) {
-    const c = json.indexOf("-c");
-    if (/(^|\/)(ba|da|a|z)?sh$/.test(json[0] ?? "") && c !== -1 && json[c + 1] !== undefined) {
-      commands = shellCommands({ text: json[c + 1], offs: new Array<number>(json[c + 1].length).fill(-1) });
-    } else if (json.length > 0) {
-      const fake = (v: string): Word => ({ value: v, offs: [], start: -1, end: -1 });
-      const name = json[0].slice(json[0].lastIndexOf("/") + 1);
-      commands = [
-        {
-          name,
-          program: fake(json[0]),
-          args: json.slice(1).map(fake),
-          env: {},
-          after: "",
-          start: -1,
-          end: -1,
-          group: 0,
-        },
-      ];
-    }
-  } else {
-    const trimmed = rest.text.trimStart();
-    // `RUN <<EOF` and `RUN bash <<EOF` run the heredoc as the script; otherwise it is data
-    const scriptHeredoc = /^(<<|(\S*\/)?(ba|da|a)?sh(\s+-\S+)*\s+<<)/.test(trimmed);
-    if (!trimmed.startsWith("<<")) {
-      scripts.push(rest);
-      if (rest.offs.length > 0) scriptStart = { offset: rest.offs[0], heredoc: false };
-    }
-    if (scriptHeredoc && heredocs[0]) {
-      const body = heredocs[0].body;
-      scripts.push(body);
-      if (body.offs.length > 0) {
-        const shebang = body.text.startsWith("#!") ? body.text.indexOf("\n") + 1 : 0;
-        if (body.offs[shebang] !== undefined) scriptStart = { offset: body.offs[shebang], heredoc: true };
-      }
-    }
-    for (const s of scripts) commands.push(...shellCommands(s));
-  }
-  // built field by field: object spread here was the linter's hottest line
-  return {
-    line: base.line,
-    endLine: base.endLine,
-    start: base.start,
-    end: base.end,
-    stage: base.stage,
-    onbuild: base.onbuild,
-    scope: base.scope,
-    user: base.user,
-    workdir: base.workdir,
-    kind: "run",
-    insertAt,
-    mounts,
-    commands,
-    scripts,
-    scriptStart,
-    execForm,
-  };
-}
-
-function copyStep(base: StepBase, keyword: "COPY" | "ADD", line: Segment): CopyStep {
-  const { flags, rest } = splitFlags(line);
-  const from = flags.find((f) => f.name === "from")?.value;
-  const json = parseJsonArray(rest.text);
-  const all = json ?? (rest.text.trimStart().startsWith("<<") ? [] : words(rest).map((w) => w.value));
-  const sources = all.slice(0, -1).map((s) => expand(s, base.scope));
-  return {
-    line: base.line,
-    endLine: base.endLine,
-    start: base.start,
-    end: base.end,
-    stage: base.stage,
-    onbuild: base.onbuild,
-    scope: base.scope,
-    user: base.user,
-    workdir: base.workdir,
-    kind: "copy",
-    keyword,
-    sources,
-    from,
-  };
-}
-
-/** Parses a Dockerfile. Never throws on any input. */
 export function buildModel(text: string): DockerfileModel {
   const lines = text.split("\n");
   const model: DockerfileModel = { text, lines, stages: [] };
   const { instructions } = splitInstructions(text);
   const b: Builder = { model, globals: new Map(), scope: new Map(), workdir: "/" };
   for (const inst of instructions) {
-    const range = { start: { line: inst.startLine }, end: { line: inst.endLine } };
-    const end = inst.end;
-    const logical = inst;
     let keyword = inst.keyword;
-    let line = logical.line;
+    let line = inst.line;
     let onbuild = false;
     if (keyword === "ONBUILD") {
       const { keywordEnd } = splitFlags(line);
@@ -312,7 +108,7 @@ export function buildModel(text: string): DockerfileModel {
       keyword = (/^\S+/.exec(line.text)?.[0] ?? "").toUpperCase();
       onbuild = true;
     }
-    const lineNo = range.start.line + 1;
+    const lineNo = inst.startLine + 1;
     if (keyword === "FROM") {
       startStage(b, splitFlags(line).rest, lineNo);
       continue;
@@ -351,18 +147,16 @@ export function buildModel(text: string): DockerfileModel {
     if (keyword !== "RUN" && keyword !== "COPY" && keyword !== "ADD") continue;
     const base: StepBase = {
       line: lineNo,
-      endLine: range.end.line + 1,
+      endLine: inst.endLine + 1,
       start: text.lastIndexOf("\n", inst.start - 1) + 1,
-      end,
+      end: inst.end,
       stage,
       onbuild,
       scope: scopeWithHome(b),
       user: b.user,
       workdir: b.workdir,
     };
-    stage.steps.push(
-      keyword === "RUN" ? runStep(base, line, logical.heredocs) : copyStep(base, keyword, line),
-    );
+    stage.steps.push(keyword === "RUN" ? runStep(base, line, inst.heredocs) : copyStep(base, keyword, line));
   }
   return model;
 }
