@@ -109,6 +109,10 @@ describe.skipIf(!engineAvailable()).each(["v2", "v1"] as const)(
       const r = ok(kiln(["status", "--json", ...flags]), "kiln status");
       return JSON.parse(r.stdout) as { services: { name: string; state: string; image?: string }[] };
     };
+    const expectState = (flags: string[], state: string) => {
+      const svc = status(flags).services[0];
+      expect(svc?.state, JSON.stringify(svc)).toBe(state);
+    };
     const containersOf = (label: string) =>
       docker(["ps", "-aq", "--filter", `label=${label}`])
         .stdout.split("\n")
@@ -269,8 +273,8 @@ describe.skipIf(!engineAvailable()).each(["v2", "v1"] as const)(
         file,
         readFileSync(file, "utf8").replace('__version__ = "0.1.0"', '__version__ = "0.1.1"'),
       );
-      expect(status(devFlags()).services[0]).toMatchObject({ state: "baked" });
-      expect(status(tgFlags()).services[0]).toMatchObject({ state: "stale" });
+      expectState(devFlags(), "baked");
+      expectState(tgFlags(), "stale");
       const r = ok(script("bake_all.sh", ["--json", "--progress", "quiet"]), "bake_all.sh");
       const reports = r.stdout
         .trim()
@@ -313,7 +317,28 @@ describe.skipIf(!engineAvailable()).each(["v2", "v1"] as const)(
       const image = report.services[0]?.image ?? "";
       expect(imageId(image)).not.toBe(before);
       expect(readFileSync(composeFiles().tg, "utf8")).toContain(`image: ${image}`);
-      expect(status(tgFlags()).services[0]).toMatchObject({ state: "baked" });
+      expectState(tgFlags(), "baked");
+      baked.tg = image;
+    });
+
+    it("kiln up recreates the container still running the image from before the rebuild", () => {
+      const r = ok(kiln(["up", "--json", "--progress", "quiet", ...tgFlags()]), "kiln up");
+      const data = JSON.parse(r.stdout) as { project: string; recreated: string[]; started: string[] };
+      expect(data).toMatchObject({ project: tgProject, recreated: ["test-gen"], started: ["test-gen"] });
+      const ids = containersOf(`com.docker.compose.project=${tgProject}`);
+      expect(ids).toHaveLength(1);
+      expect(ok(docker(["inspect", "--format", "{{.Image}}", ids[0] ?? ""]), "inspect").stdout.trim()).toBe(
+        imageId(baked.tg),
+      );
+      // and a second `up` finds nothing to bake or recreate
+      const again = JSON.parse(
+        ok(kiln(["up", "--json", "--progress", "quiet", ...tgFlags()]), "kiln up").stdout,
+      ) as {
+        recreated: string[];
+        bake: { services: { action: string }[] };
+      };
+      expect(again.recreated).toEqual([]);
+      expect(again.bake.services.map((s) => s.action)).toEqual(["skipped"]);
     });
   },
 );
