@@ -35,10 +35,10 @@ interface RootState {
   cursor: number;
   /** rel → offset in `loaded`, built only when the walk leaves the stored order */
   index?: Map<string, number>;
-  /** this run's entries, in walk order */
-  next: Flat;
-  /** number of loaded entries reused as they were */
-  reused: number;
+  /** this run's entries in walk order: an offset into `loaded` (≥ 0) or ~index into `stored` */
+  order: number[];
+  /** entries hashed in this run */
+  stored: Flat;
   walks: number;
 }
 
@@ -96,14 +96,14 @@ export class StatCache {
     ) {
       return undefined;
     }
-    const hash = e[at + 5] as string;
-    state.next.push(rel, stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino, hash);
-    state.reused++;
-    return hash;
+    state.order.push(at);
+    return e[at + 5] as string;
   }
 
   store(root: string, rel: string, stats: Stats, hash: string): void {
-    this.state(root).next.push(rel, stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino, hash);
+    const state = this.state(root);
+    state.order.push(~state.stored.length);
+    state.stored.push(rel, stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino, hash);
     this.dirty = true;
   }
 
@@ -114,7 +114,8 @@ export class StatCache {
   save(): void {
     if (this.file === undefined || !this.changed()) return;
     const roots: CacheFile["roots"] = { ...this.loaded };
-    for (const [root, state] of this.roots) roots[root] = state.walks > 1 ? dedupe(state.next) : state.next;
+    for (const [root, state] of this.roots)
+      roots[root] = state.walks > 1 ? dedupe(entriesOf(state)) : entriesOf(state);
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
@@ -135,8 +136,8 @@ export class StatCache {
   private changed(): boolean {
     if (this.dirty) return true;
     for (const state of this.roots.values()) {
-      const reused = state.walks > 1 ? dedupe(state.next).length / WIDTH : state.reused;
-      if (reused !== state.loaded.length / WIDTH) return true;
+      const seen = state.walks > 1 ? dedupe(entriesOf(state)).length / WIDTH : state.order.length;
+      if (seen !== state.loaded.length / WIDTH) return true;
     }
     return false;
   }
@@ -162,11 +163,21 @@ export class StatCache {
     let state = this.roots.get(root);
     if (state === undefined) {
       const loaded = this.loaded[root];
-      state = { loaded: Array.isArray(loaded) ? loaded : [], cursor: 0, next: [], reused: 0, walks: 0 };
+      state = { loaded: Array.isArray(loaded) ? loaded : [], cursor: 0, order: [], stored: [], walks: 0 };
       this.roots.set(root, state);
     }
     return state;
   }
+}
+
+/** This run's entries of a root, in walk order. */
+function entriesOf(state: RootState): Flat {
+  const out: Flat = [];
+  for (const at of state.order) {
+    if (at >= 0) for (let i = at; i < at + WIDTH; i++) out.push(state.loaded[i]);
+    else for (let i = ~at; i < ~at + WIDTH; i++) out.push(state.stored[i]);
+  }
+  return out;
 }
 
 /** Keeps the last entry of each path (a root walked twice in one run). */
