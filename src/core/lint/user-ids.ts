@@ -4,6 +4,7 @@
  * first user Debian's and Alpine's tools create).
  */
 import { stepsBefore, type RunStep } from "./dockerfile-model.js";
+import { expand } from "./variables.js";
 
 function idOption(args: string[], names: string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
@@ -20,7 +21,7 @@ function created(step: RunStep, name: string, kind: "user" | "group"): string | 
   for (const s of stepsBefore(step)) {
     if (s.kind !== "run") continue;
     for (const c of s.commands) {
-      const args = c.args.map((a) => a.value);
+      const args = c.args.map((a) => expand(a.value, s.scope));
       if (args[args.length - 1] !== name) continue;
       if (kind === "user" && (c.name === "useradd" || c.name === "adduser")) {
         const id = idOption(args, ["-u", "--uid"]);

@@ -4,7 +4,7 @@
  * the right thing.
  */
 import { describe, expect, it } from "vitest";
-import { df, fired } from "./helpers.js";
+import { df, fired, fix } from "./helpers.js";
 
 describe("real-world patterns", () => {
   it("official-image style: apt-mark auto + purge --auto-remove leaves no build tools behind", () => {
@@ -114,5 +114,22 @@ describe("real-world patterns", () => {
       "  && rm -rf /var/lib/apt/lists/*",
     );
     expect(fired(text)).toEqual(["apt-cache-mount"]);
+  });
+});
+
+describe("devcontainer-style user setup", () => {
+  it("takes uid/gid from ARGs used in groupadd/useradd", () => {
+    const text = df(
+      "FROM mcr.microsoft.com/devcontainers/base:bookworm",
+      "ARG USERNAME=dev",
+      "ARG USER_UID=1500",
+      "ARG USER_GID=$USER_UID",
+      "RUN groupadd --gid $USER_GID $USERNAME && useradd --uid $USER_UID --gid $USER_GID -m $USERNAME",
+      "USER $USERNAME",
+      "RUN pip3 install --user black",
+    );
+    expect(fix(text)).toContain(
+      "RUN --mount=type=cache,target=/home/dev/.cache/pip,uid=1500,gid=1500 pip3 install --user black",
+    );
   });
 });
