@@ -8,11 +8,22 @@ const COUNT = Number(process.argv[2] ?? 4000);
 const TARGET = 2000; // Dockerfiles per second (issue #6)
 
 let seed = 12345;
-const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+const rand = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 const some = (xs, n) => xs.filter(() => rand() < n / xs.length);
 
-const APT = ["curl", "ca-certificates", "git", "jq", "less", "procps", "build-essential", "libpq-dev", "tini", "gnupg"];
+const APT = [
+  "curl",
+  "ca-certificates",
+  "git",
+  "jq",
+  "less",
+  "procps",
+  "build-essential",
+  "libpq-dev",
+  "tini",
+  "gnupg",
+];
 const PY = ["flask", "requests", "numpy", "gunicorn", "pydantic", "sqlalchemy"];
 const NPM = ["express", "left-pad", "typescript", "zod"];
 
@@ -117,12 +128,16 @@ function measure(fn) {
 }
 
 const base = measure((t) => DockerfileParser.parse(t).getInstructions().length);
-const kiln = measure((t) => lintDockerfile(t, { path: "Dockerfile", contextFiles: ["package.json", "src"] }).length);
+const kiln = measure(
+  (t) => lintDockerfile(t, { path: "Dockerfile", contextFiles: ["package.json", "src"] }).length,
+);
 const findings = corpus.reduce((n, t) => n + lintDockerfile(t, { path: "Dockerfile" }).length, 0);
 
 console.log(`corpus: ${corpus.length} Dockerfiles, ${(bytes / 1024).toFixed(0)} KiB, ${findings} findings`);
 console.log(`baseline dockerfile-ast parse: ${base.perSecond.toFixed(0)} Dockerfiles/s`);
 console.log(`kiln lint (all rules):         ${kiln.perSecond.toFixed(0)} Dockerfiles/s`);
-console.log(`ratio kiln/baseline: ${(kiln.perSecond / base.perSecond).toFixed(2)} (kiln takes ${(base.perSecond / kiln.perSecond).toFixed(2)}x the parse time)`);
+console.log(
+  `ratio kiln/baseline: ${(kiln.perSecond / base.perSecond).toFixed(2)} (kiln takes ${(base.perSecond / kiln.perSecond).toFixed(2)}x the parse time)`,
+);
 console.log(`target ${TARGET} Dockerfiles/s: ${kiln.perSecond >= TARGET ? "met" : "NOT met"}`);
 process.exitCode = kiln.perSecond >= TARGET ? 0 : 1;
