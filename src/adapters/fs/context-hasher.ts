@@ -85,12 +85,13 @@ export class FsFingerprintIo implements FingerprintIo {
     if (!stats.isFile()) return `o${(stats.mode & 0o170000).toString(8)}:${mode}`;
     const override = this.overrides.get(abs);
     if (override) return `${mode}:${hashBytes(override)}`;
-    let hash = this.cache.lookup(root, rel, stats);
-    if (hash === undefined) {
-      hash = hashFile(abs, stats.size);
-      this.cache.store(root, rel, stats, hash);
+    // the cache keeps the whole value: a chmod moves ctime, so a hit's mode is still right
+    let value = this.cache.lookup(root, rel, stats);
+    if (value === undefined) {
+      value = `${mode}:${hashFile(abs, stats.size)}`;
+      this.cache.store(root, rel, stats, value);
     }
-    return `${mode}:${hash}`;
+    return value;
   }
 }
 

@@ -2,7 +2,7 @@
  * Content hashes of context files, keyed by path + size + mtime + ctime + inode, so a warm
  * fingerprint costs one lstat per file and no read. Persisted as one compact JSON file, written
  * atomically (temp file + rename): per context root one flat array
- * `[rel, size, mtimeMs, ctimeMs, ino, hash, rel, …]` in walk order, so an unchanged tree is
+ * `[rel, size, mtimeMs, ctimeMs, ino, value, rel, …]` (value: what the manifest records) in walk order, so an unchanged tree is
  * matched entry by entry with a cursor, without building an index.
  *
  * Git's racy-clean rule (https://git-scm.com/docs/racy-git): a file whose mtime is not strictly
@@ -26,7 +26,7 @@ const WIDTH = 6;
 type Flat = (string | number)[];
 
 interface CacheFile {
-  v: 2;
+  v: 3;
   roots: Record<string, Flat>;
 }
 
@@ -64,7 +64,7 @@ export class StatCache {
       fd = openSync(file, "r");
       const writtenMs = fstatSync(fd).mtimeMs;
       const parsed = JSON.parse(readFileSync(fd, "utf8")) as Partial<CacheFile>;
-      if (parsed.v !== 2 || typeof parsed.roots !== "object" || parsed.roots === null)
+      if (parsed.v !== 3 || typeof parsed.roots !== "object" || parsed.roots === null)
         return new StatCache(file, {}, 0);
       return new StatCache(file, parsed.roots, writtenMs);
     } catch {
@@ -81,7 +81,7 @@ export class StatCache {
     state.cursor = 0;
   }
 
-  /** The cached hash of `rel` under `root` when its stat is unchanged and not racy. */
+  /** The cached value of `rel` under `root` when its stat is unchanged and not racy. */
   lookup(root: string, rel: string, stats: Stats): string | undefined {
     const state = this.state(root);
     const at = this.find(state, rel);
@@ -119,7 +119,7 @@ export class StatCache {
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
-      writeFileSync(tmp, JSON.stringify({ v: 2, roots } satisfies CacheFile));
+      writeFileSync(tmp, JSON.stringify({ v: 3, roots } satisfies CacheFile));
       renameSync(tmp, this.file);
     } catch {
       // a cache that cannot be written only costs the next run some reading

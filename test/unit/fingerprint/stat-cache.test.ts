@@ -57,7 +57,7 @@ describe("StatCache", () => {
     cache.store("/root", "a.txt", aged("ctx/a.txt", 60), "h1");
     cache.save();
     expect(readdirSync(path.dirname(cacheFile))).toEqual(["stat-cache.json"]);
-    expect(JSON.parse(readFileSync(cacheFile, "utf8"))).toMatchObject({ v: 2 });
+    expect(JSON.parse(readFileSync(cacheFile, "utf8"))).toMatchObject({ v: 3 });
     writeFileSync(cacheFile, "{not json");
     expect(
       StatCache.load(cacheFile).lookup("/root", "a.txt", lstatSync(path.join(dir, "ctx/a.txt"))),
