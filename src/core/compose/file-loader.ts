@@ -29,6 +29,15 @@ export class FileLoader {
 
   constructor(private readonly options: FileLoaderOptions) {}
 
+  get io(): ComposeIo {
+    return this.options.io;
+  }
+
+  /** the project environment (process environment over .env) */
+  get lookup(): Lookup {
+    return this.options.lookup;
+  }
+
   load(file: string, from?: { file: string; location: string }, lookup?: Lookup): LoadedFile {
     const cached = this.cache.get(file);
     if (cached) return cached;

@@ -9,6 +9,8 @@ import { KilnError } from "../errors.js";
 import { isDict, scalarString, type Dict } from "./canonical.js";
 import type { LoadedFile } from "./extends.js";
 import type { FileLoader } from "./file-loader.js";
+import { parseDotenv } from "./dotenv.js";
+import type { Lookup } from "./interpolate.js";
 import { resolveFileResources, resolveServicePaths } from "./paths.js";
 import { locate, SEP } from "./yaml-tree.js";
 
@@ -46,7 +48,11 @@ export function applyIncludes(
         : path.dirname(files[0]);
     for (const target of files) {
       loader.extraFiles.add(target);
-      const inc = loader.load(target, { file: file.file, location: where });
+      const inc = loader.load(
+        target,
+        { file: file.file, location: where },
+        includeLookup(loader, spec, baseDir, projectDir, where),
+      );
       result.files.push(...applyIncludes(inc, loader, home, depth + 1).files, inc);
       for (const [name, service] of Object.entries(inc.services)) {
         if (name in file.services) {
@@ -76,4 +82,41 @@ export function applyIncludes(
     }
   });
   return result;
+}
+
+/**
+ * An included file is interpolated with the including project's environment first, then its
+ * own `env_file` (relative to the including file) or the `.env` of its project directory —
+ * as measured with compose v2.
+ */
+function includeLookup(
+  loader: FileLoader,
+  spec: Dict,
+  baseDir: string,
+  projectDir: string,
+  where: string,
+): Lookup {
+  const listed =
+    spec.env_file === undefined
+      ? []
+      : Array.isArray(spec.env_file)
+        ? (spec.env_file as unknown[])
+        : [spec.env_file];
+  const explicit = listed.length > 0;
+  const files = explicit
+    ? listed.map((f) => path.resolve(baseDir, scalarString(f)))
+    : [path.join(projectDir, ".env")];
+  const own = new Map<string, string>();
+  for (const f of files) {
+    const text = loader.io.readText(f);
+    if (text === undefined) {
+      if (!explicit) continue;
+      throw new KilnError("ERR_KILN_COMPOSE_NOT_FOUND", `env file ${f} of an include not found`, {
+        location: where,
+        hint: "include env_file paths are relative to the including file",
+      });
+    }
+    for (const e of parseDotenv(text, (n) => own.get(n) ?? loader.lookup(n))) own.set(e.key, e.value);
+  }
+  return (n) => loader.lookup(n) ?? own.get(n);
 }

@@ -89,6 +89,25 @@ describe("include", () => {
     expect(p.referencedFiles).toEqual(["/p/lib/compose.yaml"]);
   });
 
+  it("interpolates the included file with the project environment first, then its own .env or env_file", () => {
+    const withEnv = {
+      ...files,
+      "/p/.env": "V=parent\n",
+      "/p/lib/.env": "V=lib\nW=lib\n",
+      "/p/lib/compose.yaml": "services:\n  cache:\n    image: c:${V}-${W:-none}\nvolumes:\n  libdata: {}\n",
+    };
+    expect(load(withEnv).services.find((s) => s.name === "cache")?.image).toBe("c:parent-lib");
+    const withEnvFile = {
+      ...withEnv,
+      "/p/compose.yaml": withEnv["/p/compose.yaml"].replace(
+        "  - lib/compose.yaml",
+        "  - {path: lib/compose.yaml, env_file: other.env}",
+      ),
+      "/p/other.env": "W=other\n",
+    };
+    expect(load(withEnvFile).services.find((s) => s.name === "cache")?.image).toBe("c:parent-other");
+  });
+
   it("refuses a service defined both here and in the included file", () => {
     const e = thrown(() =>
       load({
