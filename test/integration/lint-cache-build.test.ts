@@ -74,6 +74,7 @@ function pruneOwnCacheMounts(since: number): void {
 
 describe.skipIf(!engineAvailable())("kiln lint --fix on a real build (apt + npm)", () => {
   let dir = "";
+  let stateDir = "";
   const image = `kiln-lint-cache-build:${testRunId()}`;
   // every cache mount of this test gets its own id, so other builds on the engine neither
   // pre-fill nor share them
@@ -83,12 +84,14 @@ describe.skipIf(!engineAvailable())("kiln lint --fix on a real build (apt + npm)
 
   beforeAll(() => {
     dir = tempCopy("lint/cache-build");
+    stateDir = tempCopy();
     provideNode(dir);
   });
   afterAll(() => {
     spawnSync("docker", ["image", "rm", "-f", image], { stdio: "ignore" });
     pruneOwnCacheMounts(started);
     if (dir) removeDir(dir);
+    if (stateDir) removeDir(stateDir);
   });
 
   function build(): string {
@@ -122,7 +125,8 @@ describe.skipIf(!engineAvailable())("kiln lint --fix on a real build (apt + npm)
 
   it("adds cache mounts that the engine re-uses after a dependency change", () => {
     const file = path.join(dir, "Dockerfile");
-    const fix = runKiln(["lint", "--fix", file]);
+    const env = { KILN_STATE_DIR: stateDir };
+    const fix = runKiln(["lint", "--fix", file], { env });
     expect(fix.stderr).toBe("");
     expect(fix.code).toBe(0);
     const fixed = readFileSync(file, "utf8");
@@ -131,7 +135,7 @@ describe.skipIf(!engineAvailable())("kiln lint --fix on a real build (apt + npm)
     expect(fixed).toContain("rm -f /etc/apt/apt.conf.d/docker-clean");
     expect(fixed).not.toContain("rm -rf /var/lib/apt/lists");
     // idempotent: a second --fix changes nothing
-    expect(runKiln(["lint", "--fix", file]).code).toBe(0);
+    expect(runKiln(["lint", "--fix", file], { env }).code).toBe(0);
     expect(readFileSync(file, "utf8")).toBe(fixed);
 
     const first = build();
