@@ -13,6 +13,7 @@ import { StatCache } from "./stat-cache.js";
 import { walkContext } from "./context-walk.js";
 
 const CHUNK = 8 * 1024 * 1024;
+const COLON = ":".charCodeAt(0);
 
 export interface FsFingerprintIoOptions {
   /** the stat cache file; none = nothing persisted */
@@ -85,9 +86,9 @@ export class FsFingerprintIo implements FingerprintIo {
     if (!stats.isFile()) return `o${(stats.mode & 0o170000).toString(8)}:${mode}`;
     const override = this.overrides.get(abs);
     if (override) return `${mode}:${hashBytes(override)}`;
-    // the cache keeps the whole value: a chmod moves ctime, so a hit's mode is still right
+    // the cache keeps the whole value (a chmod moves ctime anyway; the mode is checked too)
     let value = this.cache.lookup(root, rel, stats);
-    if (value === undefined) {
+    if (value === undefined || value.charCodeAt(mode.length) !== COLON || !value.startsWith(mode)) {
       value = `${mode}:${hashFile(abs, stats.size)}`;
       this.cache.store(root, rel, stats, value);
     }

@@ -1,4 +1,12 @@
-import { existsSync, lstatSync, readFileSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  readFileSync,
+  readdirSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StatCache } from "../../../src/adapters/fs/stat-cache.js";
@@ -138,5 +146,16 @@ describe("fingerprint with a stat cache", () => {
     const uncached = await fingerprintOne(ctx);
     expect(warm).toEqual(cold);
     expect(uncached).toEqual(cold);
+  });
+
+  it("sees a chmod through a warm cache", async () => {
+    const ctx = path.join(dir, "ctx");
+    const old = Date.now() / 1000 - 60;
+    utimesSync(path.join(ctx, "a.txt"), old, old);
+    const first = await fingerprintOne(ctx, {}, { cacheFile });
+    chmodSync(path.join(ctx, "a.txt"), 0o700);
+    const second = await fingerprintOne(ctx, {}, { cacheFile });
+    expect(second.files["a.txt"]).toMatch(/^700:/);
+    expect(second.files["a.txt"].slice(4)).toBe(first.files["a.txt"].slice(4));
   });
 });
