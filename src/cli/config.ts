@@ -30,6 +30,16 @@ export function projectOptions(ctx: CommandContext, variant?: ComposeVariant): L
   };
 }
 
+/** the fields that say something: no empty lists/maps, no `false` */
+function compact(value: Record<string, unknown>): Record<string, unknown> {
+  const empty = (v: unknown): boolean =>
+    v === false ||
+    v === undefined ||
+    (Array.isArray(v) && v.length === 0) ||
+    (typeof v === "object" && v !== null && Object.keys(v).length === 0);
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => !empty(v)));
+}
+
 function summary(model: ProjectModel, showAll: boolean): Record<string, unknown> {
   const services = showAll ? model.allServices : model.services;
   return {
@@ -42,7 +52,7 @@ function summary(model: ProjectModel, showAll: boolean): Record<string, unknown>
         s.name,
         {
           image: s.imageName,
-          ...(s.build ? { build: s.build } : {}),
+          ...(s.build ? { build: compact(s.build as unknown as Record<string, unknown>) } : {}),
           ...(s.volumes.length > 0
             ? { volumes: s.volumes.map((v) => `${v.source ?? ""}:${v.target}${v.readOnly ? ":ro" : ""}`) }
             : {}),

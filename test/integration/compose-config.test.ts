@@ -238,6 +238,27 @@ describe.skipIf(!engineAvailable())("kiln config matches docker compose config (
     compare(kilnConfig("basic", args), composeConfig("basic", args));
   });
 
+  it("text output: image names, build specs, where build: is declared, volume engine names", () => {
+    const r = runKiln(["config"], { cwd: dir("basic"), env: cleanEnv });
+    expect(r.code).toBe(0);
+    const text = parse(r.stdout) as {
+      name: string;
+      services: Record<string, Json>;
+      volumes: Record<string, string>;
+    };
+    expect(text.name).toBe("basic");
+    expect(text.services.web?.image).toBe("basic-web");
+    expect(text.services.web?.["build declared at"]).toBe(
+      `${dir("basic/compose.yaml")}:2:3 (merge-key)`.replace(":2:3", ":2"),
+    );
+    expect(text.volumes).toEqual({ node_modules: "basic_node_modules", pgdata: "shared-pgdata" });
+    const names = runKiln(["config", "--services", "--profile", "tools"], {
+      cwd: dir("multi-file"),
+      env: cleanEnv,
+    });
+    expect(names.stdout.split("\n").filter(Boolean)).toEqual(["app", "tool"]);
+  });
+
   it("default image names: <project>-<service> (v2), <project>_<service> with --variant v1", () => {
     const v2 = kilnConfig("basic", []);
     expect(v2.services.find((s) => s.name === "web")?.imageName).toBe("basic-web");
