@@ -41,7 +41,7 @@ export function lintText(
     lines.push(`${checked} checked: no findings`);
   } else {
     lines.push(
-      `${checked} checked: ${count(all.length, "finding")} (${by("error")} errors, ${by("warning")} warnings, ${by("info")} info)`,
+      `${checked} checked: ${count(all.length, "finding")} (${count(by("error"), "error")}, ${count(by("warning"), "warning")}, ${by("info")} info)`,
     );
     if (fixable > 0)
       lines.push(`${fixable} fixable: run \`kiln lint --fix\`; \`kiln lint --explain RULE\` says why`);

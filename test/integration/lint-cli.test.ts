@@ -142,6 +142,14 @@ describe("kiln lint (CLI)", () => {
     expect(runKiln(["lint"], { cwd: empty }).code).toBe(2);
   });
 
+  it("reads a Dockerfile from stdin with -", () => {
+    const r = runKiln(["lint", "--format", "json", "-"], { input: "FROM node:20\nRUN npm ci\n" });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      files: [{ path: "<stdin>", findings: [{ rule: "npm-cache-mount", line: 2 }] }],
+    });
+  });
+
   it("--explain and --list-rules", () => {
     const r = runKiln(["lint", "--explain", "apt-docker-clean"]);
     expect(r.code).toBe(0);
