@@ -214,11 +214,12 @@ export function classify(command: Command): ToolUse | undefined {
   if (name === "mvn" || name === "mvnw") {
     const goals = args.map((a) => a.value).filter((v) => !v.startsWith("-"));
     const offline = goals.some((g) => /^dependency:(go-offline|resolve)/.test(g));
-    return use("maven", goals.join(" "), command, args, offline, true);
+    return use("maven", goals.join(" "), command, args, offline, goals.length > 0);
   }
   if (name === "gradle" || name === "gradlew") {
     const tasks = args.map((a) => a.value).filter((v) => !v.startsWith("-"));
-    return use("gradle", tasks.join(" "), command, args, tasks.includes("dependencies"), true);
+    const versionOnly = tasks.length === 0 && args.some((a) => a.value === "--version" || a.value === "-v");
+    return use("gradle", tasks.join(" "), command, args, tasks.includes("dependencies"), !versionOnly);
   }
   if (name === "bundle" || name === "composer" || name === "poetry" || name === "pipenv") {
     const { action, rest } = first("other");
