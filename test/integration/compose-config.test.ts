@@ -248,9 +248,7 @@ describe.skipIf(!engineAvailable())("kiln config matches docker compose config (
     };
     expect(text.name).toBe("basic");
     expect(text.services.web?.image).toBe("basic-web");
-    expect(text.services.web?.["build declared at"]).toBe(
-      `${dir("basic/compose.yaml")}:2:3 (merge-key)`.replace(":2:3", ":2"),
-    );
+    expect(text.services.web?.["build declared at"]).toBe(`${dir("basic/compose.yaml")}:11 (merge-key)`);
     expect(text.volumes).toEqual({ node_modules: "basic_node_modules", pgdata: "shared-pgdata" });
     const names = runKiln(["config", "--services", "--profile", "tools"], {
       cwd: dir("multi-file"),
