@@ -11,7 +11,7 @@ export function explainChange(previous: FingerprintManifest, current: Fingerprin
   if (previous.version !== current.version) return ["fingerprint format changed"];
   const reasons: string[] = [];
   if (previous.dockerfile !== current.dockerfile) reasons.push("Dockerfile changed");
-  const files = changedKeys(previous.files, current.files);
+  const files = withoutParents(changedKeys(previous.files, current.files));
   if (files.length > 0) reasons.push(`sources changed (${nameList(files)})`);
   if ((previous.remoteContext ?? "") !== (current.remoteContext ?? "")) reasons.push("context changed");
   for (const name of changedKeys(previous.args, current.args)) {
@@ -44,6 +44,15 @@ function changedKeys<T>(a: Record<string, T>, b: Record<string, T>): string[] {
   for (const key of Object.keys(a)) if (!(key in b) || a[key] !== b[key]) out.push(key);
   for (const key of Object.keys(b)) if (!(key in a)) out.push(key);
   return out.sort();
+}
+
+/** A new or removed directory is named by what is inside it, not as an entry of its own. */
+function withoutParents(paths: string[]): string[] {
+  const parents = new Set<string>();
+  for (const p of paths) {
+    for (let i = p.indexOf("/"); i > 0; i = p.indexOf("/", i + 1)) parents.add(p.slice(0, i));
+  }
+  return paths.filter((p) => !parents.has(p));
 }
 
 function nameList(names: string[]): string {

@@ -27,6 +27,16 @@ describe("explainChange", () => {
     expect(explainChange(prev, cur)).toEqual(["sources changed (api/new.txt, api/server.txt, api/util.txt)"]);
   });
 
+  it("names the files of a new directory rather than the directory", () => {
+    const cur = manifest({
+      hash: "h1",
+      files: { ...manifest().files, web: "d755", "web/index.html": "644:5" },
+    });
+    expect(explainChange(manifest(), cur)).toEqual(["sources changed (web/index.html)"]);
+    const emptyDir = manifest({ hash: "h2", files: { ...manifest().files, cache: "d755" } });
+    expect(explainChange(manifest(), emptyDir)).toEqual(["sources changed (cache)"]);
+  });
+
   it("caps the list of files", () => {
     const files = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`f${i}`, "644:x"]));
     expect(
