@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { df, fired, lint } from "./helpers.js";
+import { df, fired, fix, lint } from "./helpers.js";
 
 describe("apt-docker-clean", () => {
   const mounts =
@@ -397,5 +397,28 @@ describe("inline kiln-ignore and rule selection", () => {
     const t = df("FROM node:20", "COPY . .", "RUN npm ci");
     expect(fired(t, undefined, { rules: ["npm-cache-mount"] })).toEqual(["npm-cache-mount"]);
     expect(fired(t, undefined, { ignore: ["npm-cache-mount"] })).toEqual(["copy-before-install"]);
+  });
+});
+
+describe("apt-docker-clean and the apt front end", () => {
+  const mounts =
+    "--mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt,sharing=locked";
+  it("fires when docker-clean is gone but `apt install` still deletes its downloads", () => {
+    const text = df(
+      "FROM ubuntu:24.04",
+      "RUN rm -f /etc/apt/apt.conf.d/docker-clean",
+      `RUN ${mounts} apt update && apt install -y curl`,
+    );
+    const [f] = lint(text, { rules: ["apt-docker-clean"] });
+    expect(f?.message).toContain("Keep-Downloaded-Packages");
+    expect(fired(fix(text), "apt-docker-clean")).toEqual([]);
+  });
+  it("is quiet for apt-get, which keeps downloads by default", () => {
+    const text = df(
+      "FROM ubuntu:24.04",
+      "RUN rm -f /etc/apt/apt.conf.d/docker-clean",
+      `RUN ${mounts} apt-get update && apt-get install -y curl`,
+    );
+    expect(fired(text, "apt-docker-clean")).toEqual([]);
   });
 });

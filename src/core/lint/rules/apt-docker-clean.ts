@@ -1,10 +1,23 @@
-import { aptWipes, dockerCleanTarget } from "../apt-facts.js";
+import type { RunFacts } from "../analysis.js";
+import { aptWipes, dockerCleanTarget, KEEP_PACKAGES_LINES } from "../apt-facts.js";
+import { stepsBefore, type RunStep } from "../dockerfile-model.js";
 import { cacheMounts } from "../cache-needs.js";
-import { removeCommand } from "../edits.js";
+import { insert, removeCommand } from "../edits.js";
 import { covers } from "../mounts.js";
 import { finding, type Rule } from "../rule.js";
 import type { Edit, Finding } from "../types.js";
 import { keepPackagesEdit } from "./apt-cache-mount.js";
+
+function usesAptFrontEnd(facts: RunFacts): boolean {
+  return facts.uses.some(
+    (u) => u.tool === "apt" && u.command.name === "apt" && u.downloads && u.action !== "update",
+  );
+}
+
+function keepsPackages(step: RunStep): boolean {
+  const runs = [...stepsBefore(step), step].filter((s): s is RunStep => s.kind === "run");
+  return runs.some((s) => s.scripts.some((seg) => seg.text.includes("Keep-Downloaded-Packages")));
+}
 
 export const aptDockerClean: Rule = {
   id: "apt-docker-clean",
@@ -45,6 +58,17 @@ lines above to the first apt RUN and removes the clean-up commands.`,
         const e = keepPackagesEdit(step);
         if (e) edits.push(e);
         else fixable = false;
+      } else if (archives && usesAptFrontEnd(facts) && !keepsPackages(step)) {
+        // the `apt` front end deletes what it downloaded unless told otherwise
+        reasons.push(
+          "`apt install` deletes downloaded packages unless Binary::apt::APT::Keep-Downloaded-Packages is set",
+        );
+        const at = step.scriptStart;
+        if (at === undefined || step.execForm) fixable = false;
+        else
+          edits.push(
+            insert(at.offset, at.heredoc ? `${KEEP_PACKAGES_LINES[1]}\n` : `${KEEP_PACKAGES_LINES[1]} && `),
+          );
       }
       const wipes = aptWipes(step).filter((k) => {
         const args = step.commands[k].args.map((a) => a.value).join(" ");
