@@ -25,8 +25,11 @@ export interface ServiceSourceMap {
   service?: SourceLocation;
   /** the file and key location that declares the effective `build:` */
   build?: SourceLocation & { origin: BuildOrigin };
-  /** the file and key location of the effective `image:` key, when one is written */
-  image?: SourceLocation;
+  /**
+   * the file and key location of the effective `image:` key, when one is written; `origin`
+   * says whether it is the service's own key or shared (merge key, alias, extends base)
+   */
+  image?: SourceLocation & { origin?: BuildOrigin };
 }
 
 export interface BuildSecret {

@@ -40,7 +40,7 @@ export function serviceSourceMap(
   }
   if (hasImage) {
     const image = findKey(files, service, "image") ?? viaExtends(files, service, "image");
-    if (image) map.image = at(image.file, image.pos);
+    if (image) map.image = { ...at(image.file, image.pos), origin: image.pos.origin };
   }
   return map;
 }

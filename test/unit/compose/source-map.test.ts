@@ -35,7 +35,7 @@ describe("source map of build:/image:", () => {
     expect(src("own")).toEqual({
       service: { file: "/p/compose.yaml", line: 6, column: 3 },
       build: { file: "/p/compose.yaml", line: 7, column: 5, origin: "own" },
-      image: { file: "/p/compose.yaml", line: 8, column: 5 },
+      image: { file: "/p/compose.yaml", line: 8, column: 5, origin: "own" },
     });
   });
 
@@ -65,7 +65,7 @@ describe("source map of build:/image:", () => {
     expect(src("overridden")).toEqual({
       service: { file: "/p/compose.override.yaml", line: 2, column: 3 },
       build: { file: "/p/compose.override.yaml", line: 3, column: 5, origin: "own" },
-      image: { file: "/p/compose.override.yaml", line: 5, column: 5 },
+      image: { file: "/p/compose.override.yaml", line: 5, column: 5, origin: "own" },
     });
   });
 
