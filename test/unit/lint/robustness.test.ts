@@ -139,3 +139,60 @@ describe("lintDockerfile never crashes", () => {
     survives(`FROM a\nRUN ${"apt-get install -y x && ".repeat(20_000)}true\n`);
   });
 });
+
+const LINES = [
+  "FROM debian:bookworm AS base",
+  "FROM node:20",
+  "FROM base",
+  "FROM python:3.12-slim",
+  "FROM alpine:3.20",
+  "USER node",
+  "USER 1001",
+  "USER root",
+  "ENV HOME=/srv",
+  "ARG X=1",
+  "WORKDIR /app",
+  "COPY . .",
+  "COPY package.json ./",
+  "RUN apt-get update",
+  "RUN apt-get install -y curl",
+  "RUN apt-get update && apt-get install -y --no-install-recommends git \\\n    && apt-get clean \\\n    && rm -rf /var/lib/apt/lists/*",
+  "RUN apt update && apt install -y jq",
+  "RUN --mount=type=cache,target=/var/cache/apt apt-get update && apt-get install -y less",
+  "RUN <<EOF\nset -e\napt-get update\napt-get install -y curl\nEOF",
+  "RUN pip install --no-cache-dir -r requirements.txt",
+  "RUN --mount=type=cache,target=/root/.cache/pip pip install --no-cache-dir flask",
+  "RUN npm ci && npm cache clean --force",
+  "RUN yarn install && yarn cache clean",
+  "RUN pnpm install",
+  "RUN go mod download && go build ./...",
+  "RUN cargo build --release",
+  "RUN mvn -B package",
+  "RUN ./gradlew build",
+  "RUN apk add --no-cache curl",
+  "RUN uv sync --no-cache",
+  'RUN ["sh", "-c", "apt-get update && apt-get install -y curl"]',
+  "ONBUILD RUN npm ci",
+  "RUN sh -c 'apt-get update && apt-get install -y make'",
+  "# kiln-ignore",
+  "RUN echo done",
+];
+
+describe("fixes reach a fixed point", () => {
+  it("on 300 random Dockerfiles from realistic lines", () => {
+    const r = rng(2024);
+    for (let i = 0; i < 300; i++) {
+      const n = 2 + Math.floor(r() * 10);
+      const lines = [LINES[Math.floor(r() * 5)]];
+      for (let k = 0; k < n; k++) lines.push(LINES[Math.floor(r() * LINES.length)]);
+      const text = `${lines.join("\n")}\n`;
+      const once = fixUntilStable(text, { path: "x" });
+      const again = fixUntilStable(once.text, { path: "x" });
+      expect(again.text, text).toBe(once.text);
+      expect(
+        lintDockerfile(once.text, { path: "x" }).filter((f) => f.fixable),
+        `${text}\n---\n${once.text}`,
+      ).toEqual([]);
+    }
+  });
+});
