@@ -3,8 +3,9 @@
 // runner): kiln's pull-or-build (`kiln up` with KILN_REGISTRY: the baked images come from the
 // registry, nothing is built) against `docker compose up -d --build` on the same checkout.
 // Engine A bakes and pushes once, untimed. Each timed run gets a brand-new engine B (own data
-// root, socket, bridge; started and stopped by pid) holding only the base image — the same
-// starting point for both tools (no image can be pulled from Docker Hub here).
+// root, socket, bridge; started and stopped by pid) holding only the base image, pulled from the
+// same local registry the way a teammate pulls python:3.11-slim from Docker Hub — the same
+// starting point for both tools, untimed.
 // Projects: test/fixtures/bake/basic (busybox, tiny builds) and a generated two-service Debian
 // project whose builds apt-get install packages (a realistic dev image).
 // Run after `npm run build`, as root, with the engine up: node bench/sharing.mjs [runs]
@@ -132,10 +133,13 @@ async function startEngineB(baseImages) {
   if (!(await until(ping, 30_000)))
     throw new Error(readFileSync(path.join(dir, "dockerd.log"), "utf8").slice(-2000));
   const host = `unix://${socket}`;
-  const tar = path.join(dir, "base.tar");
-  run(["docker", "save", "-o", tar, ...baseImages]);
-  run(["docker", "-H", host, "load", "-q", "-i", tar]);
-  rmSync(tar);
+  // the base image arrives the way a teammate gets python:3.11-slim: pulled from a registry
+  // (so the engine knows its layers' registry digests), then named as the Dockerfiles name it
+  for (const [image, mirror] of baseImages) {
+    run(["docker", "-H", host, "pull", "-q", mirror]);
+    run(["docker", "-H", host, "tag", mirror, image]);
+    run(["docker", "-H", host, "rmi", mirror]);
+  }
   return {
     host,
     async stop() {
@@ -212,12 +216,23 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const registry = await startRegistry();
 const results = [];
 try {
-  for (const make of [basicProject, aptProject]) {
+  const only = process.env.BENCH_ONLY;
+  for (const make of [basicProject, aptProject].filter((m) => !only || m.name.startsWith(only))) {
     const proj = make();
     const where = `${registry.host}/bench/${path.basename(proj.dir).toLowerCase()}`;
     const stateA = `${proj.dir}.stateA`;
     const pristine = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-src-"));
     cpSync(proj.dir, pristine, { recursive: true });
+    // base images are served by the same registry (no image can be pulled from Docker Hub here)
+    const mirrors = proj.bases.map((image) => [
+      image,
+      `${registry.host}/bench-base/${image.replace(/^.*\//, "")}`,
+    ]);
+    for (const [image, mirror] of mirrors) {
+      run(["docker", "tag", image, mirror]);
+      run(["docker", "push", "-q", mirror]);
+      run(["docker", "rmi", mirror]);
+    }
     run([process.execPath, kiln, "bake", "--push", "--registry", where, "--project-dir", proj.dir], {
       env: { ...process.env, KILN_STATE_DIR: stateA, KILN_LABELS: label },
     });
@@ -225,7 +240,7 @@ try {
     const c = [];
     for (let i = 0; i < runs; i++) {
       for (const tool of ["kiln", "compose"]) {
-        const b = await startEngineB(proj.bases);
+        const b = await startEngineB(mirrors);
         const copy = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-b-"));
         cpSync(pristine, copy, { recursive: true });
         const name = `bench${process.pid}${tool}${i}`;
@@ -241,6 +256,7 @@ try {
               env: { ...env, KILN_REGISTRY: where },
             });
             k.push(r.ms);
+            if (process.env.BENCH_VERBOSE) console.error(r.stderr);
           } else {
             const r = run(
               ["docker", "compose", "--project-directory", copy, "-p", name, "up", "-d", "--build"],

@@ -6,8 +6,9 @@
  */
 import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import Ajv from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineAvailable, removeDir, runKiln, tempCopy, testLabel } from "../helpers/kiln.js";
+import { engineAvailable, removeDir, repoRoot, runKiln, tempCopy, testLabel } from "../helpers/kiln.js";
 import { startRegistry, type TestRegistry } from "../helpers/registry.js";
 import { startSecondEngine, type SecondEngine } from "../helpers/second-engine.js";
 import { makeSpyDocker, type SpyDocker } from "../helpers/spy-docker.js";
@@ -28,6 +29,16 @@ interface StepEvent {
   state?: string;
   name?: string;
   id?: string;
+}
+
+const ajv = new Ajv.default({ strict: true, allErrors: true });
+function validate(schema: string, data: unknown): void {
+  const v = ajv.compile(
+    JSON.parse(
+      readFileSync(path.join(repoRoot, "schemas", "json", `${schema}.schema.json`), "utf8"),
+    ) as object,
+  );
+  expect(v(data), ajv.errorsText(v.errors)).toBe(true);
 }
 
 const dirs: string[] = [];
@@ -199,5 +210,40 @@ describe.skipIf(!engineAvailable())("sharing: registry + a second engine", () =>
     }
     expect(out.services[0]?.steps.cached).toBeGreaterThan(0);
     expect(existsSync(path.join(dirB, "docker-compose.yml"))).toBe(true);
+  }, 120_000);
+
+  it("kiln pull fetches a baked image without pinning; kiln push skips what the registry holds (JSON per schema)", () => {
+    const dirC = clone(source);
+    dirs.push(dirC, `${dirC}.state`);
+    const envC = { ...envB, KILN_STATE_DIR: `${dirC}.state` };
+    const ids =
+      engineB?.docker(["images", "-q", "--filter", "label=kiln.service=worker"]).stdout.trim().split("\n") ??
+      [];
+    engineB?.docker(["rmi", "-f", ...new Set(ids.filter(Boolean))]);
+    const composeBefore = readFileSync(path.join(dirC, "docker-compose.yml"), "utf8");
+    const before = spyB.builds();
+    const r = runKiln(["pull", "--json", "--project-dir", dirC], { env: envC });
+    expect(r.code, r.stderr).toBe(0);
+    const pulled = JSON.parse(r.stdout) as {
+      registry: string;
+      services: { name: string; state: string; image: string }[];
+    };
+    validate("pull", pulled);
+    expect(pulled.services.map((s) => [s.name, s.state])).toEqual([
+      ["api", "present"],
+      ["worker", "pulled"],
+    ]);
+    expect(spyB.builds() - before).toBe(0);
+    expect(readFileSync(path.join(dirC, "docker-compose.yml"), "utf8")).toBe(composeBefore);
+    expect(engineB?.docker(["image", "inspect", pulled.services[1]?.image ?? ""]).code).toBe(0);
+
+    const push = runKiln(["push", "--json", "--project-dir", dirC], { env: envC });
+    expect(push.code, push.stderr).toBe(0);
+    const pushed = JSON.parse(push.stdout) as { services: { name: string; state: string }[] };
+    validate("push", pushed);
+    expect(pushed.services.map((s) => [s.name, s.state])).toEqual([
+      ["api", "present"],
+      ["worker", "present"],
+    ]);
   }, 120_000);
 });
