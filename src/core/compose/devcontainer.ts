@@ -21,6 +21,7 @@ export function parseDevcontainer(
   text: string,
   configPath: string,
   isFile: (p: string) => boolean,
+  env: Record<string, string | undefined> = {},
 ): DevcontainerModel {
   const errors: ParseError[] = [];
   const config: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
@@ -37,8 +38,9 @@ export function parseDevcontainer(
   }
   const c = config as Record<string, unknown>;
   const folder = path.dirname(configPath);
+  const sub = (v: string): string => substituteVariables(v, workspaceFolderOf(configPath), env);
   const raw = c.dockerComposeFile;
-  const listed = typeof raw === "string" ? [raw] : Array.isArray(raw) ? raw.map(String) : [];
+  const listed = (typeof raw === "string" ? [raw] : Array.isArray(raw) ? raw.map(String) : []).map(sub);
   const composeFiles = listed.map((f) => path.resolve(folder, f));
   const keyLine = lineOf(text, Math.max(0, text.indexOf('"dockerComposeFile"')));
   for (const f of composeFiles) {
@@ -59,9 +61,9 @@ export function parseDevcontainer(
     composeFiles,
     config: c,
   };
-  if (typeof c.workspaceFolder === "string") model.containerWorkspaceFolder = c.workspaceFolder;
-  if (typeof c.service === "string") model.service = c.service;
-  if (Array.isArray(c.runServices)) model.runServices = c.runServices.map(String);
+  if (typeof c.workspaceFolder === "string") model.containerWorkspaceFolder = sub(c.workspaceFolder);
+  if (typeof c.service === "string") model.service = sub(c.service);
+  if (Array.isArray(c.runServices)) model.runServices = c.runServices.map((r) => sub(String(r)));
   return model;
 }
 
@@ -98,4 +100,25 @@ export function devcontainerProjectName(i: DevcontainerNameInputs): string {
   if (dir === path.join(i.workspaceFolder, ".devcontainer"))
     return devcontainerName(`${path.basename(i.workspaceFolder)}_devcontainer`);
   return devcontainerName(path.basename(dir));
+}
+
+/**
+ * The variables devcontainer.json may use in these properties: `${localWorkspaceFolder}`,
+ * `${localWorkspaceFolderBasename}`, `${localEnv:NAME}` / `${env:NAME}` (with `:default`).
+ * https://containers.dev/implementors/json_reference/#variables-in-devcontainerjson
+ */
+export function substituteVariables(
+  value: string,
+  workspaceFolder: string,
+  env: Record<string, string | undefined>,
+): string {
+  return value.replace(
+    /\$\{([^}:]+)(?::([^}:]+))?(?::([^}]*))?\}/g,
+    (whole, name: string, arg?: string, def?: string) => {
+      if (name === "localWorkspaceFolder") return workspaceFolder;
+      if (name === "localWorkspaceFolderBasename") return path.basename(workspaceFolder);
+      if ((name === "localEnv" || name === "env") && arg !== undefined) return env[arg] ?? def ?? "";
+      return whole;
+    },
+  );
 }

@@ -47,7 +47,7 @@ export function loadProjectSync(
     const configPath = findDevcontainerConfig(target, io);
     if (configPath) {
       const text = io.readText(configPath) ?? "";
-      devcontainer = parseDevcontainer(text, configPath, (p) => io.isFile(p));
+      devcontainer = parseDevcontainer(text, configPath, (p) => io.isFile(p), env);
       if (devcontainer.composeFiles.length === 0) {
         throw new KilnError(
           "ERR_KILN_DEVCONTAINER",

@@ -135,3 +135,24 @@ describe("the Dev Containers CLI's project name", () => {
     expect(workspaceFolderOf("/ws/r/.devcontainer.json")).toBe("/ws/r");
   });
 });
+
+describe("devcontainer.json variables", () => {
+  it("substitutes ${localWorkspaceFolder}, ${localWorkspaceFolderBasename} and ${localEnv:X[:default]}", () => {
+    const files = {
+      "/ws/proj/.devcontainer/devcontainer.json":
+        '{"dockerComposeFile": ["${localWorkspaceFolder}/compose.yml", "${localEnv:EXTRA_COMPOSE:extra.yml}"], "service": "${localEnv:SVC}", "workspaceFolder": "/w/${localWorkspaceFolderBasename}"}',
+      "/ws/proj/compose.yml": "services:\n  app:\n    image: x\n",
+      "/ws/proj/.devcontainer/extra.yml": "services:\n  app:\n    environment: {A: '1'}\n",
+    };
+    const p = loadProjectSync(
+      { projectDir: "/ws/proj", env: { SVC: "app" }, devcontainer: true },
+      memoryIo(files),
+    );
+    expect(p.devcontainer?.composeFiles).toEqual([
+      "/ws/proj/compose.yml",
+      "/ws/proj/.devcontainer/extra.yml",
+    ]);
+    expect(p.devcontainer?.service).toBe("app");
+    expect(p.devcontainer?.containerWorkspaceFolder).toBe("/w/proj");
+  });
+});
