@@ -6,13 +6,23 @@
 import { createHash } from "node:crypto";
 import { closeSync, openSync, readFileSync, readSync, readlinkSync, statSync, type Stats } from "node:fs";
 import path from "node:path";
-import { xxh3 } from "@node-rs/xxhash";
+import { createRequire } from "node:module";
+import type * as Xxhash from "@node-rs/xxhash";
 import type { ExcludeMatcher } from "../../core/fingerprint/dockerignore-patterns.js";
 import type { ContextDigest, ContextFiles, FingerprintIo } from "../../core/fingerprint/types.js";
 import { StatCache } from "./stat-cache.js";
 import { walkContext } from "./context-walk.js";
 
 const CHUNK = 8 * 1024 * 1024;
+
+// The native hasher is loaded on first use: a warm run, where every file hits the stat cache,
+// never needs it and saves its load time.
+const require = createRequire(import.meta.url);
+let xxhash: typeof Xxhash.xxh3 | undefined;
+function xxh3(): typeof Xxhash.xxh3 {
+  xxhash ??= (require("@node-rs/xxhash") as typeof Xxhash).xxh3;
+  return xxhash;
+}
 const COLON = ":".charCodeAt(0);
 
 export interface FsFingerprintIoOptions {
@@ -111,11 +121,11 @@ function modeText(mode: number): string {
 }
 
 export function hashBytes(data: Uint8Array): string {
-  if (data.length > CHUNK) return bigDigest(xxh3.Xxh3.withSeed().update(data));
-  return xxh3.xxh128(data).toString(16).padStart(32, "0");
+  if (data.length > CHUNK) return bigDigest(xxh3().Xxh3.withSeed().update(data));
+  return xxh3().xxh128(data).toString(16).padStart(32, "0");
 }
 
-function bigDigest(hasher: xxh3.Xxh3): string {
+function bigDigest(hasher: Xxhash.xxh3.Xxh3): string {
   return `${hasher.digest().toString(16).padStart(16, "0")}L`;
 }
 
@@ -140,7 +150,7 @@ function hashFile(abs: string, size: number): string {
       }
       return hashBytes(buffer.subarray(0, total));
     }
-    const hasher = xxh3.Xxh3.withSeed();
+    const hasher = xxh3().Xxh3.withSeed();
     for (;;) {
       const n = readSync(fd, buffer, 0, CHUNK, null);
       if (n === 0) break;
