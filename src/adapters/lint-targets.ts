@@ -16,6 +16,7 @@ import {
   mkdirSync,
   copyFileSync,
   chmodSync,
+  realpathSync,
 } from "node:fs";
 import { createHash } from "node:crypto";
 import path from "node:path";
@@ -208,7 +209,9 @@ export async function projectTargets(
  * Writes a fixed Dockerfile: the first original is kept in kiln's state dir (never
  * overwritten), then a temp file in the same folder is fsynced and renamed over it.
  */
-export function writeFixed(file: string, text: string, projectDir: string, env: NodeJS.ProcessEnv): void {
+export function writeFixed(target: string, text: string, projectDir: string, env: NodeJS.ProcessEnv): void {
+  // a symlinked Dockerfile: write the file it points to, keep the link
+  const file = realpathSync(target);
   const backups = path.join(projectStateDir(projectDir, env), "lint-originals");
   const backup = path.join(
     backups,

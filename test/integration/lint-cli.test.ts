@@ -2,7 +2,7 @@
  * `kiln lint` as a black box: exit codes, output formats, --fix on disk, project mode.
  * No engine needed.
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
@@ -92,6 +92,20 @@ describe("kiln lint (CLI)", () => {
       .filter((p) => p.endsWith("-Dockerfile"));
     expect(backups).toHaveLength(1);
     expect(readFileSync(path.join(state, "projects", backups[0]), "utf8")).toBe(before);
+  });
+
+  it("--fix through a symlink edits the target and keeps the link", () => {
+    const dir = copy();
+    const real = path.join(dir, "real.Dockerfile");
+    writeFileSync(real, "FROM node:20\nRUN npm ci\n");
+    symlinkSync("real.Dockerfile", path.join(dir, "Dockerfile"));
+    expect(
+      runKiln(["lint", "--fix", path.join(dir, "Dockerfile")], { env: { KILN_STATE_DIR: copy() } }).code,
+    ).toBe(0);
+    expect(lstatSync(path.join(dir, "Dockerfile")).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, "utf8")).toBe(
+      "FROM node:20\nRUN --mount=type=cache,target=/root/.npm npm ci\n",
+    );
   });
 
   it("project mode lints every Dockerfile the compose services build (once each, inline too)", () => {
