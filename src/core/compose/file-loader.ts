@@ -51,6 +51,12 @@ export class FileLoader {
       });
     }
     const parsed = parseComposeYaml(text, file);
+    if (Object.keys(parsed.data).every((k) => k === "version")) {
+      throw new KilnError("ERR_KILN_COMPOSE_INVALID", `empty compose file: ${file}`, {
+        location: `${file}:1`,
+        hint: "a compose file needs at least a `services:` section",
+      });
+    }
     if (parsed.hasMarkers) this.anyMarkers = true;
     interpolateFile(parsed, lookup ?? this.options.lookup);
     if (this.options.validators) {

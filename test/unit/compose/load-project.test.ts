@@ -185,3 +185,12 @@ describe("interpolation", () => {
     expect(p.extensions).toEqual({ "x-kiln": { pin: "true" } });
   });
 });
+
+describe("empty files", () => {
+  it("are refused, as compose does", () => {
+    const e = thrown(() => load({ "/work/My App/compose.yaml": "# nothing yet\nversion: '3'\n" }));
+    expect(e.code).toBe("ERR_KILN_COMPOSE_INVALID");
+    expect(e.message).toContain("empty compose file");
+    expect(load({ "/work/My App/compose.yaml": "services: {}\n" }).services).toEqual([]);
+  });
+});
