@@ -39,6 +39,8 @@ interface RootState {
   order: number[];
   /** entries hashed in this run */
   stored: Flat;
+  /** rel → offset in `stored`: a second walk of the root in this run (another ignore file) reuses them */
+  storedIndex: Map<string, number>;
   walks: number;
 }
 
@@ -79,30 +81,38 @@ export class StatCache {
     const state = this.state(root);
     state.walks++;
     state.cursor = 0;
+    if (state.walks === 2) {
+      for (let i = 0; i < state.stored.length; i += WIDTH)
+        state.storedIndex.set(state.stored[i] as string, i);
+    }
   }
 
   /** The cached value of `rel` under `root` when its stat is unchanged and not racy. */
   lookup(root: string, rel: string, stats: Stats): string | undefined {
     const state = this.state(root);
+    if (state.walks > 1) {
+      const mine = state.storedIndex.get(rel);
+      if (mine !== undefined && sameStat(state.stored, mine, stats)) {
+        state.order.push(~mine);
+        return state.stored[mine + 5] as string;
+      }
+    }
     const at = this.find(state, rel);
-    if (at === undefined) return undefined;
-    const e = state.loaded;
     if (
-      e[at + 1] !== stats.size ||
-      e[at + 2] !== stats.mtimeMs ||
-      e[at + 3] !== stats.ctimeMs ||
-      e[at + 4] !== stats.ino ||
+      at === undefined ||
+      !sameStat(state.loaded, at, stats) ||
       Math.floor(stats.mtimeMs / 1000) >= this.racySecond
     ) {
       return undefined;
     }
     state.order.push(at);
-    return e[at + 5] as string;
+    return state.loaded[at + 5] as string;
   }
 
   store(root: string, rel: string, stats: Stats, hash: string): void {
     const state = this.state(root);
     state.order.push(~state.stored.length);
+    if (state.walks > 1) state.storedIndex.set(rel, state.stored.length);
     state.stored.push(rel, stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino, hash);
     this.dirty = true;
   }
@@ -163,11 +173,27 @@ export class StatCache {
     let state = this.roots.get(root);
     if (state === undefined) {
       const loaded = this.loaded[root];
-      state = { loaded: Array.isArray(loaded) ? loaded : [], cursor: 0, order: [], stored: [], walks: 0 };
+      state = {
+        loaded: Array.isArray(loaded) ? loaded : [],
+        cursor: 0,
+        order: [],
+        stored: [],
+        storedIndex: new Map(),
+        walks: 0,
+      };
       this.roots.set(root, state);
     }
     return state;
   }
+}
+
+function sameStat(flat: Flat, at: number, stats: Stats): boolean {
+  return (
+    flat[at + 1] === stats.size &&
+    flat[at + 2] === stats.mtimeMs &&
+    flat[at + 3] === stats.ctimeMs &&
+    flat[at + 4] === stats.ino
+  );
 }
 
 /** This run's entries of a root, in walk order. */

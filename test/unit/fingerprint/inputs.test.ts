@@ -214,4 +214,41 @@ describe("fingerprint: build inputs", () => {
     const down = () => Promise.reject(new Error("engine down"));
     await expect(fingerprintOne(dir, {}, { resolveImageId: down })).rejects.toThrow("engine down");
   });
+
+  it("reads each file once when two services walk one context with different ignore files", async () => {
+    writeTree(dir, {
+      "web.Dockerfile": "FROM kiln-local/busybox\n",
+      "web.Dockerfile.dockerignore": "a.txt\n",
+      "worker.Dockerfile": "FROM kiln-local/busybox\n",
+    });
+    const io = new FsFingerprintIo();
+    const reads = new Map<string, number>();
+    const hash = io.hashContext.bind(io);
+    let walks = 0;
+    const counting: FingerprintIo = {
+      readFile: (p) => io.readFile(p),
+      isDirectory: (p) => io.isDirectory(p),
+      hashContext: (d, m) => {
+        walks++;
+        return hash(d, m);
+      },
+    };
+    const cache = (io as unknown as { cache: { store(root: string, rel: string): void } }).cache;
+    const store = cache.store.bind(cache);
+    cache.store = (root: string, rel: string, ...rest: unknown[]) => {
+      reads.set(rel, (reads.get(rel) ?? 0) + 1);
+      (store as (...a: unknown[]) => void)(root, rel, ...rest);
+    };
+    const result = await computeFingerprints(
+      [
+        { service: "web", build: buildSpec(dir, { dockerfile: path.join(dir, "web.Dockerfile") }) },
+        { service: "worker", build: buildSpec(dir, { dockerfile: path.join(dir, "worker.Dockerfile") }) },
+      ],
+      { io: counting, resolveImageId: noImages, serviceImageNames: {} },
+    );
+    expect(walks).toBe(2);
+    expect(result.get("web")!.files["a.txt"]).toBeUndefined();
+    expect(result.get("worker")!.files["a.txt"]).toBeDefined();
+    expect(Math.max(...reads.values())).toBe(1);
+  });
 });
