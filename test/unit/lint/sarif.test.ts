@@ -9,13 +9,24 @@ import { repoRoot } from "../../helpers/kiln.js";
 import { df, lint } from "./helpers.js";
 
 /**
- * The SARIF 2.1.0 schema as shipped by @microsoft/jest-sarif (schemas/sarif-2.1.0.json). It is
+ * The SARIF 2.1.0 schema as shipped by the @microsoft/jest-sarif dev dependency. It is
  * a draft-04 schema; ajv 8 reads it as draft-07 once the draft-04 `id` becomes `$id` (the
  * schema uses no other keyword whose meaning changed).
  */
 function sarifValidator() {
   const schema = JSON.parse(
-    readFileSync(path.join(repoRoot, "schemas", "sarif-2.1.0.json"), "utf8"),
+    readFileSync(
+      path.join(
+        repoRoot,
+        "node_modules",
+        "@microsoft",
+        "jest-sarif",
+        "lib",
+        "schemas",
+        "sarif-2.1.0-rtm.5.json",
+      ),
+      "utf8",
+    ),
   ) as Record<string, unknown>;
   delete schema.$schema;
   schema.$id = schema.id;
