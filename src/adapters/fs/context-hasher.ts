@@ -71,17 +71,23 @@ export class FsFingerprintIo implements FingerprintIo {
 
   hashContext(dir: string, matcher: ExcludeMatcher | undefined): ContextDigest {
     const root = path.resolve(dir);
-    const files: ContextFiles = {};
-    // the walk visits names sorted per directory: a fixed order for a given tree, so the
-    // digest needs no global sort
+    // The walk visits names sorted per directory: a fixed order for a given tree, so the digest
+    // needs no global sort. The record itself is built only when someone reads it (a no-op bake
+    // compares hashes only; 20,000 object insertions cost more than the listing).
     let listing = "";
     this.cache.beginWalk(root);
     walkContext(root, { matcher, excludePaths: this.excludePaths }, (rel, abs, stats) => {
-      const value = this.describe(root, rel, abs, stats);
-      files[rel] = value;
-      listing += `${rel}\0${value}\n`;
+      listing += `${rel}\0${this.describe(root, rel, abs, stats)}\n`;
     });
-    return { files, digest: createHash("sha256").update(listing).digest("hex") };
+    const digest = createHash("sha256").update(listing).digest("hex");
+    let files: ContextFiles | undefined;
+    return {
+      digest,
+      get files(): ContextFiles {
+        files ??= recordOf(listing);
+        return files;
+      },
+    };
   }
 
   /** Persists the stat cache (when anything changed). */
@@ -107,6 +113,15 @@ export class FsFingerprintIo implements FingerprintIo {
 }
 
 /** xxh3-128 of small content; a streamed xxh3-64 (marked `L`) for big files, whose bytes are read in chunks. */
+function recordOf(listing: string): ContextFiles {
+  const files: ContextFiles = {};
+  for (const line of listing.split("\n")) {
+    const nul = line.indexOf("\0");
+    if (nul > 0) files[line.slice(0, nul)] = line.slice(nul + 1);
+  }
+  return files;
+}
+
 const modeTexts = new Map<number, string>();
 
 /** The permission bits Docker keeps, in octal (memoized: a context has a handful of modes). */

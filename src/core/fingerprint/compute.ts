@@ -106,13 +106,12 @@ export async function computeFingerprints(
     const platforms = [
       ...new Set([...build.platforms, ...(p.input.platform ? [p.input.platform] : [])]),
     ].sort();
-    const manifest: Omit<FingerprintManifest, "hash"> = {
+    const fields: Omit<FingerprintManifest, "hash" | "files"> = {
       version: 1,
       dockerfile:
         p.dockerfileText === undefined
           ? `remote:${build.dockerfile ?? "Dockerfile"}`
           : sha256(p.dockerfileText),
-      files: context?.files ?? {},
       args: fingerprintArgs(build.args),
       ...(build.target ? { target: build.target } : {}),
       platforms,
@@ -123,10 +122,26 @@ export async function computeFingerprints(
       ...(build.contextIsRemote ? { remoteContext: build.context } : {}),
     };
     // the files enter the hash through their (shared, precomputed) digest
-    const hash = canonicalHash({ ...manifest, files: context?.digest ?? null });
-    result.set(name, { ...manifest, hash });
+    const hash = canonicalHash({ ...fields, files: context?.digest ?? null });
+    result.set(name, withFiles({ ...fields, hash }, context));
   }
   return result;
+}
+
+/**
+ * The manifest with its `files` read from the context digest on first access: an enumerable
+ * getter, so JSON.stringify and spreads see a plain record, while a run that only compares
+ * hashes never builds it.
+ */
+function withFiles(
+  manifest: Omit<FingerprintManifest, "files">,
+  context: ContextDigest | undefined,
+): FingerprintManifest {
+  const out = manifest as FingerprintManifest;
+  if (context === undefined) out.files = {};
+  else
+    Object.defineProperty(out, "files", { enumerable: true, configurable: true, get: () => context.files });
+  return out;
 }
 
 function prepare(

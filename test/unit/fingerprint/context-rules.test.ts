@@ -207,4 +207,16 @@ describe("fingerprint: context files", () => {
     const m = await fingerprintOne(dir);
     expect(m.files.pipe).toBe("o10000:644");
   });
+
+  it("serialises its files like a plain record (JSON, spread, structuredClone)", async () => {
+    const m = await fingerprintOne(dir);
+    const expected = {
+      Dockerfile: expect.stringMatching(/^644:/),
+      src: "d755",
+      "src/app.txt": expect.stringMatching(/^644:/),
+    };
+    expect((JSON.parse(JSON.stringify(m)) as typeof m).files).toEqual(expected);
+    expect({ ...m }.files).toEqual(expected);
+    expect(structuredClone(m).files).toEqual(expected);
+  });
 });
