@@ -176,10 +176,14 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
       });
       const sharing = registry
         ? {
-            cacheFrom: await registryCacheSources(
-              registry,
-              toBuild.filter((t) => t.action === "build"),
-            ),
+            // a rebuild from scratch / --no-cache must not take layers from the registry either
+            cacheFrom:
+              options.mode === "rebuild" || options.noCache
+                ? {}
+                : await registryCacheSources(
+                    registry,
+                    toBuild.filter((t) => t.action === "build"),
+                  ),
             inlineCache: true,
             pullTarget: (t: PlanTarget) =>
               pullBaked(t, {
@@ -236,7 +240,7 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
       history.updateService(r.service, {
         lastFingerprint: manifest.hash,
         lastBuiltAt: new Date().toISOString(),
-        ...(r.steps.cached === 0 ? { lastColdMs: r.durationMs } : {}),
+        ...(r.action === "built" && r.steps.cached === 0 ? { lastColdMs: r.durationMs } : {}),
       });
     }
     await ensureContentTags(engine, plan, results);
