@@ -2,9 +2,7 @@
  * Global options shared by every command, read once from commander's merged option bag.
  */
 import { Option, type Command } from "commander";
-import { existsSync } from "node:fs";
 import path from "node:path";
-import { KilnError } from "../core/errors.js";
 
 export type ProgressMode = "auto" | "tty" | "plain" | "quiet" | "json";
 
