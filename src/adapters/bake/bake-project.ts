@@ -88,7 +88,10 @@ export async function planProject(
     ...(options.globals.context ? { context: options.globals.context } : {}),
   });
   const [manifests, images] = await Promise.all([
-    fingerprintProject(project, engine),
+    fingerprintProject(project, engine, {
+      env: options.env,
+      ...(options.globals.context ? { context: options.globals.context } : {}),
+    }),
     imagesByFingerprint(engine),
   ]);
   const history = new HistoryStore(project.stateDir);

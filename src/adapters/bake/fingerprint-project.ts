@@ -7,13 +7,29 @@ import type { FingerprintManifest } from "../../core/fingerprint/index.js";
 import { buildableServices } from "../../core/plan/plan.js";
 import { fingerprintServices } from "../fs/fingerprint-services.js";
 import type { Engine } from "../engine/types.js";
+import { dockerClient } from "../engine/client.js";
 import type { OpenedProject } from "./open-project.js";
+
+/** which sender decides what a context holds: the legacy client's differs from buildx's */
+async function dialect(
+  env: NodeJS.ProcessEnv,
+  context: string | undefined,
+): Promise<"buildkit" | "legacy" | undefined> {
+  try {
+    const client = await dockerClient({ env, ...(context ? { context } : {}) });
+    return client.mode === "legacy" ? "legacy" : undefined;
+  } catch {
+    return undefined; // no BuildKit client: the build will say so; fingerprint as buildx would
+  }
+}
 
 export async function fingerprintProject(
   project: OpenedProject,
   engine: Engine,
+  selection: { env: NodeJS.ProcessEnv; context?: string },
 ): Promise<Map<string, FingerprintManifest>> {
   const services = buildableServices(project.model);
+  const contextDialect = await dialect(selection.env, selection.context);
   const ids = new Map<string, Promise<string | undefined>>();
   const resolveImageId = (ref: string): Promise<string | undefined> => {
     let hit = ids.get(ref);
@@ -34,6 +50,7 @@ export async function fingerprintProject(
       serviceImageNames: Object.fromEntries(project.model.services.map((s) => [s.name, s.imageName])),
       cacheFile: path.join(project.stateDir, "stat-cache.bin"),
       overrideContents: overrides(project),
+      ...(contextDialect ? { contextDialect } : {}),
     },
   );
 }

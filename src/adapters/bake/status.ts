@@ -36,7 +36,7 @@ export async function projectStatus(globals: GlobalOptions, env: NodeJS.ProcessE
   const project = await openProject(globals, env);
   const engine = getEngine({ env, ...(globals.context ? { context: globals.context } : {}) });
   const [manifests, images] = await Promise.all([
-    fingerprintProject(project, engine),
+    fingerprintProject(project, engine, { env, ...(globals.context ? { context: globals.context } : {}) }),
     imagesByFingerprint(engine),
   ]);
   const history = new HistoryStore(project.stateDir);

@@ -5,10 +5,11 @@
  * A newer client without buildx cannot use BuildKit at all: that is ERR_KILN_NO_BUILDKIT.
  * KILN_DOCKER picks the client; KILN_BUILD_MODE=buildx|legacy forces a mode.
  */
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { KilnError } from "../../core/errors.js";
 import { runProcess, type ProcessRunner } from "../process-runner.js";
+import { kilnStateRoot } from "../state/state-dir.js";
 
 export type BuildMode = "buildx" | "legacy";
 
@@ -150,15 +151,80 @@ export async function detectClient(options: DetectOptions = {}): Promise<DockerC
 
 const memo = new Map<string, Promise<DockerClient>>();
 
-/** detectClient, once per process for the same selection */
+/**
+ * detectClient, once per process for the same selection — and across processes through a small
+ * cache file in kiln's state root, keyed by everything the answer depends on (the selection,
+ * PATH, and the size/mtime of every candidate client and CLI plugin folder), so a no-op bake
+ * spawns nothing to learn how it would build.
+ */
 export function dockerClient(options: DetectOptions = {}): Promise<DockerClient> {
   const env = options.env ?? process.env;
   const key = [env.KILN_DOCKER, env.KILN_BUILD_MODE, env.PATH, options.context].join("|");
   let hit = memo.get(key);
   if (!hit) {
-    hit = detectClient(options);
+    hit = options.runner ? detectClient(options) : detectWithDiskCache(options, env);
     hit.catch(() => memo.delete(key));
     memo.set(key, hit);
   }
   return hit;
+}
+
+function pluginDirs(env: NodeJS.ProcessEnv): string[] {
+  const config = env.DOCKER_CONFIG ?? path.join(env.HOME ?? "/root", ".docker");
+  return [
+    path.join(config, "cli-plugins"),
+    "/usr/local/lib/docker/cli-plugins",
+    "/usr/local/libexec/docker/cli-plugins",
+    "/usr/lib/docker/cli-plugins",
+    "/usr/libexec/docker/cli-plugins",
+  ];
+}
+
+function statKey(file: string): string {
+  try {
+    const s = statSync(file);
+    return `${s.size}:${s.mtimeMs}:${s.ino}`;
+  } catch {
+    return "-";
+  }
+}
+
+function cacheKey(options: DetectOptions, env: NodeJS.ProcessEnv): string {
+  const files = [...(env.KILN_DOCKER ? [env.KILN_DOCKER] : dockerCandidates(env))];
+  for (const dir of pluginDirs(env)) files.push(dir, path.join(dir, "docker-buildx"));
+  return JSON.stringify([
+    env.KILN_DOCKER,
+    env.KILN_BUILD_MODE,
+    env.PATH,
+    options.context,
+    files.map((f) => `${f}=${statKey(f)}`),
+  ]);
+}
+
+async function detectWithDiskCache(options: DetectOptions, env: NodeJS.ProcessEnv): Promise<DockerClient> {
+  const file = path.join(kilnStateRoot(env), "docker-client.json");
+  const key = cacheKey(options, env);
+  try {
+    const cached = JSON.parse(readFileSync(file, "utf8")) as {
+      key: string;
+      client: Omit<DockerClient, "env">;
+    };
+    if (cached.key === key) {
+      const c = cached.client;
+      return { ...c, env: c.mode === "legacy" ? { ...env, DOCKER_BUILDKIT: "1" } : env };
+    }
+  } catch {
+    // no cache yet, or unreadable: detect
+  }
+  const client = await detectClient(options);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const { env: _env, ...plain } = client;
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ key, client: plain }));
+    renameSync(tmp, file);
+  } catch {
+    // a cache we cannot write only costs time
+  }
+  return client;
 }
