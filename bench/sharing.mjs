@@ -10,7 +10,17 @@
 // project whose builds apt-get install packages (a realistic dev image).
 // Run after `npm run build`, as root, with the engine up: node bench/sharing.mjs [runs]
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
@@ -78,6 +88,7 @@ async function startRegistry() {
   );
   return {
     host,
+    subnet: `10.215.${n}.0/24`,
     async stop() {
       if (alive(child.pid)) process.kill(child.pid, "SIGTERM");
       await until(() => !alive(child.pid), 5000);
@@ -142,6 +153,7 @@ async function startEngineB(baseImages) {
   }
   return {
     host,
+    subnet: `10.215.${n}.0/24`,
     async stop() {
       spawnSync("docker", [
         "-H",
@@ -243,6 +255,14 @@ try {
         const b = await startEngineB(mirrors);
         const copy = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-b-"));
         cpSync(pristine, copy, { recursive: true });
+        // engine B's default address pools overlap engine A's networks: give compose a subnet
+        const composeFile = ["docker-compose.yml", "compose.yaml"]
+          .map((f) => path.join(copy, f))
+          .find((f) => existsSync(f));
+        appendFileSync(
+          composeFile,
+          `\nnetworks:\n  default:\n    ipam:\n      config:\n        - subnet: ${b.subnet}\n`,
+        );
         const name = `bench${process.pid}${tool}${i}`;
         try {
           const env = {

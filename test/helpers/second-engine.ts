@@ -6,7 +6,7 @@
  * with our own NAT rules for its subnet (a daemon managing iptables flushes the first one's chains).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -20,6 +20,14 @@ export interface SecondEngine {
   bridge: string;
   /** runs the docker CLI against this engine */
   docker(args: string[], input?: Buffer): { code: number; stdout: string; stderr: string };
+  /**
+   * a subnet for compose networks on this engine: its default address pools overlap the first
+   * engine's networks (and --default-address-pool is off limits), so tests give the project's
+   * default network this one explicitly
+   */
+  projectSubnet: string;
+  /** appends `networks: default: ipam: subnet` (this engine's project subnet) to a compose file */
+  isolateNetwork(composeFile: string): void;
   /** copies images from the first engine (docker save | load) */
   loadFromFirst(images: string[]): void;
   stop(): Promise<void>;
@@ -116,6 +124,13 @@ export async function startSecondEngine(): Promise<SecondEngine> {
     pid,
     bridge,
     docker,
+    projectSubnet: `10.215.${n}.0/24`,
+    isolateNetwork(composeFile: string) {
+      appendFileSync(
+        composeFile,
+        `\nnetworks:\n  default:\n    ipam:\n      config:\n        - subnet: 10.215.${n}.0/24\n`,
+      );
+    },
     loadFromFirst(images: string[]) {
       const file = path.join(dir, "images.tar");
       sh(["docker", "save", "-o", file, ...images]);

@@ -70,6 +70,7 @@ describe.skipIf(!engineAvailable())("sharing: offline bundles between two engine
     const source = tempCopy("bake/basic");
     const compose = path.join(source, "docker-compose.yml");
     writeFileSync(compose, readFileSync(compose, "utf8").replace(/^\s*ports:.*\n/m, ""));
+    engineB?.isolateNetwork(compose);
     for (const ctx of ["api", "worker"])
       writeFileSync(path.join(source, ctx, ".test-id"), `${Math.random()}\n`);
     const dirA = clone(source);

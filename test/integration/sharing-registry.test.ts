@@ -33,21 +33,21 @@ interface StepEvent {
 
 const ajv = new Ajv.default({ strict: true, allErrors: true });
 function validate(schema: string, data: unknown): void {
-  const v = ajv.compile(
-    JSON.parse(
-      readFileSync(path.join(repoRoot, "schemas", "json", `${schema}.schema.json`), "utf8"),
-    ) as object,
-  );
+  const v =
+    ajv.getSchema(`https://kiln.dev/schemas/json/${schema}.schema.json`) ??
+    ajv.compile(
+      JSON.parse(
+        readFileSync(path.join(repoRoot, "schemas", "json", `${schema}.schema.json`), "utf8"),
+      ) as object,
+    );
   expect(v(data), ajv.errorsText(v.errors)).toBe(true);
 }
 
 const dirs: string[] = [];
-let registry: TestRegistry | undefined;
-let engineB: SecondEngine | undefined;
+const stops: (() => Promise<void>)[] = [];
 
 afterAll(async () => {
-  await engineB?.stop();
-  await registry?.stop();
+  for (const stop of stops) await stop();
   dirs.forEach(removeDir);
 }, 60_000);
 
@@ -64,186 +64,205 @@ function events(stderr: string): StepEvent[] {
     .map((l) => JSON.parse(l) as StepEvent);
 }
 
-describe.skipIf(!engineAvailable())("sharing: registry + a second engine", () => {
-  let source: string;
-  let dirA: string;
-  let dirB: string;
-  let envA: NodeJS.ProcessEnv;
-  let envB: NodeJS.ProcessEnv;
-  let spyB: SpyDocker;
-  let where: string;
+// both BuildKit clients: buildx (the main path) and Debian's legacy 20.10 client (DOCKER_BUILDKIT=1)
+describe.skipIf(!engineAvailable()).each(["buildx", "legacy"] as const)(
+  "sharing: registry + a second engine (%s client)",
+  (mode) => {
+    let registry: TestRegistry | undefined;
+    let engineB: SecondEngine | undefined;
+    let source: string;
+    let dirA: string;
+    let dirB: string;
+    let envA: NodeJS.ProcessEnv;
+    let envB: NodeJS.ProcessEnv;
+    let spyB: SpyDocker;
+    let where: string;
 
-  beforeAll(async () => {
-    registry = await startRegistry();
-    engineB = await startSecondEngine();
-    engineB.loadFromFirst(["kiln-local/busybox:latest"]);
-    where = `${registry.host}/kiln-test/basic`;
-    source = tempCopy("bake/basic");
-    const compose = path.join(source, "docker-compose.yml");
-    // no host port on the second engine (the first one may hold 8080)
-    writeFileSync(compose, readFileSync(compose, "utf8").replace(/^\s*ports:.*\n/m, ""));
-    for (const ctx of ["api", "worker"])
-      writeFileSync(path.join(source, ctx, ".test-id"), `${Math.random()}\n`);
-    dirA = clone(source);
-    dirB = clone(source); // the teammate's checkout of the same commit
-    const spyA = makeSpyDocker();
-    spyB = makeSpyDocker();
-    dirs.push(source, dirA, dirB, `${dirA}.state`, `${dirB}.state`, spyA.binDir, spyB.binDir);
-    envA = { KILN_STATE_DIR: `${dirA}.state`, KILN_LABELS: testLabel(), PATH: spyA.path };
-    envB = {
-      KILN_STATE_DIR: `${dirB}.state`,
-      KILN_LABELS: testLabel(),
-      PATH: spyB.path,
-      DOCKER_HOST: engineB.host,
-      KILN_REGISTRY: where,
-    };
-  }, 120_000);
+    beforeAll(async () => {
+      registry = await startRegistry();
+      engineB = await startSecondEngine();
+      const [eb, reg] = [engineB, registry];
+      stops.push(
+        () => eb.stop(),
+        () => reg.stop(),
+      );
+      engineB.loadFromFirst(["kiln-local/busybox:latest"]);
+      where = `${registry.host}/kiln-test/${mode}`;
+      source = tempCopy("bake/basic");
+      const compose = path.join(source, "docker-compose.yml");
+      // no host port on the second engine (the first one may hold 8080)
+      writeFileSync(compose, readFileSync(compose, "utf8").replace(/^\s*ports:.*\n/m, ""));
+      engineB.isolateNetwork(compose);
+      for (const ctx of ["api", "worker"])
+        writeFileSync(path.join(source, ctx, ".test-id"), `${Math.random()}\n`);
+      dirA = clone(source);
+      dirB = clone(source); // the teammate's checkout of the same commit
+      const real = mode === "legacy" ? "/usr/bin/docker" : "/usr/local/bin/docker";
+      const spyA = makeSpyDocker(real);
+      spyB = makeSpyDocker(real);
+      const client = (spy: SpyDocker): NodeJS.ProcessEnv =>
+        mode === "legacy" ? { KILN_DOCKER: path.join(spy.binDir, "docker"), KILN_BUILD_MODE: "legacy" } : {};
+      dirs.push(source, dirA, dirB, `${dirA}.state`, `${dirB}.state`, spyA.binDir, spyB.binDir);
+      envA = { KILN_STATE_DIR: `${dirA}.state`, KILN_LABELS: testLabel(), PATH: spyA.path, ...client(spyA) };
+      envB = {
+        KILN_STATE_DIR: `${dirB}.state`,
+        KILN_LABELS: testLabel(),
+        PATH: spyB.path,
+        DOCKER_HOST: engineB.host,
+        KILN_REGISTRY: where,
+        ...client(spyB),
+      };
+    }, 120_000);
 
-  it("engine A bakes and pushes both services with their content tags and kiln-latest", async () => {
-    const r = runKiln(["bake", "--json", "--push", "--registry", where, "--project-dir", dirA], {
-      env: envA,
-    });
-    expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as BakeJson;
-    expect(out.services.map((s) => [s.name, s.action])).toEqual([
-      ["api", "built"],
-      ["worker", "built"],
-    ]);
-    for (const s of out.services) {
-      const res = await fetch(`http://${registry?.host}/v2/kiln-test/basic/${s.name}/tags/list`);
-      const tags = ((await res.json()) as { tags: string[] }).tags.sort();
-      expect(tags).toEqual([s.image.split(":").pop(), "kiln-latest"].sort());
-    }
-  }, 120_000);
+    it("engine A bakes and pushes both services with their content tags and kiln-latest", async () => {
+      const r = runKiln(["bake", "--json", "--push", "--registry", where, "--project-dir", dirA], {
+        env: envA,
+      });
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as BakeJson;
+      expect(out.services.map((s) => [s.name, s.action])).toEqual([
+        ["api", "built"],
+        ["worker", "built"],
+      ]);
+      for (const s of out.services) {
+        const res = await fetch(`http://${registry?.host}/v2/kiln-test/${mode}/${s.name}/tags/list`);
+        const tags = ((await res.json()) as { tags: string[] }).tags.sort();
+        expect(tags).toEqual([s.image.split(":").pop(), "kiln-latest"].sort());
+      }
+    }, 120_000);
 
-  it("engine B, empty, pulls every service instead of building, pins, and starts them with kiln up", () => {
-    const dry = runKiln(["bake", "--dry-run", "--json", "--project-dir", dirB], { env: envB });
-    expect(dry.code, dry.stderr).toBe(0);
-    const plan = (JSON.parse(dry.stdout) as { plan: { targets: { action: string; reason: string }[] } }).plan;
-    expect(plan.targets.map((t) => [t.action, t.reason])).toEqual([
-      ["pull", `pull: fingerprint found in ${where}`],
-      ["pull", `pull: fingerprint found in ${where}`],
-    ]);
+    it("engine B, empty, pulls every service instead of building, pins, and starts them with kiln up", () => {
+      const dry = runKiln(["bake", "--dry-run", "--json", "--project-dir", dirB], { env: envB });
+      expect(dry.code, dry.stderr).toBe(0);
+      const plan = (JSON.parse(dry.stdout) as { plan: { targets: { action: string; reason: string }[] } })
+        .plan;
+      expect(plan.targets.map((t) => [t.action, t.reason])).toEqual([
+        ["pull", `pull: fingerprint found in ${where}`],
+        ["pull", `pull: fingerprint found in ${where}`],
+      ]);
 
-    const r = runKiln(["bake", "--json", "--project-dir", dirB], { env: envB });
-    expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as BakeJson;
-    expect(out.services.map((s) => [s.name, s.action])).toEqual([
-      ["api", "pulled"],
-      ["worker", "pulled"],
-    ]);
-    expect(spyB.builds()).toBe(0);
-    expect(out.pinned.sort()).toEqual(["api", "worker"]);
-    const pinned = readFileSync(path.join(dirB, "docker-compose.yml"), "utf8");
-    for (const s of out.services) expect(pinned).toContain(`image: ${s.image}`);
-    // the pin names the local content tag, never the registry
-    expect(pinned).not.toContain(registry?.host ?? "-");
-    const inspect = engineB?.docker([
-      "image",
-      "inspect",
-      "--format",
-      "{{json .Config.Labels}}",
-      out.services[0]?.image ?? "",
-    ]);
-    expect(inspect?.code).toBe(0);
+      const r = runKiln(["bake", "--json", "--project-dir", dirB], { env: envB });
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as BakeJson;
+      expect(out.services.map((s) => [s.name, s.action])).toEqual([
+        ["api", "pulled"],
+        ["worker", "pulled"],
+      ]);
+      expect(spyB.builds()).toBe(0);
+      expect(out.pinned.sort()).toEqual(["api", "worker"]);
+      const pinned = readFileSync(path.join(dirB, "docker-compose.yml"), "utf8");
+      for (const s of out.services) expect(pinned).toContain(`image: ${s.image}`);
+      // the pin names the local content tag, never the registry
+      expect(pinned).not.toContain(registry?.host ?? "-");
+      const inspect = engineB?.docker([
+        "image",
+        "inspect",
+        "--format",
+        "{{json .Config.Labels}}",
+        out.services[0]?.image ?? "",
+      ]);
+      expect(inspect?.code).toBe(0);
 
-    const up = runKiln(["up", "--project-dir", dirB], { env: envB });
-    expect(up.code, up.stderr).toBe(0);
-    expect(spyB.builds()).toBe(0);
-    const ps = engineB?.docker([
-      "ps",
-      "-a",
-      "--format",
-      '{{.Label "com.docker.compose.service"}} {{.State}}',
-    ]);
-    const states = (ps?.stdout ?? "").trim().split("\n").sort();
-    expect(states).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/^api /),
-        expect.stringMatching(/^cache running/),
-        expect.stringMatching(/^worker /),
-      ]),
-    );
-    const apiLogs = engineB?.docker([
-      "logs",
-      (
-        engineB?.docker(["ps", "-aq", "--filter", "label=com.docker.compose.service=api"]).stdout ?? ""
-      ).trim(),
-    ]);
-    expect(apiLogs?.stdout).toBe(readFileSync(path.join(dirB, "api", "server.txt"), "utf8"));
-  }, 120_000);
+      const up = runKiln(["up", "--project-dir", dirB], { env: envB });
+      expect(up.code, up.stderr).toBe(0);
+      expect(spyB.builds()).toBe(0);
+      const ps = engineB?.docker([
+        "ps",
+        "-a",
+        "--format",
+        '{{.Label "com.docker.compose.service"}} {{.State}}',
+      ]);
+      const states = (ps?.stdout ?? "").trim().split("\n").sort();
+      expect(states).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^api /),
+          expect.stringMatching(/^cache running/),
+          expect.stringMatching(/^worker /),
+        ]),
+      );
+      const apiLogs = engineB?.docker([
+        "logs",
+        (
+          engineB?.docker(["ps", "-aq", "--filter", "label=com.docker.compose.service=api"]).stdout ?? ""
+        ).trim(),
+      ]);
+      expect(apiLogs?.stdout).toBe(readFileSync(path.join(dirB, "api", "server.txt"), "utf8"));
+    }, 120_000);
 
-  it("after one source change, engine B builds only that service, every unchanged step CACHED from the registry", () => {
-    appendFileSync(path.join(dirB, "api", "server.txt"), "changed on B\n");
-    const before = spyB.builds();
-    const r = runKiln(["bake", "--json", "--progress", "json", "--project-dir", dirB], { env: envB });
-    expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as BakeJson;
-    expect(out.services.map((s) => [s.name, s.action])).toEqual([
-      ["api", "built"],
-      ["worker", "skipped"],
-    ]);
-    expect(spyB.builds() - before).toBe(1);
-    const build =
-      spyB
-        .calls()
-        .filter((c) => c.includes("build"))
-        .pop() ?? [];
-    expect(build).toContain(`${where}/api:kiln-latest`);
-    expect(build[build.indexOf(`${where}/api:kiln-latest`) - 1]).toBe("--cache-from");
+    it("after one source change, engine B builds only that service, every unchanged step CACHED from the registry", () => {
+      appendFileSync(path.join(dirB, "api", "server.txt"), "changed on B\n");
+      const before = spyB.builds();
+      const r = runKiln(["bake", "--json", "--progress", "json", "--project-dir", dirB], { env: envB });
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as BakeJson;
+      expect(out.services.map((s) => [s.name, s.action])).toEqual([
+        ["api", "built"],
+        ["worker", "skipped"],
+      ]);
+      expect(spyB.builds() - before).toBe(1);
+      const build =
+        spyB
+          .calls()
+          .filter((c) => c.includes("build"))
+          .pop() ?? [];
+      expect(build).toContain(`${where}/api:kiln-latest`);
+      expect(build[build.indexOf(`${where}/api:kiln-latest`) - 1]).toBe("--cache-from");
 
-    const steps = events(r.stderr).filter((e) => e.type === "step" && e.service === "api");
-    const last = new Map<string, StepEvent>();
-    for (const e of steps) last.set(e.id ?? "", e);
-    const final = [...last.values()];
-    // Dockerfile instructions other than FROM (a base image is resolved, not built, on every engine)
-    const instructions = final.filter(
-      (e) => /^\[(?:stage-\d+ |)\s*\d+\/\d+\]/.test(e.name ?? "") && !/\] FROM /.test(e.name ?? ""),
-    );
-    expect(instructions.map((e) => [e.name?.replace(/^.*\] /, "").split(" ")[0], e.state])).toEqual([
-      ["RUN", "cached"],
-      ["COPY", "done"],
-    ]);
-    for (const e of instructions) {
-      if (/COPY server\.txt/.test(e.name ?? "")) expect(e.state, e.name).toBe("done");
-      else expect(e.state, e.name).toBe("cached");
-    }
-    expect(out.services[0]?.steps.cached).toBeGreaterThan(0);
-    expect(existsSync(path.join(dirB, "docker-compose.yml"))).toBe(true);
-  }, 120_000);
+      const steps = events(r.stderr).filter((e) => e.type === "step" && e.service === "api");
+      const last = new Map<string, StepEvent>();
+      for (const e of steps) last.set(e.id ?? "", e);
+      const final = [...last.values()];
+      // Dockerfile instructions other than FROM (a base image is resolved, not built, on every engine)
+      const instructions = final.filter(
+        (e) => /^\[(?:stage-\d+ |)\s*\d+\/\d+\]/.test(e.name ?? "") && !/\] FROM /.test(e.name ?? ""),
+      );
+      expect(instructions.map((e) => [e.name?.replace(/^.*\] /, "").split(" ")[0], e.state])).toEqual([
+        ["RUN", "cached"],
+        ["COPY", "done"],
+      ]);
+      for (const e of instructions) {
+        if (/COPY server\.txt/.test(e.name ?? "")) expect(e.state, e.name).toBe("done");
+        else expect(e.state, e.name).toBe("cached");
+      }
+      expect(out.services[0]?.steps.cached).toBeGreaterThan(0);
+      expect(existsSync(path.join(dirB, "docker-compose.yml"))).toBe(true);
+    }, 120_000);
 
-  it("kiln pull fetches a baked image without pinning; kiln push skips what the registry holds (JSON per schema)", () => {
-    const dirC = clone(source);
-    dirs.push(dirC, `${dirC}.state`);
-    const envC = { ...envB, KILN_STATE_DIR: `${dirC}.state` };
-    const ids =
-      engineB?.docker(["images", "-q", "--filter", "label=kiln.service=worker"]).stdout.trim().split("\n") ??
-      [];
-    engineB?.docker(["rmi", "-f", ...new Set(ids.filter(Boolean))]);
-    const composeBefore = readFileSync(path.join(dirC, "docker-compose.yml"), "utf8");
-    const before = spyB.builds();
-    const r = runKiln(["pull", "--json", "--project-dir", dirC], { env: envC });
-    expect(r.code, r.stderr).toBe(0);
-    const pulled = JSON.parse(r.stdout) as {
-      registry: string;
-      services: { name: string; state: string; image: string }[];
-    };
-    validate("pull", pulled);
-    expect(pulled.services.map((s) => [s.name, s.state])).toEqual([
-      ["api", "present"],
-      ["worker", "pulled"],
-    ]);
-    expect(spyB.builds() - before).toBe(0);
-    expect(readFileSync(path.join(dirC, "docker-compose.yml"), "utf8")).toBe(composeBefore);
-    expect(engineB?.docker(["image", "inspect", pulled.services[1]?.image ?? ""]).code).toBe(0);
+    it("kiln pull fetches a baked image without pinning; kiln push skips what the registry holds (JSON per schema)", () => {
+      const dirC = clone(source);
+      dirs.push(dirC, `${dirC}.state`);
+      const envC = { ...envB, KILN_STATE_DIR: `${dirC}.state` };
+      const ids =
+        engineB
+          ?.docker(["images", "-q", "--filter", "label=kiln.service=worker"])
+          .stdout.trim()
+          .split("\n") ?? [];
+      engineB?.docker(["rmi", "-f", ...new Set(ids.filter(Boolean))]);
+      const composeBefore = readFileSync(path.join(dirC, "docker-compose.yml"), "utf8");
+      const before = spyB.builds();
+      const r = runKiln(["pull", "--json", "--project-dir", dirC], { env: envC });
+      expect(r.code, r.stderr).toBe(0);
+      const pulled = JSON.parse(r.stdout) as {
+        registry: string;
+        services: { name: string; state: string; image: string }[];
+      };
+      validate("pull", pulled);
+      expect(pulled.services.map((s) => [s.name, s.state])).toEqual([
+        ["api", "present"],
+        ["worker", "pulled"],
+      ]);
+      expect(spyB.builds() - before).toBe(0);
+      expect(readFileSync(path.join(dirC, "docker-compose.yml"), "utf8")).toBe(composeBefore);
+      expect(engineB?.docker(["image", "inspect", pulled.services[1]?.image ?? ""]).code).toBe(0);
 
-    const push = runKiln(["push", "--json", "--project-dir", dirC], { env: envC });
-    expect(push.code, push.stderr).toBe(0);
-    const pushed = JSON.parse(push.stdout) as { services: { name: string; state: string }[] };
-    validate("push", pushed);
-    expect(pushed.services.map((s) => [s.name, s.state])).toEqual([
-      ["api", "present"],
-      ["worker", "present"],
-    ]);
-  }, 120_000);
-});
+      const push = runKiln(["push", "--json", "--project-dir", dirC], { env: envC });
+      expect(push.code, push.stderr).toBe(0);
+      const pushed = JSON.parse(push.stdout) as { services: { name: string; state: string }[] };
+      validate("push", pushed);
+      expect(pushed.services.map((s) => [s.name, s.state])).toEqual([
+        ["api", "present"],
+        ["worker", "present"],
+      ]);
+    }, 120_000);
+  },
+);
