@@ -93,7 +93,7 @@ async function run(
       ...(error ? { error: error.message } : {}),
     }),
   );
-  const lines = [formatSummary(outcomes)];
+  const lines = [formatSummary(outcomes, report.summary ?? {})];
   if (report.overrideFile) {
     lines.push(`pinned ${report.pins?.pinned.join(", ") ?? ""} in ${report.overrideFile}`);
     lines.push(

@@ -62,6 +62,8 @@ export interface BakeReport {
   dryRun: boolean;
   /** --push: what was pushed (or already there), and what failed */
   pushed?: PushOutcome[];
+  /** for the summary table: image sizes and each service's last cold build time */
+  summary?: { imageSizes: Record<string, number>; lastColdMs: Record<string, number> };
 }
 
 export interface PlannedProject {
@@ -235,6 +237,9 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
         steps: { total: 0, cached: 0 },
       }));
     }
+    const lastColdMs = Object.fromEntries(
+      Object.entries(history.services()).flatMap(([k, v]) => (v.lastColdMs ? [[k, v.lastColdMs]] : [])),
+    );
     for (const r of results) {
       if (r.action !== "built" && r.action !== "pulled") continue;
       const manifest = manifests.get(r.service);
@@ -246,7 +251,7 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
         ...(r.action === "built" && r.steps.cached === 0 ? { lastColdMs: r.durationMs } : {}),
       });
     }
-    await ensureContentTags(engine, plan, results);
+    const imageSizes = await ensureContentTags(engine, plan, results);
     const pushed =
       options.push && registry
         ? await pushResults(registry, engine, plan, results, {
@@ -271,6 +276,7 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
           results,
           pins: { pinned: requests.map((r) => r.service), unchanged: [], files: [file] },
           overrideFile: file,
+          summary: { imageSizes, lastColdMs },
           dryRun: false,
           ...(pushed ? { pushed } : {}),
         };
@@ -278,15 +284,31 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
       const reopened = options.mode === "rebuild" ? await openProject(options.globals, options.env) : project;
       pins = pinProject(reopened, requests);
     }
-    return { plan, results, ...(pins ? { pins } : {}), dryRun: false, ...(pushed ? { pushed } : {}) };
+    return {
+      plan,
+      results,
+      ...(pins ? { pins } : {}),
+      dryRun: false,
+      ...(pushed ? { pushed } : {}),
+      summary: { imageSizes, lastColdMs },
+    };
   } finally {
     lock.release();
   }
 }
 
 /** a fresh image found by its fingerprint label may lack the content tag (e.g. after `docker rmi` of the tag) */
-async function ensureContentTags(engine: Engine, plan: Plan, results: TargetResult[]): Promise<void> {
+async function ensureContentTags(
+  engine: Engine,
+  plan: Plan,
+  results: TargetResult[],
+): Promise<Record<string, number>> {
   const images = await imagesByFingerprint(engine);
+  const sizes: Record<string, number> = {};
+  for (const t of plan.targets) {
+    const img = images.get(t.fingerprint);
+    if (img) sizes[t.service] = img.size;
+  }
   for (const r of results) {
     if (r.action === "failed") continue;
     const t = plan.targets.find((x) => x.service === r.service);
@@ -306,4 +328,5 @@ async function ensureContentTags(engine: Engine, plan: Plan, results: TargetResu
     }
     if (!img.repoTags.includes(t.imageRef)) await engine.tagImage(img.id, t.imageRef);
   }
+  return sizes;
 }
