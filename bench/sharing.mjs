@@ -155,13 +155,11 @@ async function startEngineB(baseImages) {
     host,
     subnet: `10.215.${n}.0/24`,
     async stop() {
-      spawnSync("docker", [
-        "-H",
-        host,
-        "rm",
-        "-f",
-        ...run(["docker", "-H", host, "ps", "-aq"]).stdout.split("\n").filter(Boolean),
-      ]);
+      // remove containers and networks while the daemon runs: a stopped daemon leaves its
+      // networks' bridges (and routes) on the host, exhausting engine A's address pools
+      const ids = run(["docker", "-H", host, "ps", "-aq"]).stdout.split("\n").filter(Boolean);
+      if (ids.length > 0) spawnSync("docker", ["-H", host, "rm", "-f", ...ids]);
+      spawnSync("docker", ["-H", host, "network", "prune", "-f"]);
       if (alive(child.pid)) process.kill(child.pid, "SIGTERM");
       await until(() => !alive(child.pid), 20_000);
       for (const r of rules) ipt("-D", r);

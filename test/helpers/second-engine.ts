@@ -139,6 +139,13 @@ export async function startSecondEngine(): Promise<SecondEngine> {
       if (r.code !== 0) throw new Error(`load into the second engine failed: ${r.stderr}`);
     },
     async stop() {
+      // a stopped daemon leaves its user-defined networks' bridges on the host (with routes
+      // that then exhaust the first engine's address pools): remove them while it still runs
+      if (alive(pid)) {
+        const ids = docker(["ps", "-aq"]).stdout.split("\n").filter(Boolean);
+        if (ids.length > 0) docker(["rm", "-f", ...ids]);
+        docker(["network", "prune", "-f"]);
+      }
       if (alive(pid)) process.kill(pid, "SIGTERM");
       if (!(await until(() => !alive(pid), 20_000)) && alive(pid)) process.kill(pid, "SIGKILL");
       await until(() => !alive(pid), 5_000);
