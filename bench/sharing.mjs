@@ -88,7 +88,6 @@ async function startRegistry() {
   );
   return {
     host,
-    subnet: `10.215.${n}.0/24`,
     async stop() {
       if (alive(child.pid)) process.kill(child.pid, "SIGTERM");
       await until(() => !alive(child.pid), 5000);

@@ -7,14 +7,35 @@
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import Ajv from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineAvailable, removeDir, runKiln, tempCopy, testLabel, testRunId } from "../helpers/kiln.js";
+import {
+  engineAvailable,
+  removeDir,
+  repoRoot,
+  runKiln,
+  tempCopy,
+  testLabel,
+  testRunId,
+} from "../helpers/kiln.js";
 import { startSecondEngine, type SecondEngine } from "../helpers/second-engine.js";
 import { makeSpyDocker, type SpyDocker } from "../helpers/spy-docker.js";
 
 interface BakeJson {
   services: { name: string; image: string; action: string; reason: string }[];
   pinned: string[];
+}
+
+const ajv = new Ajv.default({ strict: true, allErrors: true });
+function validate(schema: string, data: unknown): void {
+  const v =
+    ajv.getSchema(`https://kiln.dev/schemas/json/${schema}.schema.json`) ??
+    ajv.compile(
+      JSON.parse(
+        readFileSync(path.join(repoRoot, "schemas", "json", `${schema}.schema.json`), "utf8"),
+      ) as object,
+    );
+  expect(v(data), ajv.errorsText(v.errors)).toBe(true);
 }
 
 const dirs: string[] = [];
@@ -83,10 +104,12 @@ describe.skipIf(!engineAvailable())("sharing: offline bundles between two engine
     const ex = runKiln(["bundle", "export", file, "--json", "--project-dir", dirA], { env: envA });
     expect(ex.code, ex.stderr).toBe(0);
     const exported = JSON.parse(ex.stdout) as { services: { name: string; image: string }[] };
+    validate("bundle-export", exported);
     expect(exported.services.map((s) => s.name)).toEqual(["api", "worker"]);
 
     const im = runKiln(["bundle", "import", file, "--json"], { env: envB });
     expect(im.code, im.stderr).toBe(0);
+    validate("bundle-import", JSON.parse(im.stdout));
     const bEnv = { ...envB, KILN_STATE_DIR: `${dirB}.state` };
     const before = spyB.builds();
     const r = runKiln(["bake", "--json", "--project-dir", dirB], { env: bEnv });

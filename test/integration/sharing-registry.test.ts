@@ -4,6 +4,7 @@
  * pushes; engine B pulls instead of building (counted by a spy docker), pins, and starts the
  * services; after one source change B builds only that service, from the registry's cache.
  */
+import { spawnSync } from "node:child_process";
 import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Ajv from "ajv";
@@ -264,5 +265,41 @@ describe.skipIf(!engineAvailable()).each(["buildx", "legacy"] as const)(
         ["worker", "present"],
       ]);
     }, 120_000);
+
+    it.skipIf(mode !== "buildx")(
+      "works against a docker context (--context) the same way: pulls onto that engine",
+      () => {
+        const config = tempCopy();
+        const dirD = clone(source);
+        dirs.push(config, dirD, `${dirD}.state`);
+        const made = spawnSync(
+          "docker",
+          ["context", "create", "kiln-engine-b", "--docker", `host=${engineB?.host ?? ""}`],
+          { env: { ...process.env, DOCKER_CONFIG: config }, encoding: "utf8" },
+        );
+        expect(made.status, made.stderr).toBe(0);
+        const ids =
+          engineB?.docker(["images", "-q", "--filter", "label=kiln.service"]).stdout.trim().split("\n") ?? [];
+        engineB?.docker(["rmi", "-f", ...new Set(ids.filter(Boolean))]);
+        // no DOCKER_HOST: the engine comes from the context (runKiln merges process.env, so unset it)
+        const env = {
+          ...envB,
+          DOCKER_HOST: undefined,
+          DOCKER_CONFIG: config,
+          KILN_STATE_DIR: `${dirD}.state`,
+        };
+        const before = spyB.builds();
+        const r = runKiln(["bake", "--json", "--context", "kiln-engine-b", "--project-dir", dirD], { env });
+        expect(r.code, r.stderr).toBe(0);
+        const out = JSON.parse(r.stdout) as BakeJson;
+        expect(out.services.map((s) => [s.name, s.action])).toEqual([
+          ["api", "pulled"],
+          ["worker", "pulled"],
+        ]);
+        expect(spyB.builds() - before).toBe(0);
+        for (const s of out.services) expect(engineB?.docker(["image", "inspect", s.image]).code).toBe(0);
+      },
+      120_000,
+    );
   },
 );
