@@ -150,9 +150,9 @@ describe("RegistryClient + lookupFingerprint", () => {
     }
     const down = new RegistryClient(loc, {
       env: {},
-      fetchImpl: (async () => {
+      fetchImpl: async () => {
         throw new TypeError("fetch failed", { cause: { code: "ECONNREFUSED" } });
-      }),
+      },
       credentials: async () => undefined,
     });
     await expect(down.tagImage("team/api", "kiln-latest")).rejects.toThrow(/unreachable \(ECONNREFUSED\)/);
