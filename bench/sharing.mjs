@@ -6,6 +6,7 @@
 // root, socket, bridge; started and stopped by pid) holding only the base image, pulled from the
 // same local registry the way a teammate pulls python:3.11-slim from Docker Hub — the same
 // starting point for both tools, untimed.
+// Also timed: the offline path, `kiln bundle import` of a bundle exported on A, then `kiln up`.
 // Projects: test/fixtures/bake/basic (busybox, tiny builds) and a generated two-service Debian
 // project whose builds apt-get install packages (a realistic dev image).
 // Run after `npm run build`, as root, with the engine up: node bench/sharing.mjs [runs]
@@ -245,10 +246,16 @@ try {
     run([process.execPath, kiln, "bake", "--push", "--registry", where, "--project-dir", proj.dir], {
       env: { ...process.env, KILN_STATE_DIR: stateA, KILN_LABELS: label },
     });
+    // the offline path: a bundle of the baked images, exported on A (untimed)
+    const bundle = path.join(pristine + ".kiln");
+    run([process.execPath, kiln, "bundle", "export", bundle, "--project-dir", proj.dir], {
+      env: { ...process.env, KILN_STATE_DIR: stateA },
+    });
     const k = [];
     const c = [];
+    const u = [];
     for (let i = 0; i < runs; i++) {
-      for (const tool of ["kiln", "compose"]) {
+      for (const tool of ["kiln", "compose", "bundle"]) {
         const b = await startEngineB(mirrors);
         const copy = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-b-"));
         cpSync(pristine, copy, { recursive: true });
@@ -274,6 +281,10 @@ try {
             });
             k.push(r.ms);
             if (process.env.BENCH_VERBOSE) console.error(r.stderr);
+          } else if (tool === "bundle") {
+            const a = run([process.execPath, kiln, "bundle", "import", bundle], { env });
+            const r = run([process.execPath, kiln, "up", "-p", name, "--project-dir", copy], { env });
+            u.push(a.ms + r.ms);
           } else {
             const r = run(
               ["docker", "compose", "--project-directory", copy, "-p", name, "up", "-d", "--build"],
@@ -296,7 +307,9 @@ try {
           : "generated apt project (debian + python3/curl)",
       kiln: median(k),
       compose: median(c),
+      bundle: median(u),
     });
+    rmSync(bundle, { force: true });
     rmSync(proj.dir, { recursive: true, force: true });
     rmSync(pristine, { recursive: true, force: true });
     rmSync(stateA, { recursive: true, force: true });
@@ -311,6 +324,7 @@ try {
 console.log(`time until the services run on a cold engine B (median of ${runs}):`);
 for (const r of results) {
   console.log(
-    `  ${r.project}: kiln up (pull-or-build) ${(r.kiln / 1000).toFixed(2)} s  vs  docker compose up --build ${(r.compose / 1000).toFixed(2)} s  → ${(r.kiln / r.compose).toFixed(2)}×`,
+    `  ${r.project}: kiln up (pull-or-build) ${(r.kiln / 1000).toFixed(2)} s  vs  docker compose up --build ${(r.compose / 1000).toFixed(2)} s  → ${(r.kiln / r.compose).toFixed(2)}×;` +
+      `  kiln bundle import + kiln up ${(r.bundle / 1000).toFixed(2)} s → ${(r.bundle / r.compose).toFixed(2)}×`,
   );
 }
