@@ -10,6 +10,7 @@ import { EXIT, KilnError } from "../core/errors.js";
 import type { PlanMode } from "../core/plan/plan.js";
 import { createReporter } from "../report/progress/create-reporter.js";
 import { formatSummary } from "../report/summary.js";
+import type { ServiceOutcome } from "../report/progress/reporter.js";
 import { formatPlan } from "../report/plan-text.js";
 import { action, type CommandContext } from "./runtime.js";
 import type { CommandResult } from "./output.js";
@@ -34,6 +35,19 @@ function jobsOf(value: string | undefined): number {
     });
   }
   return n;
+}
+
+/** the results as the progress reporters and the summary see them */
+export function outcomesOf(report: BakeReport): ServiceOutcome[] {
+  return report.results.map(({ service, image, action, reason, durationMs, steps, error }) => ({
+    service,
+    image,
+    action,
+    reason,
+    durationMs,
+    steps,
+    ...(error ? { error: error.message } : {}),
+  }));
 }
 
 export function reportData(report: BakeReport): unknown {
@@ -82,18 +96,7 @@ async function run(
   });
   if (report.dryRun) return { data: reportData(report), text: formatPlan(report.plan) };
   const failed = report.results.filter((r) => r.action === "failed");
-  const outcomes = report.results.map(
-    ({ service, image, action: act, reason, durationMs, steps, error }) => ({
-      service,
-      image,
-      action: act,
-      reason,
-      durationMs,
-      steps,
-      ...(error ? { error: error.message } : {}),
-    }),
-  );
-  const lines = [formatSummary(outcomes, report.summary ?? {})];
+  const lines = [formatSummary(outcomesOf(report), report.summary ?? {})];
   if (report.overrideFile) {
     lines.push(`pinned ${report.pins?.pinned.join(", ") ?? ""} in ${report.overrideFile}`);
     lines.push(

@@ -8,7 +8,6 @@
  */
 import type { Command } from "commander";
 import { bakeProject } from "../adapters/bake/bake-project.js";
-import { extraLabels as imageLabels } from "../adapters/bake/project-images.js";
 import { requireCompose, type ComposeCli } from "../adapters/engine/compose-cli.js";
 import { endpointFor, getEngine } from "../adapters/engine/index.js";
 import type { Engine } from "../adapters/engine/types.js";
@@ -18,11 +17,12 @@ import { takeInventory } from "../adapters/volumes/inventory.js";
 import { managedLabels } from "../adapters/volumes/labels.js";
 import { runProcess } from "../adapters/process-runner.js";
 import { loadProject } from "../core/compose/load-project.js";
-import type { ProjectModel } from "../core/compose/model.js";
+import type { LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
+import { loadOptions as projectLoadOptions } from "../adapters/bake/open-project.js";
 import { EXIT, KilnError } from "../core/errors.js";
 import { createReporter } from "../report/progress/create-reporter.js";
 import { formatSummary } from "../report/summary.js";
-import { reportData } from "./bake.js";
+import { outcomesOf, reportData } from "./bake.js";
 import type { CommandResult } from "./output.js";
 import { action, type CommandContext } from "./runtime.js";
 
@@ -40,17 +40,8 @@ function engineOf(ctx: CommandContext): { engine: Engine; transfer: VolumeTransf
   return { engine: getEngine(selection), transfer: new VolumeTransfer(endpointFor(selection), ctx.env) };
 }
 
-function loadOptions(ctx: CommandContext) {
-  const g = ctx.globals;
-  return {
-    projectDir: g.projectDir,
-    files: g.files,
-    ...(g.projectName ? { projectName: g.projectName } : {}),
-    profiles: g.profiles,
-    envFiles: g.envFiles,
-    ...(g.devcontainer !== undefined ? { devcontainer: g.devcontainer } : {}),
-    env: ctx.env,
-  };
+function loadOptions(ctx: CommandContext): LoadProjectOptions {
+  return projectLoadOptions(ctx.globals, ctx.env);
 }
 
 /** the shared caches (with owners, via `kiln volumes ensure`), then any other external volume */
@@ -76,7 +67,7 @@ async function ensureProjectVolumes(
   for (const v of Object.values(model.volumes)) {
     if (!v.external || !used.has(v.key) || created.includes(v.engineName)) continue;
     if (await engine.volumeInspect(v.engineName)) continue;
-    await engine.createVolume(v.engineName, { ...imageLabels(ctx.env), ...managedLabels(ctx.env) });
+    await engine.createVolume(v.engineName, managedLabels(ctx.env));
     created.push(v.engineName);
   }
   return created;
@@ -154,18 +145,7 @@ async function up(ctx: CommandContext, services: string[], flags: UpFlags): Prom
       log: ctx.log,
     });
     bakeData = reportData(report);
-    const outcomes = report.results.map(
-      ({ service, image, action: act, reason, durationMs, steps, error }) => ({
-        service,
-        image,
-        action: act,
-        reason,
-        durationMs,
-        steps,
-        ...(error ? { error: error.message } : {}),
-      }),
-    );
-    lines.push(formatSummary(outcomes));
+    lines.push(formatSummary(outcomesOf(report), report.summary ?? {}));
     const failed = report.results.filter((r) => r.action === "failed");
     if (failed.length > 0) {
       lines.push(...failed.map((f) => `${f.service}: ${f.error?.message ?? f.reason} — nothing started`));

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { loadOptions } from "../adapters/bake/open-project.js";
 import { endpointFor, getEngine } from "../adapters/engine/index.js";
 import { VolumeTransfer } from "../adapters/engine/volume-transfer.js";
 import { exportVolume, importVolume, type ArchiveDeps } from "../adapters/volumes/archive.js";
@@ -34,15 +35,7 @@ async function inventory(ctx: CommandContext, sizes = true): Promise<Inventory> 
   const { engine, transfer } = deps(ctx);
   return takeInventory({
     projectDir: g.projectDir,
-    root: {
-      projectDir: g.projectDir,
-      files: g.files,
-      ...(g.projectName ? { projectName: g.projectName } : {}),
-      profiles: g.profiles,
-      envFiles: g.envFiles,
-      ...(g.devcontainer !== undefined ? { devcontainer: g.devcontainer } : {}),
-      env: ctx.env,
-    },
+    root: loadOptions(g, ctx.env),
     env: ctx.env,
     load: (o) => loadProject(o),
     engine,
