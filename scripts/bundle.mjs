@@ -13,6 +13,8 @@ await build({
   outfile: "dist/bundle/kiln.mjs",
   // native addon: loaded from node_modules at run time
   external: ["@node-rs/xxhash"],
-  banner: { js: "import { createRequire as __kilnCreateRequire } from 'node:module'; const require = __kilnCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __kilnCreateRequire } from 'node:module'; const require = __kilnCreateRequire(import.meta.url);",
+  },
   logLevel: "warning",
 });

@@ -2,7 +2,15 @@
  * kiln bake on the real engine: build + pin, no-op second bake (counted by a spy docker),
  * ignored files, one stale service, restore, and the seed's layout.
  */
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync, appendFileSync, mkdirSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  appendFileSync,
+  mkdirSync,
+} from "node:fs";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -70,18 +70,31 @@ describe.skipIf(!engineAvailable())("docker contexts", () => {
   it("--context and DOCKER_CONTEXT select the engine the way the docker CLI does", () => {
     const config = mkdtempSync(path.join(os.tmpdir(), "kiln-dockerconfig-"));
     tmp.push(config);
-    const made = spawnSync("docker", ["context", "create", "kiln-ctx", "--docker", "host=unix:///var/run/docker.sock"], {
-      env: { ...process.env, DOCKER_CONFIG: config },
-      encoding: "utf8",
-    });
+    const made = spawnSync(
+      "docker",
+      ["context", "create", "kiln-ctx", "--docker", "host=unix:///var/run/docker.sock"],
+      {
+        env: { ...process.env, DOCKER_CONFIG: config },
+        encoding: "utf8",
+      },
+    );
     expect(made.status, made.stderr).toBe(0);
-    const viaFlag = runKiln(["doctor", "--json", "--context", "kiln-ctx"], { env: { DOCKER_CONFIG: config } });
-    const reach = (JSON.parse(viaFlag.stdout) as { checks: Check[] }).checks.find((c) => c.id === "engine.reachable");
+    const viaFlag = runKiln(["doctor", "--json", "--context", "kiln-ctx"], {
+      env: { DOCKER_CONFIG: config },
+    });
+    const reach = (JSON.parse(viaFlag.stdout) as { checks: Check[] }).checks.find(
+      (c) => c.id === "engine.reachable",
+    );
     expect(reach?.status).toBe("ok");
     expect(reach?.message).toContain("context kiln-ctx");
-    const missing = runKiln(["doctor", "--json"], { env: { DOCKER_CONFIG: config, DOCKER_CONTEXT: "no-such-context" } });
+    const missing = runKiln(["doctor", "--json"], {
+      env: { DOCKER_CONFIG: config, DOCKER_CONTEXT: "no-such-context" },
+    });
     expect(missing.code).toBe(3);
-    expect((JSON.parse(missing.stdout) as { checks: Check[] }).checks[0]).toMatchObject({ id: "engine.reachable", status: "fail" });
+    expect((JSON.parse(missing.stdout) as { checks: Check[] }).checks[0]).toMatchObject({
+      id: "engine.reachable",
+      status: "fail",
+    });
   });
 });
 

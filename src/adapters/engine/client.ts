@@ -219,7 +219,8 @@ async function detectWithDiskCache(options: DetectOptions, env: NodeJS.ProcessEn
   const client = await detectClient(options);
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    const { env: _env, ...plain } = client;
+    const plain: Omit<DockerClient, "env"> & { env?: unknown } = { ...client };
+    delete plain.env;
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify({ key, client: plain }));
     renameSync(tmp, file);

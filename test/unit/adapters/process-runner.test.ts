@@ -12,10 +12,13 @@ describe("runProcess", () => {
   it("streams stdout and stderr line by line", async () => {
     const out: string[] = [];
     const err: string[] = [];
-    await runProcess([process.execPath, "-e", "console.log('a\\nb'); console.error('c'); process.stdout.write('tail')"], {
-      onStdoutLine: (l) => out.push(l),
-      onStderrLine: (l) => err.push(l),
-    });
+    await runProcess(
+      [process.execPath, "-e", "console.log('a\\nb'); console.error('c'); process.stdout.write('tail')"],
+      {
+        onStdoutLine: (l) => out.push(l),
+        onStderrLine: (l) => err.push(l),
+      },
+    );
     expect(out).toEqual(["a", "b", "tail"]);
     expect(err).toEqual(["c"]);
   });
@@ -23,7 +26,10 @@ describe("runProcess", () => {
   it("rejects a non-zero exit with a ProcessError carrying args, code and stderr tail", async () => {
     const p = runProcess([process.execPath, "-e", "console.error('line1\\nthe reason'); process.exit(4)"]);
     await expect(p).rejects.toBeInstanceOf(ProcessError);
-    await expect(p).rejects.toMatchObject({ processExitCode: 4, stderrTail: expect.stringContaining("the reason") as unknown });
+    await expect(p).rejects.toMatchObject({
+      processExitCode: 4,
+      stderrTail: expect.stringContaining("the reason") as unknown,
+    });
   });
 
   it("resolves a non-zero exit with allowFailure", async () => {
@@ -33,7 +39,9 @@ describe("runProcess", () => {
 
   it("kills the child on timeout", async () => {
     const t = Date.now();
-    await expect(runProcess([process.execPath, "-e", "setTimeout(() => {}, 60000)"], { timeoutMs: 300 })).rejects.toMatchObject({
+    await expect(
+      runProcess([process.execPath, "-e", "setTimeout(() => {}, 60000)"], { timeoutMs: 300 }),
+    ).rejects.toMatchObject({
       message: expect.stringContaining("timed out") as unknown,
     });
     expect(Date.now() - t).toBeLessThan(10_000);
@@ -54,7 +62,9 @@ describe("runProcess", () => {
   });
 
   it("feeds stdin", async () => {
-    const r = await runProcess([process.execPath, "-e", "process.stdin.pipe(process.stdout)"], { input: "FROM scratch\n" });
+    const r = await runProcess([process.execPath, "-e", "process.stdin.pipe(process.stdout)"], {
+      input: "FROM scratch\n",
+    });
     expect(r.stdout).toBe("FROM scratch\n");
   });
 });
