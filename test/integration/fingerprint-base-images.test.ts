@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { buildSpec } from "../helpers/build-spec.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { fingerprintServices } from "../../src/adapters/fs/fingerprint-services.js";
 import { getEngine } from "../../src/adapters/engine/index.js";
@@ -24,25 +25,7 @@ afterAll(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function spec(context: string): BuildSpec {
-  return {
-    context,
-    contextIsRemote: false,
-    dockerfile: path.join(context, "Dockerfile"),
-    args: {},
-    labels: {},
-    extraHosts: [],
-    secrets: [],
-    ssh: [],
-    additionalContexts: {},
-    cacheFrom: [],
-    cacheTo: [],
-    noCache: false,
-    pull: false,
-    platforms: [],
-    tags: [],
-  };
-}
+const spec = (context: string): BuildSpec => buildSpec(context);
 
 describe.skipIf(!engineAvailable())("fingerprint base images on the real engine", () => {
   it("records local image IDs and changes when the base is re-tagged", async () => {

@@ -37,26 +37,9 @@ export function writeTree(root: string, tree: TreeSpec): void {
   }
 }
 
-export function buildSpec(context: string, overrides: Partial<BuildSpec> = {}): BuildSpec {
-  return {
-    context,
-    contextIsRemote: false,
-    dockerfile: path.join(context, "Dockerfile"),
-    args: {},
-    labels: {},
-    extraHosts: [],
-    secrets: [],
-    ssh: [],
-    additionalContexts: {},
-    cacheFrom: [],
-    cacheTo: [],
-    noCache: false,
-    pull: false,
-    platforms: [],
-    tags: [],
-    ...overrides,
-  };
-}
+import { buildSpec } from "../../helpers/build-spec.js";
+
+export { buildSpec };
 
 export const noImages = async (): Promise<string | undefined> => undefined;
 

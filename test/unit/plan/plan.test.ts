@@ -3,26 +3,9 @@ import { describe, expect, it } from "vitest";
 import { makePlan, type ManifestLike, type PlanInput } from "../../../src/core/plan/plan.js";
 import { contentRef, imageRepo, imageTag, registryHost } from "../../../src/core/plan/image-ref.js";
 import type { BuildSpec, ProjectModel, ServiceModel } from "../../../src/core/compose/model.js";
+import { buildSpec } from "../../helpers/build-spec.js";
 
-function build(context: string): BuildSpec {
-  return {
-    context,
-    contextIsRemote: false,
-    dockerfile: `${context}/Dockerfile`,
-    args: {},
-    labels: {},
-    extraHosts: [],
-    secrets: [],
-    ssh: [],
-    additionalContexts: {},
-    cacheFrom: [],
-    cacheTo: [],
-    noCache: false,
-    pull: false,
-    platforms: [],
-    tags: [],
-  };
-}
+const build = (context: string): BuildSpec => buildSpec(context, { dockerfile: `${context}/Dockerfile` });
 
 function svc(name: string, withBuild = true): ServiceModel {
   return {

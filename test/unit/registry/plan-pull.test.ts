@@ -1,5 +1,6 @@
 /** The plan's pull decision: a fingerprint the registry holds is pulled, not built. */
 import { describe, expect, it } from "vitest";
+import { buildSpec } from "../../helpers/build-spec.js";
 import { makePlan, type ManifestLike } from "../../../src/core/plan/plan.js";
 import type { ProjectModel, ServiceModel } from "../../../src/core/compose/model.js";
 
@@ -7,23 +8,7 @@ function svc(name: string): ServiceModel {
   return {
     name,
     imageName: `proj-${name}`,
-    build: {
-      context: `/p/${name}`,
-      contextIsRemote: false,
-      dockerfile: `/p/${name}/Dockerfile`,
-      args: {},
-      labels: {},
-      extraHosts: [],
-      secrets: [],
-      ssh: [],
-      additionalContexts: {},
-      cacheFrom: [],
-      cacheTo: [],
-      noCache: false,
-      pull: false,
-      platforms: [],
-      tags: [],
-    },
+    build: buildSpec(`/p/${name}`),
     environment: {},
     volumes: [],
     profiles: [],
