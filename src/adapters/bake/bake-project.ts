@@ -11,7 +11,7 @@ import type { ProgressReporter } from "../../report/progress/reporter.js";
 import type { GlobalOptions } from "../../cli/globals.js";
 import { dockerClient } from "../engine/client.js";
 import { getEngine } from "../engine/index.js";
-import type { Engine } from "../engine/types.js";
+import type { Engine, ImageInfo } from "../engine/types.js";
 import { HistoryStore } from "../history/history-store.js";
 import { acquireLock } from "../state/lock.js";
 import { recoverJournal } from "../state/journal.js";
@@ -67,6 +67,8 @@ export interface BakeReport {
 }
 
 export interface PlannedProject {
+  /** kiln's images on the engine when the plan was made, by fingerprint */
+  images: Map<string, ImageInfo>;
   project: OpenedProject;
   engine: Engine;
   manifests: Map<string, FingerprintManifest>;
@@ -129,12 +131,12 @@ export async function planProject(
       ? { registry: { name: registry.client.name, fingerprints: registryFingerprints } }
       : {}),
   });
-  return { project, engine, manifests, plan, history, ...(registry ? { registry } : {}) };
+  return { project, engine, images, manifests, plan, history, ...(registry ? { registry } : {}) };
 }
 
 export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
   const planned = await planProject(options);
-  const { project, plan, manifests, history, engine } = planned;
+  const { project, plan, manifests, history, engine, images } = planned;
   if (options.push && !planned.registry) {
     throw new KilnError("ERR_KILN_USAGE", "--push needs a registry", {
       hint: "add --registry HOST[:PORT]/PREFIX, set KILN_REGISTRY, or set x-kiln.registry in the compose file",
@@ -251,7 +253,9 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
         ...(r.action === "built" && r.steps.cached === 0 ? { lastColdMs: r.durationMs } : {}),
       });
     }
-    const imageSizes = await ensureContentTags(engine, plan, results);
+    // a run that built or pulled nothing reuses the image list it planned with
+    const changed = results.some((r) => r.action === "built" || r.action === "pulled");
+    const imageSizes = await ensureContentTags(engine, plan, results, changed ? undefined : images);
     const pushed =
       options.push && registry
         ? await pushResults(registry, engine, plan, results, {
@@ -302,8 +306,9 @@ async function ensureContentTags(
   engine: Engine,
   plan: Plan,
   results: TargetResult[],
+  known?: Map<string, ImageInfo>,
 ): Promise<Record<string, number>> {
-  const images = await imagesByFingerprint(engine);
+  const images = known ?? (await imagesByFingerprint(engine));
   const sizes: Record<string, number> = {};
   for (const t of plan.targets) {
     const img = images.get(t.fingerprint);

@@ -2,7 +2,7 @@
  * A minimal client for the Docker Engine API over a unix socket or plain tcp — the fast path
  * for the engine queries a no-op bake needs (no process spawn). Types only the fields read.
  */
-import http from "node:http";
+import { http10 } from "./http10.js";
 import { KilnError } from "../../core/errors.js";
 import type { Endpoint } from "./endpoint.js";
 import { directAddress } from "./endpoint.js";
@@ -28,46 +28,34 @@ export class EngineApi {
     return directAddress(endpoint) !== undefined;
   }
 
-  request(method: string, urlPath: string, body?: unknown): Promise<ApiResponse> {
-    return new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const req = http.request(
+  async request(method: string, urlPath: string, body?: unknown): Promise<ApiResponse> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    try {
+      const res = await http10({
+        address: this.address,
+        method,
+        path: urlPath,
+        headers: {
+          Host: "docker",
+          ...(payload === undefined
+            ? {}
+            : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) }),
+        },
+        ...(payload === undefined ? {} : { body: payload }),
+        timeoutMs: this.timeoutMs,
+      });
+      return { status: res.status, body: res.body.toString("utf8") };
+    } catch (e: unknown) {
+      const message = e instanceof Error ? e.message : String(e);
+      throw new KilnError(
+        "ERR_KILN_ENGINE_UNREACHABLE",
+        `cannot reach the Docker engine at ${this.endpoint.host} (${message})`,
         {
-          ...this.address,
-          method,
-          path: urlPath,
-          headers: {
-            Host: "docker",
-            ...(payload === undefined
-              ? {}
-              : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) }),
-          },
-          timeout: this.timeoutMs,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () =>
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
-          );
-          res.on("error", reject);
+          cause: e,
+          hint: engineHint(this.endpoint),
         },
       );
-      req.on("timeout", () => req.destroy(new Error(`engine API timed out after ${this.timeoutMs} ms`)));
-      req.on("error", (e) =>
-        reject(
-          new KilnError(
-            "ERR_KILN_ENGINE_UNREACHABLE",
-            `cannot reach the Docker engine at ${this.endpoint.host} (${e.message})`,
-            {
-              cause: e,
-              hint: engineHint(this.endpoint),
-            },
-          ),
-        ),
-      );
-      req.end(payload);
-    });
+    }
   }
 
   async json<T>(
