@@ -59,7 +59,11 @@ export function readGlobals(command: Command, env: NodeJS.ProcessEnv = process.e
   const raw = command.optsWithGlobals<RawGlobals>();
   const projectDir = path.resolve(raw.projectDir ?? process.cwd());
   const devcontainer =
-    raw.devcontainer === true ? true : typeof raw.devcontainer === "string" ? raw.devcontainer : undefined;
+    raw.devcontainer === true
+      ? true
+      : typeof raw.devcontainer === "string"
+        ? path.resolve(raw.devcontainer) // like -f: relative to where kiln runs, not --project-dir
+        : undefined;
   return {
     projectDir,
     files: (raw.file ?? []).map((f) => path.resolve(f)),

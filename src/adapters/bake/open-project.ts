@@ -4,13 +4,14 @@
  * A pin never changes what kiln thinks the project builds.
  */
 import { readFileSync } from "node:fs";
+import { parse } from "yaml";
 import { loadProject } from "../../core/compose/load-project.js";
 import type { LoadProjectOptions, ProjectModel } from "../../core/compose/model.js";
 import type { ComposeIo } from "../../core/compose/io.js";
 import { unpinText } from "../../core/pin/unpin-text.js";
 import { nodeComposeIo } from "../compose-files.js";
 import { resolveTarget } from "../fs/atomic-write.js";
-import { readPins, type PinsFile } from "../state/pin-store.js";
+import { readPins, withPin, type PinsFile } from "../state/pin-store.js";
 import { projectStateDir } from "../state/state-dir.js";
 import type { GlobalOptions } from "../../cli/globals.js";
 
@@ -66,11 +67,44 @@ export function unpinnedText(
   return text;
 }
 
+/**
+ * A pin the file no longer carries — the service has its `build:` back (a `git checkout`, a
+ * hand revert) or is gone — is forgotten: the file as it is now is the truth. A pin whose image
+ * line the user edited is still refused (kiln cannot tell what they meant).
+ */
+function livePins(pins: PinsFile, targets: Map<string, string>): { pins: PinsFile; dropped: string[] } {
+  let out = pins;
+  const dropped: string[] = [];
+  for (const target of new Set(targets.values())) {
+    const records = pins.files[target];
+    if (!records) continue;
+    let services: Record<string, { build?: unknown } | null> = {};
+    try {
+      const doc = parse(readFileSync(target, "utf8")) as { services?: typeof services } | null;
+      services = doc?.services ?? {};
+    } catch {
+      continue; // unreadable: the normal path reports it
+    }
+    for (const r of Object.values(records)) {
+      const svc = services[r.service];
+      if (!svc || (typeof svc === "object" && "build" in svc)) {
+        out = withPin(out, target, r.service, null);
+        dropped.push(`${r.service} (${target})`);
+      }
+    }
+  }
+  return { pins: out, dropped };
+}
+
 export async function openProject(globals: GlobalOptions, env: NodeJS.ProcessEnv): Promise<OpenedProject> {
   const options = loadOptions(globals, env);
   const first = await loadProject(options);
   const stateDir = projectStateDir(first.projectDir, env);
-  const pins = readPins(stateDir);
+  const allTargets = new Map(first.files.map((f) => [f, safeTarget(f)]));
+  const { pins, dropped } = livePins(readPins(stateDir), allTargets);
+  if (dropped.length > 0) {
+    process.stderr.write(`kiln: no longer pinned in the file, forgetting the pin of ${dropped.join(", ")}\n`);
+  }
   const unpinned = new Map<string, string>();
   const targets = new Map<string, string>();
   for (const file of first.files) {

@@ -90,6 +90,8 @@ export function pinProject(project: OpenedProject, requests: PinRequest[]): PinO
       outcome.pinned.push(r.service);
     }
     if (text === current) continue;
+    // a file with no live pin is its own original again (e.g. reverted with git): back that up
+    if (!project.pins.files[file] && backups.get(file)) backups.discard(file);
     backups.ensureBackup(file, current);
     changes.push({ path: file, content: text, expectedCurrent: current });
     outcome.files.push(file);
