@@ -1,7 +1,15 @@
 // Bundles the CLI into one CommonJS file (dist/bundle/kiln.cjs): one module to load instead of
 // hundreds, and — being a classic script — one whose compiled code V8 can cache between runs
 // (bin/kiln keeps that cache next to it). Start-up is most of a no-op bake's time.
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { build } from "esbuild";
+
+// code caches of earlier bundles (bin/kiln writes one per bundle) are stale now
+for (const f of readdirSync("dist/bundle", { withFileTypes: true }).filter((e) =>
+  e.name.endsWith(".v8cache"),
+)) {
+  rmSync(`dist/bundle/${f}`);
+}
 
 await build({
   entryPoints: ["src/cli/main.ts"],
@@ -18,5 +26,8 @@ await build({
   // depth (dist/bundle/) as the tsc output (dist/<dir>/), so the same relative paths hold
   define: { "import.meta.url": "__kilnModuleUrl" },
   banner: { js: "var __kilnModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  minifyWhitespace: true,
+  minifySyntax: true,
+  // whitespace and syntax only: names stay, so stack traces (--debug) still read
   logLevel: "warning",
 });
