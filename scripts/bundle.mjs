@@ -5,11 +5,10 @@ import { existsSync, readdirSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
 // code caches of earlier bundles (bin/kiln writes one per bundle) are stale now
-for (const f of readdirSync("dist/bundle", { withFileTypes: true }).filter((e) =>
-  e.name.endsWith(".v8cache"),
-)) {
-  rmSync(`dist/bundle/${f}`);
-}
+const stale = existsSync("dist/bundle")
+  ? readdirSync("dist/bundle").filter((f) => f.endsWith(".v8cache"))
+  : [];
+for (const f of stale) rmSync(`dist/bundle/${f}`);
 
 await build({
   entryPoints: ["src/cli/main.ts"],
