@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { loadProject } from "../../core/compose/load-project.js";
+import { loadProjectCached } from "../compose-model-cache.js";
 import type { LoadProjectOptions, ProjectModel } from "../../core/compose/model.js";
 import type { ComposeIo } from "../../core/compose/io.js";
 import { unpinText } from "../../core/pin/unpin-text.js";
@@ -98,7 +98,7 @@ function livePins(pins: PinsFile, targets: Map<string, string>): { pins: PinsFil
 
 export async function openProject(globals: GlobalOptions, env: NodeJS.ProcessEnv): Promise<OpenedProject> {
   const options = loadOptions(globals, env);
-  const first = await loadProject(options);
+  const first = await loadProjectCached(options);
   const stateDir = projectStateDir(first.projectDir, env);
   const allTargets = new Map(first.files.map((f) => [f, safeTarget(f)]));
   const { pins, dropped } = livePins(readPins(stateDir), allTargets);
@@ -120,6 +120,6 @@ export async function openProject(globals: GlobalOptions, env: NodeJS.ProcessEnv
     const text = unpinned.get(target);
     if (text !== undefined) byModelPath.set(file, text);
   }
-  const model = await loadProject(options, overlayIo(byModelPath));
+  const model = await loadProjectCached(options, overlayIo(byModelPath), "unpinned");
   return { model, stateDir, pins, unpinned, targets };
 }
