@@ -140,6 +140,15 @@ try {
     ["-c", `docker image ls -q --filter label=${label} | sort -u | xargs -r docker image rm -f`],
     { stdio: "ignore" },
   );
+  // fingerprints are content addresses: an image an earlier run built for the same files is
+  // reused and tagged with this run's project name, so sweep by name too
+  const project = path.basename(dir).toLowerCase();
+  const names = spawnSync("docker", ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"], {
+    encoding: "utf8",
+  })
+    .stdout.split("\n")
+    .filter((n) => n.includes(project));
+  if (names.length > 0) spawnSync("docker", ["image", "rm", "-f", ...names], { stdio: "ignore" });
   spawnSync(
     "docker",
     ["image", "rm", "-f", "kilnbench-api", "kilnbench-web", "kiln-bench-api:raw", "kiln-bench-web:raw"],
