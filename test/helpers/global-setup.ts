@@ -30,6 +30,12 @@ function sweep(runId: string): void {
     if (containers.length) execFileSync("docker", ["rm", "-f", "-v", ...containers], { stdio: "ignore" });
     const images = list(["image", "ls", "-q", "--filter", filter]);
     if (images.length) execFileSync("docker", ["image", "rm", "-f", ...new Set(images)], { stdio: "ignore" });
+    // fingerprints are content addresses: a test whose files match an image built earlier (by
+    // another run) gets that image tagged with its own project name (`kiln-test-…`), not built
+    const tags = list(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"]).filter((t) =>
+      t.includes("kiln-test-"),
+    );
+    if (tags.length) execFileSync("docker", ["image", "rm", "-f", ...tags], { stdio: "ignore" });
     const volumes = list(["volume", "ls", "-q", "--filter", filter]);
     if (volumes.length) execFileSync("docker", ["volume", "rm", "-f", ...volumes], { stdio: "ignore" });
   } catch {
