@@ -17,6 +17,9 @@ import { takeInventory } from "../adapters/volumes/inventory.js";
 import { managedLabels } from "../adapters/volumes/labels.js";
 import { runProcess } from "../adapters/process-runner.js";
 import { loadProject } from "../core/compose/load-project.js";
+import { existsSync } from "node:fs";
+import { overridePath } from "../adapters/bake/override-pins.js";
+import { projectStateDir } from "../adapters/state/state-dir.js";
 import type { LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
 import { loadOptions as projectLoadOptions } from "../adapters/bake/open-project.js";
 import { EXIT, KilnError } from "../core/errors.js";
@@ -84,6 +87,21 @@ function composeArgs(compose: ComposeCli, model: ProjectModel): string[] {
     ...model.envFiles.flatMap((f) => ["--env-file", f]),
     ...model.profiles.flatMap((p) => ["--profile", p]),
   ];
+}
+
+/** the project with kiln's override file (`bake --mode override`) as its last compose file */
+async function withOverride(ctx: CommandContext, model: ProjectModel): Promise<ProjectModel> {
+  const override = overridePath(projectStateDir(model.projectDir, ctx.env));
+  if (!existsSync(override)) return model;
+  const { devcontainer: _dc, ...options } = loadOptions(ctx);
+  void _dc;
+  return loadProject({
+    ...options,
+    projectDir: model.projectDir,
+    projectName: model.name,
+    files: [...model.files, override],
+    variant: model.variant,
+  });
 }
 
 /** services with a container whose image is not the one the (pinned) model names */
@@ -157,8 +175,9 @@ async function up(ctx: CommandContext, services: string[], flags: UpFlags): Prom
     }
   }
 
-  // the model again: the compose file now names the baked images
-  const model = await loadProject({ ...loadOptions(ctx), variant: compose.variant });
+  // the model again: the compose file (or kiln's override file, after --mode override) now names
+  // the baked images
+  const model = await withOverride(ctx, await loadProject({ ...loadOptions(ctx), variant: compose.variant }));
   const { engine } = engineOf(ctx);
   const recreate = await staleContainers(engine, model, selected);
   const base = composeArgs(compose, model);

@@ -54,6 +54,42 @@ describe.skipIf(!engineAvailable())("bake --mode override", () => {
     expect(readFileSync(file, "utf8")).toBe(original);
   });
 
+  it("kiln up starts the services from the override file's images", () => {
+    const dir = tempCopy("bake/basic");
+    dirs.push(dir, `${dir}.state`);
+    for (const ctx of ["api", "worker"]) writeFileSync(path.join(dir, ctx, ".test-id"), `${Math.random()}`);
+    const env = { KILN_STATE_DIR: `${dir}.state`, KILN_LABELS: testLabel() };
+    const baked = runKiln(["bake", "--mode", "override", "--json", "--project-dir", dir], { env });
+    expect(baked.code, baked.stderr).toBe(0);
+    const image = (JSON.parse(baked.stdout) as { services: { name: string; image: string }[] }).services.find(
+      (s) => s.name === "api",
+    )!.image;
+    const project = path.basename(dir).toLowerCase();
+    try {
+      const up = runKiln(["up", "api", "--no-volumes", "--project-dir", dir], { env });
+      expect(up.code, up.stderr).toBe(0);
+      const ids = spawnSync(
+        "docker",
+        [
+          "ps",
+          "-a",
+          "--filter",
+          `label=com.docker.compose.project=${project}`,
+          "--filter",
+          "label=com.docker.compose.service=api",
+          "--format",
+          "{{.Image}}",
+        ],
+        { encoding: "utf8" },
+      );
+      expect(ids.stdout.trim()).toBe(image);
+    } finally {
+      spawnSync("docker", ["compose", "-p", project, "down", "-t", "0", "--remove-orphans"], {
+        stdio: "ignore",
+      });
+    }
+  });
+
   it("is refused under compose v1, which cannot read !reset (exit 2, nothing built)", () => {
     const dir = tempCopy("bake/basic");
     dirs.push(dir, `${dir}.state`);
