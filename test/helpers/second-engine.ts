@@ -69,10 +69,18 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs: number)
 
 export async function startSecondEngine(): Promise<SecondEngine> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-eb-"));
-  const n = 100 + Math.floor(Math.random() * 150);
+  // several test files start engines at once: pick a bridge number nobody holds (creating the
+  // link is the atomic claim; "File exists" means another one took it first)
+  let n = 0;
+  for (let attempt = 0; ; attempt++) {
+    n = 100 + Math.floor(Math.random() * 150);
+    const r = spawnSync("ip", ["link", "add", `kilnb${n}`, "type", "bridge"], { encoding: "utf8" });
+    if (r.status === 0) break;
+    if (attempt >= 30 || !/File exists/.test(r.stderr))
+      throw new Error(`ip link add kilnb${n} type bridge failed: ${r.stderr}`);
+  }
   const bridge = `kilnb${n}`;
   const subnet = `10.213.${n}.0/24`;
-  sh(["ip", "link", "add", bridge, "type", "bridge"]);
   sh(["ip", "addr", "add", `10.213.${n}.1/24`, "dev", bridge]);
   sh(["ip", "link", "set", bridge, "up"]);
   const nat = ["-t", "nat", "POSTROUTING", "-s", subnet, "!", "-o", bridge, "-j", "MASQUERADE"];

@@ -15,7 +15,10 @@ export default class SummaryReporter implements Reporter {
         else if (state === "failed") failed += 1;
         else skipped += 1;
       }
-      if (m.state() === "failed" && [...m.children.allTests()].length === 0) failed += 1;
+      // a file that failed outside its tests (a beforeAll, an import) counts once, even when its
+      // tests were then skipped
+      if (m.state() === "failed" && ![...m.children.allTests()].some((t) => t.result().state === "failed"))
+        failed += 1;
     }
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
