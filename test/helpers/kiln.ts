@@ -2,7 +2,7 @@
  * Test helpers: run bin/kiln as a black box, make temp copies of fixtures, label resources.
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,4 +52,23 @@ export function tempCopy(fixture?: string): string {
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Fingerprints are content addresses: a copy identical to one another test (or run) baked would be
+ * found fresh. A random file in the folder and each of its subfolders makes every context unique.
+ */
+export function makeContextsUnique(dir: string): void {
+  const id = `${process.pid}-${Math.random()}\n`;
+  writeFileSync(path.join(dir, ".test-id"), id);
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) writeFileSync(path.join(dir, e.name, ".test-id"), id);
+  }
+}
+
+/** a temp copy of a fixture with unique contexts, and the env that keeps kiln's state and labels per test */
+export function bakeFixture(fixture: string): { dir: string; env: NodeJS.ProcessEnv } {
+  const dir = tempCopy(fixture);
+  makeContextsUnique(dir);
+  return { dir, env: { KILN_STATE_DIR: `${dir}.state`, KILN_LABELS: testLabel() } };
 }

@@ -2,20 +2,18 @@
  * `kiln bake --mode override`: tracked files untouched; compose v2 reads the override file.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { engineAvailable, removeDir, runKiln, tempCopy, testLabel } from "../helpers/kiln.js";
+import { bakeFixture, engineAvailable, removeDir, runKiln, tempCopy, testLabel } from "../helpers/kiln.js";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
 describe.skipIf(!engineAvailable())("bake --mode override", () => {
   it("writes the pins to kiln's override file, which compose v2 resolves; restore removes it", () => {
-    const dir = tempCopy("bake/basic");
+    const { dir, env } = bakeFixture("bake/basic");
     dirs.push(dir, `${dir}.state`);
-    for (const ctx of ["api", "worker"]) writeFileSync(path.join(dir, ctx, ".test-id"), `${Math.random()}`);
-    const env = { KILN_STATE_DIR: `${dir}.state`, KILN_LABELS: testLabel() };
     const file = path.join(dir, "docker-compose.yml");
     const original = readFileSync(file, "utf8");
 
@@ -55,10 +53,8 @@ describe.skipIf(!engineAvailable())("bake --mode override", () => {
   });
 
   it("kiln up starts the services from the override file's images", () => {
-    const dir = tempCopy("bake/basic");
+    const { dir, env } = bakeFixture("bake/basic");
     dirs.push(dir, `${dir}.state`);
-    for (const ctx of ["api", "worker"]) writeFileSync(path.join(dir, ctx, ".test-id"), `${Math.random()}`);
-    const env = { KILN_STATE_DIR: `${dir}.state`, KILN_LABELS: testLabel() };
     const baked = runKiln(["bake", "--mode", "override", "--json", "--project-dir", dir], { env });
     expect(baked.code, baked.stderr).toBe(0);
     const image = (JSON.parse(baked.stdout) as { services: { name: string; image: string }[] }).services.find(

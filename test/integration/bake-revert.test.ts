@@ -5,17 +5,15 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { engineAvailable, removeDir, runKiln, tempCopy, testLabel } from "../helpers/kiln.js";
+import { bakeFixture, engineAvailable, removeDir, runKiln } from "../helpers/kiln.js";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
 describe.skipIf(!engineAvailable())("a pinned file reverted by the user", () => {
   it("is baked and pinned again, and restore gives back the reverted file with its new edits", () => {
-    const dir = tempCopy("bake/basic");
+    const { dir, env } = bakeFixture("bake/basic");
     dirs.push(dir, `${dir}.state`);
-    for (const ctx of ["api", "worker"]) writeFileSync(path.join(dir, ctx, ".test-id"), `${Math.random()}`);
-    const env = { KILN_STATE_DIR: `${dir}.state`, KILN_LABELS: testLabel() };
     const file = path.join(dir, "docker-compose.yml");
     const original = readFileSync(file, "utf8");
     expect(runKiln(["bake", "--project-dir", dir], { env }).code).toBe(0);

@@ -2,19 +2,18 @@
  * kiln bake on the real engine: build + pin, no-op second bake (counted by a spy docker),
  * ignored files, one stale service, restore, and the seed's layout.
  */
-import {
-  chmodSync,
-  existsSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-  appendFileSync,
-  mkdirSync,
-} from "node:fs";
+import { chmodSync, readFileSync, rmSync, writeFileSync, appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineAvailable, removeDir, runKiln, tempCopy, testLabel } from "../helpers/kiln.js";
+import {
+  engineAvailable,
+  makeContextsUnique,
+  removeDir,
+  runKiln,
+  tempCopy,
+  testLabel,
+} from "../helpers/kiln.js";
 import { makeSpyDocker, type SpyDocker } from "../helpers/spy-docker.js";
 
 interface BakeJson {
@@ -41,11 +40,7 @@ afterAll(() => {
 
 function project(fixture: string): { dir: string; env: NodeJS.ProcessEnv; spy: SpyDocker } {
   const dir = tempCopy(fixture);
-  // a unique file in every context: fingerprints are content addresses, so an identical copy
-  // baked by another test (or run) would otherwise be found fresh
-  for (const ctx of [".", "api", "worker"]) {
-    if (existsSync(path.join(dir, ctx))) writeFileSync(path.join(dir, ctx, ".test-id"), `${Math.random()}\n`);
-  }
+  makeContextsUnique(dir);
   const spy = makeSpyDocker();
   dirs.push(dir, `${dir}.state`, spy.binDir);
   return { dir, spy, env: { KILN_STATE_DIR: `${dir}.state`, KILN_LABELS: testLabel(), PATH: spy.path } };

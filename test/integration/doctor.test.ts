@@ -6,7 +6,7 @@ import { appendFileSync, readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineAvailable, removeDir, runKiln, tempCopy, testLabel } from "../helpers/kiln.js";
+import { bakeFixture, engineAvailable, removeDir, runKiln } from "../helpers/kiln.js";
 
 interface Check {
   id: string;
@@ -23,11 +23,10 @@ afterAll(() => {
 });
 
 function setup(): { dir: string; env: NodeJS.ProcessEnv; state: string } {
-  const dir = tempCopy("bake/basic");
+  const { dir, env } = bakeFixture("bake/basic");
   const state = `${dir}.state`;
   dirs.push(dir, state);
-  for (const ctx of ["api", "worker"]) writeFileSync(path.join(dir, ctx, ".test-id"), `${Math.random()}`);
-  return { dir, state, env: { KILN_STATE_DIR: state, KILN_LABELS: testLabel() } };
+  return { dir, state, env };
 }
 
 function doctor(dir: string, env: NodeJS.ProcessEnv, ...extra: string[]): { code: number; checks: Check[] } {

@@ -7,10 +7,10 @@
 import { spawnSync } from "node:child_process";
 import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import Ajv from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineAvailable, removeDir, repoRoot, runKiln, tempCopy, testLabel } from "../helpers/kiln.js";
+import { engineAvailable, removeDir, runKiln, tempCopy, testLabel } from "../helpers/kiln.js";
 import { startRegistry, type TestRegistry } from "../helpers/registry.js";
+import { expectSchema } from "../helpers/json-schema.js";
 import { startSecondEngine, type SecondEngine } from "../helpers/second-engine.js";
 import { makeSpyDocker, type SpyDocker } from "../helpers/spy-docker.js";
 
@@ -32,17 +32,7 @@ interface StepEvent {
   id?: string;
 }
 
-const ajv = new Ajv.default({ strict: true, allErrors: true });
-function validate(schema: string, data: unknown): void {
-  const v =
-    ajv.getSchema(`https://kiln.dev/schemas/json/${schema}.schema.json`) ??
-    ajv.compile(
-      JSON.parse(
-        readFileSync(path.join(repoRoot, "schemas", "json", `${schema}.schema.json`), "utf8"),
-      ) as object,
-    );
-  expect(v(data), ajv.errorsText(v.errors)).toBe(true);
-}
+const validate = expectSchema;
 
 const dirs: string[] = [];
 const stops: (() => Promise<void>)[] = [];

@@ -21,7 +21,7 @@ import { checkPinnable, pinProject, unpinProject, type PinOutcome } from "./pin-
 import { extraLabels, imagesByFingerprint } from "./project-images.js";
 import { refuseOverrideUnderV1, writeOverridePins } from "./override-pins.js";
 import { detectCompose } from "../engine/compose-cli.js";
-import { runPlan, type TargetResult } from "./run-plan.js";
+import { runPlan, targetResult, type TargetResult } from "./run-plan.js";
 import { lookupAll, lookupNotes } from "../registry/lookup.js";
 import { pullBaked } from "../registry/transfer.js";
 import {
@@ -230,14 +230,7 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
         options.reporter.close();
       }
     } else {
-      results = plan.targets.map((t) => ({
-        service: t.service,
-        image: t.imageRef,
-        action: "skipped" as const,
-        reason: t.reason,
-        durationMs: 0,
-        steps: { total: 0, cached: 0 },
-      }));
+      results = plan.targets.map((t) => targetResult(t, "skipped"));
     }
     const lastColdMs = Object.fromEntries(
       Object.entries(history.services()).flatMap(([k, v]) => (v.lastColdMs ? [[k, v.lastColdMs]] : [])),

@@ -24,6 +24,23 @@ export interface TargetResult {
   error?: KilnError;
 }
 
+/** a target's result: no time taken and no steps unless `fields` says otherwise */
+export function targetResult(
+  target: PlanTarget,
+  action: TargetResult["action"],
+  fields: Partial<Omit<TargetResult, "service" | "image" | "action">> = {},
+): TargetResult {
+  return {
+    service: target.service,
+    image: target.imageRef,
+    action,
+    reason: target.reason,
+    durationMs: 0,
+    steps: { total: 0, cached: 0 },
+    ...fields,
+  };
+}
+
 export interface RunPlanOptions {
   model: ProjectModel;
   client: DockerClient;
@@ -108,15 +125,7 @@ async function pullOrBuild(target: PlanTarget, options: RunPlanOptions): Promise
   options.onStart?.(target.service);
   try {
     const imageId = await options.pullTarget(target);
-    return {
-      service: target.service,
-      image: target.imageRef,
-      action: "pulled",
-      reason: target.reason,
-      durationMs: Date.now() - started,
-      steps: { total: 0, cached: 0 },
-      imageId,
-    };
+    return targetResult(target, "pulled", { durationMs: Date.now() - started, imageId });
   } catch (error: unknown) {
     if (error instanceof KilnError && error.code === "ERR_KILN_INTERRUPTED") throw error;
     const why = error instanceof Error ? error.message.split("\n")[0] : String(error);
@@ -136,30 +145,18 @@ async function runTarget(
       ...(options.signal ? { signal: options.signal } : {}),
       onEvent: (ev) => options.onEvent?.(target.service, ev),
     });
-    return {
-      service: target.service,
-      image: target.imageRef,
-      action: "built",
-      reason: target.reason,
+    return targetResult(target, "built", {
       durationMs: Date.now() - started,
       steps: tallySteps(outcome.steps),
       imageId: outcome.imageId,
-    };
+    });
   } catch (error: unknown) {
     if (error instanceof KilnError && error.code === "ERR_KILN_INTERRUPTED") throw error;
     const e =
       error instanceof KilnError
         ? error
         : new KilnError("ERR_KILN_BUILD_FAILED", String(error), { cause: error });
-    return {
-      service: target.service,
-      image: target.imageRef,
-      action: "failed",
-      reason: e.message,
-      durationMs: Date.now() - started,
-      steps: { total: 0, cached: 0 },
-      error: e,
-    };
+    return targetResult(target, "failed", { reason: e.message, durationMs: Date.now() - started, error: e });
   }
 }
 
@@ -184,27 +181,15 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<Targ
       const t = byName.get(name);
       if (!t) continue;
       if (t.action !== "build" && t.action !== "pull") {
-        results.set(name, {
-          service: name,
-          image: t.imageRef,
-          action: "skipped",
-          reason: t.reason,
-          durationMs: 0,
-          steps: { total: 0, cached: 0 },
-        });
+        results.set(name, targetResult(t, "skipped"));
         continue;
       }
       const failedDep = t.dependsOn.find((d) => results.get(d)?.action === "failed");
       if (failedDep) {
-        const r: TargetResult = {
-          service: name,
-          image: t.imageRef,
-          action: "failed",
+        const r = targetResult(t, "failed", {
           reason: `not built: ${failedDep}, which it is built FROM, failed`,
-          durationMs: 0,
-          steps: { total: 0, cached: 0 },
           error: new KilnError("ERR_KILN_BUILD_FAILED", `${name} not built: dependency ${failedDep} failed`),
-        };
+        });
         results.set(name, r);
         options.onFinish?.(r);
         continue;
