@@ -135,24 +135,30 @@ export async function planProject(
 }
 
 export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
-  const planned = await planProject(options);
-  const { project, plan, manifests, history, engine, images } = planned;
-  if (options.push && !planned.registry) {
-    throw new KilnError("ERR_KILN_USAGE", "--push needs a registry", {
-      hint: "add --registry HOST[:PORT]/PREFIX, set KILN_REGISTRY, or set x-kiln.registry in the compose file",
-    });
+  if (options.dryRun) {
+    const planned = await planProject(options);
+    checkPush(options, planned);
+    return { plan: planned.plan, results: [], dryRun: true };
   }
-  if (options.dryRun) return { plan, results: [], dryRun: true };
-
-  const lock = acquireLock(project.stateDir, { command: `kiln ${options.mode}`, onTakeover: options.log });
+  // The lock comes before the plan: every file the plan depends on (compose files, pin
+  // records, history) is read while no other kiln run can change it. Opening the project
+  // here only finds its state dir; planProject reads everything again under the lock.
+  const { stateDir } = await openProject(options.globals, options.env);
+  const lock = acquireLock(stateDir, { command: `kiln ${options.mode}`, onTakeover: options.log });
   try {
-    const recovered = recoverJournal(project.stateDir);
+    const recovered = recoverJournal(stateDir);
     if (recovered.found) {
       options.log(
         `kiln: completed an interrupted change (${recovered.completed.join(", ") || "nothing left"}); planning again`,
       );
-      lock.release();
-      return bakeProject(options);
+    }
+    const planned = await planProject(options);
+    checkPush(options, planned);
+    const { project, plan, manifests, history, engine, images } = planned;
+    if (project.stateDir !== stateDir) {
+      throw new KilnError("ERR_KILN_FILE_CHANGED", "the project's files changed while kiln was starting", {
+        hint: "run the command again",
+      });
     }
     const toBuild = plan.targets.filter((t) => t.action === "build" || t.action === "pull");
     const override = options.pinMode === "override";
@@ -291,6 +297,14 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
     };
   } finally {
     lock.release();
+  }
+}
+
+function checkPush(options: BakeOptions, planned: PlannedProject): void {
+  if (options.push && !planned.registry) {
+    throw new KilnError("ERR_KILN_USAGE", "--push needs a registry", {
+      hint: "add --registry HOST[:PORT]/PREFIX, set KILN_REGISTRY, or set x-kiln.registry in the compose file",
+    });
   }
 }
 
