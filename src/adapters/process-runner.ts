@@ -50,6 +50,17 @@ export type ProcessRunner = (args: readonly string[], options?: RunOptions) => P
 
 const live = new Set<ChildProcess>();
 
+/** told of every child kiln starts and ends (the state dir's child records, for orphan clean-up) */
+export interface ChildObserver {
+  started(pid: number, args: readonly string[]): void;
+  ended(pid: number): void;
+}
+let observer: ChildObserver | undefined;
+
+export function setChildObserver(next: ChildObserver | undefined): void {
+  observer = next;
+}
+
 /** Kills every child kiln started (process group included). Used by the signal handler. */
 export function killAllChildren(signal: NodeJS.Signals = "SIGTERM"): void {
   for (const child of live) {
@@ -109,6 +120,12 @@ export const runProcess: ProcessRunner = (args, options = {}) => {
       detached: true,
     });
     live.add(child);
+    const watcher = observer;
+    const pid = child.pid;
+    if (pid !== undefined) watcher?.started(pid, args);
+    const forget = (): void => {
+      if (pid !== undefined) watcher?.ended(pid);
+    };
     let stdout = "";
     let stderr = "";
     let why: string | undefined;
@@ -142,6 +159,7 @@ export const runProcess: ProcessRunner = (args, options = {}) => {
 
     child.on("error", (e: NodeJS.ErrnoException) => {
       live.delete(child);
+      forget();
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
       if (e.code === "ENOENT") {
@@ -155,6 +173,7 @@ export const runProcess: ProcessRunner = (args, options = {}) => {
     });
     child.on("close", (code, signal) => {
       live.delete(child);
+      forget();
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
       out.end();

@@ -11,6 +11,7 @@ import { commitFiles } from "../adapters/state/journal.js";
 import { acquireLock } from "../adapters/state/lock.js";
 import { pinsFileChange, withPin } from "../adapters/state/pin-store.js";
 import { recoverJournal } from "../adapters/state/journal.js";
+import { describeOrphan, endOrphans } from "../adapters/state/child-records.js";
 import { action, type CommandContext } from "./runtime.js";
 import type { CommandResult } from "./output.js";
 
@@ -23,6 +24,9 @@ async function restore(ctx: CommandContext, services: string[], flags: RestoreFl
   const first = await openProject(ctx.globals, ctx.env);
   const lock = acquireLock(first.stateDir, { command: "kiln restore", onTakeover: ctx.log });
   try {
+    for (const o of endOrphans(first.stateDir)) {
+      ctx.log(`kiln: ended a build left running by a kiln process that was killed: ${describeOrphan(o)}`);
+    }
     recoverJournal(first.stateDir);
     const project = await openProject(ctx.globals, ctx.env);
     if (flags.fromBackup) {

@@ -15,6 +15,7 @@ import type { Engine, ImageInfo } from "../engine/types.js";
 import { HistoryStore } from "../history/history-store.js";
 import { acquireLock } from "../state/lock.js";
 import { recoverJournal } from "../state/journal.js";
+import { describeOrphan, endOrphans, recordChildren } from "../state/child-records.js";
 import { fingerprintProject } from "./fingerprint-project.js";
 import { openProject, type OpenedProject } from "./open-project.js";
 import { checkPinnable, pinProject, unpinProject, type PinOutcome } from "./pin-project.js";
@@ -145,7 +146,12 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
   // here only finds its state dir; planProject reads everything again under the lock.
   const { stateDir } = await openProject(options.globals, options.env);
   const lock = acquireLock(stateDir, { command: `kiln ${options.mode}`, onTakeover: options.log });
+  let stopRecording = (): void => undefined;
   try {
+    for (const o of endOrphans(stateDir)) {
+      options.log(`kiln: ended a build left running by a kiln process that was killed: ${describeOrphan(o)}`);
+    }
+    stopRecording = recordChildren(stateDir);
     const recovered = recoverJournal(stateDir);
     if (recovered.found) {
       options.log(
@@ -296,6 +302,7 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
       summary: { imageSizes, lastColdMs },
     };
   } finally {
+    stopRecording();
     lock.release();
   }
 }

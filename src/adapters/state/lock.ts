@@ -171,7 +171,7 @@ export function bootId(): string | null {
   }
 }
 
-function processStart(pid: number): string | null {
+export function processStart(pid: number): string | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     // the command name (field 2) may contain spaces and parentheses: split after the last ")"

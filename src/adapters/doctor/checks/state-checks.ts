@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import type { CheckResult } from "../../../core/doctor/check.js";
 import { journalPath, recoverJournal } from "../../state/journal.js";
 import { isAlive, lockPath, type LockInfo } from "../../state/lock.js";
+import { describeOrphan, endOrphans, findOrphans } from "../../state/child-records.js";
 
 export function stateChecks(stateDir: string, fix: boolean): CheckResult[] {
   const out: CheckResult[] = [];
@@ -61,5 +62,25 @@ export function stateChecks(stateDir: string, fix: boolean): CheckResult[] {
       });
     }
   } else out.push({ id: "state.lock", status: "ok", message: "no lock held" });
+
+  const orphans = fix ? endOrphans(stateDir) : findOrphans(stateDir);
+  if (orphans.length === 0) {
+    out.push({ id: "state.orphans", status: "ok", message: "no build processes left by a killed kiln" });
+  } else if (fix) {
+    out.push({
+      id: "state.orphans",
+      status: "ok",
+      message: `ended ${orphans.length} build process group(s) left by a killed kiln: ${orphans.map(describeOrphan).join("; ")}`,
+      fixable: true,
+    });
+  } else {
+    out.push({
+      id: "state.orphans",
+      status: "warn",
+      message: `${orphans.length} build process group(s) left running by a kiln that was killed: ${orphans.map(describeOrphan).join("; ")}`,
+      hint: "kiln doctor --fix (ends them by their recorded pids; the next kiln bake/restore does too)",
+      fixable: true,
+    });
+  }
   return out;
 }
