@@ -86,7 +86,8 @@ class Converter {
     private readonly file: string,
   ) {
     visit(doc, (_key, node) => {
-      const anchor = (node as Node).anchor;
+      // an empty or comment-only document visits a null node
+      const anchor = (node as Node | null)?.anchor;
       if (anchor && !isAlias(node)) {
         const list = this.anchors.get(anchor);
         if (list) list.push(node as Node);
