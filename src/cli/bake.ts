@@ -24,6 +24,7 @@ interface BakeFlags {
   mode?: "inplace" | "override";
   registry?: string;
   push?: boolean;
+  all?: boolean;
 }
 
 function jobsOf(value: string | undefined): number {
@@ -73,6 +74,11 @@ async function run(
   services: string[],
   flags: BakeFlags,
 ): Promise<CommandResult> {
+  if (flags.all && services.length > 0) {
+    throw new KilnError("ERR_KILN_USAGE", "--all and service names exclude each other", {
+      hint: `either \`kiln ${mode} --all\` or \`kiln ${mode} ${services.join(" ")}\``,
+    });
+  }
   const report = await bakeProject({
     globals: ctx.globals,
     env: ctx.env,
@@ -84,6 +90,7 @@ async function run(
     noCache: flags.noCache === true,
     pull: flags.pull === true,
     purgeCaches: flags.purgeCaches === true,
+    all: flags.all === true,
     pinMode: flags.mode ?? "inplace",
     reporter: createReporter(
       ctx.globals.json && ctx.globals.progress === "auto" ? "plain" : ctx.globals.progress,
@@ -141,6 +148,7 @@ function addBuildOptions(cmd: Command, mode: PlanMode): Command {
       "HOST[:PORT]/PREFIX to pull baked images from (and push to); default KILN_REGISTRY or x-kiln.registry",
     );
   cmd.option("--push", "push the baked images (with inline cache) to the registry");
+  cmd.option("--all", "every buildable service, also those the devcontainer does not start (runServices)");
   if (mode !== "rebuild") cmd.option("--no-cache", "rebuild every layer (cache mounts are kept)");
   if (mode !== "build")
     cmd.addOption(

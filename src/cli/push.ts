@@ -8,6 +8,7 @@ import { pushTargets } from "../adapters/registry/bake-steps.js";
 import { EXIT, KilnError } from "../core/errors.js";
 import type { PlanTarget } from "../core/plan/plan.js";
 import { action, type CommandContext } from "./runtime.js";
+import { outsideScope } from "../core/plan/bake-scope.js";
 import type { CommandResult } from "./output.js";
 
 interface PushFlags {
@@ -16,7 +17,10 @@ interface PushFlags {
 
 /** the plan skips a fresh target as `skip: fresh` (or `skip: not selected (fresh)`) */
 export function isFresh(t: PlanTarget): boolean {
-  return t.action === "skip" && (t.reason === "skip: fresh" || t.reason === "skip: not selected (fresh)");
+  return (
+    t.action === "skip" &&
+    (t.reason === "skip: fresh" || (outsideScope(t.reason) && t.reason.endsWith("(fresh)")))
+  );
 }
 
 export const NO_REGISTRY_HINT =

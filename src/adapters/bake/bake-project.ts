@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { FingerprintManifest } from "../../core/fingerprint/index.js";
 import { explainChange } from "../../core/fingerprint/index.js";
 import { KilnError } from "../../core/errors.js";
+import { bakeScope, outsideScope } from "../../core/plan/bake-scope.js";
 import { makePlan, type Plan, type PlanMode, type PlanTarget } from "../../core/plan/plan.js";
 import type { ProgressReporter } from "../../report/progress/reporter.js";
 import type { GlobalOptions } from "../../cli/globals.js";
@@ -44,6 +45,8 @@ export interface BakeOptions {
   noCache: boolean;
   pull: boolean;
   purgeCaches: boolean;
+  /** --all: also the services a devcontainer does not start */
+  all?: boolean;
   /** inplace (default): edit the compose files; override: write kiln's override file */
   pinMode?: "inplace" | "override";
   reporter: ProgressReporter;
@@ -81,7 +84,7 @@ export interface PlannedProject {
 
 /** open + fingerprint + plan: everything up to the first build, no change made */
 export async function planProject(
-  options: Pick<BakeOptions, "globals" | "env" | "mode" | "services" | "noCache" | "registry"> & {
+  options: Pick<BakeOptions, "globals" | "env" | "mode" | "services" | "noCache" | "registry" | "all"> & {
     log?: (line: string) => void;
     /** plan without asking any registry (bundles) */
     noRegistry?: boolean;
@@ -128,6 +131,7 @@ export async function planProject(
     freshFingerprints: fresh,
     changes,
     noCache: options.noCache,
+    ...(options.all ? { all: true } : {}),
     ...(registry && registryFingerprints
       ? { registry: { name: registry.client.name, fingerprints: registryFingerprints } }
       : {}),
@@ -170,10 +174,7 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
     const override = options.pinMode === "override";
     if (override) refuseOverrideUnderV1((await detectCompose({ env: options.env }))?.variant ?? "v2");
     if (options.mode !== "build" && !override) {
-      checkPinnable(
-        project,
-        options.services.length > 0 ? options.services : plan.targets.map((t) => t.service),
-      );
+      checkPinnable(project, [...bakeScope(project.model, options.services, options.all).wanted]);
     }
     if (options.mode === "rebuild") {
       // restore first (the seed's "rebuild from scratch"), then bust the layer cache with a new nonce
@@ -273,9 +274,7 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
         : undefined;
     let pins: PinOutcome | undefined;
     if (options.mode !== "build") {
-      const selected = new Set(
-        options.services.length > 0 ? options.services : plan.targets.map((t) => t.service),
-      );
+      const selected = bakeScope(project.model, options.services, options.all).wanted;
       const ok = results.filter((r) => r.action !== "failed" && selected.has(r.service));
       const requests = ok.map((r) => ({ service: r.service, imageRef: r.image }));
       if (override) {
@@ -334,7 +333,7 @@ async function ensureContentTags(
     if (!t) continue;
     const img = images.get(t.fingerprint);
     if (!img) {
-      if (r.action === "skipped" && !t.reason.startsWith("skip: not selected")) {
+      if (r.action === "skipped" && !outsideScope(t.reason)) {
         throw new KilnError(
           "ERR_KILN_IMAGE_MISSING",
           `the image of ${t.service} (${t.imageRef}) disappeared while kiln was working`,

@@ -2,6 +2,7 @@
  * The registry's part in a bake: open it from the flag / env / x-kiln, find `--cache-from`
  * sources for the services that must be built, and push after the build.
  */
+import { outsideScope } from "../../core/plan/bake-scope.js";
 import type { GlobalOptions } from "../../cli/globals.js";
 import { KilnError } from "../../core/errors.js";
 import type { Plan, PlanTarget } from "../../core/plan/plan.js";
@@ -116,9 +117,7 @@ export function pushResults(
     options.services.length > 0 ? options.services : plan.targets.map((t) => t.service),
   );
   const ok = new Set(
-    results
-      .filter((r) => r.action !== "failed" && !r.reason.startsWith("skip: not selected"))
-      .map((r) => r.service),
+    results.filter((r) => r.action !== "failed" && !outsideScope(r.reason)).map((r) => r.service),
   );
   const targets = plan.targets.filter((t) => selected.has(t.service) && ok.has(t.service));
   return pushTargets(registry, engine, targets, options);

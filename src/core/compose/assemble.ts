@@ -79,6 +79,8 @@ export function assembleProject(input: AssembleInput): ProjectModel {
       source: serviceSourceMap(sourceFiles, serviceName, hasBuild, image !== undefined),
     };
     if (image !== undefined) model.image = image;
+    const startsWith = implicitDependencies(s);
+    if (startsWith.length > 0) model.startsWith = startsWith;
     if (hasBuild) model.build = toBuildSpec(s.build as Dict, topSecrets, lookup);
     if (typeof s.platform === "string") model.platform = s.platform;
     if (typeof s.user === "string" || typeof s.user === "number") model.user = String(s.user);
@@ -201,4 +203,21 @@ function serviceLocation(files: readonly LoadedFile[], service: string, fallback
     if (f.positions.has(`services${SEP}${service}`)) return locate(f, `services${SEP}${service}`);
   }
   return fallback[0] ?? "";
+}
+
+/** services compose starts before this one besides depends_on (compose-go's GetDependencies) */
+function implicitDependencies(s: Dict): string[] {
+  const out: string[] = [];
+  if (Array.isArray(s.links)) for (const l of s.links as unknown[]) out.push(String(l).split(":")[0]);
+  for (const key of ["network_mode", "ipc", "pid"]) {
+    const v = s[key];
+    if (typeof v === "string" && v.startsWith("service:")) out.push(v.slice("service:".length));
+  }
+  if (Array.isArray(s.volumes_from)) {
+    for (const v of s.volumes_from as unknown[]) {
+      const ref = String(v);
+      if (!ref.startsWith("container:")) out.push(ref.split(":")[0]);
+    }
+  }
+  return [...new Set(out)];
 }

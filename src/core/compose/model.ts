@@ -86,6 +86,8 @@ export interface ServiceModel {
   volumes: ServiceMount[];
   profiles: string[];
   dependsOn: string[];
+  /** other services compose starts with this one: `links`, `network_mode: service:…`, `volumes_from` */
+  startsWith?: string[];
   pullPolicy?: string;
   labels: Record<string, string>;
   source: ServiceSourceMap;

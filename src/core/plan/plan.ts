@@ -5,6 +5,7 @@
 import { KilnError } from "../errors.js";
 import type { ProjectModel, ServiceModel } from "../compose/model.js";
 import { contentRef } from "./image-ref.js";
+import { bakeScope } from "./bake-scope.js";
 
 export type PlanAction = "build" | "skip" | "pull";
 export type PlanMode = "bake" | "build" | "rebuild";
@@ -56,6 +57,8 @@ export interface PlanInput {
   /** what changed since the service was last built, when known (explainChange) */
   changes: Map<string, string[]>;
   noCache?: boolean;
+  /** --all: every buildable service, also those the devcontainer does not start */
+  all?: boolean;
   /** a registry was asked: the fingerprints whose baked image it holds (label verified) */
   registry?: { name: string; fingerprints: Set<string> };
 }
@@ -94,7 +97,8 @@ export function makePlan(input: PlanInput): Plan {
   const { model, mode } = input;
   checkSelection(model, input.selected);
   const buildable = buildableServices(model);
-  const wanted = new Set(input.selected.length > 0 ? input.selected : buildable.map((s) => s.name));
+  const scope = bakeScope(model, input.selected, input.all);
+  const wanted = scope.wanted;
   const targets = new Map<string, PlanTarget>();
 
   for (const svc of buildable) {
@@ -105,7 +109,7 @@ export function makePlan(input: PlanInput): Plan {
     let reason: string;
     if (!wanted.has(svc.name)) {
       action = "skip";
-      reason = fresh ? "skip: not selected (fresh)" : "skip: not selected";
+      reason = fresh ? `${scope.skipReason} (fresh)` : scope.skipReason;
     } else if (mode === "rebuild") {
       action = "build";
       reason = "build: rebuild from scratch requested";

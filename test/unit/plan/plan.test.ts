@@ -138,3 +138,51 @@ describe("image references", () => {
     expect(contentRef("127.0.0.1:5000/x/app", fp("c"))).toBe(`127.0.0.1:5000/x/app:kiln-${"c".repeat(12)}`);
   });
 });
+
+describe("devcontainer scope (runServices)", () => {
+  function dcInput(runServices: string[] | undefined, over: Partial<PlanInput> = {}): PlanInput {
+    const base = input(over);
+    const worker = svc("worker");
+    const api = { ...svc("api"), dependsOn: ["db"] };
+    const web = { ...svc("web"), startsWith: ["api"] };
+    const services = [api, web, svc("db", false), worker];
+    const manifests = new Map(base.manifests);
+    manifests.set("worker", { hash: fp("c"), dependsOnServices: {}, baseImages: {} });
+    return {
+      ...base,
+      manifests,
+      model: {
+        ...model(services),
+        devcontainer: {
+          configPath: "/p/.devcontainer/devcontainer.json",
+          workspaceFolder: "/p",
+          composeFiles: ["/p/compose.yaml"],
+          config: {},
+          service: "web",
+          ...(runServices ? { runServices } : {}),
+        },
+      },
+    };
+  }
+
+  it("builds service + runServices + what compose starts with them, and says why the others are skipped", () => {
+    const plan = makePlan(dcInput(["db"]));
+    const by = Object.fromEntries(plan.targets.map((t) => [t.service, t]));
+    expect(by.web?.action).toBe("build");
+    expect(by.api?.action).toBe("build"); // web starts with api (links / network_mode)
+    expect(by.worker?.action).toBe("skip");
+    expect(by.worker?.reason).toMatch(/^skip: not started by the devcontainer .*--all/);
+  });
+
+  it("without runServices the CLI starts every service: all are built", () => {
+    const plan = makePlan(dcInput(undefined));
+    expect(plan.targets.every((t) => t.action === "build")).toBe(true);
+  });
+
+  it("--all and names on the command line widen the scope", () => {
+    expect(makePlan(dcInput(["db"], { all: true })).targets.every((t) => t.action === "build")).toBe(true);
+    const named = makePlan(dcInput(["db"], { selected: ["worker"] }));
+    expect(named.targets.find((t) => t.service === "worker")?.action).toBe("build");
+    expect(named.targets.find((t) => t.service === "web")?.reason).toBe("skip: not selected");
+  });
+});
