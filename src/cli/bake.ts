@@ -65,6 +65,7 @@ export function reportData(report: BakeReport): unknown {
     pinned: report.pins?.pinned ?? [],
     files: report.pins?.files ?? [],
     ...(report.overrideFile ? { overrideFile: report.overrideFile } : {}),
+    ...(report.devcontainerConfig ? { devcontainerConfig: report.devcontainerConfig } : {}),
   };
 }
 
@@ -104,7 +105,12 @@ async function run(
   if (report.dryRun) return { data: reportData(report), text: formatPlan(report.plan) };
   const failed = report.results.filter((r) => r.action === "failed");
   const lines = [formatSummary(outcomesOf(report), report.summary ?? {})];
-  if (report.overrideFile) {
+  if (report.overrideFile && report.devcontainerConfig) {
+    lines.push(`pinned ${report.pins?.pinned.join(", ") ?? ""} in ${report.overrideFile}`);
+    lines.push(
+      `open the devcontainer with kiln's config: ${report.devcontainerConfig} (VS Code: Reopen in Container, pick the "(kiln)" one; CLI: devcontainer up --workspace-folder <folder> --config ${report.devcontainerConfig})`,
+    );
+  } else if (report.overrideFile) {
     lines.push(`pinned ${report.pins?.pinned.join(", ") ?? ""} in ${report.overrideFile}`);
     lines.push(
       `use it as the last compose file: docker compose ${project(report)} -f ${report.overrideFile} up (kiln up does this)`,

@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { openProject } from "../adapters/bake/open-project.js";
 import { unpinProject } from "../adapters/bake/pin-project.js";
 import { overridePath, removeOverridePins } from "../adapters/bake/override-pins.js";
+import { removeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
 import { BackupStore } from "../adapters/state/backup-store.js";
 import { commitFiles } from "../adapters/state/journal.js";
 import { acquireLock } from "../adapters/state/lock.js";
@@ -47,6 +48,9 @@ async function restore(ctx: CommandContext, services: string[], flags: RestoreFl
     const outcome = unpinProject(project, services);
     if (services.length === 0 && removeOverridePins(project.stateDir))
       outcome.files.push(overridePath(project.stateDir));
+    const dc = project.model.devcontainer;
+    const generated = services.length === 0 && dc ? await removeGeneratedConfig(dc) : undefined;
+    if (generated) outcome.files.push(generated);
     return {
       data: { restored: outcome.restored, files: outcome.files },
       text:

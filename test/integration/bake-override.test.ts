@@ -93,6 +93,9 @@ describe.skipIf(!engineAvailable())("bake --mode override", () => {
       env: { KILN_STATE_DIR: `${dir}.state`, KILN_LABELS: testLabel(), KILN_COMPOSE: "v1" },
     });
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: "ERR_KILN_USAGE" } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: false,
+      error: { code: "ERR_KILN_OVERRIDE_COMPOSE_V1" },
+    });
   });
 });

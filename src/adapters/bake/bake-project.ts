@@ -22,6 +22,7 @@ import { openProject, type OpenedProject } from "./open-project.js";
 import { checkPinnable, pinProject, unpinProject, type PinOutcome } from "./pin-project.js";
 import { extraLabels, imagesByFingerprint } from "./project-images.js";
 import { refuseOverrideUnderV1, writeOverridePins } from "./override-pins.js";
+import { writeGeneratedConfig } from "./devcontainer-config.js";
 import { detectCompose } from "../engine/compose-cli.js";
 import { runPlan, targetResult, type TargetResult } from "./run-plan.js";
 import { lookupAll, lookupNotes } from "../registry/lookup.js";
@@ -63,6 +64,8 @@ export interface BakeReport {
   pins?: PinOutcome;
   /** --mode override: the override file written */
   overrideFile?: string;
+  /** --mode override on a devcontainer: kiln's devcontainer.json that lists the override file */
+  devcontainerConfig?: string;
   dryRun: boolean;
   /** --push: what was pushed (or already there), and what failed */
   pushed?: PushOutcome[];
@@ -279,7 +282,10 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
       const requests = ok.map((r) => ({ service: r.service, imageRef: r.image }));
       if (override) {
         const file = await writeOverridePins(project.stateDir, requests);
+        const dc = project.model.devcontainer;
+        const devcontainerConfig = dc ? await writeGeneratedConfig(dc, file) : undefined;
         return {
+          ...(devcontainerConfig ? { devcontainerConfig } : {}),
           plan,
           results,
           pins: { pinned: requests.map((r) => r.service), unchanged: [], files: [file] },

@@ -9,6 +9,7 @@ import { fingerprintServices } from "../fs/fingerprint-services.js";
 import type { Engine } from "../engine/types.js";
 import { dockerClient } from "../engine/client.js";
 import type { OpenedProject } from "./open-project.js";
+import { generatedConfigOf } from "./devcontainer-config.js";
 
 /** which sender decides what a context holds: the legacy client's differs from buildx's */
 async function dialect(
@@ -50,6 +51,10 @@ export async function fingerprintProject(
       serviceImageNames: Object.fromEntries(project.model.services.map((s) => [s.name, s.imageName])),
       cacheFile: path.join(project.stateDir, "stat-cache.bin"),
       overrideContents: overrides(project),
+      // kiln's generated devcontainer config (--mode override) sits in the seed's `context: ..`
+      ...(project.model.devcontainer
+        ? { excludePaths: [path.dirname(generatedConfigOf(project.model.devcontainer))] }
+        : {}),
       ...(contextDialect ? { contextDialect } : {}),
     },
   );

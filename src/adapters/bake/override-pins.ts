@@ -29,11 +29,14 @@ export function readOverridePins(stateDir: string): Map<string, string> {
 
 export function refuseOverrideUnderV1(variant: "v1" | "v2"): void {
   if (variant === "v1") {
+    // v1 cannot drop an inherited build: in an override file (no `!reset`), and the Dev Containers
+    // CLI runs `compose build` before `up`: a pinned service that keeps build: gets rebuilt and
+    // its pinned tag moved to an unlabelled image. Refused before anything is built.
     throw new KilnError(
-      "ERR_KILN_USAGE",
-      "--mode override needs compose v2: compose v1 cannot read `build: !reset null`",
+      "ERR_KILN_OVERRIDE_COMPOSE_V1",
+      "--mode override needs compose v2: docker-compose v1 cannot read `build: !reset null`, and without it the pinned services would be built again",
       {
-        hint: "use the default --mode inplace with compose v1 (the file is backed up; `kiln restore` undoes it)",
+        hint: "bake with the default --mode inplace (the compose file is backed up; `kiln restore` undoes it), or install the compose v2 plugin (`docker compose version`)",
       },
     );
   }

@@ -12,7 +12,8 @@ import { HistoryStore } from "../history/history-store.js";
 import { fingerprintProject } from "./fingerprint-project.js";
 import { openProject, type OpenedProject } from "./open-project.js";
 import { imagesByFingerprint } from "./project-images.js";
-import { readOverridePins } from "./override-pins.js";
+import { overridePath, readOverridePins } from "./override-pins.js";
+import { generatedConfigProblem } from "./devcontainer-config.js";
 
 export type ServiceState = "baked" | "stale" | "unbaked" | "missing-image";
 
@@ -43,7 +44,12 @@ export async function projectStatus(globals: GlobalOptions, env: NodeJS.ProcessE
   const pinnedRefs = new Map<string, string>();
   for (const records of Object.values(project.pins.files))
     for (const r of Object.values(records)) pinnedRefs.set(r.service, r.imageRef);
-  for (const [service, ref] of readOverridePins(project.stateDir)) pinnedRefs.set(service, ref);
+  const overridePins = readOverridePins(project.stateDir);
+  for (const [service, ref] of overridePins) pinnedRefs.set(service, ref);
+  // a devcontainer follows the override file only through kiln's devcontainer.json copy
+  const dc = project.model.devcontainer;
+  const notFollowed =
+    dc && overridePins.size > 0 ? generatedConfigProblem(dc, overridePath(project.stateDir)) : undefined;
 
   const services: ServiceStatus[] = [];
   for (const svc of buildableServices(project.model)) {
@@ -58,7 +64,15 @@ export async function projectStatus(globals: GlobalOptions, env: NodeJS.ProcessE
       const why = prev ? explainChange(prev, manifest) : [];
       return why.length > 0 ? why.join("; ") : "sources changed since the pinned build";
     };
-    if (pinned === undefined) {
+    if (notFollowed && overridePins.has(svc.name) && !inplacePinned(project, svc.name)) {
+      services.push({
+        name: svc.name,
+        state: "unbaked",
+        image: pinned ?? current,
+        fingerprint: manifest.hash,
+        reason: `pinned in kiln's override file, which the devcontainer does not follow: ${notFollowed}`,
+      });
+    } else if (pinned === undefined) {
       services.push({
         name: svc.name,
         state: "unbaked",
@@ -95,4 +109,10 @@ export async function projectStatus(globals: GlobalOptions, env: NodeJS.ProcessE
     }
   }
   return { project: project.model.name, services, opened: project, manifests };
+}
+
+function inplacePinned(project: OpenedProject, service: string): boolean {
+  return Object.values(project.pins.files).some((records) =>
+    Object.values(records).some((r) => r.service === service),
+  );
 }
