@@ -181,6 +181,11 @@ describe.skipIf(!engineAvailable())("devcontainer --mode override status", () =>
     ).services.find((s) => s.name === "app");
     expect(app?.state).toBe("unbaked");
     expect(app?.reason).toMatch(/no longer matches/);
+    const doc = runKiln(["doctor", "--json"], { env, cwd: root });
+    const check = (
+      JSON.parse(doc.stdout) as { checks: { id: string; status: string; message: string }[] }
+    ).checks.find((c) => c.message.startsWith("Reopen in Container would build app"));
+    expect(check?.status, doc.stdout).toBe("warn");
   });
 });
 

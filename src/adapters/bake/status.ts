@@ -15,6 +15,9 @@ import { imagesByFingerprint } from "./project-images.js";
 import { overridePath, readOverridePins } from "./override-pins.js";
 import { generatedConfigProblem } from "./devcontainer-config.js";
 
+/** the reason prefix of an override pin a devcontainer would not use (doctor warns on it) */
+export const NOT_FOLLOWED = "pinned in kiln's override file, which the devcontainer does not follow:";
+
 export type ServiceState = "baked" | "stale" | "unbaked" | "missing-image";
 
 export interface ServiceStatus {
@@ -70,7 +73,7 @@ export async function projectStatus(globals: GlobalOptions, env: NodeJS.ProcessE
         state: "unbaked",
         image: pinned ?? current,
         fingerprint: manifest.hash,
-        reason: `pinned in kiln's override file, which the devcontainer does not follow: ${notFollowed}`,
+        reason: `${NOT_FOLLOWED} ${notFollowed}`,
       });
     } else if (pinned === undefined) {
       services.push({

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import type { CheckResult } from "../../../core/doctor/check.js";
-import type { ServiceStatus } from "../../bake/status.js";
+import { NOT_FOLLOWED, type ServiceStatus } from "../../bake/status.js";
 import type { OpenedProject } from "../../bake/open-project.js";
 import { BackupStore } from "../../state/backup-store.js";
 
@@ -30,6 +30,14 @@ export function serviceChecks(statuses: ServiceStatus[]): CheckResult[] {
           hint: `kiln bake ${s.name}`,
         };
       case "unbaked":
+        if (s.reason.startsWith(NOT_FOLLOWED)) {
+          return {
+            id,
+            status: "warn",
+            message: `Reopen in Container would build ${s.name}: ${s.reason}`,
+            hint: "kiln bake --mode override",
+          };
+        }
         return { id, status: "ok", message: `not pinned (${s.reason})` };
     }
   });
