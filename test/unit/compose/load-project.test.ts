@@ -194,3 +194,25 @@ describe("empty files", () => {
     expect(load({ "/work/My App/compose.yaml": "services: {}\n" }).services).toEqual([]);
   });
 });
+
+describe("what compose starts with a service (for a devcontainer bake's scope)", () => {
+  it("links, network_mode/ipc/pid service:, volumes_from (not container:)", () => {
+    const p = load({
+      "/work/My App/compose.yaml": [
+        "services:",
+        "  app:",
+        "    image: a",
+        "    links: ['db:database']",
+        "    network_mode: service:net",
+        "    volumes_from: [data, 'container:other', 'vols:ro']",
+        "  db: {image: d}",
+        "  net: {image: n}",
+        "  data: {image: v}",
+        "  vols: {image: v}",
+        "  solo: {image: s}",
+      ].join("\n"),
+    });
+    expect(p.services.find((s) => s.name === "app")?.startsWith).toEqual(["db", "net", "data", "vols"]);
+    expect(p.services.find((s) => s.name === "solo")?.startsWith).toBeUndefined();
+  });
+});
