@@ -1,6 +1,19 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/** One layer's forbidden imports (see docs/architecture.md). */
+function layer(files, forbidden) {
+  return {
+    files: [files],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: forbidden, message: "wrong layer arrow: see docs/architecture.md" }] },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -28,4 +41,10 @@ export default tseslint.config(
       ],
     },
   },
+
+  // Layers: cli → app → core; adapters implement ports; core imports nothing outside core.
+  layer("src/core/**", ["**/adapters/**", "**/app/**", "**/cli/**", "**/report/**"]),
+  layer("src/adapters/**", ["**/app/**", "**/cli/**"]),
+  layer("src/app/**", ["**/cli/**"]),
+  layer("src/report/**", ["**/cli/**", "**/app/**"]),
 );

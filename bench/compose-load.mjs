@@ -69,7 +69,7 @@ try {
   );
 
   const t0 = performance.now();
-  const { loadProject } = await import("../dist/core/compose/load-project.js");
+  const { loadProject } = await import("../dist/adapters/project-loader.js");
   const importMs = performance.now() - t0;
 
   const t1 = performance.now();

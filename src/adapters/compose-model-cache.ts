@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { loadProject } from "../core/compose/load-project.js";
+import { loadProject } from "./project-loader.js";
 import type { ComposeIo } from "../core/compose/io.js";
 import type { LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
 import { nodeComposeIo } from "./compose-files.js";

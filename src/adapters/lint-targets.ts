@@ -20,7 +20,7 @@ import {
 } from "node:fs";
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { loadProject } from "../core/compose/load-project.js";
+import { loadProject } from "./project-loader.js";
 import type { LoadProjectOptions } from "../core/compose/model.js";
 import { isKilnError, KilnError } from "../core/errors.js";
 import { projectStateDir } from "./state/state-dir.js";

@@ -5,7 +5,7 @@
  *   rebuild  restore, rebuild every layer (cache mounts kept), pin again
  */
 import { Option, type Command } from "commander";
-import { bakeProject, type BakeReport } from "../adapters/bake/bake-project.js";
+import { bakeProject, type BakeReport } from "../app/bake-project.js";
 import { EXIT, KilnError } from "../core/errors.js";
 import type { PlanMode } from "../core/plan/plan.js";
 import { createReporter } from "../report/progress/create-reporter.js";

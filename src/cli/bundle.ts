@@ -4,8 +4,8 @@
  * for machines that cannot reach a registry and for CI caches.
  */
 import type { Command } from "commander";
-import { exportBundle } from "../adapters/bundle/export-bundle.js";
-import { importBundle } from "../adapters/bundle/import-bundle.js";
+import { exportBundle } from "../app/export-bundle.js";
+import { importBundle } from "../app/import-bundle.js";
 import { action, type CommandContext } from "./runtime.js";
 import type { CommandResult } from "./output.js";
 

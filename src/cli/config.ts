@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import { Option } from "commander";
 import { stringify } from "yaml";
-import { loadProject } from "../core/compose/load-project.js";
+import { loadProject } from "../adapters/project-loader.js";
 import type {
   ComposeVariant,
   LoadProjectOptions,

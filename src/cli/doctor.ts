@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { engineChecks } from "../adapters/doctor/engine-checks.js";
-import { projectChecks } from "../adapters/doctor/project-checks.js";
+import { projectChecks } from "../app/doctor/project-checks.js";
 import { formatChecks, worst, type CheckResult } from "../core/doctor/check.js";
 import { EXIT } from "../core/errors.js";
 import { colorEnabled } from "../report/color.js";

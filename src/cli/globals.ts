@@ -3,21 +3,15 @@
  */
 import { Option, type Command } from "commander";
 import path from "node:path";
+import type { ProjectRequest } from "../app/request.js";
 
 export type ProgressMode = "auto" | "tty" | "plain" | "quiet" | "json";
 
-export interface GlobalOptions {
-  projectDir: string;
-  files: string[];
-  projectName?: string;
-  profiles: string[];
-  envFiles: string[];
-  devcontainer?: string | true;
+/** The CLI's globals: a use-case request (project selection, context) plus output settings. */
+export interface GlobalOptions extends ProjectRequest {
   json: boolean;
   progress: ProgressMode;
   debug: boolean;
-  /** docker context (`--context`), passed to every docker call */
-  context?: string;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -66,6 +60,7 @@ export function readGlobals(command: Command, env: NodeJS.ProcessEnv = process.e
         : undefined;
   return {
     projectDir,
+    projectDirExplicit: raw.projectDir !== undefined,
     files: (raw.file ?? []).map((f) => path.resolve(f)),
     ...(raw.projectName === undefined ? {} : { projectName: raw.projectName }),
     profiles: raw.profile ?? [],

@@ -3,7 +3,7 @@
  * registry and give them their local content-tagged names — no build, no pin.
  */
 import type { Command } from "commander";
-import { planProject } from "../adapters/bake/bake-project.js";
+import { planProject } from "../app/bake-project.js";
 import { dockerClient } from "../adapters/engine/client.js";
 import { pullBaked } from "../adapters/registry/transfer.js";
 import { EXIT, KilnError } from "../core/errors.js";

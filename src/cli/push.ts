@@ -3,8 +3,8 @@
  * to the registry (with the inline cache they were built with), skipping what it already holds.
  */
 import type { Command } from "commander";
-import { planProject } from "../adapters/bake/bake-project.js";
-import { pushTargets } from "../adapters/registry/bake-steps.js";
+import { planProject } from "../app/bake-project.js";
+import { pushTargets } from "../app/bake-steps.js";
 import { EXIT, KilnError } from "../core/errors.js";
 import type { PlanTarget } from "../core/plan/plan.js";
 import { action, type CommandContext } from "./runtime.js";

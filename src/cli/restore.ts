@@ -3,9 +3,9 @@
  * made after baking. `--from-backup` writes the pristine backups back wholesale.
  */
 import type { Command } from "commander";
-import { openProject } from "../adapters/bake/open-project.js";
-import { unpinProject } from "../adapters/bake/pin-project.js";
-import { overridePath, removeOverridePins } from "../adapters/bake/override-pins.js";
+import { openProject } from "../app/open-project.js";
+import { unpinProject } from "../app/pin-project.js";
+import { overridePath, removeOverridePins } from "../app/override-pins.js";
 import { removeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
 import { BackupStore } from "../adapters/state/backup-store.js";
 import { commitFiles } from "../adapters/state/journal.js";

@@ -2,7 +2,7 @@
  * `kiln status`: what is baked, stale or unbaked, and why.
  */
 import type { Command } from "commander";
-import { projectStatus } from "../adapters/bake/status.js";
+import { projectStatus } from "../app/status.js";
 import { action, type CommandContext } from "./runtime.js";
 import type { CommandResult } from "./output.js";
 

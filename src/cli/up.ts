@@ -7,7 +7,7 @@
  * not change, and the Dev Containers CLI reuses an existing container whatever its image.
  */
 import type { Command } from "commander";
-import { bakeProject } from "../adapters/bake/bake-project.js";
+import { bakeProject } from "../app/bake-project.js";
 import { requireCompose, type ComposeCli } from "../adapters/engine/compose-cli.js";
 import { endpointFor, getEngine } from "../adapters/engine/index.js";
 import type { Engine } from "../adapters/engine/types.js";
@@ -16,12 +16,12 @@ import { ensureVolumes } from "../adapters/volumes/ensure.js";
 import { takeInventory } from "../adapters/volumes/inventory.js";
 import { managedLabels } from "../adapters/volumes/labels.js";
 import { runProcess } from "../adapters/process-runner.js";
-import { loadProject } from "../core/compose/load-project.js";
+import { loadProject } from "../adapters/project-loader.js";
 import { existsSync } from "node:fs";
-import { overridePath } from "../adapters/bake/override-pins.js";
+import { overridePath } from "../app/override-pins.js";
 import { projectStateDir } from "../adapters/state/state-dir.js";
 import type { LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
-import { loadOptions as projectLoadOptions } from "../adapters/bake/open-project.js";
+import { loadOptions as projectLoadOptions } from "../app/open-project.js";
 import { EXIT, KilnError } from "../core/errors.js";
 import { createReporter } from "../report/progress/create-reporter.js";
 import { formatSummary } from "../report/summary.js";

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { loadOptions } from "../adapters/bake/open-project.js";
+import { loadOptions } from "../app/open-project.js";
 import { endpointFor, getEngine } from "../adapters/engine/index.js";
 import { VolumeTransfer } from "../adapters/engine/volume-transfer.js";
 import { exportVolume, importVolume, type ArchiveDeps } from "../adapters/volumes/archive.js";
@@ -14,7 +14,7 @@ import { inspectVolume } from "../adapters/volumes/inspect.js";
 import { takeInventory, type Inventory } from "../adapters/volumes/inventory.js";
 import { pruneVolumes } from "../adapters/volumes/prune.js";
 import { transferProgress } from "../adapters/volumes/transfer-progress.js";
-import { loadProject } from "../core/compose/load-project.js";
+import { loadProject } from "../adapters/project-loader.js";
 import { EXIT, KilnError } from "../core/errors.js";
 import { applyFixes, describeFix, planFixes } from "../core/volumes/fix-plan.js";
 import { formatBytes, formatVolumeReport } from "../core/volumes/report.js";

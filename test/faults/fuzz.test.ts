@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadProjectSync } from "../../src/core/compose/load-project.js";
+import { loadProjectSync } from "../../src/adapters/project-loader.js";
 import { isKilnError } from "../../src/core/errors.js";
 import { fixUntilStable, lintDockerfile } from "../../src/core/lint/lint.js";
 import { memoryIo } from "../unit/compose/memory-io.js";

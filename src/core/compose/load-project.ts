@@ -4,7 +4,6 @@
  * named volumes — plus the source map of each service's `build:`/`image:` keys.
  */
 import path from "node:path";
-import { nodeComposeIo } from "../../adapters/compose-files.js";
 import { KilnError } from "../errors.js";
 import { parseDevcontainer } from "./devcontainer.js";
 import { parseDotenv } from "./dotenv.js";
@@ -15,19 +14,30 @@ import type { ComposeIo } from "./io.js";
 import type { DevcontainerModel, LoadProjectOptions, ProjectModel } from "./model.js";
 import { assembleProject } from "./assemble.js";
 
-export async function loadProject(
-  options: LoadProjectOptions = {},
-  io: ComposeIo = nodeComposeIo,
-): Promise<ProjectModel> {
-  return loadProjectSync(options, io);
+/**
+ * Everything the loader reads comes in here: files through `io`, the environment and the
+ * working directory as values. Core does no I/O of its own (src/adapters/project-loader.ts
+ * supplies the real filesystem, environment and working directory).
+ */
+export interface LoadContext {
+  io: ComposeIo;
+  /** the process environment (interpolation reads it); options.env wins when given */
+  env: Record<string, string | undefined>;
+  /** the directory kiln runs in (absolute) */
+  cwd: string;
 }
 
-export function loadProjectSync(
-  options: LoadProjectOptions = {},
-  io: ComposeIo = nodeComposeIo,
-): ProjectModel {
-  const env = options.env ?? process.env;
-  const searchDir = path.resolve(options.projectDir ?? process.cwd());
+export async function loadProjectWith(
+  options: LoadProjectOptions,
+  context: LoadContext,
+): Promise<ProjectModel> {
+  return loadProjectSyncWith(options, context);
+}
+
+export function loadProjectSyncWith(options: LoadProjectOptions, context: LoadContext): ProjectModel {
+  const { io, cwd } = context;
+  const env = options.env ?? context.env;
+  const searchDir = path.resolve(cwd, options.projectDir ?? cwd);
   let files = (options.files ?? []).map((f) => path.resolve(searchDir, f));
   let devcontainer: DevcontainerModel | undefined;
 
@@ -76,7 +86,7 @@ export function loadProjectSync(
   }
   // compose's --project-directory; the CLI passes the cwd when the flag is absent, which compose
   // treats as "the first file's folder" (found upwards, or named by -f)
-  const explicitDir = options.projectDir !== undefined && path.resolve(options.projectDir) !== process.cwd();
+  const explicitDir = options.projectDir !== undefined && path.resolve(cwd, options.projectDir) !== cwd;
   const projectDir = explicitDir && !devcontainer ? searchDir : path.dirname(files[0]);
   const dotenv =
     projectDir === searchDir

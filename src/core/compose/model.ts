@@ -146,7 +146,7 @@ export interface ProjectModel {
 export interface LoadProjectOptions {
   /**
    * compose's --project-directory, and where default files are searched (upwards) from.
-   * default: process.cwd(). Equal to the cwd counts as not given: the project directory is
+   * default: the working directory the caller passes in. Equal to the cwd counts as not given: the project directory is
    * then the first compose file's folder, as compose does without the flag.
    */
   projectDir?: string;

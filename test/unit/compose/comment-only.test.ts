@@ -4,7 +4,7 @@
  * kiln's own error.
  */
 import { describe, expect, it } from "vitest";
-import { loadProjectSync } from "../../../src/core/compose/load-project.js";
+import { loadProjectSync } from "../../../src/adapters/project-loader.js";
 import { memoryIo, thrown } from "./memory-io.js";
 
 describe("comment-only compose files", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { devcontainerProjectName, workspaceFolderOf } from "../../../src/core/compose/devcontainer.js";
-import { loadProjectSync } from "../../../src/core/compose/load-project.js";
+import { loadProjectSync } from "../../../src/adapters/project-loader.js";
 import type { LoadProjectOptions } from "../../../src/core/compose/model.js";
 import { memoryIo, thrown } from "./memory-io.js";
 

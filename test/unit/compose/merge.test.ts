@@ -70,7 +70,7 @@ describe("merge rules (compose v2)", () => {
 
 describe("markers through the whole loader", () => {
   it("interpolates inside !override and applies !reset from a later file", async () => {
-    const { loadProjectSync } = await import("../../../src/core/compose/load-project.js");
+    const { loadProjectSync } = await import("../../../src/adapters/project-loader.js");
     const { memoryIo } = await import("./memory-io.js");
     const p = loadProjectSync(
       { projectDir: "/p", env: { IMG: "over" } },

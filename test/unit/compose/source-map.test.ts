@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadProjectSync } from "../../../src/core/compose/load-project.js";
+import { loadProjectSync } from "../../../src/adapters/project-loader.js";
 import { memoryIo } from "./memory-io.js";
 
 const files = {

@@ -4,20 +4,20 @@
  */
 import type { CheckResult } from "../../core/doctor/check.js";
 import { KilnError } from "../../core/errors.js";
-import type { GlobalOptions } from "../../cli/globals.js";
-import { projectStatus } from "../bake/status.js";
-import { extraLabels } from "../bake/project-images.js";
-import { getEngine } from "../engine/index.js";
-import { loadProject } from "../../core/compose/load-project.js";
-import { loadOptions } from "../bake/open-project.js";
-import { projectStateDir } from "../state/state-dir.js";
+import type { ProjectRequest } from "../request.js";
+import { projectStatus } from "../status.js";
+import { extraLabels } from "../project-images.js";
+import { getEngine } from "../../adapters/engine/index.js";
+import { loadProject } from "../../adapters/project-loader.js";
+import { loadOptions } from "../open-project.js";
+import { projectStateDir } from "../../adapters/state/state-dir.js";
 import { backupChecks, gitChecks, serviceChecks } from "./checks/pin-checks.js";
 import { contextChecks } from "./checks/context-checks.js";
 import { containerChecks, volumeChecks } from "./checks/runtime-checks.js";
 import { stateChecks } from "./checks/state-checks.js";
 
 export interface ProjectCheckOptions {
-  globals: GlobalOptions;
+  globals: ProjectRequest;
   env: NodeJS.ProcessEnv;
   fix: boolean;
   engineReachable: boolean;

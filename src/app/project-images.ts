@@ -2,8 +2,8 @@
  * What kiln has already built, read with one engine call: every image carrying a kiln
  * fingerprint label, by fingerprint.
  */
-import { LABEL } from "../../core/plan/image-ref.js";
-import type { Engine, ImageInfo } from "../engine/types.js";
+import { LABEL } from "../core/plan/image-ref.js";
+import type { Engine, ImageInfo } from "../adapters/engine/types.js";
 
 export async function imagesByFingerprint(engine: Engine): Promise<Map<string, ImageInfo>> {
   const out = new Map<string, ImageInfo>();
@@ -14,4 +14,4 @@ export async function imagesByFingerprint(engine: Engine): Promise<Map<string, I
   return out;
 }
 
-export { extraLabels } from "../volumes/labels.js";
+export { extraLabels } from "../adapters/volumes/labels.js";

@@ -4,16 +4,16 @@
  */
 import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { GlobalOptions } from "../../cli/globals.js";
-import { KilnError } from "../../core/errors.js";
-import { planProject } from "../bake/bake-project.js";
-import { dockerClient } from "../engine/client.js";
-import { runProcess } from "../process-runner.js";
-import { cacheMountsOf, exportCacheMount } from "./cache-mounts.js";
-import { BUNDLE_KIND, MANIFEST_FILE, sha256File, type BundleManifest } from "./manifest.js";
+import type { ProjectRequest } from "./request.js";
+import { KilnError } from "../core/errors.js";
+import { planProject } from "./bake-project.js";
+import { dockerClient } from "../adapters/engine/client.js";
+import { runProcess } from "../adapters/process-runner.js";
+import { cacheMountsOf, exportCacheMount } from "../adapters/bundle/cache-mounts.js";
+import { BUNDLE_KIND, MANIFEST_FILE, sha256File, type BundleManifest } from "../adapters/bundle/manifest.js";
 
 export interface BundleExportOptions {
-  globals: GlobalOptions;
+  globals: ProjectRequest;
   env: NodeJS.ProcessEnv;
   file: string;
   services: string[];

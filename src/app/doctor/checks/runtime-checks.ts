@@ -4,8 +4,8 @@
  */
 import type { CheckResult } from "../../../core/doctor/check.js";
 import type { ProjectModel } from "../../../core/compose/model.js";
-import type { Engine } from "../../engine/types.js";
-import type { ServiceStatus } from "../../bake/status.js";
+import type { Engine } from "../../../adapters/engine/types.js";
+import type { ServiceStatus } from "../../status.js";
 
 export async function containerChecks(
   engine: Engine,

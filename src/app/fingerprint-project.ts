@@ -3,13 +3,13 @@
  * they were before the pin (so a compose file inside its own context never makes it stale).
  */
 import path from "node:path";
-import type { FingerprintManifest } from "../../core/fingerprint/index.js";
-import { buildableServices } from "../../core/plan/plan.js";
-import { fingerprintServices } from "../fs/fingerprint-services.js";
-import type { Engine } from "../engine/types.js";
-import { dockerClient } from "../engine/client.js";
+import type { FingerprintManifest } from "../core/fingerprint/index.js";
+import { buildableServices } from "../core/plan/plan.js";
+import { fingerprintServices } from "../adapters/fs/fingerprint-services.js";
+import type { Engine } from "../adapters/engine/types.js";
+import { dockerClient } from "../adapters/engine/client.js";
 import type { OpenedProject } from "./open-project.js";
-import { generatedConfigOf } from "./devcontainer-config.js";
+import { generatedConfigOf } from "../adapters/bake/devcontainer-config.js";
 
 /** which sender decides what a context holds: the legacy client's differs from buildx's */
 async function dialect(

@@ -4,12 +4,12 @@
  * file is backed up before its first change.
  */
 import { readFileSync, statSync } from "node:fs";
-import { KilnError } from "../../core/errors.js";
-import { pinService } from "../../core/pin/pin-text.js";
-import { repinText, unpinText } from "../../core/pin/unpin-text.js";
-import { BackupStore } from "../state/backup-store.js";
-import { commitFiles, type FileChange } from "../state/journal.js";
-import { pinsFileChange, withPin, type PinsFile } from "../state/pin-store.js";
+import { KilnError } from "../core/errors.js";
+import { pinService } from "../core/pin/pin-text.js";
+import { repinText, unpinText } from "../core/pin/unpin-text.js";
+import { BackupStore } from "../adapters/state/backup-store.js";
+import { commitFiles, type FileChange } from "../adapters/state/journal.js";
+import { pinsFileChange, withPin, type PinsFile } from "../adapters/state/pin-store.js";
 import type { OpenedProject } from "./open-project.js";
 
 export interface PinRequest {

@@ -5,15 +5,15 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { loadProjectCached } from "../compose-model-cache.js";
-import type { LoadProjectOptions, ProjectModel } from "../../core/compose/model.js";
-import type { ComposeIo } from "../../core/compose/io.js";
-import { unpinText } from "../../core/pin/unpin-text.js";
-import { nodeComposeIo } from "../compose-files.js";
-import { resolveTarget } from "../fs/atomic-write.js";
-import { readPins, withPin, type PinsFile } from "../state/pin-store.js";
-import { projectStateDir } from "../state/state-dir.js";
-import type { GlobalOptions } from "../../cli/globals.js";
+import { loadProjectCached } from "../adapters/compose-model-cache.js";
+import type { LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
+import type { ComposeIo } from "../core/compose/io.js";
+import { unpinText } from "../core/pin/unpin-text.js";
+import { nodeComposeIo } from "../adapters/compose-files.js";
+import { resolveTarget } from "../adapters/fs/atomic-write.js";
+import { readPins, withPin, type PinsFile } from "../adapters/state/pin-store.js";
+import { projectStateDir } from "../adapters/state/state-dir.js";
+import type { ProjectRequest } from "./request.js";
 
 export interface OpenedProject {
   model: ProjectModel;
@@ -25,7 +25,7 @@ export interface OpenedProject {
   targets: Map<string, string>;
 }
 
-export function loadOptions(globals: GlobalOptions, env: NodeJS.ProcessEnv): LoadProjectOptions {
+export function loadOptions(globals: ProjectRequest, env: NodeJS.ProcessEnv): LoadProjectOptions {
   return {
     projectDir: globals.projectDir,
     files: globals.files,
@@ -96,7 +96,7 @@ function livePins(pins: PinsFile, targets: Map<string, string>): { pins: PinsFil
   return { pins: out, dropped };
 }
 
-export async function openProject(globals: GlobalOptions, env: NodeJS.ProcessEnv): Promise<OpenedProject> {
+export async function openProject(globals: ProjectRequest, env: NodeJS.ProcessEnv): Promise<OpenedProject> {
   const options = loadOptions(globals, env);
   const first = await loadProjectCached(options);
   const stateDir = projectStateDir(first.projectDir, env);

@@ -7,9 +7,9 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
-import { KilnError } from "../../core/errors.js";
-import { OVERRIDE_FILE_NAME, overrideText, type OverridePin } from "../../core/pin/override-text.js";
-import { writeFileAtomic } from "../fs/atomic-write.js";
+import { KilnError } from "../core/errors.js";
+import { OVERRIDE_FILE_NAME, overrideText, type OverridePin } from "../core/pin/override-text.js";
+import { writeFileAtomic } from "../adapters/fs/atomic-write.js";
 
 export function overridePath(stateDir: string): string {
   return path.join(stateDir, OVERRIDE_FILE_NAME);

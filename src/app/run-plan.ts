@@ -3,15 +3,15 @@
  * parallel up to `jobs`. One failed build does not stop the others (only its dependents).
  */
 import { readFileSync } from "node:fs";
-import { KilnError } from "../../core/errors.js";
-import type { ProjectModel } from "../../core/compose/model.js";
-import type { BuildRequest } from "../../core/build/build-args.js";
-import type { BuildEvent, StepTally } from "../../core/build/events.js";
-import { injectRebuildArg, REBUILD_ARG } from "../../core/build/rebuild-nonce.js";
-import type { Plan, PlanTarget } from "../../core/plan/plan.js";
-import { LABEL, imageRepo, imageTag } from "../../core/plan/image-ref.js";
-import { runBuild } from "../engine/build.js";
-import type { DockerClient } from "../engine/client.js";
+import { KilnError } from "../core/errors.js";
+import type { ProjectModel } from "../core/compose/model.js";
+import type { BuildRequest } from "../core/build/build-args.js";
+import type { BuildEvent, StepTally } from "../core/build/events.js";
+import { injectRebuildArg, REBUILD_ARG } from "../core/build/rebuild-nonce.js";
+import type { Plan, PlanTarget } from "../core/plan/plan.js";
+import { LABEL, imageRepo, imageTag } from "../core/plan/image-ref.js";
+import { runBuild } from "../adapters/engine/build.js";
+import type { DockerClient } from "../adapters/engine/client.js";
 
 export interface TargetResult {
   service: string;

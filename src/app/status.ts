@@ -2,18 +2,18 @@
  * `kiln status`: per buildable service, whether its pin (or its last build) matches what the
  * sources say now — baked | stale | unbaked | missing-image — and why.
  */
-import type { FingerprintManifest } from "../../core/fingerprint/index.js";
-import { explainChange } from "../../core/fingerprint/index.js";
-import { buildableServices } from "../../core/plan/plan.js";
-import { contentRef } from "../../core/plan/image-ref.js";
-import type { GlobalOptions } from "../../cli/globals.js";
-import { getEngine } from "../engine/index.js";
-import { HistoryStore } from "../history/history-store.js";
+import type { FingerprintManifest } from "../core/fingerprint/index.js";
+import { explainChange } from "../core/fingerprint/index.js";
+import { buildableServices } from "../core/plan/plan.js";
+import { contentRef } from "../core/plan/image-ref.js";
+import type { ProjectRequest } from "./request.js";
+import { getEngine } from "../adapters/engine/index.js";
+import { HistoryStore } from "../adapters/history/history-store.js";
 import { fingerprintProject } from "./fingerprint-project.js";
 import { openProject, type OpenedProject } from "./open-project.js";
 import { imagesByFingerprint } from "./project-images.js";
 import { overridePath, readOverridePins } from "./override-pins.js";
-import { generatedConfigProblem } from "./devcontainer-config.js";
+import { generatedConfigProblem } from "../adapters/bake/devcontainer-config.js";
 
 /** the reason prefix of an override pin a devcontainer would not use (doctor warns on it) */
 export const NOT_FOLLOWED = "pinned in kiln's override file, which the devcontainer does not follow:";
@@ -36,7 +36,7 @@ export interface ProjectStatus {
   manifests: Map<string, FingerprintManifest>;
 }
 
-export async function projectStatus(globals: GlobalOptions, env: NodeJS.ProcessEnv): Promise<ProjectStatus> {
+export async function projectStatus(globals: ProjectRequest, env: NodeJS.ProcessEnv): Promise<ProjectStatus> {
   const project = await openProject(globals, env);
   const engine = getEngine({ env, ...(globals.context ? { context: globals.context } : {}) });
   const [manifests, images] = await Promise.all([

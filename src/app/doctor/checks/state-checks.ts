@@ -4,9 +4,9 @@
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import type { CheckResult } from "../../../core/doctor/check.js";
-import { journalPath, recoverJournal } from "../../state/journal.js";
-import { isAlive, lockPath, type LockInfo } from "../../state/lock.js";
-import { describeOrphan, endOrphans, findOrphans } from "../../state/child-records.js";
+import { journalPath, recoverJournal } from "../../../adapters/state/journal.js";
+import { isAlive, lockPath, type LockInfo } from "../../../adapters/state/lock.js";
+import { describeOrphan, endOrphans, findOrphans } from "../../../adapters/state/child-records.js";
 
 export function stateChecks(stateDir: string, fix: boolean): CheckResult[] {
   const out: CheckResult[] = [];

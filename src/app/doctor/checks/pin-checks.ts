@@ -5,9 +5,9 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import type { CheckResult } from "../../../core/doctor/check.js";
-import { NOT_FOLLOWED, type ServiceStatus } from "../../bake/status.js";
-import type { OpenedProject } from "../../bake/open-project.js";
-import { BackupStore } from "../../state/backup-store.js";
+import { NOT_FOLLOWED, type ServiceStatus } from "../../status.js";
+import type { OpenedProject } from "../../open-project.js";
+import { BackupStore } from "../../../adapters/state/backup-store.js";
 
 export function serviceChecks(statuses: ServiceStatus[]): CheckResult[] {
   return statuses.map((s): CheckResult => {

@@ -7,13 +7,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { KilnError } from "../../core/errors.js";
-import { LABEL } from "../../core/plan/image-ref.js";
-import { dockerClient } from "../engine/client.js";
-import { getEngine } from "../engine/index.js";
-import { runProcess } from "../process-runner.js";
-import { importCacheMount } from "./cache-mounts.js";
-import { readManifest, verifyMembers, type BundleManifest } from "./manifest.js";
+import { KilnError } from "../core/errors.js";
+import { LABEL } from "../core/plan/image-ref.js";
+import { dockerClient } from "../adapters/engine/client.js";
+import { getEngine } from "../adapters/engine/index.js";
+import { runProcess } from "../adapters/process-runner.js";
+import { importCacheMount } from "../adapters/bundle/cache-mounts.js";
+import { readManifest, verifyMembers, type BundleManifest } from "../adapters/bundle/manifest.js";
 
 export interface BundleImportOptions {
   env: NodeJS.ProcessEnv;

@@ -2,21 +2,21 @@
  * The registry's part in a bake: open it from the flag / env / x-kiln, find `--cache-from`
  * sources for the services that must be built, and push after the build.
  */
-import { outsideScope } from "../../core/plan/bake-scope.js";
-import type { GlobalOptions } from "../../cli/globals.js";
-import { KilnError } from "../../core/errors.js";
-import type { Plan, PlanTarget } from "../../core/plan/plan.js";
+import { outsideScope } from "../core/plan/bake-scope.js";
+import type { ProjectRequest } from "./request.js";
+import { KilnError } from "../core/errors.js";
+import type { Plan, PlanTarget } from "../core/plan/plan.js";
 import {
   chooseRegistry,
   LATEST_TAG,
   registryLatestRef,
   registryRepository,
-} from "../../core/registry/registry-ref.js";
-import { dockerClient } from "../engine/client.js";
-import type { Engine } from "../engine/types.js";
-import { lookupFingerprint, type Lookup } from "./lookup.js";
-import { RegistryClient } from "./registry-client.js";
-import { pushBaked } from "./transfer.js";
+} from "../core/registry/registry-ref.js";
+import { dockerClient } from "../adapters/engine/client.js";
+import type { Engine } from "../adapters/engine/types.js";
+import { lookupFingerprint, type Lookup } from "../adapters/registry/lookup.js";
+import { RegistryClient } from "../adapters/registry/registry-client.js";
+import { pushBaked } from "../adapters/registry/transfer.js";
 
 export interface ProjectRegistry {
   client: RegistryClient;
@@ -60,7 +60,7 @@ export async function registryCacheSources(
 }
 
 export interface PushSelection {
-  globals: GlobalOptions;
+  globals: ProjectRequest;
   env: NodeJS.ProcessEnv;
   services: string[];
   signal?: AbortSignal;

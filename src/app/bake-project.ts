@@ -3,40 +3,40 @@
  * the history, pin. The plan is computed before anything runs and returned with the results.
  */
 import { randomBytes } from "node:crypto";
-import type { FingerprintManifest } from "../../core/fingerprint/index.js";
-import { explainChange } from "../../core/fingerprint/index.js";
-import { KilnError } from "../../core/errors.js";
-import { bakeScope, outsideScope } from "../../core/plan/bake-scope.js";
-import { makePlan, type Plan, type PlanMode, type PlanTarget } from "../../core/plan/plan.js";
-import type { ProgressReporter } from "../../report/progress/reporter.js";
-import type { GlobalOptions } from "../../cli/globals.js";
-import { dockerClient } from "../engine/client.js";
-import { getEngine } from "../engine/index.js";
-import type { Engine, ImageInfo } from "../engine/types.js";
-import { HistoryStore } from "../history/history-store.js";
-import { acquireLock } from "../state/lock.js";
-import { recoverJournal } from "../state/journal.js";
-import { describeOrphan, endOrphans, recordChildren } from "../state/child-records.js";
+import type { FingerprintManifest } from "../core/fingerprint/index.js";
+import { explainChange } from "../core/fingerprint/index.js";
+import { KilnError } from "../core/errors.js";
+import { bakeScope, outsideScope } from "../core/plan/bake-scope.js";
+import { makePlan, type Plan, type PlanMode, type PlanTarget } from "../core/plan/plan.js";
+import type { ProgressReporter } from "../report/progress/reporter.js";
+import type { ProjectRequest } from "./request.js";
+import { dockerClient } from "../adapters/engine/client.js";
+import { getEngine } from "../adapters/engine/index.js";
+import type { Engine, ImageInfo } from "../adapters/engine/types.js";
+import { HistoryStore } from "../adapters/history/history-store.js";
+import { acquireLock } from "../adapters/state/lock.js";
+import { recoverJournal } from "../adapters/state/journal.js";
+import { describeOrphan, endOrphans, recordChildren } from "../adapters/state/child-records.js";
 import { fingerprintProject } from "./fingerprint-project.js";
 import { openProject, type OpenedProject } from "./open-project.js";
 import { checkPinnable, pinProject, unpinProject, type PinOutcome } from "./pin-project.js";
 import { extraLabels, imagesByFingerprint } from "./project-images.js";
 import { refuseOverrideUnderV1, writeOverridePins } from "./override-pins.js";
-import { writeGeneratedConfig } from "./devcontainer-config.js";
-import { detectCompose } from "../engine/compose-cli.js";
+import { writeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
+import { detectCompose } from "../adapters/engine/compose-cli.js";
 import { runPlan, targetResult, type TargetResult } from "./run-plan.js";
-import { lookupAll, lookupNotes } from "../registry/lookup.js";
-import { pullBaked } from "../registry/transfer.js";
+import { lookupAll, lookupNotes } from "../adapters/registry/lookup.js";
+import { pullBaked } from "../adapters/registry/transfer.js";
 import {
   openRegistry,
   pushResults,
   registryCacheSources,
   type ProjectRegistry,
   type PushOutcome,
-} from "../registry/bake-steps.js";
+} from "./bake-steps.js";
 
 export interface BakeOptions {
-  globals: GlobalOptions;
+  globals: ProjectRequest;
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   mode: PlanMode;

@@ -1,0 +1,58 @@
+import { ESLint } from "eslint";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = path.resolve(import.meta.dirname, "../../..");
+
+/** lint a source text as if it were the file at `file` (relative to the repo root) */
+async function lintAs(file: string, code: string): Promise<string[]> {
+  const eslint = new ESLint({ cwd: root, overrideConfig: { rules: {} } });
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return (result?.messages ?? []).filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
+}
+
+describe("layer arrows (eslint no-restricted-imports)", () => {
+  it("rejects core importing an adapter", async () => {
+    const messages = await lintAs(
+      "src/core/compose/model.ts",
+      'import { nodeComposeIo } from "../../adapters/compose-files.js";\nexport const x = nodeComposeIo;\n',
+    );
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain("wrong layer arrow");
+  });
+
+  it("rejects adapters importing a use case and app importing the cli", async () => {
+    const adapter = await lintAs(
+      "src/adapters/compose-files.ts",
+      'import { bakeProject } from "../app/bake-project.js";\nexport const x = bakeProject;\n',
+    );
+    expect(adapter).toHaveLength(1);
+    const app = await lintAs(
+      "src/app/status.ts",
+      'import { readGlobals } from "../cli/globals.js";\nexport const x = readGlobals;\n',
+    );
+    expect(app).toHaveLength(1);
+  });
+
+  it("allows the arrows that point the right way", async () => {
+    const cli = await lintAs(
+      "src/cli/status.ts",
+      'import { projectStatus } from "../app/status.js";\nexport const x = projectStatus;\n',
+    );
+    expect(cli).toEqual([]);
+  });
+});
+
+describe("core does no I/O of its own", () => {
+  it("no file under src/core reads process.env or process.cwd(), or imports adapters/app/cli", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const offenders: string[] = [];
+    for (const entry of readdirSync(path.join(root, "src/core"), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
+      const file = path.join(entry.parentPath, entry.name);
+      const text = readFileSync(file, "utf8");
+      if (/process\.(env|cwd)|from "[./]+(adapters|app|cli)\//.test(text)) offenders.push(file);
+    }
+    expect(offenders).toEqual([]);
+  });
+});
