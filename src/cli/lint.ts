@@ -3,6 +3,7 @@
  * cache mounts, installs after `COPY . .`, split apt updates, … See `kiln lint --explain RULE`.
  */
 import { Option, type Command } from "commander";
+import { spawnSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileTarget, projectTargets, writeFixed, type LintTarget } from "../adapters/lint-targets.js";
@@ -76,6 +77,14 @@ function listRules(): CommandResult {
   };
 }
 
+/** `sh -n` on the script (argument array, script on stdin): does the fixed shell still parse? */
+export function shellParses(script: string): boolean {
+  const r = spawnSync("sh", ["-n"], { input: script, stdio: ["pipe", "ignore", "ignore"], timeout: 10_000 });
+  // no sh on this machine: cannot prove anything, so do not block the fix on it
+  if (r.error !== undefined) return true;
+  return r.status === 0;
+}
+
 async function targetsFor(
   ctx: CommandContext,
   paths: string[],
@@ -137,7 +146,7 @@ async function lint(ctx: CommandContext, paths: string[], flags: LintFlags): Pro
       // one file built for two targets: fix what the first round wrote
       const text = written.get(t.file) ?? t.text;
       const before = lintDockerfile(text, options);
-      const fixed = fixUntilStable(text, options);
+      const fixed = fixUntilStable(text, options, 5, shellParses);
       if (fixed.text !== text) {
         writeFixed(t.file, fixed.text, projectDir, ctx.env);
         written.set(t.file, fixed.text);

@@ -87,18 +87,88 @@ export function fixDockerfile(text: string, findings: readonly Finding[]): strin
   return out + text.slice(at);
 }
 
+/**
+ * Says whether a shell script parses (the CLI passes `sh -n`); the core stays pure.
+ * Undefined = no check (edits are applied as they come).
+ */
+export type ShellCheck = (script: string) => boolean;
+
+/** the shell scripts of the Dockerfile's shell-form RUNs, in order */
+export function runScripts(text: string): string[] {
+  try {
+    const analysis = analyze(text, undefined);
+    return analysis.runs
+      .filter((r) => !r.step.execForm)
+      .map((r) => r.step.scripts.map((s) => s.text).join("\n"));
+  } catch {
+    return [];
+  }
+}
+
+function brokenCount(text: string, check: ShellCheck): number {
+  return runScripts(text).filter((s) => !check(s)).length;
+}
+
+/**
+ * Applies fixes one finding at a time and keeps a finding's edits only when every RUN that
+ * parsed before still parses after; skipped findings get a note and stay unfixed.
+ */
+function fixChecked(
+  text: string,
+  findings: readonly Finding[],
+  check: ShellCheck,
+): { text: string; skipped: Finding[] } {
+  const base = brokenCount(text, check);
+  const all = fixDockerfile(text, findings);
+  if (all === text || brokenCount(all, check) <= base) return { text: all, skipped: [] };
+  const kept: Finding[] = [];
+  const skipped: Finding[] = [];
+  for (const f of findings) {
+    if (!f.fixable || !f.edits) continue;
+    const trial = fixDockerfile(text, [...kept, f]);
+    if (brokenCount(trial, check) <= base) kept.push(f);
+    else skipped.push(f);
+  }
+  return { text: fixDockerfile(text, kept), skipped };
+}
+
+const SKIP_NOTE = "(not fixed: the fixed RUN would no longer parse as shell; fix by hand)";
+
 /** Lints and fixes until nothing fixable is left (at most `rounds` times). */
 export function fixUntilStable(
   text: string,
   options: LintOptions,
   rounds = 5,
+  check?: ShellCheck,
 ): { text: string; findings: Finding[] } {
   let current = text;
+  const skippedKeys = new Set<string>();
+  const mark = (findings: Finding[]): Finding[] =>
+    findings.map((f) =>
+      skippedKeys.has(`${f.rule}:${f.line}`)
+        ? {
+            rule: f.rule,
+            line: f.line,
+            endLine: f.endLine,
+            severity: f.severity,
+            message: `${f.message} ${SKIP_NOTE}`,
+            fixable: false,
+          }
+        : f,
+    );
   for (let i = 0; i < rounds; i++) {
-    const findings = lintDockerfile(current, options);
-    const next = fixDockerfile(current, findings);
-    if (next === current) return { text: current, findings };
+    const findings = lintDockerfile(current, options).filter(
+      (f) => !skippedKeys.has(`${f.rule}:${f.line}`) || !f.fixable,
+    );
+    let next: string;
+    if (check === undefined) next = fixDockerfile(current, findings);
+    else {
+      const r = fixChecked(current, findings, check);
+      for (const f of r.skipped) skippedKeys.add(`${f.rule}:${f.line}`);
+      next = r.text;
+    }
+    if (next === current) return { text: current, findings: mark(lintDockerfile(current, options)) };
     current = next;
   }
-  return { text: current, findings: lintDockerfile(current, options) };
+  return { text: current, findings: mark(lintDockerfile(current, options)) };
 }

@@ -1,17 +1,43 @@
-import { dockerCleanTarget, isUpdateOnly, KEEP_PACKAGES_LINES, splitUpdates } from "../apt-facts.js";
+import {
+  DOCKER_CLEAN,
+  dockerCleanTarget,
+  isUpdateOnly,
+  KEEP_PACKAGES_LINES,
+  splitUpdates,
+} from "../apt-facts.js";
 import { cacheMountRule } from "../cache-mount-rule.js";
 import type { RunStep } from "../dockerfile-model.js";
 import { insert } from "../edits.js";
 import type { Edit } from "../types.js";
 
 /** the lines that make apt keep what it downloads, put before the step's script */
-export function keepPackagesEdit(step: RunStep): Edit | undefined {
+export function keepPackagesEdit(step: RunStep, text?: string): Edit | undefined {
   const at = step.scriptStart;
   if (at === undefined || step.execForm) return undefined;
+  const lines = usesSudo(step, text) ? SUDO_KEEP_PACKAGES_LINES : KEEP_PACKAGES_LINES;
   return at.heredoc
-    ? insert(at.offset, `${KEEP_PACKAGES_LINES.join("\n")}\n`)
-    : insert(at.offset, `${KEEP_PACKAGES_LINES.join(" && ")} && `);
+    ? insert(at.offset, `${lines.join("\n")}\n`)
+    : insert(at.offset, `${lines.join(" && ")} && `);
 }
+
+/**
+ * The step runs apt through sudo (a base image that ends with a non-root USER): the inserted
+ * commands need the same privilege.
+ */
+function usesSudo(step: RunStep, text: string | undefined): boolean {
+  if (text === undefined) return false;
+  return step.commands.some(
+    (c) =>
+      (c.name === "apt-get" || c.name === "apt" || c.name === "aptitude") &&
+      c.start >= 0 &&
+      /^sudo\b/.test(text.slice(c.start, c.start + 5)),
+  );
+}
+
+const SUDO_KEEP_PACKAGES_LINES = [
+  `sudo rm -f ${DOCKER_CLEAN}`,
+  `echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' | sudo tee /etc/apt/apt.conf.d/keep-cache >/dev/null`,
+];
 
 export const aptCacheMount = cacheMountRule({
   id: "apt-cache-mount",
@@ -27,7 +53,7 @@ export const aptCacheMount = cacheMountRule({
   extra: (ctx, facts) => {
     const edits: Edit[] = [];
     if (dockerCleanTarget(ctx.analysis, facts.step) === facts.step) {
-      const e = keepPackagesEdit(facts.step);
+      const e = keepPackagesEdit(facts.step, ctx.analysis.model.text);
       if (e) edits.push(e);
     }
     return edits;

@@ -55,7 +55,7 @@ lines above to the first apt RUN and removes the clean-up commands.`,
         reasons.push(
           "the base image's /etc/apt/apt.conf.d/docker-clean deletes downloaded packages, so the cache mount stays empty",
         );
-        const e = keepPackagesEdit(step);
+        const e = keepPackagesEdit(step, ctx.analysis.model.text);
         if (e) edits.push(e);
         else fixable = false;
       } else if (archives && usesAptFrontEnd(facts) && !keepsPackages(step)) {
