@@ -3,10 +3,10 @@
  * cache mounts, installs after `COPY . .`, split apt updates, … See `kiln lint --explain RULE`.
  */
 import { Option, type Command } from "commander";
-import { spawnSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileTarget, projectTargets, writeFixed, type LintTarget } from "../adapters/lint-targets.js";
+import { shellParses } from "../adapters/shell-check.js";
 import { EXIT, KilnError } from "../core/errors.js";
 import { fixUntilStable, lintDockerfile } from "../core/lint/lint.js";
 import { findRule, RULES } from "../core/lint/rules/index.js";
@@ -75,14 +75,6 @@ function listRules(): CommandResult {
     data: { rules: RULES.map((r) => ({ id: r.id, severity: r.severity, summary: r.summary })) },
     text: RULES.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.summary}`).join("\n"),
   };
-}
-
-/** `sh -n` on the script (argument array, script on stdin): does the fixed shell still parse? */
-export function shellParses(script: string): boolean {
-  const r = spawnSync("sh", ["-n"], { input: script, stdio: ["pipe", "ignore", "ignore"], timeout: 10_000 });
-  // no sh on this machine: cannot prove anything, so do not block the fix on it
-  if (r.error !== undefined) return true;
-  return r.status === 0;
 }
 
 async function targetsFor(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { shellParses } from "../../../src/cli/lint.js";
+import { shellParses } from "../../../src/adapters/shell-check.js";
 import { fixUntilStable, runScripts } from "../../../src/core/lint/lint.js";
 
 const NODE_MONGO = `FROM kiln-local/debian:bookworm
@@ -54,7 +54,7 @@ describe("--fix never breaks the shell (#16.0)", () => {
     ];
     let n = 0;
     for (const [i, a] of wraps.entries())
-      for (const b of [wraps[(i + 3) % wraps.length]!, (c: string) => c])
+      for (const b of [wraps[(i + 3) % wraps.length], (c: string) => c])
         for (const core of cores) {
           const script = a(b(core));
           for (const form of [`RUN ${script}`, `RUN <<EOF\n${script}\nEOF`]) {
