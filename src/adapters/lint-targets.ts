@@ -20,8 +20,7 @@ import {
 } from "node:fs";
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { loadProject } from "./project-loader.js";
-import type { LoadProjectOptions } from "../core/compose/model.js";
+import type { ProjectModel } from "../core/compose/model.js";
 import { isKilnError, KilnError } from "../core/errors.js";
 import { projectStateDir } from "./state/state-dir.js";
 
@@ -36,6 +35,8 @@ export interface LintTarget {
   target?: string;
   /** compose services that build it */
   services: string[];
+  /** a devcontainer's service builds it: a development image */
+  devImage?: boolean;
 }
 
 const MAX_BYTES = 32 * 1024 * 1024;
@@ -143,31 +144,24 @@ export function findDockerfiles(dir: string, depth = 2): string[] {
   return out.sort();
 }
 
-/** Every Dockerfile the project's services build; falls back to a search when there is no compose file. */
-export async function projectTargets(
-  options: LoadProjectOptions & { projectDir: string },
-  cwd: string,
-  log: (line: string) => void,
-): Promise<LintTarget[]> {
-  let project;
-  try {
-    project = await loadProject(options);
-  } catch (error: unknown) {
-    if (!(
-      isKilnError(error) &&
-      error.code === "ERR_KILN_COMPOSE_NOT_FOUND" &&
-      (options.files ?? []).length === 0
-    ))
-      throw error;
-    const files = findDockerfiles(options.projectDir);
-    if (files.length === 0) {
-      throw new KilnError("ERR_KILN_USAGE", `no compose file and no Dockerfile in ${options.projectDir}`, {
-        hint: "pass a Dockerfile (`kiln lint path/to/Dockerfile`) or run in a project directory",
-      });
-    }
-    return files.map((f) => fileTarget(f, cwd));
+/** No compose file to say which: every Dockerfile in `dir` and two folders down. */
+export function searchedTargets(dir: string, cwd: string): LintTarget[] {
+  const files = findDockerfiles(dir);
+  if (files.length === 0) {
+    throw new KilnError("ERR_KILN_USAGE", `no compose file and no Dockerfile in ${dir}`, {
+      hint: "pass a Dockerfile (`kiln lint path/to/Dockerfile`) or run in a project directory",
+    });
   }
+  return files.map((f) => fileTarget(f, cwd));
+}
+
+/**
+ * Every Dockerfile the project's services build. `project` is the model with kiln's pins
+ * undone, so a baked (pinned) service is linted from the build it had.
+ */
+export function modelTargets(project: ProjectModel, cwd: string, log: (line: string) => void): LintTarget[] {
   const byKey = new Map<string, LintTarget>();
+  const devService = project.devcontainer?.service;
   for (const service of project.allServices) {
     const build = service.build;
     if (build === undefined) continue;
@@ -179,12 +173,14 @@ export async function projectTargets(
     const existing = byKey.get(key);
     if (existing) {
       existing.services.push(service.name);
+      if (service.name === devService) existing.devImage = true;
       continue;
     }
     const contextFiles = listContext(build.context, build.dockerfile);
     const common = {
       ...(contextFiles ? { contextFiles } : {}),
       ...(build.target ? { target: build.target } : {}),
+      ...(service.name === devService ? { devImage: true } : {}),
       services: [service.name],
     };
     if (build.dockerfileInline !== undefined) {

@@ -5,7 +5,8 @@
 import { Option, type Command } from "commander";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { fileTarget, projectTargets, writeFixed, type LintTarget } from "../adapters/lint-targets.js";
+import { fileTarget, writeFixed, type LintTarget } from "../adapters/lint-targets.js";
+import { projectLintTargets } from "../app/lint-project.js";
 import { shellParses } from "../adapters/shell-check.js";
 import { EXIT, KilnError } from "../core/errors.js";
 import { fixUntilStable, lintDockerfile } from "../core/lint/lint.js";
@@ -84,19 +85,7 @@ async function targetsFor(
   const cwd = process.cwd();
   const g = ctx.globals;
   const project = (dir: string): Promise<LintTarget[]> =>
-    projectTargets(
-      {
-        projectDir: dir,
-        files: g.files,
-        profiles: g.profiles,
-        envFiles: g.envFiles,
-        env: ctx.env,
-        ...(g.projectName === undefined ? {} : { projectName: g.projectName }),
-        ...(g.devcontainer === undefined ? {} : { devcontainer: g.devcontainer }),
-      },
-      cwd,
-      ctx.log,
-    );
+    projectLintTargets({ ...g, projectDir: dir }, ctx.env, cwd, ctx.log);
   if (paths.length === 0) return { targets: await project(g.projectDir), projectDir: g.projectDir };
   const targets: LintTarget[] = [];
   for (const p of paths) {
@@ -133,6 +122,7 @@ async function lint(ctx: CommandContext, paths: string[], flags: LintFlags): Pro
       ...(flags.ignore ? { ignore: flags.ignore } : {}),
       ...(t.contextFiles ? { contextFiles: t.contextFiles } : {}),
       ...(t.target ? { target: t.target } : {}),
+      ...(t.devImage === true ? { devImage: true } : {}),
     };
     if (flags.fix === true && t.file !== undefined) {
       // one file built for two targets: fix what the first round wrote

@@ -19,27 +19,50 @@ export function removeCommand(text: string, commands: readonly Command[], k: num
   const next = commands[k + 1];
   const sameNext = next !== undefined && next.group === cmd.group;
   if (sameNext && !JOINERS.has(next.after)) return undefined; // `x || y`, `x | y`: keep
+  // `if x`, `then x`, `do x`, `{ x`: the command opens a compound body; dropping it can leave it empty
+  if (COMPOUND_OPENERS.test(text.slice(cmd.start, cmd.start + 6))) return undefined;
   if (prev !== undefined && prev.group === cmd.group && prev.end >= 0 && JOINERS.has(cmd.after)) {
     let op = cmd.start;
     while (op > prev.end && (text[op - 1] === " " || text[op - 1] === "\t")) op--;
     while (op > prev.end && (text[op - 1] === "&" || text[op - 1] === ";")) op--;
-    const lineStart = text.lastIndexOf("\n", op - 1) + 1;
-    if (lineStart > prev.end && /^[ \t]*$/.test(text.slice(lineStart, op))) {
-      const tail = /^[ \t]*[\\`][ \t]*\r?\n/.exec(text.slice(cmd.end, cmd.end + 200));
-      if (tail) return [{ start: lineStart, end: cmd.end + tail[0].length, text: "" }];
-      const cont = /^[ \t]*[\\`][ \t]*(?=\r?\n)/.exec(text.slice(prev.end, prev.end + 200));
-      if (cont) {
-        return [
-          { start: prev.end, end: prev.end + cont[0].length, text: "" },
-          { start: text[lineStart - 2] === "\r" ? lineStart - 2 : lineStart - 1, end: cmd.end, text: "" },
-        ];
-      }
-    }
-    return [{ start: prev.end, end: cmd.end, text: "" }];
+    // words that are no command of their own sit between the two (`x; fi && cmd`): the
+    // operator before cmd joins it to them, so cut from their end, never through them
+    return removeAfter(text, gapEnd(text, prev.end, op), cmd, op);
   }
   if (cmd.after === "" && sameNext && next.start >= 0)
     return [{ start: cmd.start, end: next.start, text: "" }];
   return undefined;
+}
+
+const COMPOUND_OPENERS = /^(if|while|until|then|do|else|elif|\{|!)(\s|$)/;
+
+/** the end of what is written between prev's end and the operator at `op` (prev.end if nothing) */
+function gapEnd(text: string, from: number, op: number): number {
+  const gap = text.slice(from, op);
+  if (/^(\s|\\\r?\n)*$/.test(gap)) return from;
+  let end = op;
+  for (;;) {
+    while (end > from && /[ \t\r\n]/.test(text[end - 1] ?? "")) end--;
+    if (end > from && text[end - 1] === "\\") end--;
+    else return end;
+  }
+}
+
+/** removes text[prevEnd, cmd.end): the operator at `op` and cmd (a line of its own goes whole) */
+function removeAfter(text: string, prevEnd: number, cmd: Command, op: number): Edit[] {
+  const lineStart = text.lastIndexOf("\n", op - 1) + 1;
+  if (lineStart > prevEnd && /^[ \t]*$/.test(text.slice(lineStart, op))) {
+    const tail = /^[ \t]*[\\`][ \t]*\r?\n/.exec(text.slice(cmd.end, cmd.end + 200));
+    if (tail) return [{ start: lineStart, end: cmd.end + tail[0].length, text: "" }];
+    const cont = /^[ \t]*[\\`][ \t]*(?=\r?\n)/.exec(text.slice(prevEnd, prevEnd + 200));
+    if (cont) {
+      return [
+        { start: prevEnd, end: prevEnd + cont[0].length, text: "" },
+        { start: text[lineStart - 2] === "\r" ? lineStart - 2 : lineStart - 1, end: cmd.end, text: "" },
+      ];
+    }
+  }
+  return [{ start: prevEnd, end: cmd.end, text: "" }];
 }
 
 /** Removes an option word and the blank before it. */

@@ -41,4 +41,6 @@ export interface LintOptions {
   contextFiles?: readonly string[];
   /** the build target (compose `build.target`); default: the last stage */
   target?: string;
+  /** a development image (a devcontainer's service): compilers in it are the point */
+  devImage?: boolean;
 }

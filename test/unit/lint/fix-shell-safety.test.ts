@@ -15,13 +15,27 @@ describe("--fix never breaks the shell (#16.0)", () => {
     expect(fixed.text).toContain("; fi");
   });
 
-  it("without the check the same fix deletes `; fi` (what the check prevents)", () => {
+  it("the clean-up after `; fi` goes without taking `; fi` with it (fixed, not skipped)", () => {
     const fixed = fixUntilStable(NODE_MONGO, { path: "Dockerfile" });
-    expect(runScripts(fixed.text).some((s) => !shellParses(s))).toBe(true);
+    expect(fixed.text).toContain("--no-install-recommends curl; fi\n");
+    expect(fixed.text).not.toContain("apt-get clean");
+    expect(fixed.text).not.toContain("rm -rf /var/lib/apt/lists");
+    for (const s of runScripts(fixed.text)) expect(shellParses(s)).toBe(true);
+    expect(fixed.findings).toEqual([]);
   });
 
-  it("a fix that would not parse is reported as not fixed, with a note", () => {
-    const fixed = fixUntilStable(NODE_MONGO, { path: "Dockerfile" }, 5, shellParses);
+  it("a command that opens a compound body is not removed (`then apt-get clean; fi`)", () => {
+    const text =
+      "FROM debian\nRUN apt-get update && apt-get install -y curl && if true; then apt-get clean; fi\n";
+    const fixed = fixUntilStable(text, { path: "Dockerfile" }, 5, shellParses).text;
+    expect(fixed).toContain("then apt-get clean; fi");
+    for (const s of runScripts(fixed)) expect(shellParses(s)).toBe(true);
+  });
+
+  it("a fix the shell check rejects is skipped and reported as not fixed, with a note", () => {
+    const rejectKeepCache = (script: string): boolean => !script.includes("keep-cache");
+    const fixed = fixUntilStable(NODE_MONGO, { path: "Dockerfile" }, 5, rejectKeepCache);
+    expect(fixed.text).toBe(NODE_MONGO);
     const left = fixed.findings.filter((f) => f.message.includes("not fixed"));
     expect(left.length).toBeGreaterThan(0);
     expect(left.every((f) => !f.fixable)).toBe(true);

@@ -365,15 +365,29 @@ describe("build-tools-in-final-stage", () => {
   });
   it("follows the build target instead of the last stage", () => {
     const text = df(
-      "FROM debian AS dev",
+      "FROM debian AS ci",
       "RUN apt-get update && apt-get install -y gcc",
       "FROM debian AS prod",
       "RUN echo ok",
     );
     expect(fired(text, "build-tools-in-final-stage")).toEqual([]);
-    expect(fired(text, "build-tools-in-final-stage", { target: "dev" })).toEqual([
+    expect(fired(text, "build-tools-in-final-stage", { target: "ci" })).toEqual([
       "build-tools-in-final-stage",
     ]);
+  });
+  it("is quiet for development images: a devcontainer's service, a stage named dev*", () => {
+    const install = "RUN apt-get update && apt-get install -y gcc make";
+    expect(fired(df("FROM debian", install), "build-tools-in-final-stage", { devImage: true })).toEqual([]);
+    for (const name of ["dev", "devel", "development", "devcontainer", "dev-tools"])
+      expect(fired(df(`FROM debian AS ${name}`, install), "build-tools-in-final-stage")).toEqual([]);
+    for (const name of ["devious", "deploy", "runtime"])
+      expect(fired(df(`FROM debian AS ${name}`, install), "build-tools-in-final-stage")).toEqual([
+        "build-tools-in-final-stage",
+      ]);
+    // the target decides: building `dev` is quiet, building `prod` on top of it is not
+    const chain = df("FROM debian AS dev", install, "FROM dev AS prod", "RUN echo ok");
+    expect(fired(chain, "build-tools-in-final-stage", { target: "dev" })).toEqual([]);
+    expect(fired(chain, "build-tools-in-final-stage")).toEqual(["build-tools-in-final-stage"]);
   });
 });
 

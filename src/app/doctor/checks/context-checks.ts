@@ -53,6 +53,7 @@ export function contextChecks(
         path: build.dockerfile,
         contextFiles: files,
         ...(build.target ? { target: build.target } : {}),
+        ...(svc.name === model.devcontainer?.service ? { devImage: true } : {}),
       }).filter((f) => f.severity === "warning" || f.severity === "error");
       out.push(
         findings.length > 0

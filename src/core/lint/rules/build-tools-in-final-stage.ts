@@ -6,6 +6,8 @@ const TOOLS =
   /^(build-essential|build-base|gcc|g\+\+|gcc-\d+|g\+\+-\d+|cpp|clang|clang-\d+|llvm|make|cmake|ninja-build|autoconf|automake|libtool|gfortran|musl-dev|linux-headers|rustc|cargo|golang|golang-go|gcc-c\+\+|"?Development Tools"?)$/;
 const INSTALLERS = new Set(["apt-get", "apt", "aptitude", "apk", "yum", "dnf", "microdnf", "zypper"]);
 const REMOVERS = /^(purge|remove|autoremove|del|erase)$/;
+/** stages named like this build a development image, where compilers belong */
+const DEV_STAGE = /^(dev|devel|develop|development|devcontainer|devenv)([-_.\d]|$)/;
 
 export const buildToolsInFinalStage: Rule = {
   id: "build-tools-in-final-stage",
@@ -25,11 +27,14 @@ attack surface. Build in an earlier stage and copy only the result:
 
 Fires on an install of such packages (apt, apk, yum/dnf, zypper) in the final stage (the build
 target in project mode) or a stage it is built FROM, unless the same RUN removes them again
-(\`apk del .build-deps\`, \`apt-get purge\`). Severity info: a dev or CI image may want them.`,
+(\`apk del .build-deps\`, \`apt-get purge\`). Silent for development images: the
+service a devcontainer.json names, and a final stage named \`dev\`, \`devel\`, \`development\`,
+\`devcontainer\`… Severity info: a CI image may want them too.`,
   check(ctx) {
     const out: Finding[] = [];
     const final = ctx.analysis.finalStage;
-    if (final === undefined) return out;
+    if (final === undefined || ctx.options.devImage === true) return out;
+    if (final.name !== undefined && DEV_STAGE.test(final.name)) return out;
     for (const stage of stageChain(final)) {
       for (const step of stage.steps) {
         if (step.kind !== "run" || step.onbuild) continue;

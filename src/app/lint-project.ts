@@ -1,0 +1,30 @@
+/**
+ * The Dockerfiles `kiln lint` checks in a project: what its services build, read from the
+ * model with kiln's pins undone (as bake and doctor see it), so a baked project is linted from
+ * its build specs instead of checking nothing; a folder without a compose file is searched.
+ */
+import { modelTargets, searchedTargets, type LintTarget } from "../adapters/lint-targets.js";
+import { isKilnError } from "../core/errors.js";
+import { openProject } from "./open-project.js";
+import type { ProjectRequest } from "./request.js";
+
+export async function projectLintTargets(
+  request: ProjectRequest,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  log: (line: string) => void,
+): Promise<LintTarget[]> {
+  let opened;
+  try {
+    opened = await openProject(request, env);
+  } catch (error: unknown) {
+    const noCompose =
+      isKilnError(error) &&
+      error.code === "ERR_KILN_COMPOSE_NOT_FOUND" &&
+      request.files.length === 0 &&
+      request.devcontainer === undefined;
+    if (!noCompose) throw error;
+    return searchedTargets(request.projectDir, cwd);
+  }
+  return modelTargets(opened.model, cwd, log);
+}
