@@ -56,6 +56,8 @@ export interface BakeOptions {
   registry?: string;
   /** push the selected services' baked images to the registry afterwards */
   push?: boolean;
+  /** called once the run holds the project lock (the run history starts recording here) */
+  onLocked?: (run: { projectDir: string; stateDir: string }) => void;
 }
 
 export interface BakeReport {
@@ -151,8 +153,10 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
   // The lock comes before the plan: every file the plan depends on (compose files, pin
   // records, history) is read while no other kiln run can change it. Opening the project
   // here only finds its state dir; planProject reads everything again under the lock.
-  const { stateDir } = await openProject(options.globals, options.env);
+  const opened = await openProject(options.globals, options.env);
+  const stateDir = opened.stateDir;
   const lock = acquireLock(stateDir, { command: `kiln ${options.mode}`, onTakeover: options.log });
+  options.onLocked?.({ projectDir: opened.model.projectDir, stateDir });
   let stopRecording = (): void => undefined;
   try {
     for (const o of endOrphans(stateDir)) {

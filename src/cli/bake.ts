@@ -13,6 +13,7 @@ import { formatSummary } from "../report/summary.js";
 import type { ServiceOutcome } from "../report/progress/reporter.js";
 import { formatPlan } from "../report/plan-text.js";
 import { action, type CommandContext } from "./runtime.js";
+import { attachTo, bakeSummaries, recorded, runRecorder } from "./run-history.js";
 import type { CommandResult } from "./output.js";
 
 interface BakeFlags {
@@ -80,28 +81,39 @@ async function run(
       hint: `either \`kiln ${mode} --all\` or \`kiln ${mode} ${services.join(" ")}\``,
     });
   }
-  const report = await bakeProject({
-    globals: ctx.globals,
-    env: ctx.env,
-    signal: ctx.signal,
+  const recorder = runRecorder(
+    ctx,
     mode,
-    services,
-    dryRun: flags.dryRun === true,
-    jobs: jobsOf(flags.jobs),
-    noCache: flags.noCache === true,
-    pull: flags.pull === true,
-    purgeCaches: flags.purgeCaches === true,
-    all: flags.all === true,
-    pinMode: flags.mode ?? "inplace",
-    reporter: createReporter(
+    createReporter(
       ctx.globals.json && ctx.globals.progress === "auto" ? "plain" : ctx.globals.progress,
       process.stderr,
       ctx.env,
     ),
-    log: ctx.log,
-    ...(flags.registry ? { registry: flags.registry } : {}),
-    push: flags.push === true,
-  });
+  );
+  const bake = (): Promise<BakeReport> =>
+    bakeProject({
+      globals: ctx.globals,
+      env: ctx.env,
+      signal: ctx.signal,
+      mode,
+      services,
+      dryRun: flags.dryRun === true,
+      jobs: jobsOf(flags.jobs),
+      noCache: flags.noCache === true,
+      pull: flags.pull === true,
+      purgeCaches: flags.purgeCaches === true,
+      all: flags.all === true,
+      pinMode: flags.mode ?? "inplace",
+      reporter: recorder,
+      onLocked: attachTo(ctx, recorder),
+      log: ctx.log,
+      ...(flags.registry ? { registry: flags.registry } : {}),
+      push: flags.push === true,
+    });
+  const report = await recorded(ctx, recorder, bake, (r) => ({
+    failed: r.results.some((x) => x.action === "failed"),
+    services: r.dryRun ? [] : bakeSummaries(r),
+  }));
   if (report.dryRun) return { data: reportData(report), text: formatPlan(report.plan) };
   const failed = report.results.filter((r) => r.action === "failed");
   const lines = [formatSummary(outcomesOf(report), report.summary ?? {})];

@@ -8,6 +8,7 @@ import { registerBundle } from "./bundle.js";
 import { registerCompletion } from "./completion.js";
 import { registerConfig } from "./config.js";
 import { registerDoctor } from "./doctor.js";
+import { registerHistory } from "./history.js";
 import { registerLint } from "./lint.js";
 import { registerPull } from "./pull.js";
 import { registerPush } from "./push.js";
@@ -22,6 +23,7 @@ export function registerCommands(program: Command): void {
   registerCompletion(program);
   registerConfig(program);
   registerDoctor(program);
+  registerHistory(program);
   registerLint(program);
   registerPull(program);
   registerPush(program);

@@ -78,7 +78,7 @@ function listRules(): CommandResult {
   };
 }
 
-async function targetsFor(
+export async function targetsFor(
   ctx: CommandContext,
   paths: string[],
 ): Promise<{ targets: LintTarget[]; projectDir: string }> {

@@ -3,20 +3,15 @@
  * top-level error handler.
  */
 import { Command, CommanderError } from "commander";
-import { readFileSync } from "node:fs";
 import { EXIT, KilnError } from "../core/errors.js";
 import { killAllChildren } from "../adapters/process-runner.js";
 import { addGlobalOptions } from "./globals.js";
 import { registerCommands } from "./commands.js";
+import { kilnVersion } from "./version.js";
 import { abortAll, lastExitCode } from "./runtime.js";
 import { printError, processStreams } from "./output.js";
 
-export function kilnVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
-}
+export { kilnVersion };
 
 export function buildProgram(): Command {
   const program = new Command("kiln")

@@ -10,6 +10,9 @@ import { EXIT, KilnError } from "../core/errors.js";
 import { action, type CommandContext } from "./runtime.js";
 import type { CommandResult } from "./output.js";
 import { isFresh, NO_REGISTRY_HINT } from "./push.js";
+import { quietReporter } from "../report/progress/create-reporter.js";
+import type { RunRecorder } from "../adapters/history/run-recorder.js";
+import { attachTo, recorded, runRecorder } from "./run-history.js";
 
 interface PullFlags {
   registry?: string;
@@ -23,6 +26,21 @@ type Row = {
 };
 
 async function pull(ctx: CommandContext, services: string[], flags: PullFlags): Promise<CommandResult> {
+  const recorder = runRecorder(ctx, "pull", quietReporter);
+  return recorded(
+    ctx,
+    recorder,
+    () => pullServices(ctx, services, flags, recorder),
+    (r) => ({ failed: (r.exitCode ?? 0) !== 0, services: [] }),
+  );
+}
+
+async function pullServices(
+  ctx: CommandContext,
+  services: string[],
+  flags: PullFlags,
+  recorder: RunRecorder,
+): Promise<CommandResult> {
   const planned = await planProject({
     globals: ctx.globals,
     env: ctx.env,
@@ -33,6 +51,10 @@ async function pull(ctx: CommandContext, services: string[], flags: PullFlags): 
     ...(flags.registry ? { registry: flags.registry } : {}),
   });
   const registry = planned.registry;
+  attachTo(
+    ctx,
+    recorder,
+  )({ projectDir: planned.project.model.projectDir, stateDir: planned.project.stateDir });
   if (!registry)
     throw new KilnError("ERR_KILN_USAGE", "kiln pull needs a registry", { hint: NO_REGISTRY_HINT });
   const selected = planned.plan.targets.filter((t) => services.length === 0 || services.includes(t.service));
@@ -41,10 +63,22 @@ async function pull(ctx: CommandContext, services: string[], flags: PullFlags): 
     ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
   });
   const rows: Row[] = [];
+  const note = (row: Row, startedAt: number): void => {
+    recorder.serviceFinished({
+      service: row.name,
+      image: row.image,
+      action: row.state === "pulled" ? "pulled" : row.state === "present" ? "skipped" : "failed",
+      reason: row.reason,
+      durationMs: Date.now() - startedAt,
+      steps: { total: 0, cached: 0 },
+    });
+  };
   for (const t of selected) {
+    const startedAt = Date.now();
     const base = { name: t.service, image: t.imageRef };
     if (isFresh(t)) {
       rows.push({ ...base, state: "present", reason: "already on the engine" });
+      note(rows[rows.length - 1], startedAt);
       continue;
     }
     const lookup = registry.lookups.get(t.service);
@@ -56,6 +90,7 @@ async function pull(ctx: CommandContext, services: string[], flags: PullFlags): 
             ? `${lookup.ref} carries another fingerprint`
             : `no ${lookup?.ref ?? "image"} in ${registry.client.name}`;
       rows.push({ ...base, state: "missing", reason: why });
+      note(rows[rows.length - 1], startedAt);
       continue;
     }
     try {
@@ -70,6 +105,7 @@ async function pull(ctx: CommandContext, services: string[], flags: PullFlags): 
       if (error instanceof KilnError && error.code === "ERR_KILN_INTERRUPTED") throw error;
       rows.push({ ...base, state: "failed", reason: error instanceof Error ? error.message : String(error) });
     }
+    note(rows[rows.length - 1], startedAt);
   }
   const bad = rows.filter((r) => r.state === "missing" || r.state === "failed");
   return {

@@ -24,6 +24,7 @@ import type { LoadProjectOptions, ProjectModel } from "../core/compose/model.js"
 import { loadOptions as projectLoadOptions } from "../app/open-project.js";
 import { EXIT, KilnError } from "../core/errors.js";
 import { createReporter } from "../report/progress/create-reporter.js";
+import { attachTo, bakeSummaries, recorded, runRecorder } from "./run-history.js";
 import { formatSummary } from "../report/summary.js";
 import { outcomesOf, reportData } from "./bake.js";
 import type { CommandResult } from "./output.js";
@@ -144,24 +145,35 @@ async function up(ctx: CommandContext, services: string[], flags: UpFlags): Prom
   let bakeData: unknown;
   // bake decides freshness on the project as it was before any pin: call it even when pinned
   if (flags.bake !== false) {
-    const report = await bakeProject({
-      globals: ctx.globals,
-      env: ctx.env,
-      signal: ctx.signal,
-      mode: "bake",
-      services,
-      dryRun: false,
-      jobs: Number(flags.jobs ?? 2) || 2,
-      noCache: false,
-      pull: false,
-      purgeCaches: false,
-      reporter: createReporter(
+    const recorder = runRecorder(
+      ctx,
+      "up",
+      createReporter(
         ctx.globals.json && ctx.globals.progress === "auto" ? "plain" : ctx.globals.progress,
         process.stderr,
         ctx.env,
       ),
-      log: ctx.log,
-    });
+    );
+    const bake = () =>
+      bakeProject({
+        globals: ctx.globals,
+        env: ctx.env,
+        signal: ctx.signal,
+        mode: "bake",
+        services,
+        dryRun: false,
+        jobs: Number(flags.jobs ?? 2) || 2,
+        noCache: false,
+        pull: false,
+        purgeCaches: false,
+        reporter: recorder,
+        onLocked: attachTo(ctx, recorder),
+        log: ctx.log,
+      });
+    const report = await recorded(ctx, recorder, bake, (r) => ({
+      failed: r.results.some((x) => x.action === "failed"),
+      services: bakeSummaries(r),
+    }));
     bakeData = reportData(report);
     lines.push(formatSummary(outcomesOf(report), report.summary ?? {}));
     const failed = report.results.filter((r) => r.action === "failed");

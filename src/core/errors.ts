@@ -49,7 +49,8 @@ export type KilnErrorCode =
   | "ERR_KILN_LINT"
   | "ERR_KILN_REGISTRY"
   | "ERR_KILN_BUNDLE"
-  | "ERR_KILN_UNPIN_CONFLICT";
+  | "ERR_KILN_UNPIN_CONFLICT"
+  | "ERR_KILN_REPORT";
 
 const exitByCode: Partial<Record<KilnErrorCode, ExitCode>> = {
   ERR_KILN_USAGE: EXIT.usage,

@@ -54,7 +54,7 @@ export async function runBuild(
       if (ev.type === "log") {
         lastLog.push(ev.line);
         if (lastLog.length > 30) lastLog.shift();
-      } else if (ev.state === "error") failedStep ??= ev.name;
+      } else if (ev.type === "step" && ev.state === "error") failedStep ??= ev.name;
       options.onEvent?.(ev);
     }
   };

@@ -22,7 +22,32 @@ export interface LogEvent {
   line: string;
 }
 
-export type BuildEvent = StepEvent | LogEvent;
+/** bytes of build context sent to BuildKit so far (the largest value seen is the total) */
+export interface ContextEvent {
+  type: "context";
+  bytes: number;
+}
+
+export type BuildEvent = StepEvent | LogEvent | ContextEvent;
+
+const UNITS: Record<string, number> = {
+  B: 1,
+  kB: 1e3,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+};
+
+/** `transferring context: 2.04kB 0.0s done` (plain progress) → 2040 */
+export function contextBytesOf(line: string): number | undefined {
+  const m = /transferring context: (\d+(?:\.\d+)?)\s*([kKMG]?i?B)\b/.exec(line);
+  if (!m) return undefined;
+  const unit = UNITS[m[2] ?? "B"];
+  return unit === undefined ? undefined : Math.round(Number(m[1]) * unit);
+}
 
 /**
  * A Dockerfile step that does work: not BuildKit's internal or auth vertexes, not the export,

@@ -4,7 +4,7 @@
  *   #5 0.213 some output       a log line with its offset in seconds
  *   #5 CACHED | #5 DONE 0.2s | #5 ERROR: message
  */
-import type { BuildEvent } from "./events.js";
+import { contextBytesOf, type BuildEvent } from "./events.js";
 
 const LINE = /^#(\d+) (.*)$/;
 const DONE = /^DONE (\d+(?:\.\d+)?)s$/;
@@ -32,6 +32,9 @@ export class PlainProgressParser {
     }
     if (text.startsWith("sha256:")) return [];
     const log = LOG.exec(text);
-    return [{ type: "log", id, line: log ? (log[1] ?? "") : text }];
+    const bytes = contextBytesOf(text);
+    const events: BuildEvent[] = [{ type: "log", id, line: log ? (log[1] ?? "") : text }];
+    if (bytes !== undefined) events.push({ type: "context", bytes });
+    return events;
   }
 }

@@ -17,9 +17,15 @@ interface Log {
   vertex: string;
   data?: string;
 }
+interface Status {
+  id?: string;
+  vertex?: string;
+  current?: number;
+}
 interface SolveStatus {
   vertexes?: Vertex[];
   logs?: Log[];
+  statuses?: Status[];
 }
 
 /** Splits a character stream into top-level JSON object texts. */
@@ -72,6 +78,10 @@ export class RawJsonProgressParser {
       }
       for (const v of status.vertexes ?? []) events.push(...this.vertex(v));
       for (const l of status.logs ?? []) events.push(...this.log(l));
+      for (const st of status.statuses ?? []) {
+        if (st.id?.startsWith("transferring context") === true && typeof st.current === "number")
+          events.push({ type: "context", bytes: st.current });
+      }
     }
     return events;
   }

@@ -34,6 +34,8 @@ export class JsonReporter implements ProgressReporter {
       this.emit({ service, type: "log", id: event.id, line: event.line });
       return;
     }
+    // context bytes go to the run history, not the event stream (its schema has steps and logs)
+    if (event.type === "context") return;
     this.emit({
       service,
       type: "step",

@@ -53,7 +53,7 @@ export class ProgressBoard {
       s.logs.push({ id: event.id, line: event.line });
       // keep enough for several interleaved steps
       if (s.logs.length > this.logLines * 4) s.logs.splice(0, s.logs.length - this.logLines * 4);
-    } else if (event.state === "error") s.failedStep ??= event;
+    } else if (event.type === "step" && event.state === "error") s.failedStep ??= event;
   }
 
   finished(outcome: ServiceOutcome, now: number): ServiceState {

@@ -1,0 +1,66 @@
+/**
+ * The run history around a command: a RunRecorder wraps the progress reporter the user sees,
+ * starts writing when the use case holds the project lock, and is finished with the run's
+ * outcome — done, failed (a build failed or the command threw) or interrupted (Ctrl-C /
+ * SIGTERM). A run killed with -9 stays "running" on disk and is read back as interrupted.
+ */
+import type { BakeReport } from "../app/bake-project.js";
+import { endpointFor } from "../adapters/engine/index.js";
+import { RunRecorder, type ServiceSummary } from "../adapters/history/run-recorder.js";
+import type { RunCommand } from "../core/history/run-record.js";
+import type { ProgressReporter } from "../report/progress/reporter.js";
+import type { CommandContext } from "./runtime.js";
+import { kilnVersion } from "./version.js";
+
+export function runRecorder(ctx: CommandContext, command: RunCommand, inner: ProgressReporter): RunRecorder {
+  return new RunRecorder(inner, { command, kilnVersion: kilnVersion(), warn: ctx.log });
+}
+
+/** the `onLocked` hook of a use case: the run is written to this project's history from here */
+export function attachTo(
+  ctx: CommandContext,
+  recorder: RunRecorder,
+): (run: { projectDir: string; stateDir: string }) => void {
+  return (run) =>
+    recorder.attach({
+      ...run,
+      engine: endpointFor({
+        env: ctx.env,
+        ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
+      }).host,
+    });
+}
+
+export function bakeSummaries(report: BakeReport): ServiceSummary[] {
+  return report.results.map((r) => {
+    const target = report.plan.targets.find((t) => t.service === r.service);
+    const size = report.summary?.imageSizes[r.service];
+    return {
+      service: r.service,
+      image: r.image,
+      action: r.action,
+      reason: r.reason,
+      ...(target ? { fingerprint: target.fingerprint } : {}),
+      ...(size !== undefined ? { imageSize: size } : {}),
+    };
+  });
+}
+
+/** runs `body`, then writes the run's final state whatever happened */
+export async function recorded<T>(
+  ctx: CommandContext,
+  recorder: RunRecorder,
+  body: () => Promise<T>,
+  outcome: (value: T) => { failed: boolean; services: ServiceSummary[] },
+): Promise<T> {
+  let value: T;
+  try {
+    value = await body();
+  } catch (error: unknown) {
+    recorder.finish(ctx.signal.aborted ? "interrupted" : "failed");
+    throw error;
+  }
+  const { failed, services } = outcome(value);
+  recorder.finish(failed ? "failed" : "done", services);
+  return value;
+}
