@@ -19,6 +19,7 @@ import {
   testRunId,
 } from "../helpers/kiln.js";
 import { runKilnAsync, seeded, startKiln } from "../helpers/kiln-async.js";
+import { expectSchema } from "../helpers/json-schema.js";
 
 interface HistoryJson {
   total: number;
@@ -83,7 +84,9 @@ function project(name: string, sleep = "0.3"): string {
 function historyOf(dir: string, env: NodeJS.ProcessEnv): HistoryJson {
   const r = runKiln(["history", "--json", "--limit", "1000", "--project-dir", dir], { env });
   expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as HistoryJson;
+  const data = JSON.parse(r.stdout) as unknown;
+  expectSchema("history", data);
+  return data as HistoryJson;
 }
 
 /** every file in every project's runs folder parses (no half-written record) */
@@ -97,7 +100,14 @@ function allRecords(stateDir: string): { id: string; pid: number; state: string 
     } catch {
       continue;
     }
-    for (const n of names) out.push(JSON.parse(readFileSync(path.join(projects, p, "runs", n), "utf8")));
+    for (const n of names)
+      out.push(
+        JSON.parse(readFileSync(path.join(projects, p, "runs", n), "utf8")) as {
+          id: string;
+          pid: number;
+          state: string;
+        },
+      );
   }
   return out;
 }
