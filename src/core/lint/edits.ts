@@ -39,11 +39,14 @@ const COMPOUND_OPENERS = /^(if|while|until|then|do|else|elif|\{|!)(\s|$)/;
 /** the end of what is written between prev's end and the operator at `op` (prev.end if nothing) */
 function gapEnd(text: string, from: number, op: number): number {
   const gap = text.slice(from, op);
-  if (/^(\s|\\\r?\n)*$/.test(gap)) return from;
+  // only blanks, line continuations and the joining operator (`x && \⏎ cmd`): nothing to keep
+  if (/^(\s|\\\r?\n|&&|;)*$/.test(gap)) return from;
   let end = op;
   for (;;) {
     while (end > from && /[ \t\r\n]/.test(text[end - 1] ?? "")) end--;
     if (end > from && text[end - 1] === "\\") end--;
+    else if (end - 1 > from && text.slice(end - 2, end) === "&&") end -= 2;
+    else if (end > from && text[end - 1] === ";" && text[end - 2] !== ";") end--;
     else return end;
   }
 }

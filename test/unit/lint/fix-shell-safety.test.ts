@@ -24,6 +24,28 @@ describe("--fix never breaks the shell (#16.0)", () => {
     expect(fixed.findings).toEqual([]);
   });
 
+  it("a last clean-up on a continued line goes with the `&& \\` before it (fixed, not skipped)", () => {
+    const shapes = [
+      "RUN apt-get update && \\\n    apt-get install -y less && \\\n    rm -rf /var/lib/apt/lists/*\n",
+      "RUN apt-get update \\\n    && apt-get install -y less \\\n    && rm -rf /var/lib/apt/lists/*\n",
+      "RUN apt-get update && \\\n    apt-get install -y less && \\\n    rm -rf /var/lib/apt/lists/* && \\\n    echo done\n",
+      "RUN apt-get update; \\\n    apt-get install -y less; \\\n    rm -rf /var/lib/apt/lists/*\n",
+      'RUN apt-get update && if [ -n "$X" ]; then apt-get install -y less; fi && \\\n    rm -rf /var/lib/apt/lists/*\n',
+    ];
+    for (const shape of shapes) {
+      const text = `FROM kiln-local/debian:bookworm\n${shape}`;
+      const fixed = fixUntilStable(text, { path: "Dockerfile" }, 5, shellParses);
+      expect(fixed.text, shape).not.toContain("rm -rf /var/lib/apt/lists");
+      expect(fixed.text, shape).toContain("apt-get install -y less");
+      for (const s of runScripts(fixed.text))
+        expect(shellParses(s), `${shape}\n->\n${fixed.text}`).toBe(true);
+      expect(
+        fixed.findings.filter((f) => f.message.includes("not fixed")),
+        shape,
+      ).toEqual([]);
+    }
+  });
+
   it("a command that opens a compound body is not removed (`then apt-get clean; fi`)", () => {
     const text =
       "FROM debian\nRUN apt-get update && apt-get install -y curl && if true; then apt-get clean; fi\n";
