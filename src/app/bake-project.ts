@@ -18,7 +18,7 @@ import { acquireLock } from "../adapters/state/lock.js";
 import { recoverJournal } from "../adapters/state/journal.js";
 import { describeOrphan, endOrphans, recordChildren } from "../adapters/state/child-records.js";
 import { fingerprintProject } from "./fingerprint-project.js";
-import { openProject, type OpenedProject } from "./open-project.js";
+import { locateProject, openProject, type OpenedProject } from "./open-project.js";
 import { checkPinnable, pinProject, unpinProject, type PinOutcome } from "./pin-project.js";
 import { extraLabels, imagesByFingerprint } from "./project-images.js";
 import { refuseOverrideUnderV1, writeOverridePins } from "./override-pins.js";
@@ -153,10 +153,10 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
   // The lock comes before the plan: every file the plan depends on (compose files, pin
   // records, history) is read while no other kiln run can change it. Opening the project
   // here only finds its state dir; planProject reads everything again under the lock.
-  const opened = await openProject(options.globals, options.env);
-  const stateDir = opened.stateDir;
+  const located = await locateProject(options.globals, options.env);
+  const stateDir = located.stateDir;
   const lock = acquireLock(stateDir, { command: `kiln ${options.mode}`, onTakeover: options.log });
-  options.onLocked?.({ projectDir: opened.model.projectDir, stateDir });
+  options.onLocked?.({ projectDir: located.projectDir, stateDir });
   let stopRecording = (): void => undefined;
   try {
     for (const o of endOrphans(stateDir)) {

@@ -96,6 +96,19 @@ function livePins(pins: PinsFile, targets: Map<string, string>): { pins: PinsFil
   return { pins: out, dropped };
 }
 
+/**
+ * Finds the project's dir and state dir without reading pins or unpinning anything: what a run
+ * needs before it takes the project lock. (Unpinning here raced a concurrent restore: the pin
+ * records were read while the file was pinned, the file after the restore had unpinned it.)
+ */
+export async function locateProject(
+  globals: ProjectRequest,
+  env: NodeJS.ProcessEnv,
+): Promise<{ projectDir: string; stateDir: string }> {
+  const model = await loadProjectCached(loadOptions(globals, env));
+  return { projectDir: model.projectDir, stateDir: projectStateDir(model.projectDir, env) };
+}
+
 export async function openProject(globals: ProjectRequest, env: NodeJS.ProcessEnv): Promise<OpenedProject> {
   const options = loadOptions(globals, env);
   const first = await loadProjectCached(options);

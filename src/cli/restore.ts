@@ -3,7 +3,7 @@
  * made after baking. `--from-backup` writes the pristine backups back wholesale.
  */
 import type { Command } from "commander";
-import { openProject } from "../app/open-project.js";
+import { locateProject, openProject } from "../app/open-project.js";
 import { unpinProject } from "../app/pin-project.js";
 import { overridePath, removeOverridePins } from "../app/override-pins.js";
 import { removeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
@@ -22,7 +22,7 @@ interface RestoreFlags {
 }
 
 async function restore(ctx: CommandContext, services: string[], flags: RestoreFlags): Promise<CommandResult> {
-  const first = await openProject(ctx.globals, ctx.env);
+  const first = await locateProject(ctx.globals, ctx.env);
   const lock = acquireLock(first.stateDir, { command: "kiln restore", onTakeover: ctx.log });
   try {
     for (const o of endOrphans(first.stateDir)) {

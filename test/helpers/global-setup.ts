@@ -4,6 +4,8 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readdirSync } from "node:fs";
+import os from "node:os";
 
 const LABEL = "kiln.test.run";
 
@@ -32,9 +34,16 @@ function sweep(runId: string): void {
     if (images.length) execFileSync("docker", ["image", "rm", "-f", ...new Set(images)], { stdio: "ignore" });
     // fingerprints are content addresses: a test whose files match an image built earlier (by
     // another run) gets that image tagged with its own project name (`kiln-test-…`), not built
-    const tags = list(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"]).filter((t) =>
-      t.includes("kiln-test-"),
+    // another run's fixture (its temp dir still exists) may be using a tag right now: leave it
+    const alive = new Set(
+      readdirSync(os.tmpdir())
+        .filter((n) => n.startsWith("kiln-test-"))
+        .map((n) => n.toLowerCase()),
     );
+    const tags = list(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"]).filter((t) => {
+      const owner = /kiln-test-[a-z0-9]+/.exec(t)?.[0];
+      return owner !== undefined && !alive.has(owner);
+    });
     if (tags.length) execFileSync("docker", ["image", "rm", "-f", ...tags], { stdio: "ignore" });
     const volumes = list(["volume", "ls", "-q", "--filter", filter]);
     if (volumes.length) execFileSync("docker", ["volume", "rm", "-f", ...volumes], { stdio: "ignore" });
