@@ -11,7 +11,7 @@ import { getEngine } from "../adapters/engine/index.js";
 import { HistoryStore } from "../adapters/history/history-store.js";
 import { fingerprintProject } from "./fingerprint-project.js";
 import { openProject, type OpenedProject } from "./open-project.js";
-import { imagesByFingerprint } from "./project-images.js";
+import { kilnImages } from "./project-images.js";
 import { overridePath, readOverridePins } from "./override-pins.js";
 import { generatedConfigProblem } from "../adapters/bake/devcontainer-config.js";
 
@@ -44,7 +44,7 @@ export async function projectStatus(globals: ProjectRequest, env: NodeJS.Process
   const engine = getEngine({ env, ...(globals.context ? { context: globals.context } : {}) });
   const [manifests, images] = await Promise.all([
     fingerprintProject(project, engine, { env, ...(globals.context ? { context: globals.context } : {}) }),
-    imagesByFingerprint(engine),
+    kilnImages(engine),
   ]);
   const history = new HistoryStore(project.stateDir);
   const pinnedRefs = new Map<string, string>();
@@ -106,7 +106,7 @@ export async function projectStatus(globals: ProjectRequest, env: NodeJS.Process
         fingerprint: manifest.hash,
         reason: changed(),
       });
-    } else if (!fresh || !images.get(manifest.hash)?.repoTags.includes(pinned)) {
+    } else if (!fresh || !images.get(manifest.hash)?.some((i) => i.repoTags.includes(pinned))) {
       services.push({
         name: svc.name,
         state: "missing-image",
