@@ -20,8 +20,11 @@ type Call =
   | ["isDir", string, boolean]
   | ["list", string, string];
 
+/** bumped when the model's shape changes (2: source.builds/images, #12.1) */
+const VERSION = 2;
+
 interface Entry {
-  version: 1;
+  version: typeof VERSION;
   calls: Call[];
   env: [string, string | null][];
   model: ProjectModel;
@@ -116,7 +119,7 @@ export async function loadProjectCached(
   const file = path.join(kilnStateRoot(env), "models", `${key}.json`);
   try {
     const entry = JSON.parse(readFileSync(file, "utf8")) as Entry;
-    if (entry.version === 1 && replays(entry, io, env)) return entry.model;
+    if (entry.version === VERSION && replays(entry, io, env)) return entry.model;
   } catch {
     // no entry, or unreadable: load
   }
@@ -131,7 +134,7 @@ export async function loadProjectCached(
     try {
       mkdirSync(path.dirname(file), { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ version: 1, calls, env: [...reads], model } satisfies Entry));
+      writeFileSync(tmp, JSON.stringify({ version: VERSION, calls, env: [...reads], model } satisfies Entry));
       renameSync(tmp, file);
     } catch {
       // a memo we cannot write only costs the next run the load

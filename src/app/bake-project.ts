@@ -324,7 +324,7 @@ function checkPush(options: BakeOptions, planned: PlannedProject): void {
   }
 }
 
-/** a fresh image found by its fingerprint label may lack the content tag (e.g. after `docker rmi` of the tag) */
+/** a fresh image may carry only another project's content tag of the same fingerprint (same sources): tag it with ours */
 async function ensureContentTags(
   engine: Engine,
   plan: Plan,

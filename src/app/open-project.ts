@@ -17,6 +17,8 @@ import type { ProjectRequest } from "./request.js";
 
 export interface OpenedProject {
   model: ProjectModel;
+  /** the model of the files as they are on disk (pins and all): what compose itself sees */
+  current: ProjectModel;
   stateDir: string;
   pins: PinsFile;
   /** absolute (symlink-resolved) path of a pinned file → its text with kiln's pins undone */
@@ -127,12 +129,12 @@ export async function openProject(globals: ProjectRequest, env: NodeJS.ProcessEn
     if (!records || Object.keys(records).length === 0) continue;
     unpinned.set(target, unpinnedText(readFileSync(target, "utf8"), records, file));
   }
-  if (unpinned.size === 0) return { model: first, stateDir, pins, unpinned, targets };
+  if (unpinned.size === 0) return { model: first, current: first, stateDir, pins, unpinned, targets };
   const byModelPath = new Map<string, string>();
   for (const [file, target] of targets) {
     const text = unpinned.get(target);
     if (text !== undefined) byModelPath.set(file, text);
   }
   const model = await loadProjectCached(options, overlayIo(byModelPath), "unpinned");
-  return { model, stateDir, pins, unpinned, targets };
+  return { model, current: first, stateDir, pins, unpinned, targets };
 }

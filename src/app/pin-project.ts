@@ -1,7 +1,9 @@
 /**
  * Pins services to their baked images, or unpins them, as one all-or-none change of every
  * compose file involved plus kiln's pin records (journal commit). The pristine original of each
- * file is backed up before its first change.
+ * file is backed up before its first change. A service whose build: is split across files
+ * (compose.yaml + compose.override.yaml, a two-entry dockerComposeFile) is pinned in each of
+ * them, so the merged model has no build: left.
  */
 import { readFileSync, statSync } from "node:fs";
 import { KilnError } from "../core/errors.js";
@@ -25,27 +27,44 @@ export interface PinOutcome {
   files: string[];
 }
 
-function declaringFile(project: OpenedProject, service: string): string {
+/**
+ * Every file that writes the service's `build:` — compose merges them, so a pin that left one
+ * would leave the merged model building (#12.1) — as the symlink-resolved paths kiln edits.
+ */
+function declaringFiles(project: OpenedProject, service: string): string[] {
   const svc =
     project.model.services.find((s) => s.name === service) ??
     project.model.allServices.find((s) => s.name === service);
-  const loc = svc?.source.build;
-  if (!svc || !loc) {
+  const locs = svc?.source.builds ?? (svc?.source.build ? [svc.source.build] : []);
+  if (!svc || locs.length === 0) {
     throw new KilnError("ERR_KILN_PIN_REFUSED", `cannot find where service "${service}" declares build:`, {
       hint: "kiln pins the file that declares the service's build: key",
     });
   }
-  if (loc.origin === "extends" || loc.origin === "merge-key") {
+  for (const loc of locs) {
+    if (loc.origin === "extends" || loc.origin === "merge-key") {
+      throw new KilnError(
+        "ERR_KILN_PIN_REFUSED",
+        `service "${service}" inherits build: (${loc.origin === "extends" ? "extends" : "a << merge key"} in ${loc.file}:${loc.line}); pinning it in place would change the shared base`,
+        {
+          hint: `use \`kiln bake --mode override\` (compose v2), or give "${service}" its own build: key`,
+          location: `${loc.file}:${loc.line}`,
+        },
+      );
+    }
+  }
+  const shadow = svc.source.imageAfterBuild;
+  if (shadow) {
     throw new KilnError(
       "ERR_KILN_PIN_REFUSED",
-      `service "${service}" inherits build: (${loc.origin === "extends" ? "extends" : "a << merge key"} in ${loc.file}:${loc.line}); pinning it in place would change the shared base`,
+      `service "${service}" gets its image: from ${shadow.file}:${shadow.line}, merged after the files that write its build:; an image pinned in place would not be the one compose uses`,
       {
-        hint: `use \`kiln bake --mode override\` (compose v2), or give "${service}" its own build: key`,
-        location: `${loc.file}:${loc.line}`,
+        hint: "use `kiln bake --mode override` (compose v2): kiln's override file is merged last",
+        location: `${shadow.file}:${shadow.line}`,
       },
     );
   }
-  return project.targets.get(loc.file) ?? loc.file;
+  return [...new Set(locs.map((loc) => project.targets.get(loc.file) ?? loc.file))];
 }
 
 /**
@@ -54,11 +73,12 @@ function declaringFile(project: OpenedProject, service: string): string {
  */
 export function checkPinnable(project: OpenedProject, services: string[]): void {
   for (const service of services) {
-    const file = declaringFile(project, service);
-    if ((statSync(file).mode & 0o222) === 0) {
-      throw new KilnError("ERR_KILN_FILE_READONLY", `${file} is read-only; kiln changed nothing`, {
-        hint: `make it writable (chmod u+w ${file}), or use \`kiln build\` to build without pinning`,
-      });
+    for (const file of declaringFiles(project, service)) {
+      if ((statSync(file).mode & 0o222) === 0) {
+        throw new KilnError("ERR_KILN_FILE_READONLY", `${file} is read-only; kiln changed nothing`, {
+          hint: `make it writable (chmod u+w ${file}), or use \`kiln build\` to build without pinning`,
+        });
+      }
     }
   }
 }
@@ -66,8 +86,7 @@ export function checkPinnable(project: OpenedProject, services: string[]): void 
 export function pinProject(project: OpenedProject, requests: PinRequest[]): PinOutcome {
   const byFile = new Map<string, PinRequest[]>();
   for (const r of requests) {
-    const file = declaringFile(project, r.service);
-    byFile.set(file, [...(byFile.get(file) ?? []), r]);
+    for (const file of declaringFiles(project, r.service)) byFile.set(file, [...(byFile.get(file) ?? []), r]);
   }
   let pins: PinsFile = project.pins;
   const changes: FileChange[] = [];
@@ -100,6 +119,9 @@ export function pinProject(project: OpenedProject, requests: PinRequest[]): PinO
     changes.push(pinsFileChange(project.stateDir, pins));
     commitFiles(project.stateDir, changes);
   }
+  // a service pinned in several files (a split build:) is named once
+  outcome.pinned = [...new Set(outcome.pinned)];
+  outcome.unchanged = [...new Set(outcome.unchanged)].filter((s) => !outcome.pinned.includes(s));
   return outcome;
 }
 
@@ -136,5 +158,6 @@ export function unpinProject(project: OpenedProject, services: string[]): UnpinO
     const backups = new BackupStore(project.stateDir);
     for (const file of outcome.files) if (!pins.files[file]) backups.discard(file);
   }
+  outcome.restored = [...new Set(outcome.restored)];
   return outcome;
 }

@@ -1,16 +1,26 @@
 /**
  * What kiln has already built, read with one engine call: every image carrying a kiln
- * fingerprint label, by fingerprint.
+ * fingerprint label and a content tag of that fingerprint, by fingerprint. Images built FROM a
+ * kiln image carry its labels too, never its tags: they are not kiln's and are left out (#12.2).
  */
-import { LABEL } from "../core/plan/image-ref.js";
+import { isKilnImage, LABEL } from "../core/plan/image-ref.js";
 import type { Engine, ImageInfo } from "../adapters/engine/types.js";
 
-export async function imagesByFingerprint(engine: Engine): Promise<Map<string, ImageInfo>> {
-  const out = new Map<string, ImageInfo>();
+/** every kiln image per fingerprint (more than one after a rebuild that another project shares) */
+export async function kilnImages(engine: Engine): Promise<Map<string, ImageInfo[]>> {
+  const out = new Map<string, ImageInfo[]>();
   for (const img of await engine.listImages([LABEL.fingerprint])) {
     const fp = img.labels[LABEL.fingerprint];
-    if (fp && !out.has(fp)) out.set(fp, img);
+    if (!fp || !isKilnImage(img, fp)) continue;
+    out.set(fp, [...(out.get(fp) ?? []), img]);
   }
+  return out;
+}
+
+/** one kiln image per fingerprint */
+export async function imagesByFingerprint(engine: Engine): Promise<Map<string, ImageInfo>> {
+  const out = new Map<string, ImageInfo>();
+  for (const [fp, list] of await kilnImages(engine)) out.set(fp, list[0]);
   return out;
 }
 

@@ -11,12 +11,15 @@ import { getEngine } from "../adapters/engine/index.js";
 import { HistoryStore } from "../adapters/history/history-store.js";
 import { fingerprintProject } from "./fingerprint-project.js";
 import { openProject, type OpenedProject } from "./open-project.js";
-import { imagesByFingerprint } from "./project-images.js";
+import { kilnImages } from "./project-images.js";
 import { overridePath, readOverridePins } from "./override-pins.js";
 import { generatedConfigProblem } from "../adapters/bake/devcontainer-config.js";
 
 /** the reason prefix of an override pin a devcontainer would not use (doctor warns on it) */
 export const NOT_FOLLOWED = "pinned in kiln's override file, which the devcontainer does not follow:";
+
+/** the reason prefix of a pin the merged model does not carry whole (doctor warns on it, #12.1) */
+export const PARTLY_PINNED = "partly pinned:";
 
 export type ServiceState = "baked" | "stale" | "unbaked" | "missing-image";
 
@@ -41,7 +44,7 @@ export async function projectStatus(globals: ProjectRequest, env: NodeJS.Process
   const engine = getEngine({ env, ...(globals.context ? { context: globals.context } : {}) });
   const [manifests, images] = await Promise.all([
     fingerprintProject(project, engine, { env, ...(globals.context ? { context: globals.context } : {}) }),
-    imagesByFingerprint(engine),
+    kilnImages(engine),
   ]);
   const history = new HistoryStore(project.stateDir);
   const pinnedRefs = new Map<string, string>();
@@ -67,7 +70,17 @@ export async function projectStatus(globals: ProjectRequest, env: NodeJS.Process
       const why = prev ? explainChange(prev, manifest) : [];
       return why.length > 0 ? why.join("; ") : "sources changed since the pinned build";
     };
-    if (notFollowed && overridePins.has(svc.name) && !inplacePinned(project, svc.name)) {
+    // status must never say baked while compose itself (the files on disk, merged) still builds it
+    const stillBuilds = inplacePinned(project, svc.name) ? buildingFiles(project, svc.name) : [];
+    if (stillBuilds.length > 0) {
+      services.push({
+        name: svc.name,
+        state: "unbaked",
+        image: pinned ?? current,
+        fingerprint: manifest.hash,
+        reason: `${PARTLY_PINNED} build: is back in ${stillBuilds.join(", ")}, so compose builds it instead of using the pinned image (run \`kiln bake ${svc.name}\` to pin it whole, or \`kiln restore ${svc.name}\`)`,
+      });
+    } else if (notFollowed && overridePins.has(svc.name) && !inplacePinned(project, svc.name)) {
       services.push({
         name: svc.name,
         state: "unbaked",
@@ -93,7 +106,7 @@ export async function projectStatus(globals: ProjectRequest, env: NodeJS.Process
         fingerprint: manifest.hash,
         reason: changed(),
       });
-    } else if (!fresh || !images.get(manifest.hash)?.repoTags.includes(pinned)) {
+    } else if (!fresh || !images.get(manifest.hash)?.some((i) => i.repoTags.includes(pinned))) {
       services.push({
         name: svc.name,
         state: "missing-image",
@@ -112,6 +125,14 @@ export async function projectStatus(globals: ProjectRequest, env: NodeJS.Process
     }
   }
   return { project: project.model.name, services, opened: project, manifests };
+}
+
+/** the files that give the service a build: in the model compose reads (pins included) */
+function buildingFiles(project: OpenedProject, service: string): string[] {
+  const svc = project.current.allServices.find((s) => s.name === service);
+  if (!svc?.build) return [];
+  const locs = svc.source.builds ?? (svc.source.build ? [svc.source.build] : []);
+  return locs.length > 0 ? locs.map((l) => l.file) : ["the merged compose model"];
 }
 
 function inplacePinned(project: OpenedProject, service: string): boolean {

@@ -26,10 +26,22 @@ export interface ServiceSourceMap {
   /** the file and key location that declares the effective `build:` */
   build?: SourceLocation & { origin: BuildOrigin };
   /**
+   * every file that writes the service's `build:` (merge order; the last is `build`): compose
+   * merges them, so a pin has to remove each one (#12.1)
+   */
+  builds?: (SourceLocation & { origin: BuildOrigin })[];
+  /**
    * the file and key location of the effective `image:` key, when one is written; `origin`
    * says whether it is the service's own key or shared (merge key, alias, extends base)
    */
   image?: SourceLocation & { origin?: BuildOrigin };
+  /** every file that writes the service's own `image:` key, in merge order */
+  images?: (SourceLocation & { origin: BuildOrigin })[];
+  /**
+   * an `image:` written in a file merged after every file that writes `build:`: it would win
+   * over the image a pin writes in place, so such a service is pinned with `--mode override`
+   */
+  imageAfterBuild?: SourceLocation;
 }
 
 export interface BuildSecret {

@@ -24,6 +24,17 @@ export function contentTag(fingerprint: string): string {
   return `${CONTENT_TAG_PREFIX}${fingerprint.slice(0, 12)}`;
 }
 
+/**
+ * Whether an image that carries `kiln.fingerprint=<fingerprint>` is kiln's own image for it, not
+ * one built FROM it: a child inherits every label (the Dev Containers CLI's `-uid` image, a
+ * Features image) but never a tag, and kiln's image is always tagged `…:kiln-<12 hex>` of that
+ * fingerprint — built, pulled, imported or found fresh (#12.2).
+ */
+export function isKilnImage(image: { repoTags: readonly string[] }, fingerprint: string): boolean {
+  const tag = contentTag(fingerprint);
+  return image.repoTags.some((ref) => !ref.includes("@") && imageTag(ref) === tag);
+}
+
 /** labels kiln puts on every image it builds */
 export const LABEL = {
   fingerprint: "kiln.fingerprint",

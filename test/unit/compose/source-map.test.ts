@@ -35,7 +35,9 @@ describe("source map of build:/image:", () => {
     expect(src("own")).toEqual({
       service: { file: "/p/compose.yaml", line: 6, column: 3 },
       build: { file: "/p/compose.yaml", line: 7, column: 5, origin: "own" },
+      builds: [{ file: "/p/compose.yaml", line: 7, column: 5, origin: "own" }],
       image: { file: "/p/compose.yaml", line: 8, column: 5, origin: "own" },
+      images: [{ file: "/p/compose.yaml", line: 8, column: 5, origin: "own" }],
     });
   });
 
@@ -61,12 +63,23 @@ describe("source map of build:/image:", () => {
     expect(src("child")?.build).toEqual({ file: "/p/compose.yaml", line: 14, column: 5, origin: "extends" });
   });
 
-  it("the last file that writes the key wins", () => {
+  it("the last file that writes the key wins; every file that writes it is listed (#12.1)", () => {
     expect(src("overridden")).toEqual({
       service: { file: "/p/compose.override.yaml", line: 2, column: 3 },
       build: { file: "/p/compose.override.yaml", line: 3, column: 5, origin: "own" },
+      builds: [
+        { file: "/p/compose.yaml", line: 18, column: 5, origin: "own" },
+        { file: "/p/compose.override.yaml", line: 3, column: 5, origin: "own" },
+      ],
       image: { file: "/p/compose.override.yaml", line: 5, column: 5, origin: "own" },
+      images: [{ file: "/p/compose.override.yaml", line: 5, column: 5, origin: "own" }],
     });
+  });
+
+  it("an inherited build is listed by where the base writes it", () => {
+    expect(src("child")?.builds).toEqual([
+      { file: "/p/compose.yaml", line: 14, column: 5, origin: "extends" },
+    ]);
   });
 
   it("no build entry for an image-only service", () => {

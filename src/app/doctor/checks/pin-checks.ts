@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import type { CheckResult } from "../../../core/doctor/check.js";
-import { NOT_FOLLOWED, type ServiceStatus } from "../../status.js";
+import { NOT_FOLLOWED, PARTLY_PINNED, type ServiceStatus } from "../../status.js";
 import type { OpenedProject } from "../../open-project.js";
 import { BackupStore } from "../../../adapters/state/backup-store.js";
 
@@ -30,6 +30,14 @@ export function serviceChecks(statuses: ServiceStatus[]): CheckResult[] {
           hint: `kiln bake ${s.name}`,
         };
       case "unbaked":
+        if (s.reason.startsWith(PARTLY_PINNED)) {
+          return {
+            id,
+            status: "warn",
+            message: `${s.name} is ${s.reason}`,
+            hint: `kiln bake ${s.name}   (or: kiln restore ${s.name})`,
+          };
+        }
         if (s.reason.startsWith(NOT_FOLLOWED)) {
           return {
             id,

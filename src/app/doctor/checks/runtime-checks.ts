@@ -4,8 +4,9 @@
  */
 import type { CheckResult } from "../../../core/doctor/check.js";
 import type { ProjectModel } from "../../../core/compose/model.js";
-import type { Engine } from "../../../adapters/engine/types.js";
+import type { Engine, ImageInfo } from "../../../adapters/engine/types.js";
 import type { ServiceStatus } from "../../status.js";
+import { LABEL } from "../../../core/plan/image-ref.js";
 
 export async function containerChecks(
   engine: Engine,
@@ -22,7 +23,11 @@ export async function containerChecks(
     const running = containers.filter((c) => c.labels["com.docker.compose.service"] === s.name);
     if (running.length === 0) continue;
     const pinned = await engine.imageInspect(s.image);
-    const old = running.filter((c) => pinned && c.imageId !== pinned.id);
+    const old: typeof running = [];
+    for (const c of running) {
+      if (!pinned || c.imageId === pinned.id || (await derivedFrom(engine, c.imageId, pinned))) continue;
+      old.push(c);
+    }
     out.push(
       old.length > 0
         ? {
@@ -35,6 +40,18 @@ export async function containerChecks(
     );
   }
   return out;
+}
+
+/**
+ * A container may run an image built FROM the baked one (the Dev Containers CLI's `-uid` image,
+ * a Features image): it inherits the baked image's fingerprint label, so it is the baked image
+ * plus the CLI's layers, not an older build (#12.2).
+ */
+async function derivedFrom(engine: Engine, imageId: string, pinned: ImageInfo): Promise<boolean> {
+  const fp = pinned.labels[LABEL.fingerprint];
+  if (!fp) return false;
+  const image = await engine.imageInspect(imageId);
+  return image?.labels[LABEL.fingerprint] === fp;
 }
 
 export async function volumeChecks(

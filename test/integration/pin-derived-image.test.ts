@@ -1,0 +1,149 @@
+/**
+ * #12.2: an image built FROM a pinned image (the Dev Containers CLI's `-uid` image, a Features
+ * image) inherits kiln's labels. kiln must tell its own image from such a child — by the
+ * content tag, which a child cannot inherit — so status stays baked, doctor stays ok, a
+ * container running the child counts as running the baked image, and a bake never takes the
+ * child for the baked image.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bakeFixture, engineAvailable, removeDir, runKiln, testLabel } from "../helpers/kiln.js";
+
+const dirs: string[] = [];
+const images = new Set<string>();
+const containers: string[] = [];
+afterAll(() => {
+  if (containers.length) spawnSync("docker", ["rm", "-f", ...containers], { stdio: "ignore" });
+  for (const i of images) spawnSync("docker", ["image", "rm", "-f", i], { stdio: "ignore" });
+  dirs.forEach(removeDir);
+});
+
+function docker(args: string[], input?: string) {
+  const r = spawnSync("docker", args, { encoding: "utf8", input, timeout: 120_000 });
+  return { code: r.status, out: `${r.stdout}${r.stderr}`, stdout: r.stdout.trim() };
+}
+
+interface StatusJson {
+  services: { name: string; state: string; image: string; reason: string }[];
+}
+interface DoctorJson {
+  checks: { id: string; status: string; message: string; hint?: string }[];
+}
+
+/** what `devcontainer up` does for a non-root remote user: a child image FROM the pinned one */
+function buildChild(from: string, tag: string): string {
+  images.add(tag);
+  const b = docker(
+    ["build", "-q", "--label", testLabel(), "-t", tag, "-"],
+    `FROM ${from}\nRUN echo uid-update > /uid\n`,
+  );
+  expect(b.code, b.out).toBe(0);
+  return docker(["image", "inspect", "--format", "{{.Id}}", tag]).stdout;
+}
+
+describe.skipIf(!engineAvailable())("images built FROM a pinned image (#12.2)", () => {
+  let dir = "";
+  let env: NodeJS.ProcessEnv = {};
+  let api = "";
+  let child = "";
+  let childId = "";
+
+  beforeAll(() => {
+    ({ dir, env } = bakeFixture("bake/basic"));
+    dirs.push(dir, `${dir}.state`);
+    const r = runKiln(["bake", "--json", "--project-dir", dir], { env });
+    expect(r.code, r.stderr).toBe(0);
+    api = (JSON.parse(r.stdout) as { services: { name: string; image: string }[] }).services.find(
+      (s) => s.name === "api",
+    )!.image;
+    images.add(api);
+    child = `vsc-${path.basename(dir).toLowerCase()}-uid`;
+    childId = buildChild(api, child);
+  });
+
+  it("status stays baked and doctor ok with a child image on the engine", () => {
+    const st = runKiln(["status", "--json", "--project-dir", dir], { env });
+    expect(st.code, st.stderr).toBe(0);
+    expect((JSON.parse(st.stdout) as StatusJson).services, st.stdout).toMatchObject([
+      { name: "api", state: "baked", image: api },
+      { name: "worker", state: "baked" },
+    ]);
+    const d = runKiln(["doctor", "--json", "--project-dir", dir], { env });
+    const checks = (JSON.parse(d.stdout) as DoctorJson).checks;
+    expect(
+      checks.find((c) => c.id === "service.api"),
+      d.stdout,
+    ).toMatchObject({ status: "ok" });
+    expect(
+      checks.filter((c) => c.status === "fail"),
+      d.stdout,
+    ).toEqual([]);
+    expect(d.code, d.stdout).toBe(0);
+  });
+
+  it("a container running the child counts as running the baked image", () => {
+    const project = path.basename(dir).toLowerCase();
+    const c = docker([
+      "run",
+      "-d",
+      "--label",
+      testLabel(),
+      "--label",
+      `com.docker.compose.project=${project}`,
+      "--label",
+      "com.docker.compose.service=api",
+      child,
+      "sleep",
+      "300",
+    ]);
+    expect(c.code, c.out).toBe(0);
+    containers.push(c.stdout);
+    const d = runKiln(["doctor", "--json", "--project-dir", dir], { env });
+    const checks = (JSON.parse(d.stdout) as DoctorJson).checks;
+    expect(
+      checks.find((x) => x.id === "container.api"),
+      d.stdout,
+    ).toMatchObject({ status: "ok" });
+    docker(["rm", "-f", c.stdout]);
+  });
+
+  it("a bake never takes the child for the baked image when the pinned tag is gone", () => {
+    // the pinned tag removed (the image itself survives under its other tag)
+    expect(docker(["image", "rm", api]).code).toBe(0);
+    const st = runKiln(["status", "--json", "--project-dir", dir], { env });
+    expect((JSON.parse(st.stdout) as StatusJson).services.find((s) => s.name === "api")?.state).toBe(
+      "missing-image",
+    );
+    const r = runKiln(["bake", "--json", "--project-dir", dir], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(docker(["image", "inspect", "--format", "{{.Id}}", api]).stdout).not.toBe(childId);
+    const uid = docker(["run", "--rm", "--entrypoint", "sh", api, "-c", "cat /uid 2>/dev/null || echo none"]);
+    expect(uid.stdout).toBe("none");
+    const again = runKiln(["status", "--json", "--project-dir", dir], { env });
+    expect((JSON.parse(again.stdout) as StatusJson).services.find((s) => s.name === "api")?.state).toBe(
+      "baked",
+    );
+  });
+
+  it("a rebuild after the child exists keeps status baked", () => {
+    const file = path.join(dir, "api", "server.txt");
+    writeFileSync(file, `${readFileSync(file, "utf8")}changed\n`);
+    const r = runKiln(["bake", "--json", "--project-dir", dir], { env });
+    expect(r.code, r.stderr).toBe(0);
+    const next = (JSON.parse(r.stdout) as { services: { name: string; image: string }[] }).services.find(
+      (s) => s.name === "api",
+    )!.image;
+    images.add(next);
+    buildChild(next, `${child}2`);
+    const st = runKiln(["status", "--json", "--project-dir", dir], { env });
+    expect(
+      (JSON.parse(st.stdout) as StatusJson).services.find((s) => s.name === "api"),
+      st.stdout,
+    ).toMatchObject({
+      state: "baked",
+      image: next,
+    });
+  });
+});
