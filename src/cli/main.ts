@@ -3,13 +3,15 @@
  * top-level error handler.
  */
 import { Command, CommanderError } from "commander";
-import { EXIT, KilnError } from "../core/errors.js";
+import { EXIT } from "../core/errors.js";
 import { killAllChildren } from "../adapters/process-runner.js";
 import { addGlobalOptions } from "./globals.js";
 import { registerCommands } from "./commands.js";
 import { kilnVersion } from "./version.js";
 import { abortAll, lastExitCode } from "./runtime.js";
 import { printError, processStreams } from "./output.js";
+import { usageError } from "./usage-errors.js";
+import { stateDirError } from "../adapters/state/state-dir.js";
 
 export { kilnVersion };
 
@@ -21,7 +23,8 @@ export function buildProgram(): Command {
         "content fingerprint what is fresh and what is stale.",
     )
     .version(kilnVersion(), "-V, --version")
-    .showHelpAfterError("(run with --help for usage)")
+    // parse errors are printed once, by main's handler, with a hint (usage-errors.ts)
+    .configureOutput({ outputError: () => undefined })
     .exitOverride();
   addGlobalOptions(program);
   registerCommands(program);
@@ -60,17 +63,9 @@ export async function main(argv: string[]): Promise<void> {
         process.exitCode = 0;
         return;
       }
-      process.exitCode = printError(
-        new KilnError("ERR_KILN_USAGE", error.message.replace(/^error: /, ""), {
-          hint: "run `kiln --help` or `kiln <command> --help`",
-        }),
-        json,
-        debug,
-        { ...processStreams, stderr: () => undefined },
-      );
-      if (json) return;
+      process.exitCode = printError(usageError(error, program, argv), json, debug, processStreams);
       return;
     }
-    process.exitCode = printError(error, json, debug, processStreams);
+    process.exitCode = printError(stateDirError(error) ?? error, json, debug, processStreams);
   }
 }

@@ -14,7 +14,7 @@ import type { Engine } from "../adapters/engine/types.js";
 import { VolumeTransfer } from "../adapters/engine/volume-transfer.js";
 import { ensureVolumes } from "../adapters/volumes/ensure.js";
 import { takeInventory } from "../adapters/volumes/inventory.js";
-import { managedLabels } from "../adapters/volumes/labels.js";
+import { extraLabels } from "../adapters/volumes/labels.js";
 import { runProcess } from "../adapters/process-runner.js";
 import { loadProject } from "../adapters/project-loader.js";
 import { existsSync } from "node:fs";
@@ -67,11 +67,11 @@ async function ensureProjectVolumes(
     .filter((a) => a.created)
     .map((a) => a.name);
   // compose refuses to start with a missing external volume; one kiln does not see as a cache
-  // still has to exist
+  // still has to exist — created without kiln.managed: it is the user's data, never pruned (#12.6)
   for (const v of Object.values(model.volumes)) {
     if (!v.external || !used.has(v.key) || created.includes(v.engineName)) continue;
     if (await engine.volumeInspect(v.engineName)) continue;
-    await engine.createVolume(v.engineName, managedLabels(ctx.env));
+    await engine.createVolume(v.engineName, extraLabels(ctx.env));
     created.push(v.engineName);
   }
   return created;

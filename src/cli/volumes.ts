@@ -94,13 +94,32 @@ async function inspect(ctx: CommandContext, name: string): Promise<CommandResult
   return { data: r, text };
 }
 
+async function projectCaches(ctx: CommandContext): Promise<Set<string>> {
+  try {
+    const inv = await inventory(ctx, false);
+    return new Set(inv.detection.groups.flatMap((g) => g.mounts.map((m) => m.engineName)));
+  } catch (error: unknown) {
+    if (error instanceof KilnError && error.code === "ERR_KILN_COMPOSE_NOT_FOUND")
+      throw new KilnError("ERR_KILN_COMPOSE_NOT_FOUND", error.message, {
+        hint: "prune looks at the cache volumes of the project here: pass --project-dir DIR, or --all-projects for kiln's cache volumes of every project",
+      });
+    throw error;
+  }
+}
+
 async function prune(
   ctx: CommandContext,
   names: string[],
-  options: { dryRun?: boolean },
+  options: { dryRun?: boolean; allProjects?: boolean },
 ): Promise<CommandResult> {
   const { engine } = deps(ctx);
-  const r = await pruneVolumes(engine, { dryRun: options.dryRun === true, names });
+  // only the caches kiln finds in the current project(s), unless asked for every project (#12.6)
+  const caches = options.allProjects ? undefined : await projectCaches(ctx);
+  const r = await pruneVolumes(engine, {
+    dryRun: options.dryRun === true,
+    names,
+    ...(caches ? { caches } : {}),
+  });
   const verb = r.dryRun ? "would remove" : "removed";
   const lines = [
     ...r.removed.map((n) => `${verb} ${n}`),
@@ -110,7 +129,7 @@ async function prune(
     data: r,
     text: lines.length
       ? lines.join("\n")
-      : "nothing to prune (only kiln-created volumes no container uses are pruned)",
+      : `nothing to prune (only kiln-created cache volumes${options.allProjects ? "" : " of this project"} that no container uses are pruned)`,
   };
 }
 
@@ -203,7 +222,9 @@ or one named in x-kiln.caches:
       pip: dukat-pip-cache
 
 Volumes kiln creates carry kiln.managed=true and kiln.purpose=<purpose> (plus the labels in
-KILN_EXTRA_LABELS="k=v,k2=v2"); prune only removes those. Nothing is pulled or started:
+KILN_EXTRA_LABELS="k=v,k2=v2"); prune only removes those, and only the caches of the
+project(s) here unless --all-projects. A volume that is not a cache (a database's data) is
+never created, labelled or pruned by kiln. Nothing is pulled or started:
 kiln reads and writes volumes through a created container of its own empty image
 (kiln-local/volume-helper:1, imported from a 1.5 kB tar) — only \`ensure --recursive\`
 starts one, running chown -R in a service's local image.
@@ -244,9 +265,13 @@ export function registerVolumes(program: Command): void {
     .action(action(inspect));
   volumes
     .command("prune")
-    .argument("[names...]", "only these (each must be kiln-created and unused)")
-    .description("remove kiln-created volumes that no container uses")
+    .argument("[names...]", "only these (each must be a kiln-created cache, unused)")
+    .description("remove the project's kiln-created cache volumes that no container uses")
     .option("--dry-run", "only list what would be removed")
+    .option(
+      "--all-projects",
+      "every project's kiln-created cache volumes on this engine, not only this project's",
+    )
     .action(action(prune));
   volumes
     .command("export")

@@ -50,7 +50,8 @@ export type KilnErrorCode =
   | "ERR_KILN_REGISTRY"
   | "ERR_KILN_BUNDLE"
   | "ERR_KILN_UNPIN_CONFLICT"
-  | "ERR_KILN_REPORT";
+  | "ERR_KILN_REPORT"
+  | "ERR_KILN_STATE_DIR";
 
 const exitByCode: Partial<Record<KilnErrorCode, ExitCode>> = {
   ERR_KILN_USAGE: EXIT.usage,
@@ -73,6 +74,7 @@ const exitByCode: Partial<Record<KilnErrorCode, ExitCode>> = {
   ERR_KILN_PIN_REFUSED: EXIT.usage,
   ERR_KILN_FILE_READONLY: EXIT.usage,
   ERR_KILN_LOCKED: EXIT.locked,
+  ERR_KILN_STATE_DIR: EXIT.usage,
 };
 
 export interface KilnErrorOptions {

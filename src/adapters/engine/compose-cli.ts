@@ -35,6 +35,11 @@ export async function detectCompose(
   const run = options.runner ?? runProcess;
   const docker = options.docker ?? env.KILN_DOCKER ?? "docker";
   const forced = env.KILN_COMPOSE;
+  if (forced !== undefined && forced !== "" && forced !== "v1" && forced !== "v2") {
+    throw new KilnError("ERR_KILN_USAGE", `KILN_COMPOSE must be v1 or v2, not "${forced}"`, {
+      hint: "unset KILN_COMPOSE to use the compose found (the v2 plugin first), or set it to v1 or v2",
+    });
+  }
   if (forced !== "v1") {
     const v = await versionOf([docker, "compose"], run, env);
     if (v !== undefined) return { variant: "v2", version: v, argv: [docker, "compose"], env };

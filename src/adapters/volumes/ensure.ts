@@ -8,7 +8,7 @@ import type { Detection } from "../../core/volumes/detect.js";
 import { wantedOwner, type Owner, type VolumeState } from "../../core/volumes/warnings.js";
 import type { Engine } from "../engine/types.js";
 import type { VolumeTransfer } from "../engine/volume-transfer.js";
-import { managedLabels } from "./labels.js";
+import { composeVolumeLabels, managedLabels } from "./labels.js";
 
 export interface EnsureAction {
   name: string;
@@ -51,7 +51,12 @@ export async function ensureVolumes(
       const state = states[name];
       let created = false;
       if (!state?.exists) {
-        await deps.engine.createVolume(name, managedLabels(deps.env, group.purpose));
+        const mount = group.mounts.find((m) => m.engineName === name && !m.external);
+        await deps.engine.createVolume(name, {
+          ...managedLabels(deps.env, group.purpose),
+          // a volume a project declares without external: compose's own labels keep `up` quiet
+          ...(mount ? composeVolumeLabels(mount.project, mount.volumeKey) : {}),
+        });
         created = true;
       }
       const want =

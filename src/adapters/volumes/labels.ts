@@ -22,3 +22,12 @@ export function extraLabels(env: NodeJS.ProcessEnv): Record<string, string> {
 export function managedLabels(env: NodeJS.ProcessEnv, purpose?: string): Record<string, string> {
   return { ...extraLabels(env), [MANAGED_LABEL]: "true", ...(purpose ? { [PURPOSE_LABEL]: purpose } : {}) };
 }
+
+/**
+ * The labels docker compose puts on a volume it creates for a project. compose warns "volume
+ * already exists but was not created by Docker Compose" for a non-external volume without them
+ * (#12.9); with them it treats kiln's volume as its own. Never for `external: true` volumes.
+ */
+export function composeVolumeLabels(project: string, key: string): Record<string, string> {
+  return { "com.docker.compose.project": project, "com.docker.compose.volume": key };
+}

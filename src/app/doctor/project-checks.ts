@@ -10,7 +10,7 @@ import { extraLabels } from "../project-images.js";
 import { getEngine } from "../../adapters/engine/index.js";
 import { loadProject } from "../../adapters/project-loader.js";
 import { loadOptions } from "../open-project.js";
-import { projectStateDir } from "../../adapters/state/state-dir.js";
+import { projectStateDir, stateDirError } from "../../adapters/state/state-dir.js";
 import { backupChecks, gitChecks, serviceChecks } from "./checks/pin-checks.js";
 import { contextChecks } from "./checks/context-checks.js";
 import { containerChecks, volumeChecks } from "./checks/runtime-checks.js";
@@ -23,7 +23,8 @@ export interface ProjectCheckOptions {
   engineReachable: boolean;
 }
 
-function failFrom(id: string, error: unknown): CheckResult {
+function failFrom(id: string, caught: unknown, env: NodeJS.ProcessEnv): CheckResult {
+  const error = stateDirError(caught, env) ?? caught;
   if (error instanceof KilnError) {
     return {
       id,
@@ -60,7 +61,7 @@ export async function projectChecks(options: ProjectCheckOptions): Promise<Check
         },
       ];
     }
-    return [failFrom("compose.project", error)];
+    return [failFrom("compose.project", error, env)];
   }
   const checks: CheckResult[] = [
     {
@@ -91,7 +92,7 @@ export async function projectChecks(options: ProjectCheckOptions): Promise<Check
     checks.push(...(await volumeChecks(engine, status.opened.model, fix, extraLabels(env))));
     checks.push(...contextChecks(status.opened.model, status.manifests));
   } catch (error: unknown) {
-    checks.push(failFrom("project.status", error));
+    checks.push(failFrom("project.status", error, env));
   }
   return checks;
 }

@@ -7,6 +7,8 @@ import type { ProjectModel } from "../../../core/compose/model.js";
 import type { Engine, ImageInfo } from "../../../adapters/engine/types.js";
 import type { ServiceStatus } from "../../status.js";
 import { LABEL } from "../../../core/plan/image-ref.js";
+import { detectCaches } from "../../../core/volumes/detect.js";
+import { composeVolumeLabels, managedLabels } from "../../../adapters/volumes/labels.js";
 
 export async function containerChecks(
   engine: Engine,
@@ -54,6 +56,11 @@ async function derivedFrom(engine: Engine, imageId: string, pinned: ImageInfo): 
   return image?.labels[LABEL.fingerprint] === fp;
 }
 
+/**
+ * Only volumes kiln classifies as caches get cache advice and are created by --fix (labelled as
+ * kiln's, so `volumes prune` may later remove them). A database's data volume is the user's:
+ * compose creates it, kiln never creates, labels or offers it for pruning (#12.6).
+ */
 export async function volumeChecks(
   engine: Engine,
   model: ProjectModel,
@@ -61,6 +68,9 @@ export async function volumeChecks(
   labels: Record<string, string>,
 ): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
+  const purposes = new Map<string, string>();
+  for (const group of detectCaches({ projects: [model] }).groups)
+    for (const m of group.mounts) purposes.set(m.engineName, group.purpose);
   const used = new Set(
     model.services.flatMap((s) =>
       s.volumes.filter((v) => v.type === "volume" && v.source).map((v) => v.source!),
@@ -70,18 +80,45 @@ export async function volumeChecks(
     const vol = model.volumes[key];
     if (!vol) continue;
     const id = `volume.${vol.engineName}`;
+    const purpose = purposes.get(vol.engineName);
     if (await engine.volumeInspect(vol.engineName)) {
       out.push({ id, status: "ok", message: `volume ${vol.engineName} exists` });
       continue;
     }
+    if (!purpose) {
+      out.push(
+        vol.external
+          ? {
+              id,
+              status: "fail",
+              message: `external volume ${vol.engineName} does not exist: compose will refuse to start`,
+              hint: `create it yourself (kiln does not create data volumes): docker volume create ${vol.engineName}`,
+            }
+          : {
+              id,
+              status: "ok",
+              message: `volume ${vol.engineName} does not exist yet (a data volume: compose creates it on up, kiln leaves it alone)`,
+            },
+      );
+      continue;
+    }
     if (fix) {
-      await engine.createVolume(vol.engineName, { "kiln.managed": "true", ...labels });
-      out.push({ id, status: "ok", message: `created missing volume ${vol.engineName}`, fixable: true });
+      await engine.createVolume(vol.engineName, {
+        ...labels,
+        ...managedLabels({}, purpose),
+        ...(vol.external ? {} : composeVolumeLabels(model.name, vol.key)),
+      });
+      out.push({
+        id,
+        status: "ok",
+        message: `created missing ${purpose} cache volume ${vol.engineName}`,
+        fixable: true,
+      });
     } else {
       out.push({
         id,
         status: vol.external ? "fail" : "warn",
-        message: `volume ${vol.engineName} does not exist${vol.external ? " (external: compose will refuse to start)" : " (compose creates it empty; caches start cold)"}`,
+        message: `${purpose} cache volume ${vol.engineName} does not exist${vol.external ? " (external: compose will refuse to start)" : " (compose creates it empty; the cache starts cold)"}`,
         hint: "kiln volumes ensure   (or: kiln doctor --fix)",
         fixable: true,
       });

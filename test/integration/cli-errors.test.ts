@@ -1,0 +1,57 @@
+/**
+ * #12.8: errors a user meets before kiln does anything — each a typed error with a hint and its
+ * documented exit code, never Node's own message nor "this is a bug in kiln". bin/kiln is spawned
+ * directly, as a shell runs it (Node itself would read `--env-file` on `node bin/kiln …`).
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { kilnBin, removeDir, tempCopy } from "../helpers/kiln.js";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeDir));
+
+function kiln(args: string[], env: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } {
+  const dir = tempCopy("bake/basic");
+  dirs.push(dir, `${dir}.state`);
+  const r = spawnSync(kilnBin, ["--project-dir", dir, ...args], {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: "1", KILN_STATE_DIR: `${dir}.state`, ...env },
+    encoding: "utf8",
+  });
+  return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("errors before any work", () => {
+  it("--env-file with a missing file is kiln's usage error, not Node's exit 9", () => {
+    const r = kiln(["--env-file", "nope.env", "status"]);
+    expect(r.stderr).not.toContain("node:");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^kiln: error: env file not found: .*nope\.env$/m);
+    expect(r.stderr).toMatch(/^hint: /m);
+  });
+
+  it("a file where the state folder should be: ERR_KILN_STATE_DIR, exit 2, with a hint", () => {
+    const file = path.join(tempCopy(), "state-is-a-file");
+    dirs.push(path.dirname(file));
+    writeFileSync(file, "");
+    const r = kiln(["status", "--json"], { KILN_STATE_DIR: file });
+    expect(r.code).toBe(2);
+    const body = JSON.parse(r.stdout) as { error: { code: string; hint: string } };
+    expect(body.error.code).toBe("ERR_KILN_STATE_DIR");
+    expect(body.error.hint).toContain("KILN_STATE_DIR");
+    expect(r.stderr).not.toContain("bug in kiln");
+    expect(readFileSync(file, "utf8")).toBe("");
+  });
+
+  it("an unknown flag and a bad choice get a hint naming what to type", () => {
+    const flag = kiln(["bake", "--mod", "inplace"]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/^hint: did you mean --mode\? `kiln bake --help`/m);
+    const choice = kiln(["bake", "--mode", "bogus"]);
+    expect(choice.code).toBe(2);
+    expect(choice.stderr).toMatch(/^hint: use one of: inplace, override/m);
+    expect(`${flag.stderr}${choice.stderr}`).not.toContain("(run with --help for usage)");
+  });
+});
