@@ -192,6 +192,17 @@ describe.skipIf(!engineAvailable())("kiln report in headless Chromium", () => {
       expect(await page.locator("#charts .uplot").count()).toBeGreaterThanOrEqual(2);
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: path.join(ARTIFACTS, "report-1280-light.png"), fullPage: true });
+      // the README's picture (docs/report.png is a copy): the cards, charts and run timelines
+      const runsBox = await page.locator("#runs").boundingBox();
+      await page.screenshot({
+        path: path.join(ARTIFACTS, "report-overview.png"),
+        clip: {
+          x: 0,
+          y: 0,
+          width: 1280,
+          height: Math.ceil((runsBox?.y ?? 0) + (runsBox?.height ?? 800) + 8),
+        },
+      });
       expect(await horizontalOverflow(page)).toBe(0);
       expect(errors).toEqual([]);
     } finally {
