@@ -75,6 +75,9 @@ const exitByCode: Partial<Record<KilnErrorCode, ExitCode>> = {
   ERR_KILN_LOCKED: EXIT.locked,
 };
 
+/** the hint of an error that only a bug in kiln can cause */
+export const BUG_HINT = "this is a bug in kiln: rerun with --debug and report the output";
+
 export interface KilnErrorOptions {
   hint?: string;
   cause?: unknown;

@@ -118,7 +118,9 @@ export async function detectClient(options: DetectOptions = {}): Promise<DockerC
   const run = options.runner ?? runProcess;
   const forcedRaw = env.KILN_BUILD_MODE;
   if (forcedRaw !== undefined && forcedRaw !== "buildx" && forcedRaw !== "legacy") {
-    throw new KilnError("ERR_KILN_USAGE", `KILN_BUILD_MODE must be buildx or legacy, not "${forcedRaw}"`);
+    throw new KilnError("ERR_KILN_USAGE", `KILN_BUILD_MODE must be buildx or legacy, not "${forcedRaw}"`, {
+      hint: "unset KILN_BUILD_MODE, or set it to buildx or legacy",
+    });
   }
   const forced = forcedRaw;
   const candidates = env.KILN_DOCKER ? [env.KILN_DOCKER] : dockerCandidates(env);
