@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a Docker engine with BuildKit for kiln's tests and examples — idempotent.
 # Installs what is missing from Debian (docker.io, docker-compose v1, busybox-static,
-# debootstrap, iproute2, iptables, docker-registry), the buildx and compose v2 CLI plugins
-# from Debian's next release (extracted, never installed over v1), starts dockerd when none
-# answers (never restarts a running one), and creates the local base images used offline:
+# debootstrap, iproute2, iptables, docker-registry, chromium for the report's browser test),
+# the buildx and compose v2 CLI plugins from Debian's next release (extracted, never installed
+# over v1), starts dockerd when none answers (never restarts a running one), and creates the local base images used offline:
 #   kiln-local/busybox:latest     static busybox, FROM scratch
 #   kiln-local/debian:bookworm    debootstrap minbase, with /etc/apt/apt.conf.d/docker-clean
 # On a machine whose engine already answers and is not local to us, it only checks.
@@ -41,6 +41,8 @@ install_debian_packages() {
   [ -x /usr/bin/docker-registry ] || want+=(docker-registry)
   have tmux || want+=(tmux)
   have curl || want+=(curl)
+  # headless browser for the report test (test/integration/report-browser.test.ts, playwright-core)
+  [ -x /usr/bin/chromium ] || want+=(chromium)
   if [ ${#want[@]} -gt 0 ]; then
     say "installing ${want[*]}"
     as_root apt-get update -qq

@@ -60,7 +60,10 @@ function readText(file: string): string {
   let size: number;
   try {
     const st = statSync(file);
-    if (st.isDirectory()) throw new KilnError("ERR_KILN_USAGE", `${file} is a directory`);
+    if (st.isDirectory())
+      throw new KilnError("ERR_KILN_USAGE", `${file} is a directory`, {
+        hint: "pass the Dockerfile inside it: kiln lint DIR/Dockerfile",
+      });
     size = st.size;
   } catch (error: unknown) {
     if (isKilnError(error)) throw error;
@@ -76,6 +79,7 @@ function readText(file: string): string {
     throw new KilnError(
       "ERR_KILN_USAGE",
       `${file} is ${size} bytes: not a Dockerfile kiln will read (limit ${MAX_BYTES})`,
+      { hint: "pass a Dockerfile, not a build output or archive" },
     );
   return readFileSync(file, "utf8");
 }

@@ -3,7 +3,7 @@
  * timeout, abort signal, streamed lines. Children are tracked so Ctrl-C / SIGTERM kills them.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { KilnError } from "../core/errors.js";
+import { BUG_HINT, KilnError } from "../core/errors.js";
 
 export interface RunOptions {
   cwd?: string;
@@ -37,7 +37,9 @@ export class ProcessError extends KilnError {
 
   constructor(args: readonly string[], exitCode: number | null, stdout: string, stderr: string, why: string) {
     const tail = lastLines(stderr, 20);
-    super("ERR_KILN_PROCESS_FAILED", `${args.join(" ")} ${why}${tail ? `:\n${tail}` : ""}`);
+    super("ERR_KILN_PROCESS_FAILED", `${args.join(" ")} ${why}${tail ? `:\n${tail}` : ""}`, {
+      hint: `run it yourself to see all of its output: ${args.join(" ")}`,
+    });
     this.name = "ProcessError";
     this.args = args;
     this.processExitCode = exitCode;
@@ -103,13 +105,18 @@ function keepTail(buffer: string, chunk: string, max: number): string {
 }
 
 export const runProcess: ProcessRunner = (args, options = {}) => {
-  if (args.length === 0) throw new KilnError("ERR_KILN_INTERNAL", "runProcess called with no arguments");
+  if (args.length === 0)
+    throw new KilnError("ERR_KILN_INTERNAL", "runProcess called with no arguments", { hint: BUG_HINT });
   const [command, ...rest] = args as [string, ...string[]];
   const max = options.maxBuffer ?? 4 * 1024 * 1024;
   const started = Date.now();
   return new Promise<RunResult>((resolve, reject) => {
     if (options.signal?.aborted) {
-      reject(new KilnError("ERR_KILN_INTERRUPTED", `${command} not started: interrupted`));
+      reject(
+        new KilnError("ERR_KILN_INTERRUPTED", `${command} not started: interrupted`, {
+          hint: "run the command again to finish",
+        }),
+      );
       return;
     }
     const child = spawn(command, rest, {
@@ -182,7 +189,11 @@ export const runProcess: ProcessRunner = (args, options = {}) => {
       const result: RunResult = { args, exitCode, stdout, stderr, durationMs: Date.now() - started };
       if (why !== undefined) {
         if (options.signal?.aborted) {
-          reject(new KilnError("ERR_KILN_INTERRUPTED", `${command} ${why}`));
+          reject(
+            new KilnError("ERR_KILN_INTERRUPTED", `${command} ${why}`, {
+              hint: "run the command again to finish",
+            }),
+          );
         } else reject(new ProcessError(args, code, stdout, stderr, why));
         return;
       }

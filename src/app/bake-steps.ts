@@ -98,7 +98,12 @@ export async function pushTargets(
       out.push({ service: t.service, ref, state: "pushed" });
     } catch (error: unknown) {
       if (error instanceof KilnError && error.code === "ERR_KILN_INTERRUPTED") throw error;
-      const e = error instanceof KilnError ? error : new KilnError("ERR_KILN_REGISTRY", String(error));
+      const e =
+        error instanceof KilnError
+          ? error
+          : new KilnError("ERR_KILN_REGISTRY", String(error), {
+              hint: "check that the registry answers and accepts pushes: curl http://HOST:PORT/v2/",
+            });
       out.push({ service: t.service, ref: there.ref, state: "failed", error: e });
     }
   }

@@ -3,7 +3,7 @@
  * parallel up to `jobs`. One failed build does not stop the others (only its dependents).
  */
 import { readFileSync } from "node:fs";
-import { KilnError } from "../core/errors.js";
+import { BUG_HINT, KilnError } from "../core/errors.js";
 import type { ProjectModel } from "../core/compose/model.js";
 import type { BuildRequest } from "../core/build/build-args.js";
 import type { BuildEvent, StepTally } from "../core/build/events.js";
@@ -67,7 +67,10 @@ export interface RunPlanOptions {
 export function requestFor(target: PlanTarget, options: RunPlanOptions): BuildRequest {
   const svc = options.model.services.find((s) => s.name === target.service);
   const build = svc?.build;
-  if (!svc || !build) throw new KilnError("ERR_KILN_INTERNAL", `service ${target.service} has no build spec`);
+  if (!svc || !build)
+    throw new KilnError("ERR_KILN_INTERNAL", `service ${target.service} has no build spec`, {
+      hint: BUG_HINT,
+    });
   const nonce = options.nonces[target.service];
   const args = { ...build.args };
   let dockerfileInline = build.dockerfileInline;
@@ -155,7 +158,10 @@ async function runTarget(
     const e =
       error instanceof KilnError
         ? error
-        : new KilnError("ERR_KILN_BUILD_FAILED", String(error), { cause: error });
+        : new KilnError("ERR_KILN_BUILD_FAILED", String(error), {
+            hint: "rerun with --debug for the full error",
+            cause: error,
+          });
     return targetResult(target, "failed", { reason: e.message, durationMs: Date.now() - started, error: e });
   }
 }
@@ -188,7 +194,9 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<Targ
       if (failedDep) {
         const r = targetResult(t, "failed", {
           reason: `not built: ${failedDep}, which it is built FROM, failed`,
-          error: new KilnError("ERR_KILN_BUILD_FAILED", `${name} not built: dependency ${failedDep} failed`),
+          error: new KilnError("ERR_KILN_BUILD_FAILED", `${name} not built: dependency ${failedDep} failed`, {
+            hint: "fix the dependency's build first (its error is above)",
+          }),
         });
         results.set(name, r);
         options.onFinish?.(r);

@@ -12,6 +12,7 @@ import { createReporter } from "../report/progress/create-reporter.js";
 import { formatSummary } from "../report/summary.js";
 import type { ServiceOutcome } from "../report/progress/reporter.js";
 import { formatPlan } from "../report/plan-text.js";
+import { reportPointer } from "../report/report-pointer.js";
 import { action, type CommandContext } from "./runtime.js";
 import { attachTo, bakeSummaries, recorded, runRecorder } from "./run-history.js";
 import type { CommandResult } from "./output.js";
@@ -81,6 +82,7 @@ async function run(
       hint: `either \`kiln ${mode} --all\` or \`kiln ${mode} ${services.join(" ")}\``,
     });
   }
+  const startedAt = Date.now();
   const recorder = runRecorder(
     ctx,
     mode,
@@ -143,6 +145,12 @@ async function run(
     lines.push(
       `\n${f.service}: ${f.error?.message ?? f.reason}${f.error?.hint ? `\nhint: ${f.error.hint}` : ""}`,
     );
+  const pointer = reportPointer({
+    durationMs: Date.now() - startedAt,
+    failed: failed.length > 0,
+    ...(ctx.globals.projectDirExplicit ? { projectDir: ctx.globals.projectDir } : {}),
+  });
+  if (pointer) lines.push(pointer);
   return {
     data: reportData(report),
     text: lines.join("\n"),

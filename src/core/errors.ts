@@ -77,6 +77,9 @@ const exitByCode: Partial<Record<KilnErrorCode, ExitCode>> = {
   ERR_KILN_STATE_DIR: EXIT.usage,
 };
 
+/** the hint of an error that only a bug in kiln can cause */
+export const BUG_HINT = "this is a bug in kiln: rerun with --debug and report the output";
+
 export interface KilnErrorOptions {
   hint?: string;
   cause?: unknown;

@@ -1,6 +1,7 @@
 /**
  * Runs once before the suite: gives the run an id that every image, container and volume a
  * test creates carries as a label (kiln.test.run=<id>), and removes what is left at the end.
+ * Without an engine it stops the run with how to start one, unless only unit tests were asked for.
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -52,10 +53,28 @@ function sweep(runId: string): void {
   }
 }
 
+/**
+ * Unit tests only: `npm run test:unit` (KILN_TEST_UNIT_ONLY=1), or vitest given only files or
+ * folders under test/unit. Everything else needs the engine.
+ */
+export function unitOnly(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  if (env.KILN_TEST_UNIT_ONLY === "1") return true;
+  const paths = argv.filter((a) => /^(\.\/)?test\//.test(a) || /\.test\.ts$/.test(a));
+  return paths.length > 0 && paths.every((a) => /^(\.\/)?test\/unit(\/|$)/.test(a));
+}
+
+export const NO_ENGINE_MESSAGE =
+  "no Docker engine answers (`docker version` failed), and the integration tests need one: " +
+  "start it with `bash scripts/dev-engine.sh` (installs it on a fresh Debian machine), " +
+  "or run the unit tests only: `npm run test:unit`";
+
 export default function setup(): () => void {
   const runId = process.env.KILN_TEST_RUN ?? `t${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
   process.env.KILN_TEST_RUN = runId;
   process.env.KILN_TEST_ENGINE = engineUp() ? "1" : "0";
+  // an engine suite never skips silently: CI must not pass with the integration tier left out
+  if (process.env.KILN_TEST_ENGINE !== "1" && !unitOnly(process.argv.slice(2), process.env))
+    throw new Error(NO_ENGINE_MESSAGE);
   return () => {
     if (process.env.KILN_TEST_ENGINE === "1") sweep(runId);
   };

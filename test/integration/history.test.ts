@@ -124,6 +124,8 @@ describe.skipIf(!engineAvailable())("kiln history", () => {
     expect(second.code, second.stderr).toBe(0);
     const noop = runKiln(["bake", "--project-dir", dir], { env });
     expect(noop.code, noop.stderr).toBe(0);
+    // a short run that went well ends with its summary, no pointer at the report
+    expect(noop.stdout).not.toContain("kiln report");
 
     const h = historyOf(dir, env);
     expect(h.total).toBe(3);
@@ -147,6 +149,10 @@ describe.skipIf(!engineAvailable())("kiln history", () => {
     writeFileSync(path.join(dir, "worker", "Dockerfile"), "FROM kiln-local/busybox:latest\nRUN exit 3\n");
     const failed = runKiln(["bake", "--project-dir", dir], { env });
     expect(failed.code).toBe(1);
+    // … a failed one ends with one line pointing at the report (#17.4)
+    expect(failed.stdout.trimEnd().split("\n").at(-1)).toBe(
+      `this run failed: kiln report --open --project-dir ${dir} shows its timeline (kiln history lists the runs)`,
+    );
     const after = historyOf(dir, env);
     expect(after.total).toBe(4);
     expect(after.runs[0]?.state).toBe("failed");

@@ -72,7 +72,10 @@ export class ApiEngine implements Engine {
       "GET",
       "/version",
     );
-    if (!value) throw new KilnError("ERR_KILN_ENGINE_UNREACHABLE", "the engine returned no version");
+    if (!value)
+      throw new KilnError("ERR_KILN_ENGINE_UNREACHABLE", "the engine returned no version", {
+        hint: "is DOCKER_HOST / --context pointing at a Docker engine? `docker version` shows what answers",
+      });
     return { version: value.Version, apiVersion: value.ApiVersion, os: value.Os, arch: value.Arch };
   }
 
@@ -109,14 +112,18 @@ export class ApiEngine implements Engine {
       `/images/${refPath(source)}/tag?repo=${encodeURIComponent(repo)}&tag=${encodeURIComponent(tag)}`,
     );
     if (res.status >= 300) {
-      throw new KilnError("ERR_KILN_IMAGE_MISSING", `cannot tag ${source} as ${target}: ${res.body.trim()}`);
+      throw new KilnError("ERR_KILN_IMAGE_MISSING", `cannot tag ${source} as ${target}: ${res.body.trim()}`, {
+        hint: "check that the image exists: docker image ls; then run the command again",
+      });
     }
   }
 
   async removeImage(ref: string, force = false): Promise<void> {
     const res = await this.api.request("DELETE", `/images/${refPath(ref)}?force=${force ? "1" : "0"}`);
     if (res.status >= 300 && res.status !== 404) {
-      throw new KilnError("ERR_KILN_PROCESS_FAILED", `cannot remove image ${ref}: ${res.body.trim()}`);
+      throw new KilnError("ERR_KILN_PROCESS_FAILED", `cannot remove image ${ref}: ${res.body.trim()}`, {
+        hint: "an image a container still uses cannot be removed: docker ps -a --filter ancestor=IMAGE",
+      });
     }
   }
 
@@ -140,7 +147,9 @@ export class ApiEngine implements Engine {
       Labels: labels,
     });
     if (status >= 300 || !value)
-      throw new KilnError("ERR_KILN_VOLUME", `cannot create volume ${name} (HTTP ${status})`);
+      throw new KilnError("ERR_KILN_VOLUME", `cannot create volume ${name} (HTTP ${status})`, {
+        hint: "check the engine's log and free disk space; `docker volume create NAME` shows the engine's own error",
+      });
     return volume(value);
   }
 
@@ -155,7 +164,9 @@ export class ApiEngine implements Engine {
       });
     }
     if (res.status >= 300 && res.status !== 404) {
-      throw new KilnError("ERR_KILN_VOLUME", `cannot remove volume ${name}: ${res.body.trim()}`);
+      throw new KilnError("ERR_KILN_VOLUME", `cannot remove volume ${name}: ${res.body.trim()}`, {
+        hint: "a volume in use cannot be removed: docker ps -a --filter volume=NAME, then remove the container",
+      });
     }
   }
 

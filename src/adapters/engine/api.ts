@@ -3,7 +3,7 @@
  * for the engine queries a no-op bake needs (no process spawn). Types only the fields read.
  */
 import { http10 } from "./http10.js";
-import { KilnError } from "../../core/errors.js";
+import { BUG_HINT, KilnError } from "../../core/errors.js";
 import type { Endpoint } from "./endpoint.js";
 import { directAddress } from "./endpoint.js";
 
@@ -20,7 +20,10 @@ export class EngineApi {
     private readonly timeoutMs = 15_000,
   ) {
     const address = directAddress(endpoint);
-    if (!address) throw new Error(`no direct API access to ${endpoint.host}`);
+    if (!address)
+      throw new KilnError("ERR_KILN_INTERNAL", `no direct API access to ${endpoint.host}`, {
+        hint: BUG_HINT,
+      });
     this.address = address;
   }
 
@@ -68,6 +71,9 @@ export class EngineApi {
       throw new KilnError(
         "ERR_KILN_PROCESS_FAILED",
         `engine API ${method} ${urlPath}: ${res.status} ${res.body.trim()}`,
+        {
+          hint: "the engine failed on its side: check its log (scripts/dev-engine.sh logs to /var/log/kiln-dockerd.log) and free disk space",
+        },
       );
     }
     return { status: res.status, value: res.body ? (JSON.parse(res.body) as T) : undefined };

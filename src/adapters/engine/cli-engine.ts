@@ -139,7 +139,10 @@ export class CliEngine implements Engine {
       name,
     ]);
     const info = await this.volumeInspect(name);
-    if (!info) throw new KilnError("ERR_KILN_VOLUME", `volume ${name} was not created`);
+    if (!info)
+      throw new KilnError("ERR_KILN_VOLUME", `volume ${name} was not created`, {
+        hint: "`docker volume create NAME` shows the engine's own error",
+      });
     return info;
   }
 

@@ -5,6 +5,7 @@
  * body and closes. (Chunked bodies are still decoded, should a server send one.)
  */
 import net from "node:net";
+import { KilnError } from "../../core/errors.js";
 
 export interface Http10Request {
   address: { socketPath: string } | { host: string; port: number };
@@ -21,12 +22,19 @@ export interface Http10Response {
   body: Buffer;
 }
 
+/** what answered on the engine's socket or port does not speak HTTP */
+function malformed(what: string): KilnError {
+  return new KilnError("ERR_KILN_ENGINE_UNREACHABLE", `malformed HTTP response from the engine: ${what}`, {
+    hint: "is DOCKER_HOST / --context pointing at a Docker engine? `docker version` shows what answers",
+  });
+}
+
 export function parseResponse(raw: Buffer): Http10Response {
   const end = raw.indexOf("\r\n\r\n");
-  if (end < 0) throw new Error("malformed HTTP response: no end of headers");
+  if (end < 0) throw malformed("no end of headers");
   const head = raw.subarray(0, end).toString("latin1").split("\r\n");
   const status = Number(/^HTTP\/\d\.\d (\d{3})/.exec(head[0] ?? "")?.[1] ?? NaN);
-  if (!Number.isFinite(status)) throw new Error(`malformed HTTP status line: ${head[0] ?? ""}`);
+  if (!Number.isFinite(status)) throw malformed(`status line: ${head[0] ?? ""}`);
   const headers: Record<string, string> = {};
   for (const line of head.slice(1)) {
     const colon = line.indexOf(":");

@@ -60,7 +60,9 @@ export class VolumeTransfer {
     const signal = keepGoing ? undefined : this.signal;
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {
-        reject(new KilnError("ERR_KILN_INTERRUPTED", "interrupted"));
+        reject(
+          new KilnError("ERR_KILN_INTERRUPTED", "interrupted", { hint: "run the command again to finish" }),
+        );
         return;
       }
       const req = http.request(
@@ -77,7 +79,9 @@ export class VolumeTransfer {
         const where = `${method} ${urlPath.split("?")[0] ?? ""}`;
         reject(
           signal?.aborted
-            ? new KilnError("ERR_KILN_INTERRUPTED", `${where}: interrupted`)
+            ? new KilnError("ERR_KILN_INTERRUPTED", `${where}: interrupted`, {
+                hint: "run the command again to finish",
+              })
             : new KilnError(
                 "ERR_KILN_ENGINE_UNREACHABLE",
                 `cannot reach the Docker engine at ${this.endpoint.host} (${e.message})`,
@@ -135,6 +139,9 @@ export class VolumeTransfer {
       throw new KilnError(
         "ERR_KILN_VOLUME",
         `cannot create kiln's helper image ${HELPER_IMAGE}: ${body.trim()}`,
+        {
+          hint: "check the engine's log and free disk space; kiln builds this helper image itself, nothing is pulled",
+        },
       );
     }
   }
@@ -166,7 +173,9 @@ export class VolumeTransfer {
     };
     const created = await this.text("POST", "/containers/create", body);
     if (created.status >= 300) {
-      throw new KilnError("ERR_KILN_VOLUME", `cannot create a helper container: ${created.body.trim()}`);
+      throw new KilnError("ERR_KILN_VOLUME", `cannot create a helper container: ${created.body.trim()}`, {
+        hint: "check the engine's log and free disk space, then run the command again",
+      });
     }
     const id = (JSON.parse(created.body) as { Id: string }).Id;
     try {
@@ -187,6 +196,9 @@ export class VolumeTransfer {
         "ERR_KILN_VOLUME",
         notFound ? `${path}: no such file` : `reading ${path} failed: ${body.trim()}`,
         {
+          hint: notFound
+            ? "kiln volumes inspect VOLUME lists what the volume holds"
+            : "check the engine's log, then run the command again",
           exitCode: notFound ? 2 : 1,
         },
       );
@@ -206,7 +218,9 @@ export class VolumeTransfer {
     let text = "";
     for await (const c of res.stream) text += (c as Buffer).toString("utf8");
     if (res.status >= 300)
-      throw new KilnError("ERR_KILN_VOLUME", `writing into the volume failed: ${text.trim()}`);
+      throw new KilnError("ERR_KILN_VOLUME", `writing into the volume failed: ${text.trim()}`, {
+        hint: "check free disk space on the engine (docker system df), then run the command again",
+      });
   }
 
   /** the volume's contents as a tar stream whose entries start with "./" */
@@ -298,16 +312,21 @@ export class VolumeTransfer {
       throw new KilnError(
         "ERR_KILN_VOLUME",
         `cannot create a chown container from ${image}: ${created.body.trim()}`,
+        { hint: "the image must exist on the engine: docker image ls" },
       );
     const id = (JSON.parse(created.body) as { Id: string }).Id;
     try {
       const started = await this.text("POST", `/containers/${id}/start`);
       if (started.status >= 300)
-        throw new KilnError("ERR_KILN_VOLUME", `chown in ${image} did not start: ${started.body.trim()}`);
+        throw new KilnError("ERR_KILN_VOLUME", `chown in ${image} did not start: ${started.body.trim()}`, {
+          hint: "check the engine's log, then run the command again",
+        });
       const waited = await this.text("POST", `/containers/${id}/wait`);
       const code = (JSON.parse(waited.body || "{}") as { StatusCode?: number }).StatusCode;
       if (code !== 0)
-        throw new KilnError("ERR_KILN_VOLUME", `chown -R in ${image} exited with ${String(code)}`);
+        throw new KilnError("ERR_KILN_VOLUME", `chown -R in ${image} exited with ${String(code)}`, {
+          hint: "the image needs a chown that accepts -R (busybox or coreutils); kiln volumes fix sets owners another way",
+        });
     } finally {
       await this.text("DELETE", `/containers/${id}?force=1&v=1`, undefined, true).catch(() => undefined);
     }

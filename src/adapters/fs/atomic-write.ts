@@ -205,6 +205,7 @@ function writeError(target: string, err: unknown): KilnError {
     });
   }
   return new KilnError("ERR_KILN_INTERNAL", `writing ${target} failed: ${(err as Error).message}`, {
+    hint: "check free disk space and permissions of the folder; your file is unchanged",
     cause: err,
   });
 }

@@ -32,7 +32,10 @@ export async function lookupFingerprint(
     const e =
       error instanceof KilnError
         ? error
-        : new KilnError("ERR_KILN_REGISTRY", String(error), { cause: error });
+        : new KilnError("ERR_KILN_REGISTRY", String(error), {
+            hint: "check that the registry answers: curl http://HOST:PORT/v2/",
+            cause: error,
+          });
     return { state: "error", ref, error: e };
   }
 }

@@ -48,7 +48,10 @@ export async function pullBaked(target: PlanTarget, options: TransferOptions): P
   const ref = registryRef(options.registry, target.service, target.fingerprint);
   await docker(["pull", "--quiet", ref], options, `docker pull ${ref}`);
   const img = await options.engine.imageInspect(ref);
-  if (!img) throw new KilnError("ERR_KILN_REGISTRY", `docker pull ${ref} left no image on the engine`);
+  if (!img)
+    throw new KilnError("ERR_KILN_REGISTRY", `docker pull ${ref} left no image on the engine`, {
+      hint: "run kiln pull again; docker image ls shows what the engine holds",
+    });
   const label = img.labels[LABEL.fingerprint];
   if (label !== target.fingerprint) {
     await options.engine.removeImage(ref).catch(() => undefined);

@@ -46,7 +46,10 @@ export class BackupStore {
       return JSON.parse(fs.readFileSync(this.paths(file).meta, "utf8")) as BackupMeta;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-      throw new KilnError("ERR_KILN_BACKUP", `the backup record of ${file} is damaged`, { cause: err });
+      throw new KilnError("ERR_KILN_BACKUP", `the backup record of ${file} is damaged`, {
+        hint: "kiln doctor shows the backups; kiln restore does not need the record",
+        cause: err,
+      });
     }
   }
 

@@ -100,7 +100,10 @@ export function recoverJournal(stateDir: string): RecoveryReport {
     journal = JSON.parse(fs.readFileSync(file, "utf8")) as JournalFile;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return report;
-    throw new KilnError("ERR_KILN_BACKUP", `kiln's change journal ${file} is unreadable`, { cause: err });
+    throw new KilnError("ERR_KILN_BACKUP", `kiln's change journal ${file} is unreadable`, {
+      hint: "move it aside (your files are not in it) and run kiln doctor",
+      cause: err,
+    });
   }
   report.found = true;
   for (const e of journal.entries) {

@@ -63,7 +63,10 @@ export interface TarCheck {
 /** reads the whole archive: a damaged or foreign file fails here, before any volume changes */
 export async function checkTar(file: string): Promise<TarCheck> {
   if (!existsSync(file) || !statSync(file).isFile()) {
-    throw new KilnError("ERR_KILN_VOLUME", `${file}: no such file`, { exitCode: 2 });
+    throw new KilnError("ERR_KILN_VOLUME", `${file}: no such file`, {
+      hint: "give the path of an archive made by kiln volumes export",
+      exitCode: 2,
+    });
   }
   const check: TarCheck = { entries: 0, bytes: statSync(file).size };
   const parser = new TarStreamParser((e) => {

@@ -87,7 +87,7 @@ export async function projectChecks(options: ProjectCheckOptions): Promise<Check
     const engine = getEngine({ env, ...(globals.context ? { context: globals.context } : {}) });
     checks.push(...serviceChecks(status.services));
     checks.push(...backupChecks(status.opened));
-    checks.push(...gitChecks(status.opened));
+    checks.push(...(await gitChecks(status.opened)));
     checks.push(...(await containerChecks(engine, status.opened.model, status.services)));
     checks.push(...(await volumeChecks(engine, status.opened.model, fix, extraLabels(env))));
     checks.push(...contextChecks(status.opened.model, status.manifests));

@@ -32,6 +32,7 @@ export function applyIncludes(
   if (!Array.isArray(list)) return result;
   if (depth > 20)
     throw new KilnError("ERR_KILN_COMPOSE_INVALID", "include: nested too deeply (a cycle?)", {
+      hint: "an include: list that includes itself (directly or through another file) never ends: remove the cycle",
       location: locate(file, "include"),
     });
   list.forEach((entry, index) => {

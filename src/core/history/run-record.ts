@@ -111,12 +111,19 @@ export function runTotals(record: RunRecord, stepCost: (service: string, step: s
  */
 export function totalsOverTime(runsOldestFirst: RunRecord[]): RunTotals[] {
   const lastCost = new Map<string, number>();
+  // a long history repeats the same few dozen step names: strip each one once
+  const keys = new Map<string, string>();
+  const key = (service: string, name: string): string => {
+    let k = keys.get(name);
+    if (k === undefined) keys.set(name, (k = stepKey(name)));
+    return `${service}\u0000${k}`;
+  };
   const out: RunTotals[] = [];
   for (const run of runsOldestFirst) {
-    out.push(runTotals(run, (service, step) => lastCost.get(`${service}\u0000${stepKey(step)}`) ?? 0));
+    out.push(runTotals(run, (service, step) => lastCost.get(key(service, step)) ?? 0));
     for (const s of run.services)
       for (const step of s.steps)
-        if (step.state === "done") lastCost.set(`${s.service}\u0000${stepKey(step.name)}`, step.durationMs);
+        if (step.state === "done") lastCost.set(key(s.service, step.name), step.durationMs);
   }
   return out;
 }

@@ -56,7 +56,9 @@ export function locateService(doc: Document, service: string, file = "compose fi
   }
   const node = services.get(service, true) as Node | undefined;
   if (node === undefined) {
-    throw new KilnError("ERR_KILN_UNKNOWN_SERVICE", `service "${service}" is not declared in ${file}`);
+    throw new KilnError("ERR_KILN_UNKNOWN_SERVICE", `service "${service}" is not declared in ${file}`, {
+      hint: "kiln config lists the services and the file each comes from",
+    });
   }
   if (isAlias(node) || !isMap(node)) {
     throw new KilnError(

@@ -83,7 +83,9 @@ function refuseInherited(svc: LocatedService, before: ResolvedCompose, file: str
     if (svc.merge && before.services[svc.name]?.build !== undefined) {
       throw refuse("inherits build: through a << merge key; pinning in place would change the shared base");
     }
-    throw new KilnError("ERR_KILN_NOT_BUILDABLE", `service "${svc.name}" in ${file} has no build: key`);
+    throw new KilnError("ERR_KILN_NOT_BUILDABLE", `service "${svc.name}" in ${file} has no build: key`, {
+      hint: "kiln pins only services with build:; kiln config shows where each service is declared",
+    });
   }
 }
 

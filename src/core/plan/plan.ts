@@ -2,7 +2,7 @@
  * The bake plan: a plain value saying, for every buildable service, what kiln will do and why —
  * printed by `--dry-run --json` and unit-tested without Docker. Docker arguments come later.
  */
-import { KilnError } from "../errors.js";
+import { BUG_HINT, KilnError } from "../errors.js";
 import type { ProjectModel, ServiceModel } from "../compose/model.js";
 import { contentRef } from "./image-ref.js";
 import { bakeScope } from "./bake-scope.js";
@@ -103,7 +103,8 @@ export function makePlan(input: PlanInput): Plan {
 
   for (const svc of buildable) {
     const manifest = input.manifests.get(svc.name);
-    if (!manifest) throw new KilnError("ERR_KILN_INTERNAL", `no fingerprint for service ${svc.name}`);
+    if (!manifest)
+      throw new KilnError("ERR_KILN_INTERNAL", `no fingerprint for service ${svc.name}`, { hint: BUG_HINT });
     const fresh = input.freshFingerprints.has(manifest.hash);
     let action: PlanAction;
     let reason: string;

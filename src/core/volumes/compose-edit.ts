@@ -13,7 +13,7 @@ import {
   type Pair,
   type YAMLMap,
 } from "yaml";
-import { KilnError } from "../errors.js";
+import { BUG_HINT, KilnError } from "../errors.js";
 
 function refuse(file: string | undefined, what: string): KilnError {
   return new KilnError("ERR_KILN_COMPOSE_INVALID", `cannot edit ${file ?? "the compose file"}: ${what}`, {
@@ -76,7 +76,7 @@ function findPair(map: YAMLMap, key: string): Pair | undefined {
 
 function rangeOf(node: unknown): [number, number, number] {
   const r = (node as { range?: [number, number, number] | null }).range;
-  if (!r) throw new KilnError("ERR_KILN_INTERNAL", "a YAML node has no source range");
+  if (!r) throw new KilnError("ERR_KILN_INTERNAL", "a YAML node has no source range", { hint: BUG_HINT });
   return r;
 }
 

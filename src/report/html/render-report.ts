@@ -39,7 +39,9 @@ details.run summary { cursor:pointer; display:flex; flex-wrap:wrap; gap:4px 14px
 .tick { position:absolute; transform:translateX(-50%); white-space:nowrap; }
 .tick:first-child { transform:none; } .tick:last-child { transform:translateX(-100%); }
 .outcome { flex:0 0 110px; font-size:12px; color:var(--muted); white-space:nowrap; }
-.bar { position:absolute; top:2px; bottom:2px; border-radius:2px; min-width:2px; }
+.busy { position:absolute; top:0; bottom:0; background:var(--grid); border-radius:3px; }
+.bar { position:absolute; top:2px; bottom:2px; border-radius:2px; min-width:4px; box-shadow:0 0 0 1px var(--panel); }
+.track .st-cached { min-width:8px; z-index:1; }
 .st-done { background:var(--c-done); }
 .st-cached { background:repeating-linear-gradient(45deg, var(--c-cached) 0 3px, transparent 3px 6px); outline:1px solid var(--c-cached); }
 .st-pulled { background:repeating-linear-gradient(90deg, var(--c-pulled) 0 2px, transparent 2px 4px); outline:1px solid var(--c-pulled); }
@@ -49,7 +51,8 @@ details.run summary { cursor:pointer; display:flex; flex-wrap:wrap; gap:4px 14px
 .legend i { display:inline-block; width:22px; height:10px; vertical-align:middle; margin-right:4px; position:relative; }
 .scroll { overflow-x:auto; }
 table { border-collapse:collapse; width:100%; } th, td { text-align:left; padding:4px 8px; border-bottom:1px solid var(--grid); vertical-align:top; }
-th { color:var(--muted); font-weight:600; } td { overflow-wrap:anywhere; }
+th { color:var(--muted); font-weight:600; } td { overflow-wrap:break-word; }
+td:first-child, td:nth-child(2) { white-space:nowrap; } td:last-child { overflow-wrap:anywhere; }
 .empty { color:var(--muted); }
 @media (max-width: 600px) { body { padding:10px; } .label { flex-basis:78px; } .outcome { display:none; } #charts { grid-template-columns:1fr; } }
 `;
@@ -71,6 +74,7 @@ export function renderReportHtml(data: ReportData, assets: ReportAssets): string
     ["st-error", "failed"],
   ]
     .map(([cls, label]) => `<span><i class="bar ${cls}"></i>${label}</span>`)
+    .concat(`<span><i class="busy"></i>service busy (context, build, export)</span>`)
     .join("");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

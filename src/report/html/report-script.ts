@@ -59,6 +59,13 @@ export const REPORT_SCRIPT = String.raw`
         el("span", { cls: "label", title: S[s.reason] || "", text: s.service }),
         track,
       ]);
+      // when the service was busy (context, build, export): parallel jobs show as overlapping spans
+      if (s.durationMs > 0) {
+        track.appendChild(el("div", {
+          cls: "busy", title: s.service + " busy " + secs(s.durationMs),
+          style: "left:" + ((s.startMs / span) * 100).toFixed(3) + "%;width:" + ((s.durationMs / span) * 100).toFixed(3) + "%",
+        }));
+      }
       function bar(cls, name, state, start, dur) {
         var left = (start / span) * 100;
         var width = Math.max((dur / span) * 100, 0.4);
@@ -132,8 +139,16 @@ export const REPORT_SCRIPT = String.raw`
 
   function css(name) { return getComputedStyle(document.body).getPropertyValue(name).trim(); }
 
+  /** a formatter whose decimals follow the axis step, so close values stay apart (2.04 / 2.06 MB) */
+  function stepped(unit) {
+    return function (u, splits, axis, space, incr) {
+      var d = incr >= 1 || !incr ? 0 : Math.min(3, Math.ceil(-Math.log10(incr)));
+      return splits.map(function (v) { return v.toFixed(d) + unit; });
+    };
+  }
+
   var charts = [];
-  function chart(root, title, series, xs, ys, fmt) {
+  function chart(root, title, series, xs, ys, fmt, unit) {
     var box = el("figure", { cls: "chart" }, [el("figcaption", { text: title })]);
     root.appendChild(box);
     if (typeof uPlot === "undefined" || xs.length < 2) {
@@ -143,8 +158,13 @@ export const REPORT_SCRIPT = String.raw`
     var colors = [css("--c-done"), css("--c-cached"), css("--c-pulled"), css("--c-error"), css("--fg")];
     var opts = {
       width: Math.max(260, box.clientWidth - 8), height: 180,
-      scales: { x: { time: true } },
-      axes: [{ stroke: css("--fg"), grid: { stroke: css("--grid") } }, { stroke: css("--fg"), grid: { stroke: css("--grid") }, values: function (u, v) { return v.map(fmt); } }],
+      // from zero: a flat line of equal values reads as equal, not as a jump between two decimals
+      scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.15 : 1]; } } },
+      legend: { live: false },
+      axes: [
+        { stroke: css("--fg"), grid: { stroke: css("--grid") } },
+        { stroke: css("--fg"), grid: { stroke: css("--grid") }, size: 78, values: stepped(unit) },
+      ],
       series: [{}].concat(series.map(function (name, i) { return { label: name, stroke: colors[i % colors.length], width: 2, points: { show: true }, value: function (u, v) { return v === null ? "–" : fmt(v); } }; })),
     };
     var u = new uPlot(opts, [xs].concat(ys), box);
@@ -154,16 +174,16 @@ export const REPORT_SCRIPT = String.raw`
   function renderCharts(root) {
     var runs = data.runs.slice().reverse();
     var xs = runs.map(function (r) { return Date.parse(r.startedAt) / 1000; });
-    chart(root, "Cache hits per run", ["cache hits"], xs, [runs.map(function (r) { return r.totals.steps ? r.totals.cacheHitRatio * 100 : null; })], function (v) { return Math.round(v) + "%"; });
+    chart(root, "Cache hits per run", ["cache hits"], xs, [runs.map(function (r) { return r.totals.steps ? r.totals.cacheHitRatio * 100 : null; })], function (v) { return Math.round(v) + "%"; }, "%");
     chart(root, "Time per run and time saved by the cache", ["took", "saved (est.)"], xs, [
       runs.map(function (r) { return r.totals.durationMs / 1000; }),
       runs.map(function (r) { return r.totals.savedMs / 1000; }),
-    ], function (v) { return v.toFixed(1) + " s"; });
+    ], function (v) { return v.toFixed(1) + " s"; }, " s");
     var names = [];
     runs.forEach(function (r) { r.services.forEach(function (s) { if (s.imageSize !== undefined && names.indexOf(s.service) < 0) names.push(s.service); }); });
     chart(root, "Image sizes", names, xs, names.map(function (n) {
       return runs.map(function (r) { var s = r.services.find(function (x) { return x.service === n; }); return s && s.imageSize !== undefined ? s.imageSize / 1e6 : null; });
-    }), function (v) { return v.toFixed(1) + " MB"; });
+    }), function (v) { return v.toFixed(1) + " MB"; }, " MB");
   }
 
   document.getElementById("project").textContent = data.project;

@@ -2,12 +2,12 @@
  * Pinned services: the image exists, it matches the sources, the backup is intact, and the
  * pinned file is not about to be committed by git.
  */
-import { spawnSync } from "node:child_process";
 import path from "node:path";
 import type { CheckResult } from "../../../core/doctor/check.js";
 import { NOT_FOLLOWED, PARTLY_PINNED, type ServiceStatus } from "../../status.js";
 import type { OpenedProject } from "../../open-project.js";
 import { BackupStore } from "../../../adapters/state/backup-store.js";
+import { runProcess, type ProcessRunner } from "../../../adapters/process-runner.js";
 
 export function serviceChecks(statuses: ServiceStatus[]): CheckResult[] {
   return statuses.map((s): CheckResult => {
@@ -81,16 +81,36 @@ export function backupChecks(project: OpenedProject): CheckResult[] {
   return out;
 }
 
-/** a pinned file that git tracks and shows as modified would be committed with a local-only image */
-export function gitChecks(project: OpenedProject): CheckResult[] {
+/**
+ * Whether git would commit the file: `git status --porcelain` prints `XY path` for a file that
+ * differs from HEAD (X: index, Y: worktree — modified, added, renamed, …), `??` / `!!` for one
+ * it does not track, and nothing for a clean one. Read on the raw line: X is often a space.
+ */
+export function wouldCommit(porcelain: string): boolean {
+  return porcelain
+    .split("\n")
+    .some((line) => line.length > 3 && !line.startsWith("??") && !line.startsWith("!!"));
+}
+
+/** a pinned file that git tracks and shows as changed would be committed with a local-only image */
+export async function gitChecks(
+  project: OpenedProject,
+  run: ProcessRunner = runProcess,
+): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
   for (const file of Object.keys(project.pins.files)) {
-    const r = spawnSync("git", ["status", "--porcelain", "--", path.basename(file)], {
-      cwd: path.dirname(file),
-      encoding: "utf8",
-    });
-    if (r.status !== 0) continue; // not a git checkout
-    if (r.stdout.trim().startsWith("M") || r.stdout.trim().startsWith(" M") || /^.M/.test(r.stdout)) {
+    let r;
+    try {
+      r = await run(["git", "status", "--porcelain", "--", path.basename(file)], {
+        cwd: path.dirname(file),
+        allowFailure: true,
+        timeoutMs: 10_000,
+      });
+    } catch {
+      continue; // no git on this machine
+    }
+    if (r.exitCode !== 0) continue; // not a git checkout
+    if (wouldCommit(r.stdout)) {
       out.push({
         id: `git.${path.basename(file)}`,
         status: "warn",

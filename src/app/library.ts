@@ -1,0 +1,115 @@
+/**
+ * The use cases as a library caller sees them (`import { bake } from "kiln"`): one options
+ * object each, with the CLI's defaults, a project given by its folder, and nothing printed
+ * unless the caller passes a reporter or a log.
+ */
+import path from "node:path";
+import type { PlanMode } from "../core/plan/plan.js";
+import type { ProgressReporter } from "../report/progress/reporter.js";
+import { bakeProject, type BakeReport } from "./bake-project.js";
+import { projectChecks } from "./doctor/project-checks.js";
+import type { CheckResult } from "../core/doctor/check.js";
+import { projectStatus, type ServiceStatus } from "./status.js";
+import type { ProjectRequest } from "./request.js";
+
+/** which project: its folder, and optionally what `-f`, `-p`, `--profile`… would select */
+export interface ProjectSelection {
+  /** the project folder (default: the current directory) */
+  projectDir?: string;
+  /** compose files, relative to the current directory or absolute; default: the folder's own */
+  files?: string[];
+  projectName?: string;
+  profiles?: string[];
+  envFiles?: string[];
+  /** a devcontainer.json (or its folder), or true to find one */
+  devcontainer?: string | true;
+  /** docker context */
+  context?: string;
+  /** environment for interpolation and engine selection (default: process.env) */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface BakeOptions extends ProjectSelection {
+  /** services to bake (default: every buildable one, or what the devcontainer starts) */
+  services?: string[];
+  /** bake (default), build (no pin) or rebuild (every layer, pin again) */
+  mode?: PlanMode;
+  /** plan only: nothing is built or changed */
+  dryRun?: boolean;
+  /** services built at once (default 2) */
+  jobs?: number;
+  noCache?: boolean;
+  pull?: boolean;
+  purgeCaches?: boolean;
+  all?: boolean;
+  /** inplace (default): edit the compose files; override: kiln's override file */
+  pinMode?: "inplace" | "override";
+  registry?: string;
+  push?: boolean;
+  signal?: AbortSignal;
+  /** build progress (default: none) */
+  reporter?: ProgressReporter;
+  /** kiln's notes (default: dropped) */
+  log?: (line: string) => void;
+}
+
+const silent: ProgressReporter = {
+  start: () => undefined,
+  serviceStarted: () => undefined,
+  event: () => undefined,
+  serviceFinished: () => undefined,
+  close: () => undefined,
+};
+
+export function projectRequest(selection: ProjectSelection): ProjectRequest {
+  return {
+    projectDir: path.resolve(selection.projectDir ?? process.cwd()),
+    projectDirExplicit: selection.projectDir !== undefined,
+    files: (selection.files ?? []).map((f) => path.resolve(f)),
+    ...(selection.projectName ? { projectName: selection.projectName } : {}),
+    profiles: selection.profiles ?? [],
+    envFiles: (selection.envFiles ?? []).map((f) => path.resolve(f)),
+    ...(selection.devcontainer !== undefined ? { devcontainer: selection.devcontainer } : {}),
+    ...(selection.context ? { context: selection.context } : {}),
+  };
+}
+
+/** `kiln bake` (or build / rebuild with `mode`): the plan, each service's result, the pins */
+export async function bake(options: BakeOptions = {}): Promise<BakeReport> {
+  return bakeProject({
+    globals: projectRequest(options),
+    env: options.env ?? process.env,
+    ...(options.signal ? { signal: options.signal } : {}),
+    mode: options.mode ?? "bake",
+    services: options.services ?? [],
+    dryRun: options.dryRun ?? false,
+    jobs: options.jobs ?? 2,
+    noCache: options.noCache ?? false,
+    pull: options.pull ?? false,
+    purgeCaches: options.purgeCaches ?? false,
+    all: options.all ?? false,
+    pinMode: options.pinMode ?? "inplace",
+    reporter: options.reporter ?? silent,
+    log: options.log ?? (() => undefined),
+    ...(options.registry ? { registry: options.registry } : {}),
+    push: options.push ?? false,
+  });
+}
+
+/** `kiln status`: per service baked / stale / unbaked / missing-image, with the reason */
+export async function status(
+  options: ProjectSelection = {},
+): Promise<{ project: string; services: ServiceStatus[] }> {
+  const result = await projectStatus(projectRequest(options), options.env ?? process.env);
+  return { project: result.project, services: result.services };
+}
+
+/** `kiln doctor`'s project checks (compose files, pins, backups, containers, volumes, lint) */
+export async function doctor(options: ProjectSelection & { fix?: boolean } = {}): Promise<CheckResult[]> {
+  return projectChecks({
+    globals: projectRequest(options),
+    env: options.env ?? process.env,
+    fix: options.fix ?? false,
+    engineReachable: true,
+  });
+}

@@ -1,0 +1,145 @@
+/**
+ * kiln as a library, as a user gets it (#14.7): `npm pack` → install the tarball into an empty
+ * folder (dependencies from npm's cache, else the registry) → `import { bake } from "kiln"` in a
+ * plain Node script that bakes a two-service project against the real engine and reads the result.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { engineAvailable, removeDir, repoRoot, testLabel, TEST_LABEL, testRunId } from "../helpers/kiln.js";
+
+/** the API README.md documents, as `Object.keys(await import("kiln"))` lists it */
+const DOCUMENTED = [
+  "EXIT",
+  "KilnError",
+  "bake",
+  "doctor",
+  "exportBundle",
+  "fixDockerfile",
+  "importBundle",
+  "isKilnError",
+  "lint",
+  "loadProject",
+  "makePlan",
+  "projectRequest",
+  "status",
+];
+
+const dirs: string[] = [];
+afterAll(() => {
+  dirs.forEach(removeDir);
+  const ids = spawnSync(
+    "docker",
+    [
+      "images",
+      "-q",
+      "--filter",
+      `label=${TEST_LABEL}=${testRunId()}`,
+      "--filter",
+      "reference=kiln.invalid/libshop*",
+    ],
+    {
+      encoding: "utf8",
+    },
+  )
+    .stdout.split("\n")
+    .filter(Boolean);
+  if (ids.length > 0) spawnSync("docker", ["image", "rm", "-f", ...new Set(ids)]);
+});
+
+const SCRIPT = `
+import { bake, status, lint, KilnError } from "kiln";
+const projectDir = process.argv[2];
+const api = Object.keys(await import("kiln")).sort();
+const report = await bake({ projectDir });
+const now = await status({ projectDir });
+let error;
+try {
+  await bake({ projectDir, services: ["nope"] });
+} catch (e) {
+  error = e instanceof KilnError ? { code: e.code, hint: e.hint } : String(e);
+}
+const findings = lint("FROM debian\\nRUN apt-get update\\nRUN apt-get install -y curl\\n", { path: "Dockerfile" });
+console.log(JSON.stringify({
+  api,
+  results: report.results.map((r) => ({ service: r.service, action: r.action, image: r.image })),
+  pinned: report.pins?.pinned ?? [],
+  status: now.services.map((s) => s.state),
+  error,
+  rules: [...new Set(findings.map((f) => f.rule))],
+}));
+`;
+
+describe.skipIf(!engineAvailable())("the packed package", () => {
+  it('installs from its tarball and bakes through import { bake } from "kiln"', () => {
+    const work = mkdtempSync(path.join(os.tmpdir(), "kiln-lib-"));
+    dirs.push(work);
+    const packed = JSON.parse(
+      execFileSync("npm", ["pack", "--json", "--pack-destination", work], {
+        cwd: repoRoot,
+        encoding: "utf8",
+      }),
+    ) as { filename: string; files: { path: string }[] }[];
+    const tarball = path.join(work, packed[0]?.filename ?? "");
+    const files = packed[0]?.files.map((f) => f.path) ?? [];
+    expect(files).toContain("dist/index.js");
+    expect(files).toContain("dist/index.d.ts");
+    expect(files.filter((f) => f.endsWith(".v8cache"))).toEqual([]); // bin/kiln's local code cache
+
+    const app = path.join(work, "app");
+    mkdirSync(app);
+    writeFileSync(
+      path.join(app, "package.json"),
+      JSON.stringify({ name: "uses-kiln", private: true, type: "module" }),
+    );
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--omit=dev", tarball], {
+      cwd: app,
+      stdio: "pipe",
+      timeout: 300_000,
+    });
+    writeFileSync(path.join(app, "bake.mjs"), SCRIPT);
+
+    const project = path.join(work, "libshop");
+    for (const svc of ["api", "worker"]) {
+      mkdirSync(path.join(project, svc), { recursive: true });
+      writeFileSync(
+        path.join(project, svc, "Dockerfile"),
+        "FROM kiln-local/busybox:latest\nCOPY a.txt /a.txt\n",
+      );
+      writeFileSync(path.join(project, svc, "a.txt"), `${svc} ${process.pid} ${Math.random()}\n`);
+    }
+    writeFileSync(
+      path.join(project, "compose.yaml"),
+      "services:\n  api:\n    build: ./api\n  worker:\n    build: ./worker\n",
+    );
+
+    const r = spawnSync(process.execPath, ["bake.mjs", project], {
+      cwd: app,
+      env: { ...process.env, KILN_STATE_DIR: path.join(work, "state"), KILN_LABELS: testLabel() },
+      encoding: "utf8",
+      timeout: 300_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      api: string[];
+      results: { service: string; action: string; image: string }[];
+      pinned: string[];
+      status: string[];
+      error: { code: string; hint?: string };
+      rules: string[];
+    };
+    expect(out.api).toEqual(DOCUMENTED);
+    expect(out.results.map((x) => [x.service, x.action])).toEqual([
+      ["api", "built"],
+      ["worker", "built"],
+    ]);
+    expect(out.results[0]?.image).toMatch(/^kiln\.invalid\/libshop-api:kiln-[0-9a-f]{12}$/);
+    expect(out.pinned).toEqual(["api", "worker"]);
+    expect(out.status).toEqual(["baked", "baked"]);
+    expect(out.error.code).toBe("ERR_KILN_UNKNOWN_SERVICE");
+    expect(out.error.hint).toBeTruthy();
+    expect(out.rules.length).toBeGreaterThan(0);
+  });
+});
