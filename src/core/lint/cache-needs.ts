@@ -83,7 +83,8 @@ export function cacheNeeds(step: RunStep, use: ToolUse): CacheNeed[] {
         ),
       ];
     case "yarn": {
-      const set = explicit("--cache-folder") ?? variable(step, use, "YARN_CACHE_FOLDER");
+      const set =
+        explicit("--cache-folder") ?? variable(step, use, "YARN_CACHE_FOLDER", "npm_config_cache_folder");
       if (set) return [need(set)];
       const v1 = isRoot(step.user) ? "/usr/local/share/.cache/yarn" : `${home}/.cache/yarn`;
       return [need(v1, [`${home}/.cache/yarn`, `${home}/.yarn/berry/cache`, "/usr/local/share/.cache/yarn"])];
@@ -127,6 +128,22 @@ export function cacheNeeds(step: RunStep, use: ToolUse): CacheNeed[] {
       const gh = variable(step, use, "GRADLE_USER_HOME") ?? `${home}/.gradle`;
       return [need(`${gh}/caches`, [gh])];
     }
+    case "gem": {
+      // gems are fetched into $GEM_HOME/cache before they are unpacked (ruby images: /usr/local/bundle)
+      const gemHome =
+        variable(step, use, "GEM_HOME") ??
+        (/(^|\/)ruby[:@]?/.test(base) || base.startsWith("ruby") ? "/usr/local/bundle" : undefined);
+      return gemHome === undefined ? [] : [need(`${gemHome}/cache`, [gemHome])];
+    }
+    case "conda": {
+      const pkgs = variable(step, use, "CONDA_PKGS_DIRS")?.split(",")[0];
+      const root = variable(step, use, "CONDA_DIR", "MAMBA_ROOT_PREFIX", "CONDA_PREFIX") ?? "/opt/conda";
+      return [need(pkgs ?? `${root}/pkgs`)];
+    }
+    case "nvm": {
+      const dir = variable(step, use, "NVM_DIR") ?? `${home}/.nvm`;
+      return [need(`${dir}/.cache`)];
+    }
     default:
       return [];
   }
@@ -154,4 +171,7 @@ export const TOOL_RULE: Partial<Record<Tool, string>> = {
   cargo: "cargo-cache-mount",
   maven: "maven-cache-mount",
   gradle: "gradle-cache-mount",
+  gem: "gem-cache-mount",
+  conda: "conda-cache-mount",
+  nvm: "nvm-cache-mount",
 };
