@@ -36,16 +36,22 @@ function under(child: string, parent: string): boolean {
   return parent === "/" || child === parent || child.startsWith(`${parent}/`);
 }
 
+/** a COPY source as a context path: `./src/`, `/src/` → `src` */
+export function contextPath(source: string): string {
+  return source.replace(/^(\.?\/)+/, "").replace(/\/+$/, "");
+}
+
 function isFolder(source: string, files: readonly string[] | undefined): boolean {
   if (/[*?[$]/.test(source) || source.includes("://")) return false;
-  const clean = source.replace(/^\.\//, "").replace(/\/+$/, "");
-  if (clean === "" || clean.startsWith("..") || clean.startsWith("/")) return false;
+  const clean = contextPath(source);
+  if (clean === "" || clean.startsWith("..")) return false;
   if (isManifestName(clean)) return false;
   const base = clean.split("/").pop() ?? "";
   if (INPUT_FOLDERS.test(base) || INPUT_FOLDERS.test(clean)) return false;
   if (files !== undefined) {
     if (files.some((f) => f.startsWith(`${clean}/`))) return true;
-    if (files.includes(clean)) return false;
+    // the listing goes two levels down: a top-level entry without children is a file
+    if (files.includes(clean) && !clean.includes("/")) return false;
   }
   if (source.endsWith("/")) return true;
   return !base.includes(".") && !PLAIN_FILES.test(base);
@@ -91,11 +97,12 @@ export function installCopy(
       const broad = BROAD.test(src.trim());
       if (!broad && !isFolder(src, files)) continue;
       // `COPY src ./src` lands in dest; `COPY src/ /app/` too: the folder's contents go there
-      if (!broad && !under(dest, project) && !under(project, dest)) continue;
+      // (an install that needs nothing from the context is re-run by any source folder)
+      if (!broad && use.kind !== "free" && !under(dest, project) && !under(project, dest)) continue;
       // a source folder inside the project (`COPY src ./src`): the manifests sit beside it,
       // taken to be at the context's root
       const inside = !broad && !under(project, dest);
-      const prefix = broad || inside ? "" : `${src.replace(/^\.\//, "").replace(/\/+$/, "")}/`;
+      const prefix = broad || inside ? "" : `${contextPath(src)}/`;
       const sub =
         under(project, dest) && project !== dest
           ? `${project.slice(dest === "/" ? 1 : dest.length + 1)}/`

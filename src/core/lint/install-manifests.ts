@@ -134,13 +134,16 @@ export interface Manifests {
  */
 export function manifestsOf(
   use: ToolUse,
-  files: readonly string[] | undefined,
+  listed: readonly string[] | undefined,
   prefix: string,
   sub: string,
 ): Manifests | undefined {
   const spec = SPECS[use.tool];
   if (spec === undefined) return undefined;
   const dir = `${prefix}${sub}`;
+  let files = listed;
+  // the context is listed two levels deep: below that kiln does not know what is there
+  if (dir.split("/").filter(Boolean).length >= 2) files = undefined;
   const inDir = (files ?? [])
     .filter((f) => f.startsWith(dir) && !f.slice(dir.length).includes("/"))
     .map((f) => f.slice(prefix.length));

@@ -183,6 +183,8 @@ const NPM_INSTALL = new Set([
   "add",
   "isntall",
   "install-clean",
+  "clean-install",
+  "ic",
   "install-ci-test",
   "in",
   "update",
@@ -297,7 +299,9 @@ function classifyCargo(command: Command): ToolUse | undefined {
     u.kind = local ? "compile" : "free";
     return u;
   }
-  return use("cargo", action, command, rest, "compile");
+  // --offline/--frozen: every crate is in the image already, nothing is downloaded
+  const offline = rest.some((w) => w.value === "--offline" || w.value === "--frozen");
+  return use("cargo", action, command, rest, offline ? "none" : "compile");
 }
 
 function classifyGo(command: Command): ToolUse | undefined {
@@ -356,7 +360,10 @@ function classifyDotnet(command: Command): ToolUse | undefined {
   const { positional } = split("dotnet", args);
   const action = positional[0]?.value ?? "";
   const rest = positional[0] === undefined ? [] : args.slice(args.indexOf(positional[0]) + 1);
-  if (action === "restore") return use("dotnet", action, command, rest, "deps");
+  const projects = split("dotnet", rest)
+    .positional.map((w) => w.value)
+    .filter((o) => /\.((cs|fs|vb)proj|slnx?)$/.test(o));
+  if (action === "restore") return use("dotnet", action, command, rest, "deps", projects);
   if (["build", "publish", "test", "pack", "run"].includes(action)) {
     const noRestore = rest.some((w) => w.value === "--no-restore");
     return use("dotnet", action, command, rest, noRestore ? "none" : "compile");
@@ -376,7 +383,13 @@ function classifyNode(
     if (!NPM_INSTALL.has(action)) return undefined;
     const u = use("npm", action, command, rest, "free");
     const global = u.options.some((o) => o.value === "-g" || o.value === "--global");
-    const manifest = !global && (action === "ci" || action === "install-clean" || u.operands.length === 0);
+    const manifest =
+      !global &&
+      (action === "ci" ||
+        action === "install-clean" ||
+        action === "clean-install" ||
+        action === "ic" ||
+        u.operands.length === 0);
     u.kind = global ? "free" : manifest ? "deps" : u.operands.some(isLocalPath) ? "project" : "free";
     u.fromManifest = manifest;
     return u;

@@ -13,21 +13,18 @@ import type { ToolUse } from "../package-commands.js";
 import { finding, type Rule } from "../rule.js";
 import type { Finding } from "../types.js";
 
-/** a deps-only install of the same ecosystem ran before `copy` (the usual split is in place) */
-function depsInstalledBefore(
-  before: Step[],
-  copy: CopyStep,
-  use: ToolUse,
-  runsOf: (s: RunStep) => ToolUse[],
-): boolean {
+/**
+ * the same ecosystem installed before: its dependencies are in the image already (an install
+ * after the COPY is the finding itself; one before it is the usual split, or a warm-up such as
+ * `gradle downloadRepos` on the manifests)
+ */
+function depsInstalledBefore(before: Step[], use: ToolUse, runsOf: (s: RunStep) => ToolUse[]): boolean {
   const eco = ecosystemOf(use);
-  for (const s of before) {
-    if (s === copy) return false;
-    if (s.kind !== "run") continue;
-    if (runsOf(s).some((u) => ecosystemOf(u) === eco && (u.kind === "deps" || u.kind === "project")))
-      return true;
-  }
-  return false;
+  return before.some(
+    (s) =>
+      s.kind === "run" &&
+      runsOf(s).some((u) => ecosystemOf(u) === eco && u.kind !== "free" && u.kind !== "none"),
+  );
 }
 
 /** a compile step whose downloads sit on a cache mount does not download again */
@@ -104,7 +101,6 @@ after the COPY.`,
         if (hit === undefined) continue;
         const { copy, broad, prefix, sub, inside } = hit;
         if (u.kind === "free") {
-          if (!broad) continue;
           out.push(
             finding(
               this,
@@ -114,10 +110,11 @@ after the COPY.`,
           );
           break;
         }
-        const manifests = manifestsOf(u, files, prefix, sub);
+        // a source folder copied into the project: where its manifests sit in the context is unknown
+        const manifests = manifestsOf(u, inside ? undefined : files, prefix, sub);
         if (manifests === undefined) continue;
         if (u.kind === "compile" || u.kind === "project") {
-          if (depsInstalledBefore(before, copy, u, runsOf)) continue;
+          if (depsInstalledBefore(before, u, runsOf)) continue;
           if (u.kind === "compile" && downloadsCached(step, u)) continue;
           // go with no go.sum has no module to download
           if (u.tool === "go" && files !== undefined && !manifests.names.some((n) => n.endsWith("go.sum")))
