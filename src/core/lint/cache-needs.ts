@@ -4,7 +4,7 @@
  */
 import { covers, type Mount } from "./mounts.js";
 import type { RunStep } from "./dockerfile-model.js";
-import { isRoot } from "./dockerfile-model.js";
+import { isRoot, stageChain } from "./dockerfile-model.js";
 import type { Tool, ToolUse } from "./package-commands.js";
 import { normalizePath } from "./mounts.js";
 
@@ -49,7 +49,8 @@ function need(dir: string, also: string[] = [], options = ""): CacheNeed {
 export function cacheNeeds(step: RunStep, use: ToolUse): CacheNeed[] {
   if (!use.downloads) return [];
   const home = step.scope.get("HOME") ?? "/root";
-  const base = step.stage.base.toLowerCase();
+  // the image the chain of stages starts from (`FROM base AS build` inherits base's FROM)
+  const base = stageChain(step.stage)[0].base.toLowerCase();
   const explicit = (...names: string[]): string | undefined => {
     const v = optionValue(use, ...names);
     return v === undefined ? undefined : abs(step, v);
@@ -83,7 +84,8 @@ export function cacheNeeds(step: RunStep, use: ToolUse): CacheNeed[] {
         ),
       ];
     case "yarn": {
-      const set = explicit("--cache-folder") ?? variable(step, use, "YARN_CACHE_FOLDER");
+      const set =
+        explicit("--cache-folder") ?? variable(step, use, "YARN_CACHE_FOLDER", "npm_config_cache_folder");
       if (set) return [need(set)];
       const v1 = isRoot(step.user) ? "/usr/local/share/.cache/yarn" : `${home}/.cache/yarn`;
       return [need(v1, [`${home}/.cache/yarn`, `${home}/.yarn/berry/cache`, "/usr/local/share/.cache/yarn"])];
@@ -98,7 +100,9 @@ export function cacheNeeds(step: RunStep, use: ToolUse): CacheNeed[] {
     }
     case "go": {
       const gopath = variable(step, use, "GOPATH") ?? (base.includes("golang") ? "/go" : `${home}/go`);
-      const mod = need(variable(step, use, "GOMODCACHE") ?? `${gopath}/pkg/mod`);
+      const modDir = variable(step, use, "GOMODCACHE") ?? `${gopath}/pkg/mod`;
+      // the downloaded zips live in <modcache>/cache/download: a mount there keeps the downloads
+      const mod = need(modDir, [`${modDir}/cache`, `${modDir}/cache/download`]);
       if (use.action === "mod download" || use.action === "get") return [mod];
       return [
         mod,
@@ -112,7 +116,8 @@ export function cacheNeeds(step: RunStep, use: ToolUse): CacheNeed[] {
       const cargoHome =
         variable(step, use, "CARGO_HOME") ??
         (/(^|\/)rust[:@]?/.test(base) ? "/usr/local/cargo" : `${home}/.cargo`);
-      return [need(`${cargoHome}/registry`)];
+      // crates are downloaded into registry/cache (+ the index); mounts on those two hold them
+      return [need(`${cargoHome}/registry`, [`${cargoHome}/registry/cache`])];
     }
     case "maven": {
       const local = /-Dmaven\.repo\.local=(\S+)/.exec(use.options.map((o) => o.value).join(" "))?.[1];
@@ -126,6 +131,22 @@ export function cacheNeeds(step: RunStep, use: ToolUse): CacheNeed[] {
     case "gradle": {
       const gh = variable(step, use, "GRADLE_USER_HOME") ?? `${home}/.gradle`;
       return [need(`${gh}/caches`, [gh])];
+    }
+    case "gem": {
+      // gems are fetched into $GEM_HOME/cache before they are unpacked (ruby images: /usr/local/bundle)
+      const gemHome =
+        variable(step, use, "GEM_HOME") ??
+        (/(^|\/)ruby[:@]?/.test(base) || base.startsWith("ruby") ? "/usr/local/bundle" : undefined);
+      return gemHome === undefined ? [] : [need(`${gemHome}/cache`, [gemHome])];
+    }
+    case "conda": {
+      const pkgs = variable(step, use, "CONDA_PKGS_DIRS")?.split(",")[0];
+      const root = variable(step, use, "CONDA_DIR", "MAMBA_ROOT_PREFIX", "CONDA_PREFIX") ?? "/opt/conda";
+      return [need(pkgs ?? `${root}/pkgs`)];
+    }
+    case "nvm": {
+      const dir = variable(step, use, "NVM_DIR") ?? `${home}/.nvm`;
+      return [need(`${dir}/.cache`)];
     }
     default:
       return [];
@@ -154,4 +175,7 @@ export const TOOL_RULE: Partial<Record<Tool, string>> = {
   cargo: "cargo-cache-mount",
   maven: "maven-cache-mount",
   gradle: "gradle-cache-mount",
+  gem: "gem-cache-mount",
+  conda: "conda-cache-mount",
+  nvm: "nvm-cache-mount",
 };

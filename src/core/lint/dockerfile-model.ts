@@ -4,7 +4,7 @@
  * USER, WORKDIR, mounts and the shell commands a RUN executes. Instructions come from our own
  * splitter (instructions.ts); the text inside them is read by source-text/shell-words.
  */
-import { splitFlags, words } from "./instruction-args.js";
+import { parseJsonArray, splitFlags, words } from "./instruction-args.js";
 import { splitInstructions } from "./instructions.js";
 import type { DockerfileModel, Stage, Step, StepBase } from "./model-types.js";
 import { copyStep, runStep } from "./model-steps.js";
@@ -84,6 +84,7 @@ function startStage(b: Builder, rest: Segment, line: number): void {
     env: new Map(parent?.env ?? []),
     ...(parent?.user === undefined ? {} : { user: parent.user }),
     workdir: parent?.workdir ?? "/",
+    ...(parent?.shell === undefined ? {} : { shell: parent.shell }),
   };
   stages.push(stage);
   b.stage = stage;
@@ -144,6 +145,11 @@ export function buildModel(text: string): DockerfileModel {
       stage.workdir = b.workdir;
       continue;
     }
+    if (!onbuild && keyword === "SHELL") {
+      const shell = parseJsonArray(rest().text);
+      if (shell !== undefined && shell.length > 0) stage.shell = shell;
+      continue;
+    }
     if (keyword !== "RUN" && keyword !== "COPY" && keyword !== "ADD") continue;
     const base: StepBase = {
       line: lineNo,
@@ -156,7 +162,11 @@ export function buildModel(text: string): DockerfileModel {
       user: b.user,
       workdir: b.workdir,
     };
-    stage.steps.push(keyword === "RUN" ? runStep(base, line, inst.heredocs) : copyStep(base, keyword, line));
+    stage.steps.push(
+      keyword === "RUN"
+        ? runStep(base, line, inst.heredocs, isPosix(stage.shell))
+        : copyStep(base, keyword, line),
+    );
   }
   return model;
 }
@@ -178,6 +188,13 @@ export function stepsBefore(step: Step): Step[] {
     }
   }
   return out;
+}
+
+/** SHELL ["powershell", …] or ["cmd", "/S", "/C"] does not run sh syntax */
+export function isPosix(shell: string[] | undefined): boolean {
+  if (shell === undefined) return true;
+  const name = (shell[0] ?? "").replace(/\\/g, "/").split("/").pop()!.toLowerCase();
+  return /^(ba|da|a|z|k|mk)?sh$/.test(name);
 }
 
 export function isRoot(user: string | undefined): boolean {

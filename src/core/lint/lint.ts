@@ -43,7 +43,21 @@ export function lintDockerfile(text: string, options: LintOptions): Finding[] {
     }
   }
   const lines = analysis.model.lines;
+  // a RUN in a powershell/cmd SHELL: kiln's edits speak sh, so they are not offered there
+  const foreign = new Set(analysis.runs.filter((r) => !r.step.posix).map((r) => r.step.line));
   return findings
+    .map((f) =>
+      f.fixable && foreign.has(f.line)
+        ? {
+            rule: f.rule,
+            line: f.line,
+            endLine: f.endLine,
+            severity: f.severity,
+            message: `${f.message} (not fixed: the stage's SHELL is not a POSIX shell)`,
+            fixable: false,
+          }
+        : f,
+    )
     .filter((f) => {
       const ignored = ignoredAt(lines, f.line);
       return !ignored.has("*") && !ignored.has(f.rule);
@@ -98,7 +112,7 @@ export function runScripts(text: string): string[] {
   try {
     const analysis = analyze(text, undefined);
     return analysis.runs
-      .filter((r) => !r.step.execForm)
+      .filter((r) => !r.step.execForm && r.step.posix)
       .map((r) => r.step.scripts.map((s) => s.text).join("\n"));
   } catch {
     return [];

@@ -10,7 +10,12 @@ import type { Word } from "./shell-words.js";
 import type { HeredocBody, Segment } from "./source-text.js";
 import { expand } from "./variables.js";
 
-export function runStep(base: StepBase, keywordLineSeg: Segment, heredocs: HeredocBody[]): RunStep {
+export function runStep(
+  base: StepBase,
+  keywordLineSeg: Segment,
+  heredocs: HeredocBody[],
+  posix = true,
+): RunStep {
   const { keywordEnd, flags, rest } = splitFlags(keywordLineSeg);
   const insertAt = keywordLineSeg.offs[keywordEnd] ?? base.end;
   const mounts = flags
@@ -77,6 +82,7 @@ export function runStep(base: StepBase, keywordLineSeg: Segment, heredocs: Hered
     scripts,
     scriptStart,
     execForm,
+    posix,
   };
 }
 
@@ -86,6 +92,7 @@ export function copyStep(base: StepBase, keyword: "COPY" | "ADD", line: Segment)
   const json = parseJsonArray(rest.text);
   const all = json ?? (rest.text.trimStart().startsWith("<<") ? [] : words(rest).map((w) => w.value));
   const sources = all.slice(0, -1).map((s) => expand(s, base.scope));
+  const dest = all.length > 1 ? expand(all[all.length - 1], base.scope) : "";
   return {
     line: base.line,
     endLine: base.endLine,
@@ -99,6 +106,7 @@ export function copyStep(base: StepBase, keyword: "COPY" | "ADD", line: Segment)
     kind: "copy",
     keyword,
     sources,
+    dest,
     from,
   };
 }

@@ -34,12 +34,16 @@ export interface RunStep extends StepBase {
   /** where a line can be put before the script runs: offset + whether it is a heredoc */
   scriptStart?: { offset: number; heredoc: boolean };
   execForm: boolean;
+  /** the stage's SHELL is a POSIX shell (sh, bash…): not powershell or cmd */
+  posix: boolean;
 }
 
 export interface CopyStep extends StepBase {
   kind: "copy";
   keyword: "COPY" | "ADD";
   sources: string[];
+  /** the destination as written (expanded); "" when unknown (heredoc COPY) */
+  dest: string;
   /** `--from=` (a stage or an image): not the build context */
   from?: string;
 }
@@ -59,6 +63,8 @@ export interface Stage {
   env: Map<string, string>;
   user?: string;
   workdir: string;
+  /** SHELL ["…"] in force at the end of the stage; undefined = the default /bin/sh -c */
+  shell?: string[];
 }
 
 export interface DockerfileModel {

@@ -91,6 +91,8 @@ function normalize(simple: SimpleCommand, depth: number, group: number, out: Com
     } else if (KEYWORDS.has(v)) k++;
     else if (baseName(v) === "sudo") k = skipSudo(words, k + 1);
     else if (baseName(v) === "env") k = skipEnv(words, k + 1, env);
+    // `corepack pnpm install` runs pnpm through corepack's shim
+    else if (baseName(v) === "corepack" && /^(npm|pnpm|yarn)$/.test(words[k + 1]?.value ?? "")) k++;
     else break;
   }
   const program = words[k];

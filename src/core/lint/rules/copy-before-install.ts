@@ -1,29 +1,63 @@
-import { contextHas, isBroadCopy, manifestPattern, namesManifest } from "../context-copies.js";
-import { stepsBefore, type CopyStep } from "../dockerfile-model.js";
+import { cacheNeeds, isMet } from "../cache-needs.js";
+import { stepsBefore, type CopyStep, type RunStep, type Step } from "../dockerfile-model.js";
+import { installCopy } from "../install-copy.js";
+import { copyBeforeInstallFix } from "../install-fix.js";
+import {
+  ecosystemOf,
+  installLabel,
+  isManifestName,
+  manifestsOf,
+  type Manifests,
+} from "../install-manifests.js";
 import type { ToolUse } from "../package-commands.js";
 import { finding, type Rule } from "../rule.js";
 import type { Finding } from "../types.js";
 
-/** installs that need nothing from the context: they belong above any COPY of it */
-function contextFree(u: ToolUse): boolean {
-  if (!u.downloads || u.fromManifest) return false;
-  const local = u.operands.some(
-    (o) => o.startsWith(".") || o.startsWith("/") || o.includes(".whl") || o.endsWith(".deb"),
+/**
+ * the same ecosystem installed before: its dependencies are in the image already (an install
+ * after the COPY is the finding itself; one before it is the usual split, or a warm-up such as
+ * `gradle downloadRepos` on the manifests)
+ */
+function depsInstalledBefore(before: Step[], use: ToolUse, runsOf: (s: RunStep) => ToolUse[]): boolean {
+  const eco = ecosystemOf(use);
+  return before.some(
+    (s) =>
+      s.kind === "run" &&
+      runsOf(s).some((u) => ecosystemOf(u) === eco && u.kind !== "free" && u.kind !== "none"),
   );
-  if (local) return false;
-  if (u.tool === "apt" || u.tool === "apk") return true;
-  if (u.tool === "uv" && u.action === "tool install") return true;
-  if (u.tool === "pip" || u.tool === "uv")
-    return u.operands.length > 0 && !u.options.some((o) => /^(-r|--requirement|-e|--editable)/.test(o.value));
-  if (u.tool === "npm") return u.options.some((o) => o.value === "-g" || o.value === "--global");
-  if (u.tool === "yarn") return u.action === "add" && u.command.args.some((a) => a.value === "global");
-  return false;
+}
+
+/** a compile step whose downloads sit on a cache mount does not download again */
+function downloadsCached(step: RunStep, use: ToolUse): boolean {
+  const needs = cacheNeeds(step, use);
+  if (use.tool === "dotnet") {
+    const home = step.scope.get("HOME") ?? "/root";
+    return step.mounts.some(
+      (m) => m.type === "cache" && m.target !== undefined && `${home}/.nuget/packages`.startsWith(m.target),
+    );
+  }
+  return needs.length > 0 && isMet(step, needs[0]);
+}
+
+function where(copy: CopyStep, step: RunStep): string {
+  const stage =
+    copy.stage === step.stage
+      ? ""
+      : `, stage ${copy.stage.name ?? `#${copy.stage.index}`} that this stage is built FROM`;
+  return `\`${copy.keyword} ${copy.sources.join(" ")}\` (line ${copy.line}${stage})`;
+}
+
+/** `COPY <manifests> <dest>`: context paths, and where the copy puts them */
+export function copyLine(m: Manifests, copy: CopyStep, prefix: string, sub: string, inside: boolean): string {
+  const d = copy.dest;
+  const dest = inside || d === "." || d === "./" ? `./${sub}` : `${d.replace(/\/*$/, "/")}${sub}`;
+  return `COPY ${m.names.map((n) => `${prefix}${n}`).join(" ")} ${dest}`;
 }
 
 export const copyBeforeInstall: Rule = {
   id: "copy-before-install",
   severity: "warning",
-  summary: "a COPY of the whole context before a dependency install in the same stage",
+  summary: "a dependency install after a COPY of the whole context (or a source folder) in the same image",
   explain: `Every instruction after \`COPY . .\` re-runs whenever any file of the context changes. A
 dependency install placed after it re-downloads and re-installs everything on each code edit.
 Copy only the manifests first, install, then copy the rest:
@@ -32,58 +66,88 @@ Copy only the manifests first, install, then copy the rest:
   RUN --mount=type=cache,target=/root/.npm npm ci
   COPY . .
 
-(or bind-mount the manifests into the install RUN). Fires on an install from manifests (npm
-ci/install, yarn, pnpm install, pip install -r/., uv sync, go mod download, cargo fetch, mvn
-dependency:go-offline, bundle/composer/poetry install) that comes after a COPY/ADD of the
-whole context in the same image (parent stages included), and on installs that need nothing
-from the context at all (apt-get install, apk add, pip install <name>, npm install -g) placed
-after such a COPY — move those above it. Compile steps (go build, cargo build, mvn package)
-need the sources and do not fire. When kiln knows the context and it has no manifest for the
-tool, the rule stays silent. Not auto-fixed: moving instructions changes what the build sees.`,
+(or bind-mount the manifests into the install RUN). Fires on an install that reads only the
+manifests (npm ci/install, yarn (1 and berry), pnpm/bun install, pip install -r, uv sync/uv pip,
+poetry/pipenv install, conda/mamba env files, go mod download, cargo fetch/chef cook, bundle
+install, composer install, mvn dependency:go-offline, gradle dependencies, dotnet restore), on a
+project install (pip install ./-e ., poetry install, uv sync) and on a compile step that
+downloads the dependencies itself (go build, cargo build, mvn package, gradle build, dotnet
+publish) when no dependency-only install ran before the COPY and no cache mount holds the
+downloads — placed after a COPY/ADD of the whole context, or of a source folder that holds the
+project, in the same image (parent stages included: the message names the stage). The message
+lists the manifests to copy first: the ones in the context when kiln knows it, the usual names
+otherwise; when the context is known and holds none, the rule stays silent. It also fires on
+installs that need nothing from the context (apt-get install, apk add, pip install <name>, npm
+install -g, gem install <name>) placed after a COPY of the whole context — move those above it.
+
+--fix (when the manifests are in the context, the install is the first command of its RUN, the
+RUN directly follows the COPY and nothing but COPYs sit between): inserts
+\`COPY <manifests> <dest>\` and the dependency install (\`npm ci\`, \`pip install -r …\`, \`go mod
+download\`, \`poetry install --no-root\`, \`uv sync --no-install-project\`) before the COPY; an install
+that only reads manifests moves there, one that also installs the project or compiles stays
+after the COPY.`,
   check(ctx) {
     const out: Finding[] = [];
     const files = ctx.options.contextFiles;
+    const runsOf = (s: RunStep): ToolUse[] => ctx.analysis.factsOf(s).uses;
     for (const facts of ctx.analysis.runs) {
-      if (facts.step.onbuild) continue;
-      const before = stepsBefore(facts.step);
-      const broad: CopyStep | undefined = before.find(isBroadCopy);
-      if (broad === undefined) continue;
-      for (const u of facts.uses) {
-        if (u.fromManifest) {
-          const pattern = manifestPattern(u);
-          if (files !== undefined && !contextHas(files, pattern)) continue;
-          const early = before
-            .slice(0, before.indexOf(broad))
-            .some(
-              (s) =>
-                s.kind === "copy" &&
-                s.from === undefined &&
-                s.sources.some((src) => namesManifest(src, pattern)),
-            );
-          const how = early
-            ? "the manifests are copied first, but the install still runs after the full COPY: move it between the two COPYs"
-            : "copy the manifest files first, install, then COPY the rest";
+      const step = facts.step;
+      if (step.onbuild) continue;
+      const before = stepsBefore(step);
+      const ordered = [...facts.uses].sort((a, b) => rank(a) - rank(b));
+      for (const u of ordered) {
+        if (u.kind === "none") continue;
+        const hit = installCopy(before, step, u, files);
+        if (hit === undefined) continue;
+        const { copy, broad, prefix, sub, inside } = hit;
+        if (u.kind === "free") {
           out.push(
             finding(
               this,
-              facts.step,
-              `\`${u.command.name} ${u.action}\` runs after \`${broad.keyword} ${broad.sources.join(" ")}\` (line ${broad.line}), so any source change re-installs every dependency: ${how}`,
+              step,
+              `\`${installLabel(u)}\` needs nothing from the build context but runs after ${where(copy, step)}: any source change re-runs it; move it above the COPY`,
             ),
           );
           break;
         }
-        if (contextFree(u)) {
-          out.push(
-            finding(
-              this,
-              facts.step,
-              `\`${u.command.name} ${u.action}\` needs nothing from the build context but runs after \`${broad.keyword} ${broad.sources.join(" ")}\` (line ${broad.line}): any source change re-runs it; move it above the COPY`,
-            ),
-          );
-          break;
+        // a source folder copied into the project: where its manifests sit in the context is unknown
+        const manifests = manifestsOf(u, inside ? undefined : files, prefix, sub);
+        if (manifests === undefined) continue;
+        if (u.kind === "compile" || u.kind === "project") {
+          if (depsInstalledBefore(before, u, runsOf)) continue;
+          if (u.kind === "compile" && downloadsCached(step, u)) continue;
+          // go with no go.sum has no module to download
+          if (u.tool === "go" && files !== undefined && !manifests.names.some((n) => n.endsWith("go.sum")))
+            continue;
         }
+        const early = before
+          .slice(0, before.indexOf(copy))
+          .some(
+            (s) =>
+              s.kind === "copy" &&
+              s.from === undefined &&
+              s.sources.length > 0 &&
+              s.sources.every(isManifestName),
+          );
+        const label = installLabel(u);
+        const how =
+          u.kind === "compile"
+            ? `it downloads every dependency again on any source change: ${copyLine(manifests, copy, prefix, sub, inside)} and install the dependencies before that COPY (or keep the download cache on a cache mount)`
+            : u.kind === "project"
+              ? `any source change re-installs every dependency: ${copyLine(manifests, copy, prefix, sub, inside)} and install the dependencies only before that COPY, then install the project after it`
+              : early
+                ? "the manifests are copied first, but the install still runs after the full COPY: move it between the two COPYs"
+                : `any source change re-installs every dependency: ${copyLine(manifests, copy, prefix, sub, inside)} and run it before that COPY`;
+        const edits = copyBeforeInstallFix(ctx, { step, use: u, copy, prefix, sub, manifests, broad });
+        out.push(finding(this, step, `\`${label}\` runs after ${where(copy, step)}, so ${how}`, edits));
+        break;
       }
     }
     return out;
   },
 };
+
+/** manifest installs first: they are the finding; a context-free one only when alone */
+function rank(u: ToolUse): number {
+  return u.kind === "deps" ? 0 : u.kind === "project" ? 1 : u.kind === "compile" ? 2 : 3;
+}

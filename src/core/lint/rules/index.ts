@@ -8,11 +8,14 @@ import { buildToolsInFinalStage } from "./build-tools-in-final-stage.js";
 import { cacheMountIdCollision } from "./cache-mount-id-collision.js";
 import { cargoCacheMount } from "./cargo-cache-mount.js";
 import { copyBeforeInstall } from "./copy-before-install.js";
+import { condaCacheMount } from "./conda-cache-mount.js";
 import { dockerignoreMissing } from "./dockerignore-missing.js";
+import { gemCacheMount } from "./gem-cache-mount.js";
 import { goCacheMount } from "./go-cache-mount.js";
 import { gradleCacheMount } from "./gradle-cache-mount.js";
 import { mavenCacheMount } from "./maven-cache-mount.js";
 import { npmCacheMount } from "./npm-cache-mount.js";
+import { nvmCacheMount } from "./nvm-cache-mount.js";
 import { pipCacheMount } from "./pip-cache-mount.js";
 import { pipNoCacheDirWithMount } from "./pip-no-cache-dir-with-mount.js";
 import { pnpmCacheMount } from "./pnpm-cache-mount.js";
@@ -34,6 +37,9 @@ export const RULES: readonly Rule[] = [
   mavenCacheMount,
   gradleCacheMount,
   apkCacheMount,
+  gemCacheMount,
+  condaCacheMount,
+  nvmCacheMount,
   copyBeforeInstall,
   dockerignoreMissing,
   cacheMountIdCollision,
