@@ -6,7 +6,7 @@ import path from "node:path";
 import type { FingerprintManifest } from "../core/fingerprint/index.js";
 import { buildableServices } from "../core/plan/plan.js";
 import { fingerprintServices } from "../adapters/fs/fingerprint-services.js";
-import type { Engine } from "../adapters/engine/types.js";
+import type { Engine, ImageInfo } from "../adapters/engine/types.js";
 import { dockerClient } from "../adapters/engine/client.js";
 import type { OpenedProject } from "./open-project.js";
 import { generatedConfigOf } from "../adapters/bake/devcontainer-config.js";
@@ -31,15 +31,18 @@ export async function fingerprintProject(
 ): Promise<Map<string, FingerprintManifest>> {
   const services = buildableServices(project.model);
   const contextDialect = await dialect(selection.env, selection.context);
-  const ids = new Map<string, Promise<string | undefined>>();
-  const resolveImageId = (ref: string): Promise<string | undefined> => {
-    let hit = ids.get(ref);
+  const inspected = new Map<string, Promise<ImageInfo | undefined>>();
+  const inspect = (ref: string): Promise<ImageInfo | undefined> => {
+    let hit = inspected.get(ref);
     if (!hit) {
-      hit = engine.imageInspect(ref).then((i) => i?.id);
-      ids.set(ref, hit);
+      hit = engine.imageInspect(ref);
+      inspected.set(ref, hit);
     }
     return hit;
   };
+  const resolveImageId = (ref: string): Promise<string | undefined> => inspect(ref).then((i) => i?.id);
+  const hasOnBuild = (ref: string): Promise<boolean> =>
+    inspect(ref).then((i) => (i?.onBuild?.length ?? 0) > 0);
   return fingerprintServices(
     services.map((s) => ({
       service: s.name,
@@ -48,6 +51,7 @@ export async function fingerprintProject(
     })),
     {
       resolveImageId,
+      hasOnBuild,
       serviceImageNames: Object.fromEntries(project.model.services.map((s) => [s.name, s.imageName])),
       cacheFile: path.join(project.stateDir, "stat-cache.bin"),
       overrideContents: overrides(project),

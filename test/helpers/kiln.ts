@@ -2,7 +2,7 @@
  * Test helpers: run bin/kiln as a black box, make temp copies of fixtures, label resources.
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,13 +56,27 @@ export function removeDir(dir: string): void {
 
 /**
  * Fingerprints are content addresses: a copy identical to one another test (or run) baked would be
- * found fresh. A random file in the folder and each of its subfolders makes every context unique.
+ * found fresh. A random file in the folder and each of its subfolders makes every context unique,
+ * and — since a fingerprint covers only the context files the build reads — a comment appended to
+ * every Dockerfile (it changes the fingerprint, not BuildKit's cache).
  */
 export function makeContextsUnique(dir: string): void {
   const id = `${process.pid}-${Math.random()}\n`;
   writeFileSync(path.join(dir, ".test-id"), id);
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     if (e.isDirectory()) writeFileSync(path.join(dir, e.name, ".test-id"), id);
+  }
+  markDockerfiles(dir, `# kiln-test-id ${id}`, 3);
+}
+
+function markDockerfiles(dir: string, line: string, depth: number): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory() && depth > 0 && e.name !== "node_modules" && e.name !== ".git") {
+      markDockerfiles(full, line, depth - 1);
+    } else if (e.isFile() && /^Dockerfile|\.Dockerfile$/.test(e.name) && !e.name.endsWith(".dockerignore")) {
+      appendFileSync(full, `\n${line}`);
+    }
   }
 }
 

@@ -9,7 +9,7 @@ interface RawImage {
   Id: string;
   RepoTags?: string[] | null;
   Labels?: Record<string, string> | null;
-  Config?: { Labels?: Record<string, string> | null };
+  Config?: { Labels?: Record<string, string> | null; OnBuild?: string[] | null };
   Created: string | number;
   Size: number;
 }
@@ -37,6 +37,7 @@ function image(raw: RawImage): ImageInfo {
     labels: raw.Config?.Labels ?? raw.Labels ?? {},
     created: typeof raw.Created === "number" ? new Date(raw.Created * 1000).toISOString() : raw.Created,
     size: raw.Size,
+    ...(raw.Config?.OnBuild?.length ? { onBuild: raw.Config.OnBuild } : {}),
   };
 }
 

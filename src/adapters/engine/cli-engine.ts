@@ -9,7 +9,7 @@ import type { ContainerInfo, Engine, EngineInfo, EngineVersion, ImageInfo, Volum
 interface InspectImage {
   Id: string;
   RepoTags?: string[] | null;
-  Config?: { Labels?: Record<string, string> | null };
+  Config?: { Labels?: Record<string, string> | null; OnBuild?: string[] | null };
   Created: string;
   Size: number;
 }
@@ -65,6 +65,7 @@ export class CliEngine implements Engine {
       labels: raw.Config?.Labels ?? {},
       created: raw.Created,
       size: raw.Size,
+      ...(raw.Config?.OnBuild?.length ? { onBuild: raw.Config.OnBuild } : {}),
     };
   }
 

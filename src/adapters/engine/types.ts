@@ -6,6 +6,8 @@ export interface ImageInfo {
   labels: Record<string, string>;
   created: string;
   size: number;
+  /** ONBUILD triggers (from an image inspect; list calls may leave it out) */
+  onBuild?: string[];
 }
 
 export interface VolumeInfo {

@@ -9,6 +9,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import type * as Xxhash from "@node-rs/xxhash";
 import type { ExcludeMatcher } from "../../core/fingerprint/dockerignore-patterns.js";
+import type { ReadSet } from "../../core/fingerprint/build-reads.js";
 import type { ContextDigest, ContextFiles, FingerprintIo } from "../../core/fingerprint/types.js";
 import { StatCache } from "./stat-cache.js";
 import { walkContext } from "./context-walk.js";
@@ -69,20 +70,24 @@ export class FsFingerprintIo implements FingerprintIo {
     }
   }
 
-  hashContext(dir: string, matcher: ExcludeMatcher | undefined): ContextDigest {
+  hashContext(dir: string, matcher: ExcludeMatcher | undefined, reads?: ReadSet): ContextDigest {
     const root = path.resolve(dir);
+    let symlink: string | undefined;
     // The walk visits names sorted per directory: a fixed order for a given tree, so the digest
     // needs no global sort. The record itself is built only when someone reads it (a no-op bake
     // compares hashes only; 20,000 object insertions cost more than the listing).
     let listing = "";
     this.cache.beginWalk(root);
-    walkContext(root, { matcher, excludePaths: this.excludePaths }, (rel, abs, stats) => {
+    const select = reads ? (rel: string) => reads.wants(rel) : undefined;
+    walkContext(root, { matcher, excludePaths: this.excludePaths, select }, (rel, abs, stats) => {
+      if (reads && symlink === undefined && stats.isSymbolicLink()) symlink = rel;
       listing += `${rel}\0${this.describe(root, rel, abs, stats)}\n`;
     });
     const digest = createHash("sha256").update(listing).digest("hex");
     let files: ContextFiles | undefined;
     return {
       digest,
+      ...(symlink !== undefined ? { symlink } : {}),
       get files(): ContextFiles {
         files ??= recordOf(listing);
         return files;

@@ -16,6 +16,8 @@ export interface WalkOptions {
   matcher?: ExcludeMatcher;
   /** absolute paths left out entirely (kiln's own files) */
   excludePaths?: ReadonlySet<string>;
+  /** only the entries the build reads: others are neither sent nor entered */
+  select?: (rel: string) => boolean;
 }
 
 interface PendingDir {
@@ -29,7 +31,7 @@ interface PendingDir {
  * sorted within each directory (a fixed order for a given tree).
  */
 export function walkContext(root: string, options: WalkOptions, visit: WalkVisitor): void {
-  const { matcher, excludePaths } = options;
+  const { matcher, excludePaths, select } = options;
 
   const sendPending = (pending: PendingDir[]): void => {
     for (const dir of pending) {
@@ -60,6 +62,7 @@ export function walkContext(root: string, options: WalkOptions, visit: WalkVisit
       const childRel = relPrefix + entry.name;
       const childAbs = absPrefix + entry.name;
       if (excludePaths?.has(childAbs)) continue;
+      if (select && !select(childRel)) continue;
       const isDir = entry.isDirectory();
       let info: MatchInfo = [];
       if (matcher) {

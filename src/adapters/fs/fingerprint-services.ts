@@ -13,6 +13,8 @@ import { FsFingerprintIo } from "./context-hasher.js";
 export interface FingerprintServicesDeps {
   /** the local image ID of a ref, undefined when it is not local */
   resolveImageId(ref: string): Promise<string | undefined>;
+  /** whether a local image carries ONBUILD triggers */
+  hasOnBuild?(ref: string): Promise<boolean>;
   /** service → the image name it is tagged with (to detect FROM another service's image) */
   serviceImageNames: Record<string, string>;
   /** the stat cache file (in kiln's state dir); none = no cache persisted */
@@ -37,6 +39,7 @@ export async function fingerprintServices(
   const result = await computeFingerprints(inputs, {
     io,
     resolveImageId: (ref) => deps.resolveImageId(ref),
+    ...(deps.hasOnBuild ? { hasOnBuild: deps.hasOnBuild.bind(deps) } : {}),
     serviceImageNames: deps.serviceImageNames,
     contextDialect: deps.contextDialect,
   });

@@ -7,6 +7,7 @@
 import path from "node:path";
 import { KilnError } from "../errors.js";
 import { baseImagesOf } from "./base-images.js";
+import { contextReads, ReadSet, type ContextReads } from "./build-reads.js";
 import { fingerprintArgs } from "./build-args.js";
 import { canonicalHash, sha256 } from "./canonical-hash.js";
 import { ExcludeMatcher, readIgnoreLines } from "./dockerignore-patterns.js";
@@ -24,6 +25,8 @@ interface Prepared {
   input: FingerprintInput;
   dockerfileText?: string;
   baseImages: string[];
+  /** what the Dockerfile reads from the context */
+  reads: ContextReads;
   /** services (among the inputs) whose images this one needs */
   needs: string[];
 }
@@ -60,15 +63,16 @@ export async function computeFingerprints(
       if (!byImage.has(normalizeImageRef(ref))) imageId(ref).catch(() => undefined);
     }
   }
-  const digestOf = (dir: string, dockerfile: string | undefined): ContextDigest => {
+  const digestOf = (dir: string, dockerfile: string | undefined, reads?: ReadSet): ContextDigest => {
+    if (reads && reads.sources.length === 0) return NOTHING_READ;
     const ignore = ignoreFileFor(dir, dockerfile, deps.io);
-    const key = `${dir}\0${ignore?.path ?? ""}`;
+    const key = `${dir}\0${ignore?.path ?? ""}\0${reads ? `r${reads.key}` : "all"}`;
     let digest = contexts.get(key);
     if (digest === undefined) {
       const matcher = ignore
         ? new ExcludeMatcher(readIgnoreLines(ignore.text), ignore.path, deps.contextDialect)
         : undefined;
-      digest = deps.io.hashContext(dir, matcher);
+      digest = deps.io.hashContext(dir, matcher, reads);
       contexts.set(key, digest);
     }
     return digest;
@@ -102,7 +106,19 @@ export async function computeFingerprints(
         additionalContexts[ctxName] = value;
       }
     }
-    const context = build.contextIsRemote ? undefined : digestOf(build.context, build.dockerfile);
+    let reads = await narrowReads(p, baseImages, dependsOnServices, prepared, deps);
+    let context: ContextDigest | undefined;
+    if (!build.contextIsRemote) {
+      context = digestOf(
+        build.context,
+        build.dockerfile,
+        reads.sources ? new ReadSet(reads.sources) : undefined,
+      );
+      if (context.symlink !== undefined) {
+        reads = { whole: [`symlink ${context.symlink} on a path the build reads`] };
+        context = digestOf(build.context, build.dockerfile);
+      }
+    }
     const platforms = [
       ...new Set([...build.platforms, ...(p.input.platform ? [p.input.platform] : [])]),
     ].sort();
@@ -123,9 +139,49 @@ export async function computeFingerprints(
     };
     // the files enter the hash through their (shared, precomputed) digest
     const hash = canonicalHash({ ...fields, files: context?.digest ?? null });
-    result.set(name, withFiles({ ...fields, hash }, context));
+    result.set(
+      name,
+      withFiles(
+        {
+          ...fields,
+          hash,
+          reads,
+          ...(p.dockerfileText !== undefined ? { dockerfileText: p.dockerfileText } : {}),
+        },
+        context,
+      ),
+    );
   }
   return result;
+}
+
+const NOTHING_READ: ContextDigest = { files: {}, digest: sha256("") };
+
+/**
+ * The Dockerfile's reads, widened to the whole context when a base image may run ONBUILD
+ * triggers: one that is not local (unknown), one that has them, or another service's image
+ * whose Dockerfile declares them.
+ */
+async function narrowReads(
+  p: Prepared,
+  baseImages: Record<string, string | null>,
+  dependsOnServices: Record<string, string>,
+  prepared: Map<string, Prepared>,
+  deps: FingerprintDeps,
+): Promise<ContextReads> {
+  if (!p.reads.sources) return p.reads;
+  const whole: string[] = [];
+  for (const [ref, id] of Object.entries(baseImages)) {
+    if (id === null) whole.push(`base image ${ref} is not on the engine (its ONBUILD triggers are unknown)`);
+    else if (deps.hasOnBuild && (await deps.hasOnBuild(ref)))
+      whole.push(`base image ${ref} has ONBUILD triggers`);
+  }
+  for (const service of Object.keys(dependsOnServices)) {
+    const text = prepared.get(service)?.dockerfileText;
+    if (text === undefined || /^\s*onbuild\s/im.test(text))
+      whole.push(`service ${service}'s image may have ONBUILD triggers`);
+  }
+  return whole.length > 0 ? { whole } : p.reads;
 }
 
 /**
@@ -176,6 +232,13 @@ function prepare(
     }
     dockerfileText = bytes.toString("utf8");
   }
+  const reads: ContextReads =
+    dockerfileText === undefined
+      ? { whole: ["the Dockerfile is remote"] }
+      : contextReads(dockerfileText, {
+          args: build.args,
+          ...(build.target ? { target: build.target } : {}),
+        });
   const baseImages =
     input.baseImages ??
     (dockerfileText === undefined ? [] : baseImagesOf(dockerfileText, build.args, input.platform));
@@ -188,7 +251,7 @@ function prepare(
     const service = value.startsWith("service:") ? value.slice("service:".length) : undefined;
     if (service !== undefined && inputNames.has(service)) needs.add(service);
   }
-  return { input, dockerfileText, baseImages, needs: [...needs] };
+  return { input, dockerfileText, baseImages, reads, needs: [...needs] };
 }
 
 /** `<Dockerfile>.dockerignore` next to the Dockerfile wins over the context's `.dockerignore`. */

@@ -10,6 +10,8 @@ export interface Instruction {
   keyword: string;
   /** everything after the keyword, continuation lines joined */
   args: string;
+  /** 1-based line the instruction starts on */
+  line: number;
 }
 
 const HEREDOC_KEYWORDS = new Set(["RUN", "COPY", "ADD"]);
@@ -21,6 +23,7 @@ export function parseInstructions(text: string): Instruction[] {
   for (let i = 0; i < lines.length; i++) {
     const first = lines[i].trim();
     if (first === "" || first.startsWith("#")) continue;
+    const start = i + 1;
     let joined = "";
     let line = lines[i];
     for (;;) {
@@ -40,7 +43,7 @@ export function parseInstructions(text: string): Instruction[] {
     if (!m) continue;
     const keyword = m[1].toUpperCase();
     const args = m[2];
-    out.push({ keyword, args });
+    out.push({ keyword, args, line: start });
     if (HEREDOC_KEYWORDS.has(keyword)) i = skipHeredocs(lines, i, args);
   }
   return out;

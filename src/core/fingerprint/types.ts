@@ -1,6 +1,7 @@
 /** The fingerprint contract: what a service's image is built from, as plain JSON-able data. */
 import type { BuildSpec } from "../compose/model.js";
 import type { ContextDialect, ExcludeMatcher } from "./dockerignore-patterns.js";
+import type { ReadSet } from "./build-reads.js";
 
 /** One buildable service. */
 export interface FingerprintInput {
@@ -39,6 +40,13 @@ export interface FingerprintManifest {
   labels?: Record<string, string>;
   /** the URL of a remote (git/https) context: its files are not walked */
   remoteContext?: string;
+  /**
+   * Not hashed (the Dockerfile's hash covers it): the context paths the build reads, or why the
+   * whole context counts. `files` holds only what `sources` match.
+   */
+  reads?: { sources?: string[]; whole: string[] };
+  /** not hashed: the Dockerfile text, so that `kiln why` can diff its lines later */
+  dockerfileText?: string;
 }
 
 /** The files of one context as the BuildKit sender would transfer them. */
@@ -48,6 +56,8 @@ export interface ContextDigest {
   files: ContextFiles;
   /** a hash of `files`, equal for equal records whatever the order they were found in */
   digest: string;
+  /** with a read set: the first symlink among the entries read (BuildKit follows it: kiln reads all) */
+  symlink?: string;
 }
 
 /** The I/O the fingerprint needs; src/adapters/fs implements it. */
@@ -55,14 +65,19 @@ export interface FingerprintIo {
   /** a file's bytes (or its override content); undefined when it does not exist */
   readFile(absPath: string): Buffer | undefined;
   isDirectory(absPath: string): boolean;
-  /** every entry the sender would transfer from `dir`, filtered by `matcher` */
-  hashContext(dir: string, matcher: ExcludeMatcher | undefined): ContextDigest;
+  /**
+   * every entry the sender would transfer from `dir`, filtered by `matcher`; with `reads`, only
+   * the entries it wants (directories it does not want are not entered)
+   */
+  hashContext(dir: string, matcher: ExcludeMatcher | undefined, reads?: ReadSet): ContextDigest;
 }
 
 export interface FingerprintDeps {
   io: FingerprintIo;
   /** the local image ID of a ref, undefined when it is not local */
   resolveImageId(ref: string): Promise<string | undefined>;
+  /** whether a local base image carries ONBUILD triggers (they may read any context file) */
+  hasOnBuild?(ref: string): Promise<boolean>;
   /** service → the image name it is tagged with (to detect FROM another service's image) */
   serviceImageNames: Record<string, string>;
   /** whose sender walks the contexts: the buildx plugin (default) or the legacy 20.10 client */

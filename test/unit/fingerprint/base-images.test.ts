@@ -69,8 +69,8 @@ describe("parseInstructions", () => {
     const text =
       '# syntax=docker/dockerfile:1\n# escape=`\nARG A=1 `\n  # a comment\n\n  B="x y"\nfrom --platform=linux/amd64 `\n  img:${A} as base\n';
     expect(parseInstructions(text)).toEqual([
-      { keyword: "ARG", args: 'A=1   B="x y"' },
-      { keyword: "FROM", args: "--platform=linux/amd64   img:${A} as base" },
+      { keyword: "ARG", args: 'A=1   B="x y"', line: 3 },
+      { keyword: "FROM", args: "--platform=linux/amd64   img:${A} as base", line: 7 },
     ]);
     expect(baseImagesOf(text, {})).toEqual(["img:1"]);
     expect(argDeclarations('A=1   B="x y" C')).toEqual([

@@ -129,7 +129,7 @@ describe("fingerprint: build inputs", () => {
     const baseDir = path.join(dir, "base");
     const appDir = path.join(dir, "app");
     writeTree(dir, {
-      "base/Dockerfile": "FROM kiln-local/busybox\n",
+      "base/Dockerfile": "FROM kiln-local/busybox\nCOPY b.txt /\n",
       "base/b.txt": "b",
       "app/Dockerfile": "FROM myproj-base\nCOPY . /\n",
     });

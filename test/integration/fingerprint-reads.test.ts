@@ -1,0 +1,109 @@
+/**
+ * #15.1: the fingerprint covers the context files the build reads. In a project whose context
+ * holds devcontainer.json and a bind-mounted ./data, editing them leaves the service fresh; a
+ * change to requirements.txt (or a copied source) makes it stale — and the real engine agrees:
+ * the same edits leave every step CACHED, or re-run the step that reads the file. Both BuildKit
+ * client modes.
+ */
+import { spawnSync } from "node:child_process";
+import { appendFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { bakeFixture, engineAvailable, removeDir, runKiln, testLabel, testRunId } from "../helpers/kiln.js";
+import { removeImages } from "../helpers/docker-build.js";
+
+type Mode = "buildx" | "legacy";
+
+const dirs: string[] = [];
+const images: string[] = [];
+afterAll(() => {
+  removeImages(...images);
+  dirs.forEach(removeDir);
+});
+
+interface Target {
+  service: string;
+  action: string;
+  reason: string;
+}
+
+function modeEnv(mode: Mode): NodeJS.ProcessEnv {
+  return { KILN_BUILD_MODE: mode, ...(mode === "legacy" ? { KILN_DOCKER: "/usr/bin/docker" } : {}) };
+}
+
+/** `docker build` with the mode's client; the Dockerfile steps (FROM left out) that were not CACHED */
+export function realBuild(dir: string, tag: string, mode: Mode, dockerfile?: string): string[] {
+  const docker = mode === "legacy" ? "/usr/bin/docker" : "docker";
+  const args = ["build", "--progress=plain", "--label", testLabel(), "-t", tag];
+  if (dockerfile) args.push("-f", dockerfile);
+  args.push(dir);
+  const r = spawnSync(docker, args, {
+    encoding: "utf8",
+    timeout: 300_000,
+    env: { ...process.env, DOCKER_BUILDKIT: "1" },
+  });
+  const log = `${r.stdout}\n${r.stderr}`;
+  if (r.status !== 0) throw new Error(`docker build failed:\n${log}`);
+  return stepsNotCached(log);
+}
+
+export function stepsNotCached(log: string): string[] {
+  const titles = new Map<string, string>();
+  const cached = new Set<string>();
+  for (const line of log.split("\n")) {
+    const t = /^#(\d+) \[(?:[^\]]* )?\d+\/\d+\] (.*)$/.exec(line);
+    if (t && !titles.has(t[1])) titles.set(t[1], t[2]);
+    if (/^#(\d+) CACHED/.test(line)) cached.add(/^#(\d+)/.exec(line)![1]);
+  }
+  return [...titles]
+    .filter(([id, title]) => !cached.has(id) && !title.startsWith("FROM "))
+    .map(([, title]) => title);
+}
+
+describe.skipIf(!engineAvailable()).each<Mode>(["buildx", "legacy"])("fingerprint reads (%s)", (mode) => {
+  it("stays fresh for devcontainer.json and ./data, goes stale for requirements.txt and copied sources", () => {
+    const { dir, env: base } = bakeFixture("bake/reads");
+    dirs.push(dir, `${dir}.state`);
+    const env = { ...base, ...modeEnv(mode) };
+    const plan = (): Target => {
+      const r = runKiln(["bake", "--dry-run", "--json", "--project-dir", dir], { env });
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { plan: { targets: Target[] } }).plan.targets[0];
+    };
+    const baked = runKiln(["bake", "--json", "--project-dir", dir], { env });
+    expect(baked.code, baked.stderr).toBe(0);
+    expect(plan()).toMatchObject({ action: "skip", reason: "skip: fresh" });
+
+    const tag = `kiln-test-reads-${mode}:${testRunId()
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]/g, "-")}`;
+    images.push(tag);
+    realBuild(dir, tag, mode); // warms the cache for the edits below
+
+    // files outside what the build reads: fresh, and the real build caches every step
+    writeFileSync(
+      path.join(dir, ".devcontainer", "devcontainer.json"),
+      '{ "name": "reads", "dockerComposeFile": "../compose.yml", "service": "app", "forwardPorts": [9000] }\n',
+    );
+    writeFileSync(path.join(dir, "data", `written-by-container-${mode}.db`), "rows\n");
+    appendFileSync(path.join(dir, "src", "notes.md"), "more notes\n");
+    writeFileSync(path.join(dir, "README.md"), "# changed\n");
+    expect(plan()).toMatchObject({ action: "skip", reason: "skip: fresh" });
+    expect(realBuild(dir, tag, mode)).toEqual([]);
+
+    // a file the build copies: stale, and the real build re-runs the COPY that reads it
+    // (unique content: the engine's cache is shared with other runs)
+    appendFileSync(path.join(dir, "requirements.txt"), `requests==2.31.0 # ${mode} ${Math.random()}\n`);
+    const stale = plan();
+    expect(stale.action).toBe("build");
+    expect(stale.reason).toContain("requirements.txt");
+    expect(realBuild(dir, tag, mode)[0]).toBe("COPY requirements.txt ./");
+
+    // a new file matched by a wildcard source
+    const baked2 = runKiln(["bake", "--json", "--project-dir", dir], { env });
+    expect(baked2.code, baked2.stderr).toBe(0);
+    writeFileSync(path.join(dir, "src", "extra.py"), `x = ${Math.random()}\n`);
+    expect(plan()).toMatchObject({ action: "build" });
+    expect(realBuild(dir, tag, mode)[0]).toBe("COPY src/*.py ./src/");
+  });
+});
