@@ -1,6 +1,7 @@
 /** The fingerprint contract: what a service's image is built from, as plain JSON-able data. */
 import type { BuildSpec } from "../compose/model.js";
 import type { ContextDialect, ExcludeMatcher } from "./dockerignore-patterns.js";
+import type { DevcontainerLayers } from "../devcontainer/layers.js";
 
 /** One buildable service. */
 export interface FingerprintInput {
@@ -39,6 +40,8 @@ export interface FingerprintManifest {
   labels?: Record<string, string>;
   /** the URL of a remote (git/https) context: its files are not walked */
   remoteContext?: string;
+  /** a devcontainer service's Features / UID stages on top of its build; `hash` is then the last stage's */
+  devcontainer?: DevcontainerLayers;
 }
 
 /** The files of one context as the BuildKit sender would transfer them. */
