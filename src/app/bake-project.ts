@@ -21,7 +21,7 @@ import { fingerprintProject } from "./fingerprint-project.js";
 import { locateProject, openProject, type OpenedProject } from "./open-project.js";
 import { checkPinnable, pinProject, unpinProject, type PinOutcome } from "./pin-project.js";
 import { extraLabels, imagesByFingerprint } from "./project-images.js";
-import { refuseOverrideUnderV1, writeOverridePins } from "./override-pins.js";
+import { readOverridePins, refuseOverrideUnderV1, writeOverridePins } from "./override-pins.js";
 import { writeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
 import { detectCompose } from "../adapters/engine/compose-cli.js";
 import { runPlan, targetResult, type TargetResult } from "./run-plan.js";
@@ -104,6 +104,7 @@ export async function planProject(
     fingerprintProject(project, engine, {
       env: options.env,
       ...(options.globals.context ? { context: options.globals.context } : {}),
+      ...(options.log ? { warn: options.log } : {}),
     }),
     imagesByFingerprint(engine),
   ]);
@@ -226,6 +227,7 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
         results = await runPlan(plan, {
           model: project.model,
           client,
+          env: options.env,
           jobs: options.jobs,
           ...(options.signal ? { signal: options.signal } : {}),
           extraLabels: extraLabels(options.env),
@@ -287,7 +289,8 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
       if (override) {
         const file = await writeOverridePins(project.stateDir, requests);
         const dc = project.model.devcontainer;
-        const devcontainerConfig = dc ? await writeGeneratedConfig(dc, file) : undefined;
+        const featuresBaked = !!dc?.service && readOverridePins(project.stateDir).has(dc.service);
+        const devcontainerConfig = dc ? await writeGeneratedConfig(dc, file, featuresBaked) : undefined;
         return {
           ...(devcontainerConfig ? { devcontainerConfig } : {}),
           plan,

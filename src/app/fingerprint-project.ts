@@ -10,6 +10,7 @@ import type { Engine, ImageInfo } from "../adapters/engine/types.js";
 import { dockerClient } from "../adapters/engine/client.js";
 import type { OpenedProject } from "./open-project.js";
 import { generatedConfigOf } from "../adapters/bake/devcontainer-config.js";
+import { withDevcontainerLayers } from "./devcontainer-features.js";
 
 /** which sender decides what a context holds: the legacy client's differs from buildx's */
 async function dialect(
@@ -27,7 +28,7 @@ async function dialect(
 export async function fingerprintProject(
   project: OpenedProject,
   engine: Engine,
-  selection: { env: NodeJS.ProcessEnv; context?: string },
+  selection: { env: NodeJS.ProcessEnv; context?: string; warn?: (line: string) => void },
 ): Promise<Map<string, FingerprintManifest>> {
   const services = buildableServices(project.model);
   const contextDialect = await dialect(selection.env, selection.context);
@@ -43,7 +44,7 @@ export async function fingerprintProject(
   const resolveImageId = (ref: string): Promise<string | undefined> => inspect(ref).then((i) => i?.id);
   const hasOnBuild = (ref: string): Promise<boolean> =>
     inspect(ref).then((i) => (i?.onBuild?.length ?? 0) > 0);
-  return fingerprintServices(
+  const manifests = await fingerprintServices(
     services.map((s) => ({
       service: s.name,
       build: s.build!,
@@ -62,6 +63,10 @@ export async function fingerprintProject(
       ...(contextDialect ? { contextDialect } : {}),
     },
   );
+  return withDevcontainerLayers(project.model, manifests, {
+    env: selection.env,
+    ...(selection.warn ? { warn: selection.warn } : {}),
+  });
 }
 
 /** pinned files' original texts, under the path the model names them by and their real path */
@@ -73,5 +78,9 @@ function overrides(project: OpenedProject): Record<string, string> {
     out[file] = text;
     out[target] = text;
   }
+  // a devcontainer.json kiln took the Features out of is fingerprinted as it was written
+  const dc = project.model.devcontainer;
+  const original = dc ? project.unpinned.get(dc.configPath) : undefined;
+  if (dc && original !== undefined) out[dc.configPath] = original;
   return out;
 }

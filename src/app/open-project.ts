@@ -14,6 +14,8 @@ import { resolveTarget } from "../adapters/fs/atomic-write.js";
 import { readPins, withPin, type PinsFile } from "../adapters/state/pin-store.js";
 import { projectStateDir } from "../adapters/state/state-dir.js";
 import type { ProjectRequest } from "./request.js";
+import { devcontainerPinIsLive, unpinnedDevcontainerText } from "./devcontainer-pin.js";
+import { withDevcontainerPin } from "../adapters/state/pin-store.js";
 
 export interface OpenedProject {
   model: ProjectModel;
@@ -116,7 +118,9 @@ export async function openProject(globals: ProjectRequest, env: NodeJS.ProcessEn
   const first = await loadProjectCached(options);
   const stateDir = projectStateDir(first.projectDir, env);
   const allTargets = new Map(first.files.map((f) => [f, safeTarget(f)]));
-  const { pins, dropped } = livePins(readPins(stateDir), allTargets);
+  const live = livePins(readPins(stateDir), allTargets);
+  const dropped = live.dropped;
+  let pins = live.pins;
   if (dropped.length > 0) {
     process.stderr.write(`kiln: no longer pinned in the file, forgetting the pin of ${dropped.join(", ")}\n`);
   }
@@ -128,6 +132,21 @@ export async function openProject(globals: ProjectRequest, env: NodeJS.ProcessEn
     const records = pins.files[target];
     if (!records || Object.keys(records).length === 0) continue;
     unpinned.set(target, unpinnedText(readFileSync(target, "utf8"), records, file));
+  }
+  // devcontainer.json without the Features kiln took out: the model sees them as written
+  for (const [configPath, record] of Object.entries(pins.devcontainers ?? {})) {
+    let text: string;
+    try {
+      text = readFileSync(configPath, "utf8");
+    } catch {
+      text = "";
+    }
+    if (!text || !devcontainerPinIsLive(text, record)) {
+      pins = withDevcontainerPin(pins, configPath, null);
+      continue;
+    }
+    unpinned.set(configPath, unpinnedDevcontainerText(text, record));
+    targets.set(configPath, configPath);
   }
   if (unpinned.size === 0) return { model: first, current: first, stateDir, pins, unpinned, targets };
   const byModelPath = new Map<string, string>();

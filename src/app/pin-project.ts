@@ -13,6 +13,7 @@ import { BackupStore } from "../adapters/state/backup-store.js";
 import { commitFiles, type FileChange } from "../adapters/state/journal.js";
 import { pinsFileChange, withPin, type PinsFile } from "../adapters/state/pin-store.js";
 import type { OpenedProject } from "./open-project.js";
+import { devcontainerPinChange, devcontainerUnpinChange } from "./devcontainer-pin.js";
 
 export interface PinRequest {
   service: string;
@@ -115,6 +116,13 @@ export function pinProject(project: OpenedProject, requests: PinRequest[]): PinO
     changes.push({ path: file, content: text, expectedCurrent: current });
     outcome.files.push(file);
   }
+  // the devcontainer's image carries its Features now: take them out of devcontainer.json too
+  const dc = devcontainerPinChange(project, [...outcome.pinned, ...outcome.unchanged], pins);
+  if (dc) {
+    pins = dc.pins;
+    changes.push(dc.change);
+    outcome.files.push(dc.change.path);
+  }
   if (changes.length > 0) {
     changes.push(pinsFileChange(project.stateDir, pins));
     commitFiles(project.stateDir, changes);
@@ -150,13 +158,20 @@ export function unpinProject(project: OpenedProject, services: string[]): UnpinO
     changes.push({ path: file, content: text, expectedCurrent: current });
     outcome.files.push(file);
   }
+  const dc = devcontainerUnpinChange(project, services, pins);
+  if (dc) {
+    pins = dc.pins;
+    changes.push(dc.change);
+    outcome.files.push(dc.change.path);
+  }
   if (changes.length > 0) {
     changes.push(pinsFileChange(project.stateDir, pins));
     commitFiles(project.stateDir, changes);
     // a fully unpinned file is its own original again (plus the user's edits): the next bake
     // must back up that, not an older original
     const backups = new BackupStore(project.stateDir);
-    for (const file of outcome.files) if (!pins.files[file]) backups.discard(file);
+    for (const file of outcome.files)
+      if (!pins.files[file] && !pins.devcontainers?.[file]) backups.discard(file);
   }
   outcome.restored = [...new Set(outcome.restored)];
   return outcome;

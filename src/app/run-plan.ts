@@ -12,6 +12,7 @@ import type { Plan, PlanTarget } from "../core/plan/plan.js";
 import { LABEL, imageRepo, imageTag } from "../core/plan/image-ref.js";
 import { runBuild } from "../adapters/engine/build.js";
 import type { DockerClient } from "../adapters/engine/client.js";
+import { buildStages } from "./devcontainer-features.js";
 
 export interface TargetResult {
   service: string;
@@ -62,6 +63,8 @@ export interface RunPlanOptions {
   onEvent?: (service: string, event: BuildEvent) => void;
   onStart?: (service: string) => void;
   onFinish?: (result: TargetResult) => void;
+  /** the environment (finds the Dev Containers CLI for a devcontainer's Features) */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function requestFor(target: PlanTarget, options: RunPlanOptions): BuildRequest {
@@ -144,10 +147,27 @@ async function runTarget(
   const started = Date.now();
   if (!alreadyStarted) options.onStart?.(target.service);
   try {
-    const outcome = await runBuild(options.client, requestFor(target, options), {
-      ...(options.signal ? { signal: options.signal } : {}),
-      onEvent: (ev) => options.onEvent?.(target.service, ev),
-    });
+    const build = (t: PlanTarget) =>
+      runBuild(options.client, requestFor(t, options), {
+        ...(options.signal ? { signal: options.signal } : {}),
+        onEvent: (ev) => options.onEvent?.(target.service, ev),
+      });
+    if (target.stages) {
+      // a devcontainer service: its build, then the Features and UID stages on top
+      const outcome = await buildStages(target, {
+        model: options.model,
+        client: options.client,
+        env: options.env ?? process.env,
+        extraLabels: options.extraLabels,
+        ...(options.signal ? { signal: options.signal } : {}),
+        buildService: build,
+      });
+      return targetResult(target, "built", {
+        durationMs: Date.now() - started,
+        steps: outcome ? tallySteps(outcome.steps) : { total: 0, cached: 0 },
+      });
+    }
+    const outcome = await build(target);
     return targetResult(target, "built", {
       durationMs: Date.now() - started,
       steps: tallySteps(outcome.steps),

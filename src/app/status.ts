@@ -55,7 +55,13 @@ export async function projectStatus(globals: ProjectRequest, env: NodeJS.Process
   // a devcontainer follows the override file only through kiln's devcontainer.json copy
   const dc = project.model.devcontainer;
   const notFollowed =
-    dc && overridePins.size > 0 ? generatedConfigProblem(dc, overridePath(project.stateDir)) : undefined;
+    dc && overridePins.size > 0
+      ? generatedConfigProblem(
+          dc,
+          overridePath(project.stateDir),
+          !!dc.service && overridePins.has(dc.service),
+        )
+      : undefined;
 
   const services: ServiceStatus[] = [];
   for (const svc of buildableServices(project.model)) {

@@ -7,25 +7,32 @@ import { existsSync, mkdirSync, readFileSync, rmSync, rmdirSync, statSync } from
 import path from "node:path";
 import type { DevcontainerModel } from "../../core/compose/model.js";
 import { generatedConfigPath, generatedConfigText } from "../../core/pin/devcontainer-override.js";
+import { configuredFeatures } from "../../core/devcontainer/features.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
 
 export function generatedConfigOf(dc: DevcontainerModel): string {
   return generatedConfigPath(dc.configPath, dc.workspaceFolder);
 }
 
-function expectedText(dc: DevcontainerModel, overrideFile: string): string {
+/** `featuresBaked`: the override pins the devcontainer's service to an image carrying its Features */
+function expectedText(dc: DevcontainerModel, overrideFile: string, featuresBaked: boolean): string {
   return generatedConfigText({
     text: readFileSync(dc.configPath, "utf8"),
     configPath: dc.configPath,
     generatedPath: generatedConfigOf(dc),
     overrideFile,
+    bakedFeatures: featuresBaked ? configuredFeatures(dc.config).map((f) => f.key) : [],
   });
 }
 
-export async function writeGeneratedConfig(dc: DevcontainerModel, overrideFile: string): Promise<string> {
+export async function writeGeneratedConfig(
+  dc: DevcontainerModel,
+  overrideFile: string,
+  featuresBaked = false,
+): Promise<string> {
   const file = generatedConfigOf(dc);
   mkdirSync(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, expectedText(dc, overrideFile));
+  await writeFileAtomic(file, expectedText(dc, overrideFile, featuresBaked));
   await excludeFromGit(path.dirname(file), "add");
   return file;
 }
@@ -44,11 +51,15 @@ export async function removeGeneratedConfig(dc: DevcontainerModel): Promise<stri
 }
 
 /** why `devcontainer up` on kiln's copy would not start the override's images, or undefined */
-export function generatedConfigProblem(dc: DevcontainerModel, overrideFile: string): string | undefined {
+export function generatedConfigProblem(
+  dc: DevcontainerModel,
+  overrideFile: string,
+  featuresBaked = false,
+): string | undefined {
   const file = generatedConfigOf(dc);
   if (!existsSync(file))
     return `kiln's devcontainer config ${file} is missing (run \`kiln bake --mode override\`)`;
-  if (readFileSync(file, "utf8") !== expectedText(dc, overrideFile))
+  if (readFileSync(file, "utf8") !== expectedText(dc, overrideFile, featuresBaked))
     return `kiln's devcontainer config ${file} no longer matches ${dc.configPath} (run \`kiln bake --mode override\`)`;
   return undefined;
 }

@@ -8,12 +8,21 @@ import fs from "node:fs";
 import path from "node:path";
 import { KilnError } from "../../core/errors.js";
 import type { PinRecord } from "../../core/pin/pin-record.js";
+import type { RemovedProperty } from "../../core/devcontainer/jsonc-remove.js";
 import { resolveTarget } from "../fs/atomic-write.js";
 import type { FileChange } from "./journal.js";
 
 export interface PinsFile {
   version: 1;
   files: Record<string, Record<string, PinRecord>>;
+  /** devcontainer.json path → the properties kiln took out of it (baked Features), in order */
+  devcontainers?: Record<string, DevcontainerPin>;
+}
+
+export interface DevcontainerPin {
+  /** the devcontainer's service, whose pinned image carries the Features */
+  service: string;
+  removed: RemovedProperty[];
 }
 
 export function pinsPath(stateDir: string): string {
@@ -52,11 +61,25 @@ export function withPin(pins: PinsFile, file: string, service: string, record: P
   else delete services[service];
   if (Object.keys(services).length > 0) files[key] = services;
   else delete files[key];
-  return { version: 1, files };
+  return { ...pins, version: 1, files };
+}
+
+/** a copy of `pins` with the devcontainer.json record set (or removed with null) */
+export function withDevcontainerPin(
+  pins: PinsFile,
+  configPath: string,
+  record: DevcontainerPin | null,
+): PinsFile {
+  const devcontainers = { ...(pins.devcontainers ?? {}) };
+  if (record) devcontainers[configPath] = record;
+  else delete devcontainers[configPath];
+  const { devcontainers: _old, ...rest } = pins;
+  void _old;
+  return Object.keys(devcontainers).length > 0 ? { ...rest, devcontainers } : rest;
 }
 
 /** the journal change that writes `pins` (deletes pins.json when nothing is pinned) */
 export function pinsFileChange(stateDir: string, pins: PinsFile): FileChange {
-  const empty = Object.keys(pins.files).length === 0;
+  const empty = Object.keys(pins.files).length === 0 && Object.keys(pins.devcontainers ?? {}).length === 0;
   return { path: pinsPath(stateDir), content: empty ? null : JSON.stringify(pins, null, 2) + "\n" };
 }

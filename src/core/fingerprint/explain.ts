@@ -3,6 +3,7 @@
  * "arg GREETING changed", "base image kiln-local/debian:bookworm changed", "Dockerfile changed".
  */
 import type { FingerprintManifest } from "./types.js";
+import { explainLayers } from "../devcontainer/layers.js";
 
 const MAX_NAMES = 3;
 
@@ -35,6 +36,7 @@ export function explainChange(previous: FingerprintManifest, current: Fingerprin
     reasons.push(`image of service ${service} changed`);
   }
   if (changedKeys(previous.labels ?? {}, current.labels ?? {}).length > 0) reasons.push("labels changed");
+  reasons.push(...explainLayers(previous.devcontainer, current.devcontainer));
   return reasons.length > 0 ? reasons : ["fingerprint changed"];
 }
 

@@ -2,6 +2,7 @@
 import type { BuildSpec } from "../compose/model.js";
 import type { ContextDialect, ExcludeMatcher } from "./dockerignore-patterns.js";
 import type { ReadSet } from "./build-reads.js";
+import type { DevcontainerLayers } from "../devcontainer/layers.js";
 
 /** One buildable service. */
 export interface FingerprintInput {
@@ -47,6 +48,8 @@ export interface FingerprintManifest {
   reads?: { sources?: string[]; whole: string[] };
   /** not hashed: the Dockerfile text, so that `kiln why` can diff its lines later */
   dockerfileText?: string;
+  /** a devcontainer service's Features / UID stages on top of its build; `hash` is then the last stage's */
+  devcontainer?: DevcontainerLayers;
 }
 
 /** The files of one context as the BuildKit sender would transfer them. */

@@ -6,6 +6,7 @@ import { BUG_HINT, KilnError } from "../errors.js";
 import type { ProjectModel, ServiceModel } from "../compose/model.js";
 import { contentRef } from "./image-ref.js";
 import { bakeScope } from "./bake-scope.js";
+import { stageHashes, type DevcontainerLayers } from "../devcontainer/layers.js";
 
 export type PlanAction = "build" | "skip" | "pull";
 export type PlanMode = "bake" | "build" | "rebuild";
@@ -15,6 +16,16 @@ export interface ManifestLike {
   hash: string;
   dependsOnServices: Record<string, string>;
   baseImages: Record<string, string | null>;
+  devcontainer?: DevcontainerLayers;
+}
+
+/** a devcontainer service's stages on top of its build; the target's fingerprint is the last one's */
+export interface PlanStages {
+  service: { fingerprint: string; imageRef: string };
+  /** installed by the Dev Containers CLI, in this order */
+  features?: { fingerprint: string; imageRef: string; order: string[] };
+  /** the CLI's UID layer for the local user */
+  uid?: { fingerprint: string; imageRef: string; uid: number; gid: number };
 }
 
 export interface PlanTarget {
@@ -34,6 +45,7 @@ export interface PlanTarget {
   context: string;
   dockerfile?: string;
   target?: string;
+  stages?: PlanStages;
 }
 
 export interface Plan {
@@ -141,6 +153,7 @@ export function makePlan(input: PlanInput): Plan {
       context: svc.build?.context ?? "",
       ...(svc.build?.dockerfile ? { dockerfile: svc.build.dockerfile } : {}),
       ...(svc.build?.target ? { target: svc.build.target } : {}),
+      ...(manifest.devcontainer ? { stages: planStages(svc.imageName, manifest.devcontainer) } : {}),
     });
   }
 
@@ -172,6 +185,32 @@ export function makePlan(input: PlanInput): Plan {
     mode,
     targets: [...targets.values()],
     levels: levelsOf([...targets.values()]),
+  };
+}
+
+export function planStages(imageName: string, layers: DevcontainerLayers): PlanStages {
+  const h = stageHashes(layers);
+  return {
+    service: { fingerprint: layers.serviceHash, imageRef: contentRef(imageName, layers.serviceHash) },
+    ...(layers.features && h.features
+      ? {
+          features: {
+            fingerprint: h.features,
+            imageRef: contentRef(imageName, h.features),
+            order: layers.features.order,
+          },
+        }
+      : {}),
+    ...(layers.uid && h.uid
+      ? {
+          uid: {
+            fingerprint: h.uid,
+            imageRef: contentRef(imageName, h.uid),
+            uid: layers.uid.uid,
+            gid: layers.uid.gid,
+          },
+        }
+      : {}),
   };
 }
 
