@@ -9,7 +9,11 @@ import { KilnError } from "../core/errors.js";
 import { planProject } from "./bake-project.js";
 import { dockerClient } from "../adapters/engine/client.js";
 import { runProcess } from "../adapters/process-runner.js";
-import { cacheMountsOf, exportCacheMount } from "../adapters/bundle/cache-mounts.js";
+import {
+  cacheMountsOf,
+  checkCacheMountsReachable,
+  exportCacheMount,
+} from "../adapters/bundle/cache-mounts.js";
 import { BUNDLE_KIND, MANIFEST_FILE, sha256File, type BundleManifest } from "../adapters/bundle/manifest.js";
 
 export interface BundleExportOptions {
@@ -56,6 +60,7 @@ export async function exportBundle(options: BundleExportOptions): Promise<Bundle
     env: options.env,
     ...(options.globals.context ? { context: options.globals.context } : {}),
   });
+  if (options.cacheMounts) checkCacheMountsReachable(client, "export");
   const work = mkdtempSync(path.join(path.dirname(path.resolve(options.file)), ".kiln-bundle-"));
   try {
     const refs = wanted.map((t) => t.imageRef);

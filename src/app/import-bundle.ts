@@ -12,7 +12,7 @@ import { LABEL } from "../core/plan/image-ref.js";
 import { dockerClient } from "../adapters/engine/client.js";
 import { getEngine } from "../adapters/engine/index.js";
 import { runProcess } from "../adapters/process-runner.js";
-import { importCacheMount } from "../adapters/bundle/cache-mounts.js";
+import { checkCacheMountsReachable, importCacheMount } from "../adapters/bundle/cache-mounts.js";
 import { readManifest, verifyMembers, type BundleManifest } from "../adapters/bundle/manifest.js";
 
 export interface BundleImportOptions {
@@ -46,6 +46,7 @@ export async function importBundle(options: BundleImportOptions): Promise<Bundle
       });
     });
     const manifest = readManifest(work, options.file);
+    if (!options.noCacheMounts && manifest.caches.length > 0) checkCacheMountsReachable(client, "import");
     options.log(`kiln: checking ${1 + manifest.caches.length} member checksum(s)`);
     await verifyMembers(work, manifest, options.file);
     options.log(`kiln: loading ${manifest.services.length} image(s)`);

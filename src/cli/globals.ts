@@ -9,6 +9,8 @@ export type ProgressMode = "auto" | "tty" | "plain" | "quiet" | "json";
 
 /** The CLI's globals: a use-case request (project selection, context) plus output settings. */
 export interface GlobalOptions extends ProjectRequest {
+  /** --builder: the run's environment gets BUILDX_BUILDER=NAME, as buildx itself reads it */
+  builder?: string;
   json: boolean;
   progress: ProgressMode;
   debug: boolean;
@@ -27,6 +29,10 @@ export function addGlobalOptions(program: Command): Command {
     .option("--env-file <file>", "an environment file for interpolation (repeatable)", collect)
     .option("--devcontainer [path]", "use a devcontainer.json (auto-detected when omitted)")
     .option("--context <name>", "docker context to use")
+    .option(
+      "--builder <name>",
+      "buildx builder to build with (default: BUILDX_BUILDER, else the engine's own)",
+    )
     .option("--json", "print machine-readable JSON on stdout (logs stay on stderr)")
     .addOption(
       new Option("--progress <mode>", "progress output")
@@ -44,6 +50,7 @@ interface RawGlobals {
   envFile?: string[];
   devcontainer?: string | boolean;
   context?: string;
+  builder?: string;
   json?: boolean;
   progress?: ProgressMode;
   debug?: boolean;
@@ -67,6 +74,7 @@ export function readGlobals(command: Command, env: NodeJS.ProcessEnv = process.e
     envFiles: (raw.envFile ?? []).map((f) => path.resolve(f)),
     ...(devcontainer === undefined ? {} : { devcontainer }),
     ...(raw.context === undefined ? {} : { context: raw.context }),
+    ...(raw.builder === undefined ? {} : { builder: raw.builder }),
     json: raw.json === true,
     progress: raw.progress ?? "auto",
     debug: raw.debug === true || env.KILN_DEBUG === "1",

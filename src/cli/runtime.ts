@@ -3,6 +3,7 @@
  * Errors propagate to the one top-level handler in main.ts.
  */
 import type { Command } from "commander";
+import { builderRequest } from "../app/select-builder.js";
 import { readGlobals, type GlobalOptions } from "./globals.js";
 import { printResult, processStreams, type CommandResult, type OutputStreams } from "./output.js";
 
@@ -31,13 +32,16 @@ export function makeContext(command: Command): CommandContext {
   return {
     globals,
     out,
-    env: process.env,
+    env: globals.builder === undefined ? process.env : { ...process.env, BUILDX_BUILDER: globals.builder },
     signal: rootSignal,
     log: (line) => {
       if (globals.progress !== "quiet") out.stderr(`${line}\n`);
     },
   };
 }
+
+/** commands that never talk to an engine: a selected builder is not looked at */
+const OFFLINE_COMMANDS = new Set(["lint", "completion", "history", "report"]);
 
 /**
  * commander action adapter. `handler` receives the context and the command's own parsed
@@ -49,6 +53,9 @@ export function action<A extends unknown[]>(
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
     const ctx = makeContext(command);
+    if (!OFFLINE_COMMANDS.has(command.name())) {
+      ctx.globals = { ...ctx.globals, ...(await builderRequest(ctx.globals, ctx.env)) };
+    }
     const result = await handler(ctx, ...(args.slice(0, -1) as A));
     printResult(result, ctx.globals.json, ctx.out);
     lastExitCode = result.exitCode ?? 0;

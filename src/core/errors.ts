@@ -54,7 +54,10 @@ export type KilnErrorCode =
   | "ERR_KILN_BUNDLE"
   | "ERR_KILN_UNPIN_CONFLICT"
   | "ERR_KILN_REPORT"
-  | "ERR_KILN_STATE_DIR";
+  | "ERR_KILN_STATE_DIR"
+  | "ERR_KILN_BUILDER"
+  | "ERR_KILN_BUILDER_IMAGE_MISSING"
+  | "ERR_KILN_ENGINE_UNSUPPORTED";
 
 const exitByCode: Partial<Record<KilnErrorCode, ExitCode>> = {
   ERR_KILN_USAGE: EXIT.usage,
@@ -63,6 +66,9 @@ const exitByCode: Partial<Record<KilnErrorCode, ExitCode>> = {
   ERR_KILN_NO_DOCKER_CLIENT: EXIT.engine,
   ERR_KILN_NO_BUILDKIT: EXIT.engine,
   ERR_KILN_NO_COMPOSE: EXIT.engine,
+  ERR_KILN_BUILDER: EXIT.engine,
+  ERR_KILN_BUILDER_IMAGE_MISSING: EXIT.engine,
+  ERR_KILN_ENGINE_UNSUPPORTED: EXIT.engine,
   ERR_KILN_COMPOSE_NOT_FOUND: EXIT.usage,
   ERR_KILN_COMPOSE_PARSE: EXIT.usage,
   ERR_KILN_COMPOSE_INVALID: EXIT.usage,

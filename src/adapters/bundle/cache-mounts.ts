@@ -14,6 +14,7 @@ import { KilnError } from "../../core/errors.js";
 import type { ProjectModel } from "../../core/compose/model.js";
 import { buildModel } from "../../core/lint/dockerfile-model.js";
 import { cacheId } from "../../core/lint/mounts.js";
+import { seesEngineImages } from "../../core/build/builder.js";
 import type { DockerClient } from "../engine/client.js";
 import { ProcessError, runProcess } from "../process-runner.js";
 
@@ -62,6 +63,25 @@ export function cacheMountsOf(
   return [...out.values()];
 }
 
+/**
+ * The helper builds start FROM the service's baked image, which only a docker-driver builder
+ * can read from the engine: on any other builder the cache mounts are out of kiln's reach.
+ */
+export function checkCacheMountsReachable(client: DockerClient, verb: "export" | "import"): void {
+  const b = client.builder;
+  if (!b || seesEngineImages(b)) return;
+  throw new KilnError(
+    "ERR_KILN_BUNDLE",
+    `the cache mounts live in buildx builder "${b.name}" (driver ${b.driver}), whose builds cannot start FROM the engine's baked images — kiln cannot ${verb} them there`,
+    {
+      hint:
+        verb === "export"
+          ? "export without --cache-mounts (images only), or bake and export on a docker-driver builder (drop --builder / BUILDX_BUILDER)"
+          : "import with --no-cache-mounts (images only), or import on a docker-driver builder (drop --builder / BUILDX_BUILDER)",
+    },
+  );
+}
+
 function mountFlag(c: CacheMountRef): string {
   const esc = (v: string): string => (/[,"=\s]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   return `--mount=type=cache,id=${esc(c.id)},target=/kiln-cache${c.sharing ? `,sharing=${c.sharing}` : ""}`;
@@ -75,7 +95,9 @@ async function helperBuild(
   signal?: AbortSignal,
 ): Promise<void> {
   const args =
-    client.mode === "buildx" ? ["buildx", "build", "--progress=plain"] : ["build", "--progress=plain"];
+    client.mode === "buildx"
+      ? ["buildx", "build", ...(client.builder ? ["--builder", client.builder.name] : []), "--progress=plain"]
+      : ["build", "--progress=plain"];
   try {
     await runProcess(
       [

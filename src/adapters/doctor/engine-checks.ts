@@ -74,6 +74,15 @@ export async function engineChecks(
             )
           : `${client.path} ${client.version}, legacy BuildKit (DOCKER_BUILDKIT=1, plain progress)`,
     });
+    if (client.builder) {
+      checks.push({
+        id: "client.builder",
+        status: "ok",
+        message: `buildx builder ${client.builder.name} (driver ${client.builder.driver}; ${client.builder.nodes
+          .map((n) => `${n.endpoint} ${n.status}`)
+          .join(", ")}), selected by --builder / BUILDX_BUILDER`,
+      });
+    }
   } catch (error: unknown) {
     const e = error instanceof KilnError ? error : undefined;
     checks.push({

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { KilnError } from "../../core/errors.js";
 import { buildArgs, type BuildRequest } from "../../core/build/build-args.js";
+import { seesEngineImages } from "../../core/build/builder.js";
 import { StepCounter, type BuildEvent, type StepTally } from "../../core/build/events.js";
 import { PlainProgressParser } from "../../core/build/parse-plain.js";
 import { RawJsonProgressParser } from "../../core/build/parse-rawjson.js";
@@ -59,7 +60,13 @@ export async function runBuild(
     }
   };
   try {
-    const args = [...client.argv, ...buildArgs(client.mode, req, { iidFile })];
+    const args = [
+      ...client.argv,
+      ...buildArgs(client.mode, req, {
+        iidFile,
+        ...(client.builder ? { builder: client.builder.name } : {}),
+      }),
+    ];
     await (options.runner ?? runProcess)(args, {
       env: { ...client.env, ...options.env },
       ...(req.dockerfileInline === undefined ? {} : { input: req.dockerfileInline }),
@@ -83,7 +90,10 @@ export async function runBuild(
         `base image ${base} is not on this engine and cannot be pulled`,
         {
           cause: error,
-          hint: `load it (\`docker load -i FILE\`), build it, or tag a local image as ${base}; or override the base-image build arg (e.g. in .env) with a local image`,
+          hint:
+            client.builder && !seesEngineImages(client.builder)
+              ? `builder "${client.builder.name}" (driver ${client.builder.driver}) reads base images from registries only, never from the engine's images: push ${base} to a registry that builder reaches, or build on a docker-driver builder (drop --builder / BUILDX_BUILDER)`
+              : `load it (\`docker load -i FILE\`), build it, or tag a local image as ${base}; or override the base-image build arg (e.g. in .env) with a local image`,
         },
       );
     }

@@ -10,6 +10,7 @@ import path from "node:path";
 import { KilnError } from "../../core/errors.js";
 import { runProcess, type ProcessRunner } from "../process-runner.js";
 import { kilnStateRoot } from "../state/state-dir.js";
+import { checkBuilderUsable, inspectBuilder, selectedBuilder, type BuilderInfo } from "./builder.js";
 
 export type BuildMode = "buildx" | "legacy";
 
@@ -23,6 +24,8 @@ export interface DockerClient {
   argv: string[];
   /** environment for build calls (DOCKER_BUILDKIT=1 in legacy mode) */
   env: NodeJS.ProcessEnv;
+  /** the buildx builder selected with --builder / BUILDX_BUILDER (absent: the engine's own) */
+  builder?: BuilderInfo;
 }
 
 export interface DetectOptions {
@@ -161,14 +164,39 @@ const memo = new Map<string, Promise<DockerClient>>();
  */
 export function dockerClient(options: DetectOptions = {}): Promise<DockerClient> {
   const env = options.env ?? process.env;
-  const key = [env.KILN_DOCKER, env.KILN_BUILD_MODE, env.PATH, options.context].join("|");
+  const key = [env.KILN_DOCKER, env.KILN_BUILD_MODE, env.PATH, options.context, selectedBuilder(env)].join(
+    "|",
+  );
   let hit = memo.get(key);
   if (!hit) {
-    hit = options.runner ? detectClient(options) : detectWithDiskCache(options, env);
+    const base = options.runner ? detectClient(options) : detectWithDiskCache(options, env);
+    hit = base.then((client) => withBuilder(client, env, options.runner));
     hit.catch(() => memo.delete(key));
     memo.set(key, hit);
   }
   return hit;
+}
+
+/** attaches the selected buildx builder, refusing one kiln cannot build with */
+async function withBuilder(
+  client: DockerClient,
+  env: NodeJS.ProcessEnv,
+  runner?: ProcessRunner,
+): Promise<DockerClient> {
+  const name = selectedBuilder(env);
+  if (name === undefined) return client;
+  if (client.mode !== "buildx") {
+    throw new KilnError(
+      "ERR_KILN_BUILDER",
+      `buildx builder "${name}" is selected (--builder / BUILDX_BUILDER) but ${client.path} builds without buildx (legacy DOCKER_BUILDKIT=1 mode)`,
+      {
+        hint: "install the buildx CLI plugin (Debian: `apt-get install docker-buildx`), or drop --builder / BUILDX_BUILDER",
+      },
+    );
+  }
+  const builder = await inspectBuilder(client.argv, name, env, runner);
+  await checkBuilderUsable(builder, env);
+  return { ...client, builder };
 }
 
 function pluginDirs(env: NodeJS.ProcessEnv): string[] {

@@ -29,9 +29,19 @@ export interface BuildRequest {
   inlineCache?: boolean;
 }
 
-export function buildArgs(mode: BuildMode, req: BuildRequest, files: { iidFile: string }): string[] {
+export interface BuildTarget {
+  iidFile: string;
+  /**
+   * a buildx builder (`--builder`); every driver gets `--load`: kiln pins the image the engine
+   * holds, and a docker-container / kubernetes / remote builder keeps its result otherwise
+   */
+  builder?: string;
+}
+
+export function buildArgs(mode: BuildMode, req: BuildRequest, files: BuildTarget): string[] {
   const a: string[] =
     mode === "buildx" ? ["buildx", "build", "--load", "--progress=rawjson"] : ["build", "--progress=plain"];
+  if (mode === "buildx" && files.builder !== undefined) a.splice(2, 0, "--builder", files.builder);
   a.push("--iidfile", files.iidFile);
   if (req.dockerfileInline !== undefined) a.push("-f", "-");
   else if (req.dockerfile !== undefined) a.push("-f", req.dockerfile);

@@ -80,3 +80,34 @@ describe("detectCompose", () => {
     expect(await detectCompose({ env: {}, runner: fake({}).runner })).toBeUndefined();
   });
 });
+
+describe("dockerClient with a selected builder", () => {
+  it("refuses --builder / BUILDX_BUILDER on a legacy (no buildx) client", async () => {
+    const { dockerClient } = await import("../../../src/adapters/engine/client.js");
+    const { runner } = fake({
+      "/l/docker version --format {{json .Client}}": { code: 0, stdout: v("20.10.24+dfsg1") },
+    });
+    await expect(
+      dockerClient({ env: { KILN_DOCKER: "/l/docker", BUILDX_BUILDER: "pool" }, runner }),
+    ).rejects.toMatchObject({
+      code: "ERR_KILN_BUILDER",
+      exitCode: 3,
+      hint: expect.stringContaining("docker-buildx") as unknown,
+    });
+  });
+
+  it("inspects the builder and attaches it", async () => {
+    const { dockerClient } = await import("../../../src/adapters/engine/client.js");
+    const { runner, calls } = fake({
+      "/m/docker version --format {{json .Client}}": { code: 0, stdout: v("28.2.2") },
+      "/m/docker buildx version": { code: 0, stdout: "github.com/docker/buildx 0.13.1" },
+      "/m/docker buildx inspect other": {
+        code: 0,
+        stdout: "Name: other\nDriver: docker\n\nNodes:\nName: other\nEndpoint: other\nStatus: running\n",
+      },
+    });
+    const c = await dockerClient({ env: { KILN_DOCKER: "/m/docker", BUILDX_BUILDER: "other" }, runner });
+    expect(c.builder).toMatchObject({ name: "other", driver: "docker" });
+    expect(calls).toContainEqual(["/m/docker", "buildx", "inspect", "other"]);
+  });
+});
