@@ -305,7 +305,11 @@ async function bakeUid(
 ): Promise<void> {
   if (await hasStage(ctx.client, stage.imageRef, stage.fingerprint)) return;
   const base = await imageConfig(ctx.client, baseRef);
-  if (!base) throw new KilnError("ERR_KILN_IMAGE_MISSING", `${baseRef} disappeared while kiln was working`);
+  if (!base) {
+    throw new KilnError("ERR_KILN_IMAGE_MISSING", `${baseRef} disappeared while kiln was working`, {
+      hint: "another process removed the image: run the same kiln command again",
+    });
+  }
   const entries = parseMetadata(base.Labels?.[METADATA_LABEL]);
   // the CLI's rule: the last remoteUser of the metadata (devcontainer.json's last), else the
   // compose service's user, else the image's USER

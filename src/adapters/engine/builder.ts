@@ -44,7 +44,11 @@ async function inspect(
   try {
     const r = await runner([...argv, "buildx", "inspect", name], { env, timeoutMs: 30_000 });
     const info = parseBuilderInspect(r.stdout);
-    if (!info.driver) throw new Error(`unexpected answer from docker buildx inspect ${name}`);
+    if (!info.driver) {
+      throw new KilnError("ERR_KILN_BUILDER", `unexpected answer from docker buildx inspect ${name}`, {
+        hint: "check `docker buildx inspect NAME` by hand (the buildx plugin must be installed)",
+      });
+    }
     return info;
   } catch (error: unknown) {
     const text = error instanceof ProcessError ? error.stderrTail : String(error);
