@@ -41,8 +41,6 @@ install_debian_packages() {
   [ -x /usr/bin/docker-registry ] || want+=(docker-registry)
   have tmux || want+=(tmux)
   have curl || want+=(curl)
-  # headless browser for the report test (test/integration/report-browser.test.ts, playwright-core)
-  [ -x /usr/bin/chromium ] || want+=(chromium)
   if [ ${#want[@]} -gt 0 ]; then
     say "installing ${want[*]}"
     as_root apt-get update -qq
@@ -147,7 +145,17 @@ CLEAN
   as_root rm -rf "$t"
 }
 
+# headless browser for the report test (test/integration/report-browser.test.ts, playwright-core
+# drives it by executablePath): needed whatever engine the tests use
+install_browser() {
+  [ -x /usr/bin/chromium ] && return 0
+  say "installing chromium"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends chromium >/dev/null
+}
+
 main() {
+  install_browser
   if ping_engine && ! [ -S "$SOCK" -a -z "${DOCKER_HOST:-}" ] ; then
     say "a remote engine answers (DOCKER_HOST=${DOCKER_HOST:-}); only checking"
     docker version --format 'server {{.Server.Version}}' >&2

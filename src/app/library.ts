@@ -7,6 +7,10 @@ import path from "node:path";
 import type { PlanMode } from "../core/plan/plan.js";
 import type { ProgressReporter } from "../report/progress/reporter.js";
 import { bakeProject, type BakeReport } from "./bake-project.js";
+import { bakeSummaries } from "./bake-summaries.js";
+import { endpointFor } from "../adapters/engine/index.js";
+import { RunRecorder } from "../adapters/history/run-recorder.js";
+import { kilnVersion } from "../adapters/kiln-version.js";
 import { projectChecks } from "./doctor/project-checks.js";
 import type { CheckResult } from "../core/doctor/check.js";
 import { projectStatus, type ServiceStatus } from "./status.js";
@@ -74,13 +78,52 @@ export function projectRequest(selection: ProjectSelection): ProjectRequest {
   };
 }
 
-/** `kiln bake` (or build / rebuild with `mode`): the plan, each service's result, the pins */
+/**
+ * `kiln bake` (or build / rebuild with `mode`): the plan, each service's result, the pins. The
+ * run goes into the project's history (`kiln history`, `kiln report`) as the CLI's runs do.
+ */
 export async function bake(options: BakeOptions = {}): Promise<BakeReport> {
+  const globals = projectRequest(options);
+  const env = options.env ?? process.env;
+  const mode = options.mode ?? "bake";
+  const log = options.log ?? (() => undefined);
+  const recorder = new RunRecorder(options.reporter ?? silent, {
+    command: mode,
+    kilnVersion: kilnVersion(),
+    warn: log,
+  });
+  let report: BakeReport;
+  try {
+    report = await bakeOnly(options, globals, env, mode, recorder, (run) =>
+      recorder.attach({
+        ...run,
+        engine: endpointFor({ env, ...(globals.context ? { context: globals.context } : {}) }).host,
+      }),
+    );
+  } catch (error: unknown) {
+    recorder.finish(options.signal?.aborted ? "interrupted" : "failed");
+    throw error;
+  }
+  recorder.finish(
+    report.results.some((r) => r.action === "failed") ? "failed" : "done",
+    report.dryRun ? [] : bakeSummaries(report),
+  );
+  return report;
+}
+
+function bakeOnly(
+  options: BakeOptions,
+  globals: ProjectRequest,
+  env: NodeJS.ProcessEnv,
+  mode: PlanMode,
+  reporter: ProgressReporter,
+  onLocked: (run: { projectDir: string; stateDir: string }) => void,
+): Promise<BakeReport> {
   return bakeProject({
-    globals: projectRequest(options),
-    env: options.env ?? process.env,
+    globals,
+    env,
     ...(options.signal ? { signal: options.signal } : {}),
-    mode: options.mode ?? "bake",
+    mode,
     services: options.services ?? [],
     dryRun: options.dryRun ?? false,
     jobs: options.jobs ?? 2,
@@ -89,7 +132,8 @@ export async function bake(options: BakeOptions = {}): Promise<BakeReport> {
     purgeCaches: options.purgeCaches ?? false,
     all: options.all ?? false,
     pinMode: options.pinMode ?? "inplace",
-    reporter: options.reporter ?? silent,
+    reporter,
+    onLocked,
     log: options.log ?? (() => undefined),
     ...(options.registry ? { registry: options.registry } : {}),
     push: options.push ?? false,

@@ -4,7 +4,7 @@
  * outcome — done, failed (a build failed or the command threw) or interrupted (Ctrl-C /
  * SIGTERM). A run killed with -9 stays "running" on disk and is read back as interrupted.
  */
-import type { BakeReport } from "../app/bake-project.js";
+export { bakeSummaries } from "../app/bake-summaries.js";
 import { endpointFor } from "../adapters/engine/index.js";
 import { RunRecorder, type ServiceSummary } from "../adapters/history/run-recorder.js";
 import type { RunCommand } from "../core/history/run-record.js";
@@ -29,21 +29,6 @@ export function attachTo(
         ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
       }).host,
     });
-}
-
-export function bakeSummaries(report: BakeReport): ServiceSummary[] {
-  return report.results.map((r) => {
-    const target = report.plan.targets.find((t) => t.service === r.service);
-    const size = report.summary?.imageSizes[r.service];
-    return {
-      service: r.service,
-      image: r.image,
-      action: r.action,
-      reason: r.reason,
-      ...(target ? { fingerprint: target.fingerprint } : {}),
-      ...(size !== undefined ? { imageSize: size } : {}),
-    };
-  });
 }
 
 /** runs `body`, then writes the run's final state whatever happened */

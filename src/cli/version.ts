@@ -1,14 +1,2 @@
-/** kiln's version, from its package.json (the bundle sits at the same depth as src/cli) */
-import { readFileSync } from "node:fs";
-
-let cached: string | undefined;
-
-export function kilnVersion(): string {
-  if (cached === undefined) {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-      version: string;
-    };
-    cached = pkg.version;
-  }
-  return cached;
-}
+/** kiln's version (read by the adapter beside the other package files) */
+export { kilnVersion } from "../adapters/kiln-version.js";

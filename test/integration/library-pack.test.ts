@@ -4,7 +4,7 @@
  * plain Node script that bakes a two-service project against the real engine and reads the result.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -141,5 +141,22 @@ describe.skipIf(!engineAvailable())("the packed package", () => {
     expect(out.error.code).toBe("ERR_KILN_UNKNOWN_SERVICE");
     expect(out.error.hint).toBeTruthy();
     expect(out.rules.length).toBeGreaterThan(0);
+    // the library's bake is in the project's history, as the CLI's is
+    const runsDir = path.join(work, "state", "projects");
+    const records = readdirSync(runsDir).flatMap((p) =>
+      readdirSync(path.join(runsDir, p, "runs"))
+        .filter((n) => n.endsWith(".json"))
+        .map(
+          (n) =>
+            JSON.parse(readFileSync(path.join(runsDir, p, "runs", n), "utf8")) as {
+              command: string;
+              state: string;
+              kilnVersion: string;
+            },
+        ),
+    );
+    expect(records.filter((r) => r.state === "done").map((r) => [r.command, r.kilnVersion])).toEqual([
+      ["bake", "0.1.0"],
+    ]);
   });
 });

@@ -47,8 +47,9 @@ let browser: Browser | undefined;
 
 /** two services on the local busybox: a step that stays cached, a copy and a short run that change */
 function twoServiceProject(): string {
-  const root = tempCopy();
-  dirs.push(root, `${root}.state`);
+  // not the temp dir itself: other test runs sweep every `kiln-test-*` tag when they end
+  const root = path.join(tempCopy(), "reportshop");
+  dirs.push(path.dirname(root), `${root}.state`);
   for (const svc of ["api", "worker"]) {
     mkdirSync(path.join(root, svc), { recursive: true });
     writeFileSync(
@@ -109,7 +110,7 @@ afterAll(async () => {
       "--filter",
       `label=${TEST_LABEL}=${testRunId()}`,
       "--filter",
-      "reference=kiln.invalid/kiln-test-*",
+      "reference=kiln.invalid/reportshop*",
     ],
     {
       encoding: "utf8",
