@@ -43,6 +43,15 @@ describe("errors before any work", () => {
     expect(body.error.hint).toContain("KILN_STATE_DIR");
     expect(r.stderr).not.toContain("bug in kiln");
     expect(readFileSync(file, "utf8")).toBe("");
+    // doctor names it as its own check
+    const d = kiln(["doctor", "--json"], { KILN_STATE_DIR: file });
+    const checks = (JSON.parse(d.stdout) as { checks: { id: string; status: string; hint?: string }[] })
+      .checks;
+    expect(checks.find((c) => c.id === "state.dir")).toMatchObject({
+      status: "fail",
+      hint: expect.stringContaining("KILN_STATE_DIR") as unknown,
+    });
+    expect(d.code).toBe(1);
   });
 
   it("an unknown flag and a bad choice get a hint naming what to type", () => {
