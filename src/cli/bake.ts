@@ -119,17 +119,19 @@ async function run(
   if (report.dryRun) return { data: reportData(report), text: formatPlan(report.plan) };
   const failed = report.results.filter((r) => r.action === "failed");
   const lines = [formatSummary(outcomesOf(report), report.summary ?? {})];
-  if (report.overrideFile && report.devcontainerConfig) {
+  // nothing pinned (no buildable service selected, or every build failed): no pin lines (#12.10)
+  const pinnedAny = (report.pins?.pinned.length ?? 0) > 0;
+  if (report.overrideFile && report.devcontainerConfig && pinnedAny) {
     lines.push(`pinned ${report.pins?.pinned.join(", ") ?? ""} in ${report.overrideFile}`);
     lines.push(
       `open the devcontainer with kiln's config: ${report.devcontainerConfig} (VS Code: Reopen in Container, pick the "(kiln)" one; CLI: devcontainer up --workspace-folder <folder> --config ${report.devcontainerConfig})`,
     );
-  } else if (report.overrideFile) {
+  } else if (report.overrideFile && pinnedAny) {
     lines.push(`pinned ${report.pins?.pinned.join(", ") ?? ""} in ${report.overrideFile}`);
     lines.push(
       `use it as the last compose file: docker compose ${project(report)} -f ${report.overrideFile} up (kiln up does this)`,
     );
-  } else if (report.pins && report.pins.files.length > 0) {
+  } else if (!report.overrideFile && report.pins && report.pins.files.length > 0 && pinnedAny) {
     lines.push(`pinned ${report.pins.pinned.join(", ")} in ${report.pins.files.join(", ")}`);
   }
   const pushFailed = (report.pushed ?? []).filter((p) => p.state === "failed");

@@ -11,6 +11,7 @@ import { kilnVersion } from "./version.js";
 import { abortAll, lastExitCode } from "./runtime.js";
 import { printError, processStreams } from "./output.js";
 import { usageError } from "./usage-errors.js";
+import { balancedWrap } from "./help-wrap.js";
 import { stateDirError } from "../adapters/state/state-dir.js";
 
 export { kilnVersion };
@@ -19,12 +20,13 @@ export function buildProgram(): Command {
   const program = new Command("kiln")
     .description(
       "Fast, safe container builds for docker-compose and devcontainer projects.\n" +
-        "Bakes each service's image with BuildKit and pins the compose file to it; knows by\n" +
+        "Bakes each service's image with BuildKit and pins the compose file to it; knows by " +
         "content fingerprint what is fresh and what is stale.",
     )
     .version(kilnVersion(), "-V, --version")
     // parse errors are printed once, by main's handler, with a hint (usage-errors.ts)
     .configureOutput({ outputError: () => undefined })
+    .configureHelp({ boxWrap: (text: string, width: number) => balancedWrap(text, width) })
     .exitOverride();
   addGlobalOptions(program);
   registerCommands(program);

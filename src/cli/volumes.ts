@@ -13,6 +13,7 @@ import { writeFixedFiles } from "../adapters/volumes/fix-writer.js";
 import { inspectVolume } from "../adapters/volumes/inspect.js";
 import { takeInventory, type Inventory } from "../adapters/volumes/inventory.js";
 import { pruneVolumes } from "../adapters/volumes/prune.js";
+import { composeVolumeLabels, extraLabels, managedLabels } from "../adapters/volumes/labels.js";
 import { transferProgress } from "../adapters/volumes/transfer-progress.js";
 import { loadProject } from "../adapters/project-loader.js";
 import { EXIT, KilnError } from "../core/errors.js";
@@ -159,6 +160,28 @@ async function exportCmd(
   };
 }
 
+/**
+ * A volume import creates: kiln's (prunable) labels only when the project here mounts it as a
+ * cache; anything else — a database dump restored, a volume of no project — is the user's (#12.6).
+ */
+async function importLabels(ctx: CommandContext, name: string): Promise<Record<string, string>> {
+  let inv: Inventory | undefined;
+  try {
+    inv = await inventory(ctx, false);
+  } catch (error: unknown) {
+    if (!(error instanceof KilnError)) throw error;
+  }
+  for (const group of inv?.detection.groups ?? []) {
+    const mount = group.mounts.find((m) => m.engineName === name);
+    if (mount)
+      return {
+        ...managedLabels(ctx.env, group.purpose),
+        ...(mount.external ? {} : composeVolumeLabels(mount.project, mount.volumeKey)),
+      };
+  }
+  return extraLabels(ctx.env);
+}
+
 async function importCmd(
   ctx: CommandContext,
   file: string,
@@ -168,7 +191,7 @@ async function importCmd(
   const r = await importVolume(
     file,
     name,
-    { force: options.force === true },
+    { force: options.force === true, labels: await importLabels(ctx, name) },
     archiveDeps(ctx, `import ${name}`),
   );
   return {
@@ -221,10 +244,11 @@ or one named in x-kiln.caches:
       huggingface: { volume: huggingface-cache, path: /root/.cache/huggingface, external: true }
       pip: dukat-pip-cache
 
-Volumes kiln creates carry kiln.managed=true and kiln.purpose=<purpose> (plus the labels in
-KILN_EXTRA_LABELS="k=v,k2=v2"); prune only removes those, and only the caches of the
-project(s) here unless --all-projects. A volume that is not a cache (a database's data) is
-never created, labelled or pruned by kiln. Nothing is pulled or started:
+Cache volumes kiln creates carry kiln.managed=true and kiln.purpose=<purpose> (plus the
+labels in KILN_EXTRA_LABELS="k=v,k2=v2", and compose's project labels); prune only removes
+those, and only the caches of the project(s) here unless --all-projects. A volume that is
+not a cache (a database's data) is never labelled as kiln's nor pruned; \`import\` into a
+new one labels it only with KILN_EXTRA_LABELS. Nothing is pulled or started:
 kiln reads and writes volumes through a created container of its own empty image
 (kiln-local/volume-helper:1, imported from a 1.5 kB tar) — only \`ensure --recursive\`
 starts one, running chown -R in a service's local image.

@@ -35,6 +35,7 @@ const data = {
 const dataVolumes = Object.values(data).map((d) => d.volume);
 const pipCache = `${project}_pip-cache`;
 const otherProjectCache = `kdvother${id}-pip-cache`;
+const restoredData = `${project}_restored`;
 
 function docker(args: string[]): string {
   return execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -85,7 +86,7 @@ describe.skipIf(!engineAvailable())("data volumes are not caches", () => {
 
   afterAll(() => {
     spawnSync("docker", ["compose", "--project-directory", dir, "down", "-v", "-t", "0"]);
-    spawnSync("docker", ["volume", "rm", "-f", ...dataVolumes, pipCache, otherProjectCache]);
+    spawnSync("docker", ["volume", "rm", "-f", ...dataVolumes, pipCache, otherProjectCache, restoredData]);
     removeDir(dir);
     removeDir(`${dir}.state`);
   });
@@ -152,5 +153,19 @@ describe.skipIf(!engineAvailable())("data volumes are not caches", () => {
     expect(labelsOf(pipCache)).toBeUndefined();
     expect(labelsOf(otherProjectCache)).toBeDefined();
     for (const d of Object.values(data)) expect(readFromVolume(d.volume, d.file)).toBe(d.content);
+  });
+
+  it("import labels a new volume as kiln's only when the project mounts it as a cache", () => {
+    const tar = path.join(`${dir}.state`, "pg.tar");
+    const exported = kiln("volumes", "export", data.pgdata.volume, tar);
+    expect(exported.code, exported.stderr).toBe(0);
+    const restored = kiln("volumes", "import", tar, restoredData);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(labelsOf(restoredData)).not.toHaveProperty("kiln.managed");
+    expect(readFromVolume(restoredData, data.pgdata.file)).toBe(data.pgdata.content);
+    const cache = kiln("volumes", "import", tar, pipCache);
+    expect(cache.code, cache.stderr).toBe(0);
+    expect(labelsOf(pipCache)).toMatchObject({ "kiln.managed": "true", "kiln.purpose": "pip" });
+    expect(prune("--dry-run", "--all-projects").removed).not.toContain(restoredData);
   });
 });

@@ -10,6 +10,7 @@ import { seesEngineImages } from "../../core/build/builder.js";
 import { StepCounter, type BuildEvent, type StepTally } from "../../core/build/events.js";
 import { PlainProgressParser } from "../../core/build/parse-plain.js";
 import { RawJsonProgressParser } from "../../core/build/parse-rawjson.js";
+import { describeBuildFailure } from "../../core/build/failure.js";
 import { ProcessError, runProcess, type ProcessRunner } from "../process-runner.js";
 import type { DockerClient } from "./client.js";
 
@@ -27,14 +28,9 @@ export interface BuildRunOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-function missingBase(text: string): string | undefined {
-  const m =
-    /pull access denied for ([^\s,]+)/.exec(text) ??
-    /failed to (?:resolve source metadata|do request|authorize)[^\n]*? for ([^\s:]+(?::[^\s:]+)?)/.exec(
-      text,
-    ) ??
-    /([^\s"]+): not found/.exec(text);
-  return m?.[1];
+/** the lines of a stderr tail that are neither progress JSON (it may start mid-object) nor `#N` lines */
+function plainLines(text: string): string[] {
+  return text.split("\n").filter((l) => l.trim() !== "" && !/^\s*["{}[\]]/.test(l) && !/^#\d+ /.test(l));
 }
 
 export async function runBuild(
@@ -46,16 +42,17 @@ export async function runBuild(
   const iidFile = path.join(dir, "iid");
   const parser = client.mode === "buildx" ? new RawJsonProgressParser() : new PlainProgressParser();
   const counter = new StepCounter();
-  const lastLog: string[] = [];
-  let failedStep: string | undefined;
+  const lastLog: { id: string; line: string }[] = [];
+  let failed: { id: string; name: string; error?: string } | undefined;
   const started = Date.now();
   const onStderrLine = (line: string): void => {
     for (const ev of parser.push(line)) {
       counter.add(ev);
       if (ev.type === "log") {
-        lastLog.push(ev.line);
-        if (lastLog.length > 30) lastLog.shift();
-      } else if (ev.type === "step" && ev.state === "error") failedStep ??= ev.name;
+        lastLog.push({ id: ev.id, line: ev.line });
+        if (lastLog.length > 200) lastLog.shift();
+      } else if (ev.type === "step" && ev.state === "error")
+        failed ??= { id: ev.id, name: ev.name, ...(ev.error ? { error: ev.error } : {}) };
       options.onEvent?.(ev);
     }
   };
@@ -77,34 +74,31 @@ export async function runBuild(
     return { imageId, steps: counter.tally(), durationMs: Date.now() - started };
   } catch (error: unknown) {
     if (!(error instanceof ProcessError)) throw error;
-    const tail = lastLog.slice(-12).join("\n");
-    const base = missingBase(`${error.stderrTail}\n${tail}`);
-    if (
-      base &&
-      /pull access denied|failed to resolve source metadata|failed to do request|authorize/.test(
-        error.stderrTail,
-      )
-    ) {
-      throw new KilnError(
-        "ERR_KILN_BUILD_FAILED",
-        `base image ${base} is not on this engine and cannot be pulled`,
-        {
-          cause: error,
-          hint:
-            client.builder && !seesEngineImages(client.builder)
-              ? `builder "${client.builder.name}" (driver ${client.builder.driver}) reads base images from registries only, never from the engine's images: push ${base} to a registry that builder reaches, or build on a docker-driver builder (drop --builder / BUILDX_BUILDER)`
-              : `load it (\`docker load -i FILE\`), build it, or tag a local image as ${base}; or override the base-image build arg (e.g. in .env) with a local image`,
-        },
-      );
-    }
-    throw new KilnError(
-      "ERR_KILN_BUILD_FAILED",
-      `build failed${failedStep ? ` at ${failedStep}` : ""}:\n${tail || error.stderrTail}`,
-      {
+    const failure = describeBuildFailure({
+      ...(failed ? { failedStep: failed.name } : {}),
+      ...(failed?.error ? { stepError: failed.error } : {}),
+      stepLogs: lastLog.filter((l) => l.id === failed?.id).map((l) => l.line),
+      // a client that printed nothing we could parse: its stderr tail, still no progress JSON
+      messages: parser.messages.length > 0 ? parser.messages : plainLines(error.stderrTail),
+    });
+    if (failure.missingBase) {
+      throw new KilnError("ERR_KILN_BUILD_FAILED", failure.message, {
         cause: error,
-        hint: "fix the failing step above, then run the same kiln command again (only failed and stale services are rebuilt)",
-      },
-    );
+        hint:
+          client.builder && !seesEngineImages(client.builder)
+            ? `builder "${client.builder.name}" (driver ${client.builder.driver}) reads base images from registries only, never from the engine's images: push ${failure.missingBase} to a registry that builder reaches, or build on a docker-driver builder (drop --builder / BUILDX_BUILDER)`
+            : `load it (\`docker load -i FILE\`), build it, or tag a local image as ${failure.missingBase}; or override the base-image build arg (e.g. in .env) with a local image`,
+      });
+    }
+    const dockerfile = req.dockerfileInline === undefined ? req.dockerfile : undefined;
+    throw new KilnError("ERR_KILN_BUILD_FAILED", failure.message, {
+      cause: error,
+      ...(failure.line !== undefined && dockerfile ? { location: `${dockerfile}:${failure.line}` } : {}),
+      hint:
+        failure.line !== undefined
+          ? `fix line ${failure.line} of ${dockerfile ?? "the Dockerfile"}, then run the same kiln command again`
+          : "fix the failing step, then run the same kiln command again (only failed and stale services are rebuilt)",
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

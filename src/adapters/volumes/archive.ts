@@ -11,7 +11,7 @@ import { TarStreamParser } from "../../core/volumes/tar-stream.js";
 import type { Engine } from "../engine/types.js";
 import type { VolumeTransfer } from "../engine/volume-transfer.js";
 import { requireVolume } from "./inspect.js";
-import { managedLabels } from "./labels.js";
+import { extraLabels } from "./labels.js";
 import type { TransferProgress } from "./transfer-progress.js";
 import { volumeSizes, volumesInUse } from "./volume-states.js";
 
@@ -83,7 +83,11 @@ export async function checkTar(file: string): Promise<TarCheck> {
 export async function importVolume(
   file: string,
   name: string,
-  options: { force: boolean },
+  options: {
+    force: boolean;
+    /** labels of a volume created here: kiln's managed labels only for a known cache (#12.6) */
+    labels?: Record<string, string>;
+  },
   deps: ArchiveDeps,
 ): Promise<TarCheck & { replaced: boolean }> {
   const existing = await deps.engine.volumeInspect(name);
@@ -107,7 +111,10 @@ export async function importVolume(
     }
     await deps.engine.removeVolume(name);
   }
-  await deps.engine.createVolume(name, existing ? existing.labels : managedLabels(deps.env));
+  await deps.engine.createVolume(
+    name,
+    existing ? existing.labels : (options.labels ?? extraLabels(deps.env)),
+  );
   const progress = deps.progress(check.bytes);
   const counter = new Transform({
     transform(chunk: Buffer, _enc, cb) {

@@ -12,10 +12,18 @@ const LOG = /^\d+\.\d+ (.*)$/;
 
 export class PlainProgressParser {
   private readonly names = new Map<string, string>();
+  /** the last lines that are not `#N …` progress: the client's closing error message */
+  readonly messages: string[] = [];
 
   push(line: string): BuildEvent[] {
     const m = LINE.exec(line);
-    if (!m) return [];
+    if (!m) {
+      if (line.trim() !== "") {
+        this.messages.push(line.trimEnd());
+        if (this.messages.length > 20) this.messages.shift();
+      }
+      return [];
+    }
     const id = `#${m[1]}`;
     const text = m[2] ?? "";
     const name = this.names.get(id);

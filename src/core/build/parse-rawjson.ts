@@ -35,6 +35,11 @@ export class JsonObjectSplitter {
   private escaped = false;
   private buf = "";
 
+  /** no object is open: the next character outside `{` is plain text */
+  get idle(): boolean {
+    return this.depth === 0;
+  }
+
   push(chunk: string): string[] {
     const out: string[] = [];
     for (const ch of chunk) {
@@ -65,10 +70,16 @@ export class RawJsonProgressParser {
   private readonly names = new Map<string, string>();
   private readonly reported = new Map<string, StepState>();
   private readonly partial = new Map<string, string>();
+  /** the last lines outside the JSON stream: buildx's closing `ERROR: …` and the like */
+  readonly messages: string[] = [];
 
   /** feed a line (or any chunk) of stderr */
   push(chunk: string): BuildEvent[] {
     const events: BuildEvent[] = [];
+    if (this.splitter.idle && !chunk.trimStart().startsWith("{") && chunk.trim() !== "") {
+      this.messages.push(chunk.trimEnd());
+      if (this.messages.length > 20) this.messages.shift();
+    }
     for (const text of this.splitter.push(`${chunk}\n`)) {
       let status: SolveStatus;
       try {

@@ -34,26 +34,38 @@ export function splitComposeFileVar(value: string, separator: string | undefined
     .map((f) => path.resolve(baseDir, f));
 }
 
-/** `.devcontainer/devcontainer.json`, `.devcontainer.json`, then `.devcontainer/<name>/devcontainer.json` */
+/** kiln's own copy for `bake --mode override` (`.devcontainer/kiln-NAME/devcontainer.json`) */
+function isKilnGenerated(file: string, io: ComposeIo): boolean {
+  return /"x-kiln-generated"\s*:/.test(io.readText(file) ?? "");
+}
+
+/**
+ * The devcontainer.json to use: `target` itself when it is a file, else the one config among
+ * `devcontainer.json`, `.devcontainer/devcontainer.json`, `.devcontainer.json` and
+ * `.devcontainer/<name>/devcontainer.json` — kiln's generated copies left out. Several are
+ * ambiguous (VS Code asks which one): an error that lists them (#12.10).
+ */
 export function findDevcontainerConfig(target: string, io: ComposeIo): string | undefined {
   if (io.isFile(target)) return target;
   const direct = [
     path.join(target, "devcontainer.json"),
     path.join(target, ".devcontainer", "devcontainer.json"),
     path.join(target, ".devcontainer.json"),
-  ];
-  const hit = direct.find((f) => io.isFile(f));
-  if (hit) return hit;
+  ].filter((f) => io.isFile(f));
   const folder = path.basename(target) === ".devcontainer" ? target : path.join(target, ".devcontainer");
   const nested = io
     .listDir(folder)
     .map((n) => path.join(folder, n, "devcontainer.json"))
     .filter((f) => io.isFile(f))
     .sort();
-  if (nested.length > 1) {
-    throw new KilnError("ERR_KILN_DEVCONTAINER", `several devcontainer configurations found in ${folder}`, {
-      hint: `choose one: ${nested.map((f) => `--devcontainer ${f}`).join(" or ")}`,
-    });
+  const found = [...new Set([...direct, ...nested])].filter((f) => !isKilnGenerated(f, io));
+  if (found.length > 1) {
+    const shown = found.map((f) => path.relative(target, f) || f);
+    throw new KilnError(
+      "ERR_KILN_DEVCONTAINER",
+      `several devcontainer configurations in ${target}: ${shown.join(", ")}`,
+      { hint: `choose one: ${found.map((f) => `--devcontainer ${f}`).join(" or ")}` },
+    );
   }
-  return nested[0];
+  return found[0];
 }

@@ -6,7 +6,7 @@
  */
 import type { ProjectModel, ServiceModel } from "../compose/model.js";
 import type { DeclaredCache } from "./kiln-extension.js";
-import { purposeForName, purposeForPath, type CachePurpose } from "./purposes.js";
+import { isDataPath, purposeForName, purposeForPath, type CachePurpose } from "./purposes.js";
 import { resolveUser, type PasswdEntry, type ResolvedUser } from "./users.js";
 
 /** what kiln read from a service's image (absent when the image is not local) */
@@ -94,7 +94,9 @@ function classify(
     (d) => d.path !== undefined && d.path.replace(/\/+$/, "") === target.replace(/\/+$/, ""),
   );
   if (byPath) return { purpose: byPath.purpose, declared: byPath };
-  const purpose = purposeForPath(target, environment) ?? purposeForName(key);
+  // a database's data folder is never guessed a cache from the volume's name
+  const purpose =
+    purposeForPath(target, environment) ?? (isDataPath(target) ? undefined : purposeForName(key));
   if (!purpose) return undefined;
   const decl = declared.find((d) => d.purpose === purpose);
   return decl ? { purpose, declared: decl } : { purpose };

@@ -113,3 +113,20 @@ export function defaultPathFor(
 export function isKnownPurpose(value: string): value is KnownPurpose {
   return PURPOSE_RULES.some((r) => r.purpose === value);
 }
+
+/**
+ * Where databases keep their data (postgres, mysql/mariadb, mongo, redis, …). A volume mounted
+ * there is data, whatever its name says: `model-registry-pgdata` is not a model cache (#12.6).
+ */
+const DATA_PATHS = [
+  /^\/var\/lib\/(postgresql|pgsql|mysql|mariadb|mongodb|redis|rabbitmq|clickhouse|elasticsearch|cassandra|neo4j|influxdb|couchdb)(\/|$)/,
+  /^\/data\/(db|configdb)$/,
+  /^\/data$/,
+  /^\/bitnami(\/|$)/,
+  /^\/usr\/share\/elasticsearch\/data$/,
+];
+
+export function isDataPath(target: string): boolean {
+  const t = clean(target);
+  return DATA_PATHS.some((re) => re.test(t));
+}

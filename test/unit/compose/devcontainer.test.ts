@@ -76,6 +76,33 @@ describe("devcontainer.json", () => {
     expect(thrown(() => load(two, { projectDir: "/ws/r" })).hint).toContain("--devcontainer");
   });
 
+  it("asks for --devcontainer when .devcontainer/devcontainer.json has siblings; kiln's own copies do not count (#12.10)", () => {
+    const files = {
+      "/ws/r/.devcontainer/devcontainer.json": '{"dockerComposeFile": "compose.yml", "service": "app"}',
+      "/ws/r/.devcontainer/compose.yml": "services:\n  app:\n    build: .\n",
+      "/ws/r/.devcontainer/kiln/devcontainer.json":
+        '{\n  "name": "app (kiln)",\n  "x-kiln-generated": true,\n  "dockerComposeFile": ["../compose.yml"]\n}',
+    };
+    expect(load(files, { projectDir: "/ws/r" }).devcontainer?.configPath).toBe(
+      "/ws/r/.devcontainer/devcontainer.json",
+    );
+    const ambiguous = {
+      ...files,
+      "/ws/r/.devcontainer/python/devcontainer.json":
+        '{"dockerComposeFile": "../compose.yml", "service": "app"}',
+    };
+    const e = thrown(() => load(ambiguous, { projectDir: "/ws/r" }));
+    expect(e.code).toBe("ERR_KILN_DEVCONTAINER");
+    expect(e.message).toContain(".devcontainer/devcontainer.json, .devcontainer/python/devcontainer.json");
+    expect(e.message).not.toContain("kiln/devcontainer.json");
+    expect(e.hint).toContain("--devcontainer /ws/r/.devcontainer/python/devcontainer.json");
+    // an explicit choice is never ambiguous
+    expect(
+      load(ambiguous, { projectDir: "/ws/r", devcontainer: "/ws/r/.devcontainer/python/devcontainer.json" })
+        .devcontainer?.configPath,
+    ).toBe("/ws/r/.devcontainer/python/devcontainer.json");
+  });
+
   it("names a missing compose file at the dockerComposeFile line", () => {
     const e = thrown(() =>
       load(

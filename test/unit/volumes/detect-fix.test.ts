@@ -109,6 +109,29 @@ describe("cache detection and warnings", () => {
     expect(codes).toEqual(["mixed-users", "apt-docker-clean"]);
   });
 
+  it("never takes a database's data folder for a cache, whatever the volume's name (#12.6)", () => {
+    const p = project(
+      "x",
+      "/x.yml",
+      [
+        { name: "db", mounts: [["model-registry-pgdata", "/var/lib/postgresql/data"]] },
+        { name: "mongo", mounts: [["hf-mongo", "/data/db"]] },
+        { name: "redis", mounts: [["pip-redis", "/data"]] },
+        { name: "mysql", mounts: [["torch-mysql", "/var/lib/mysql"]] },
+        { name: "app", mounts: [["dukat-pip-cache", "/opt/cache"]] },
+      ],
+      {
+        "model-registry-pgdata": {},
+        "hf-mongo": {},
+        "pip-redis": {},
+        "torch-mysql": {},
+        "dukat-pip-cache": {},
+      },
+    );
+    const groups = detectCaches({ projects: [p] }).groups;
+    expect(groups.map((g) => [g.purpose, g.mounts.map((m) => m.service)])).toEqual([["pip", ["app"]]]);
+  });
+
   it("warns when an external cache does not exist (compose up would fail)", () => {
     const p = project("x", "/x.yml", [{ name: "a", mounts: [["hf", "/root/.cache/huggingface"]] }], {
       hf: { engineName: "hf", explicitName: true, external: true },

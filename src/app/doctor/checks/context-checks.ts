@@ -2,7 +2,7 @@
  * Build contexts: a .dockerignore, a sane size, and how many speed findings `kiln lint` has
  * for each service's Dockerfile.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { CheckResult } from "../../../core/doctor/check.js";
 import type { ProjectModel } from "../../../core/compose/model.js";
@@ -10,6 +10,36 @@ import type { FingerprintManifest } from "../../../core/fingerprint/index.js";
 import { lintDockerfile } from "../../../core/lint/lint.js";
 
 const HUGE_FILES = 20_000;
+/**
+ * Below these a context needs no .dockerignore: sending it costs nothing (#12.10). Above
+ * either — or with a folder that is rarely meant for the image — doctor asks for one.
+ */
+const SMALL_FILES = 200;
+const SMALL_BYTES = 10 * 1024 * 1024;
+const HEAVY = new Set([
+  ".git",
+  "node_modules",
+  ".venv",
+  "venv",
+  "__pycache__",
+  ".tox",
+  ".mypy_cache",
+  "target",
+]);
+
+function isSmallContext(context: string, files: string[]): boolean {
+  if (files.length > SMALL_FILES) return false;
+  if (files.some((f) => HEAVY.has(f.split("/")[0] ?? ""))) return false;
+  let bytes = 0;
+  for (const f of files) {
+    try {
+      bytes += statSync(path.join(context, f)).size;
+    } catch {
+      // vanished since it was fingerprinted: counts as nothing
+    }
+  }
+  return bytes <= SMALL_BYTES;
+}
 
 export function contextChecks(
   model: ProjectModel,
@@ -27,12 +57,19 @@ export function contextChecks(
       existsSync(path.join(build.context, ".dockerignore")) ||
       (dockerfileIgnore !== undefined && existsSync(dockerfileIgnore));
     const id = `context.${svc.name}`;
+    const small = !hasIgnore && isSmallContext(build.context, files);
     if (files.length > HUGE_FILES) {
       out.push({
         id,
         status: "warn",
         message: `context ${build.context} sends ${files.length} files to every build`,
         hint: `add what the image does not need (node_modules, .git, data) to ${path.join(build.context, ".dockerignore")}`,
+      });
+    } else if (small) {
+      out.push({
+        id,
+        status: "ok",
+        message: `context ${build.context}: ${files.length} small files (no .dockerignore needed)`,
       });
     } else if (!hasIgnore) {
       out.push({
@@ -54,7 +91,11 @@ export function contextChecks(
         contextFiles: files,
         ...(build.target ? { target: build.target } : {}),
         ...(svc.name === model.devcontainer?.service ? { devImage: true } : {}),
-      }).filter((f) => f.severity === "warning" || f.severity === "error");
+      }).filter(
+        (f) =>
+          (f.severity === "warning" || f.severity === "error") &&
+          !(small && f.rule === "dockerignore-missing"),
+      );
       out.push(
         findings.length > 0
           ? {

@@ -2,14 +2,44 @@
  * Leftovers of an interrupted kiln run: an unfinished journal (files half-pinned) or a lock
  * held by a process that is gone.
  */
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
 import type { CheckResult } from "../../../core/doctor/check.js";
 import { journalPath, recoverJournal } from "../../../adapters/state/journal.js";
 import { isAlive, lockPath, type LockInfo } from "../../../adapters/state/lock.js";
 import { describeOrphan, endOrphans, findOrphans } from "../../../adapters/state/child-records.js";
 
+/**
+ * kiln's state folder can be written: the nearest existing folder on its path is a folder, and
+ * writable (access(2) says EROFS on a read-only mount even for root) (#12.8).
+ */
+function stateDirCheck(stateDir: string): CheckResult {
+  const id = "state.dir";
+  let existing = stateDir;
+  while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  try {
+    if (!statSync(existing).isDirectory())
+      return {
+        id,
+        status: "fail",
+        message: `${existing} is a file, where kiln's state folder ${stateDir} should be`,
+        hint: "move that file away, or point KILN_STATE_DIR at a folder kiln may write",
+      };
+    accessSync(existing, constants.W_OK);
+  } catch (error: unknown) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    return {
+      id,
+      status: "fail",
+      message: `kiln cannot write its state folder ${stateDir} (${code} on ${existing})`,
+      hint: "make it writable, or set KILN_STATE_DIR to a folder on a writable filesystem",
+    };
+  }
+  return { id, status: "ok", message: `state folder ${stateDir} is writable` };
+}
+
 export function stateChecks(stateDir: string, fix: boolean): CheckResult[] {
-  const out: CheckResult[] = [];
+  const out: CheckResult[] = [stateDirCheck(stateDir)];
   if (existsSync(journalPath(stateDir))) {
     if (fix) {
       const r = recoverJournal(stateDir);
