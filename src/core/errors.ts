@@ -50,6 +50,7 @@ export type KilnErrorCode =
   | "ERR_KILN_REGISTRY"
   | "ERR_KILN_BUNDLE"
   | "ERR_KILN_UNPIN_CONFLICT"
+  | "ERR_KILN_PINNED_ELSEWHERE"
   | "ERR_KILN_REPORT";
 
 const exitByCode: Partial<Record<KilnErrorCode, ExitCode>> = {
@@ -72,6 +73,7 @@ const exitByCode: Partial<Record<KilnErrorCode, ExitCode>> = {
   ERR_KILN_DOCKERFILE_MISSING: EXIT.usage,
   ERR_KILN_PIN_REFUSED: EXIT.usage,
   ERR_KILN_FILE_READONLY: EXIT.usage,
+  ERR_KILN_PINNED_ELSEWHERE: EXIT.usage,
   ERR_KILN_LOCKED: EXIT.locked,
 };
 
