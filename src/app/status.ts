@@ -157,7 +157,7 @@ async function pinnedElsewhere(
         state: "pinned-elsewhere",
         image: p.imageRef,
         fingerprint: "",
-        reason: `${where}:${p.line} pins it to an image kiln baked in another folder (no record of it here); ${present ? "that image is on this engine" : IMAGE_NOT_HERE}; ${advice}`,
+        reason: `${where}:${p.line} pins it to a kiln image, but this folder has no record of the pin (made in another folder, or kiln's state was removed); ${present ? "that image is on this engine" : IMAGE_NOT_HERE}; ${advice}`,
         ...(fix ? { fix: fix.command } : {}),
       });
     }

@@ -115,7 +115,7 @@ export function pinnedElsewhereError(
     : `put the build: sections back by hand, or copy ${files.join(", ")} from the folder where kiln baked it (\`kiln restore\` there undoes the pins)`;
   return new KilnError(
     "ERR_KILN_PINNED_ELSEWHERE",
-    `${files.join(", ")} pins ${where} to images kiln baked in another folder; kiln has no record of those pins here${options.gitCommit ? "" : " and found no committed version with their build:"}`,
+    `${files.join(", ")} pins ${where} to kiln images, but this folder has no record of those pins (made in another folder, or kiln's state was removed)${options.gitCommit ? "" : " and found no committed version with their build:"}`,
     { hint, location: `${pins[0].file}:${pins[0].line}` },
   );
 }
