@@ -117,6 +117,16 @@ describe.skipIf(!engineAvailable())("split build: across compose files (#12.1)",
     const app = (JSON.parse(st.stdout) as StatusJson).services.find((s) => s.name === "app")!;
     expect(app.state).not.toBe("baked");
     expect(app.reason).toContain("compose.override.yaml");
+    const d = runKiln(["doctor", "--json", "--project-dir", dir], { env });
+    const checks = (JSON.parse(d.stdout) as { checks: { id: string; status: string; hint?: string }[] })
+      .checks;
+    expect(
+      checks.find((c) => c.id === "service.app"),
+      d.stdout,
+    ).toMatchObject({
+      status: "warn",
+      hint: expect.stringContaining("kiln bake app") as unknown,
+    });
     // a bake pins it whole again
     const again = runKiln(["bake", "--project-dir", dir], { env });
     expect(again.code, again.stderr).toBe(0);
