@@ -19,6 +19,7 @@ import { recoverJournal } from "../adapters/state/journal.js";
 import { describeOrphan, endOrphans, recordChildren } from "../adapters/state/child-records.js";
 import { fingerprintProject } from "./fingerprint-project.js";
 import { locateProject, openProject, type OpenedProject } from "./open-project.js";
+import { findForeignPins } from "../core/pin/foreign-pins.js";
 import { checkPinnable, pinProject, unpinProject, type PinOutcome } from "./pin-project.js";
 import { extraLabels, imagesByFingerprint } from "./project-images.js";
 import { readOverridePins, refuseOverrideUnderV1, writeOverridePins } from "./override-pins.js";
@@ -173,6 +174,12 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
     const planned = await planProject(options);
     checkPush(options, planned);
     const { project, plan, manifests, history, engine, images } = planned;
+    const foreign = findForeignPins(project.model);
+    if (foreign.length > 0) {
+      options.log(
+        `kiln: ${foreign.map((p) => p.service).join(", ")} ${foreign.length > 1 ? "are" : "is"} pinned to images kiln baked in another folder (${foreign[0].imageRef}…): kiln cannot build ${foreign.length > 1 ? "them" : "it"} until the build: is back — \`kiln status\` says how`,
+      );
+    }
     if (project.stateDir !== stateDir) {
       throw new KilnError("ERR_KILN_FILE_CHANGED", "the project's files changed while kiln was starting", {
         hint: "run the command again",

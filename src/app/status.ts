@@ -1,7 +1,9 @@
 /**
  * `kiln status`: per buildable service, whether its pin (or its last build) matches what the
- * sources say now — baked | stale | unbaked | missing-image — and why.
+ * sources say now — baked | stale | unbaked | missing-image — and why; plus the services whose
+ * compose file kiln pinned in another folder (pinned-elsewhere).
  */
+import path from "node:path";
 import type { FingerprintManifest } from "../core/fingerprint/index.js";
 import { explainChange } from "../core/fingerprint/index.js";
 import { buildableServices } from "../core/plan/plan.js";
@@ -14,6 +16,8 @@ import { openProject, type OpenedProject } from "./open-project.js";
 import { kilnImages } from "./project-images.js";
 import { overridePath, readOverridePins } from "./override-pins.js";
 import { generatedConfigProblem } from "../adapters/bake/devcontainer-config.js";
+import type { Engine } from "../adapters/engine/types.js";
+import { examineForeignPins, foreignFix } from "./foreign-pins.js";
 
 /** the reason prefix of an override pin a devcontainer would not use (doctor warns on it) */
 export const NOT_FOLLOWED = "pinned in kiln's override file, which the devcontainer does not follow:";
@@ -21,7 +25,10 @@ export const NOT_FOLLOWED = "pinned in kiln's override file, which the devcontai
 /** the reason prefix of a pin the merged model does not carry whole (doctor warns on it, #12.1) */
 export const PARTLY_PINNED = "partly pinned:";
 
-export type ServiceState = "baked" | "stale" | "unbaked" | "missing-image";
+/** in a pinned-elsewhere reason: compose cannot start the service here (doctor fails on it) */
+export const IMAGE_NOT_HERE = "that image is not on this engine, so compose cannot start it";
+
+export type ServiceState = "baked" | "stale" | "unbaked" | "missing-image" | "pinned-elsewhere";
 
 export interface ServiceStatus {
   name: string;
@@ -30,6 +37,8 @@ export interface ServiceStatus {
   image: string;
   fingerprint: string;
   reason: string;
+  /** pinned-elsewhere: the command that undoes the pin, when kiln found where from */
+  fix?: string;
 }
 
 export interface ProjectStatus {
@@ -130,7 +139,36 @@ export async function projectStatus(globals: ProjectRequest, env: NodeJS.Process
       });
     }
   }
+  services.push(...(await pinnedElsewhere(project, engine, env)));
   return { project: project.model.name, services, opened: project, manifests };
+}
+
+/** services pinned by kiln in another folder (a copy, the old name, a teammate's commit, #12.3) */
+async function pinnedElsewhere(
+  project: OpenedProject,
+  engine: Engine,
+  env: NodeJS.ProcessEnv,
+): Promise<ServiceStatus[]> {
+  const out: ServiceStatus[] = [];
+  for (const f of examineForeignPins(project, env)) {
+    const fix = foreignFix(f);
+    const where = path.relative(project.model.projectDir, f.file) || f.file;
+    for (const p of f.pins) {
+      const present = (await engine.imageInspect(p.imageRef)) !== undefined;
+      const advice = fix
+        ? `run \`${fix.command}\` (${fix.why})`
+        : `put its build: back (git checkout -- ${where}, or copy the file from the folder kiln baked it in)`;
+      out.push({
+        name: p.service,
+        state: "pinned-elsewhere",
+        image: p.imageRef,
+        fingerprint: "",
+        reason: `${where}:${p.line} pins it to a kiln image, but this folder has no record of the pin (made in another folder, or kiln's state was removed); ${present ? "that image is on this engine" : IMAGE_NOT_HERE}; ${advice}`,
+        ...(fix ? { fix: fix.command } : {}),
+      });
+    }
+  }
+  return out;
 }
 
 /** the files that give the service a build: in the model compose reads (pins included) */

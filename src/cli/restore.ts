@@ -1,10 +1,13 @@
 /**
  * `kiln restore`: unpin — put each pinned service's original build: back, keeping the edits
- * made after baking. `--from-backup` writes the pristine backups back wholesale.
+ * made after baking. `--from-backup` writes the pristine backups back wholesale. Pins kiln made
+ * in another folder are undone from kiln's records of that folder, or with `--from-git` from
+ * the last commit that has the build: (#12.3).
  */
 import type { Command } from "commander";
 import { locateProject, openProject } from "../app/open-project.js";
 import { unpinProject } from "../app/pin-project.js";
+import { assertForeignRestorable, examineForeignPins, restoreForeignPins } from "../app/foreign-pins.js";
 import { overridePath, removeOverridePins } from "../app/override-pins.js";
 import { removeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
 import { BackupStore } from "../adapters/state/backup-store.js";
@@ -19,6 +22,7 @@ import type { CommandResult } from "./output.js";
 interface RestoreFlags {
   fromBackup?: boolean;
   force?: boolean;
+  fromGit?: boolean;
 }
 
 async function restore(ctx: CommandContext, services: string[], flags: RestoreFlags): Promise<CommandResult> {
@@ -45,7 +49,26 @@ async function restore(ctx: CommandContext, services: string[], flags: RestoreFl
         text: files.length > 0 ? `restored ${files.join(", ")} from the backup` : "nothing is pinned",
       };
     }
+    // pins made in another folder (a copy, the old name, a teammate's commit): refused before
+    // anything is written when nothing says what the file was before them
+    const foreign = examineForeignPins(project, ctx.env, { services, git: true });
+    assertForeignRestorable(project, foreign, { fromGit: flags.fromGit === true });
     const outcome = unpinProject(project, services);
+    if (foreign.length > 0) {
+      // the local unpin may have rewritten a file that also holds foreign pins: look again
+      const again = examineForeignPins(await openProject(ctx.globals, ctx.env), ctx.env, {
+        services,
+        git: flags.fromGit === true,
+      });
+      const done = restoreForeignPins(project, again, { fromGit: flags.fromGit === true });
+      outcome.restored.push(...done.restored.filter((s) => !outcome.restored.includes(s)));
+      outcome.files.push(...done.files.filter((f) => !outcome.files.includes(f)));
+      for (const f of again) {
+        const how =
+          flags.fromGit && f.fromGit ? `commit ${f.fromGit.commit.slice(0, 12)}` : f.fromRecords?.origin;
+        ctx.log(`kiln: put back build: pinned in another folder in ${f.target} (from ${how})`);
+      }
+    }
     if (services.length === 0 && removeOverridePins(project.stateDir))
       outcome.files.push(overridePath(project.stateDir));
     const dc = project.model.devcontainer;
@@ -70,9 +93,13 @@ export function registerRestore(program: Command): void {
     .argument("[services...]", "services to unpin (default: all pinned)")
     .option("--from-backup", "write the pristine backup of each pinned file back wholesale")
     .option("--force", "with --from-backup: overwrite edits made after baking")
+    .option(
+      "--from-git",
+      "for pins kiln made in another folder (a copied or cloned compose file): put build: back from the last commit that has it, keeping later edits",
+    )
     .addHelpText(
       "after",
-      "\nExamples:\n  kiln restore\n  kiln restore api\n  kiln restore --from-backup --force",
+      "\nExamples:\n  kiln restore\n  kiln restore api\n  kiln restore --from-backup --force\n  kiln restore --from-git",
     )
     .action(action(restore));
 }

@@ -19,7 +19,9 @@ async function status(ctx: CommandContext): Promise<CommandResult> {
 export function registerStatus(program: Command): void {
   program
     .command("status")
-    .description("show which services are baked, stale, unbaked or missing their image, and why")
+    .description(
+      "show which services are baked, stale, unbaked, missing their image or pinned in another folder, and why",
+    )
     .addHelpText(
       "after",
       "\nExamples:\n  kiln status\n  kiln status --json --project-dir examples/dukat --devcontainer",

@@ -57,7 +57,8 @@ export type KilnErrorCode =
   | "ERR_KILN_STATE_DIR"
   | "ERR_KILN_BUILDER"
   | "ERR_KILN_BUILDER_IMAGE_MISSING"
-  | "ERR_KILN_ENGINE_UNSUPPORTED";
+  | "ERR_KILN_ENGINE_UNSUPPORTED"
+  | "ERR_KILN_PINNED_ELSEWHERE";
 
 const exitByCode: Partial<Record<KilnErrorCode, ExitCode>> = {
   ERR_KILN_USAGE: EXIT.usage,
@@ -84,6 +85,7 @@ const exitByCode: Partial<Record<KilnErrorCode, ExitCode>> = {
   ERR_KILN_DOCKERFILE_MISSING: EXIT.usage,
   ERR_KILN_PIN_REFUSED: EXIT.usage,
   ERR_KILN_FILE_READONLY: EXIT.usage,
+  ERR_KILN_PINNED_ELSEWHERE: EXIT.usage,
   ERR_KILN_LOCKED: EXIT.locked,
   ERR_KILN_STATE_DIR: EXIT.usage,
 };

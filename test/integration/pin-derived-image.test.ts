@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bakeFixture, engineAvailable, removeDir, runKiln, testLabel } from "../helpers/kiln.js";
+import { bakeFixture, engineAvailable, removeDir, repoRoot, runKiln, testLabel } from "../helpers/kiln.js";
 
 const dirs: string[] = [];
 const images = new Set<string>();
@@ -147,3 +147,82 @@ describe.skipIf(!engineAvailable())("images built FROM a pinned image (#12.2)", 
     });
   });
 });
+
+describe.skipIf(!engineAvailable())(
+  "the real Dev Containers CLI builds a Features image FROM the pinned one (#12.2)",
+  () => {
+    const devcontainerBin = path.join(repoRoot, "node_modules", ".bin", "devcontainer");
+    let down = (): void => undefined;
+    afterAll(() => down());
+
+    it("after `devcontainer up`, status is baked and doctor ok (the container runs the derived image)", () => {
+      const { dir, env } = bakeFixture("bake/devcontainer-feature");
+      dirs.push(dir, `${dir}.state`);
+      const r = runKiln(["bake", "--json", "--project-dir", dir], { env });
+      expect(r.code, r.stderr).toBe(0);
+      const body = JSON.parse(r.stdout) as { project: string; services: { name: string; image: string }[] };
+      images.add(body.services[0].image);
+      const project = `${path
+        .basename(dir)
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]/g, "")}_devcontainer`;
+      down = () => {
+        spawnSync(
+          "docker",
+          [
+            "compose",
+            "-p",
+            project,
+            "-f",
+            path.join(dir, ".devcontainer", "compose.yaml"),
+            "down",
+            "-t",
+            "0",
+          ],
+          { stdio: "ignore" },
+        );
+      };
+      // offline: the classic builder needs no `# syntax=` frontend image from Docker Hub
+      const up = spawnSync(devcontainerBin, ["up", "--workspace-folder", dir, "--buildkit", "never"], {
+        encoding: "utf8",
+        timeout: 180_000,
+      });
+      const outcome = JSON.parse(up.stdout.trim().split("\n").pop() ?? "{}") as {
+        containerId?: string;
+        outcome?: string;
+      };
+      expect(outcome.outcome, up.stderr.slice(-2000)).toBe("success");
+      const running = docker(["inspect", "--format", "{{.Image}}", outcome.containerId ?? ""]).stdout;
+      for (const tag of docker([
+        "image",
+        "inspect",
+        "--format",
+        '{{join .RepoTags " "}}',
+        running,
+      ]).stdout.split(" "))
+        if (tag) images.add(tag);
+      expect(running).not.toBe(
+        docker(["image", "inspect", "--format", "{{.Id}}", body.services[0].image]).stdout,
+      );
+
+      const st = runKiln(["status", "--json", "--project-dir", dir], { env });
+      expect((JSON.parse(st.stdout) as StatusJson).services, st.stdout).toMatchObject([
+        { name: "app", state: "baked" },
+      ]);
+      const d = runKiln(["doctor", "--json", "--project-dir", dir], { env });
+      const checks = (JSON.parse(d.stdout) as DoctorJson).checks;
+      expect(
+        checks.find((c) => c.id === "service.app"),
+        d.stdout,
+      ).toMatchObject({ status: "ok" });
+      expect(
+        checks.find((c) => c.id === "container.app"),
+        d.stdout,
+      ).toMatchObject({ status: "ok" });
+      expect(
+        checks.filter((c) => c.status === "fail"),
+        d.stdout,
+      ).toEqual([]);
+    });
+  },
+);

@@ -74,7 +74,9 @@ describe.skipIf(!engineAvailable())("split build: across compose files (#12.1)",
 
     const st = runKiln(["status", "--json", "--project-dir", dir], { env });
     expect(st.code, st.stderr).toBe(0);
-    expect((JSON.parse(st.stdout) as StatusJson).services).toMatchObject([{ name: "app", state: "baked" }]);
+    expect((JSON.parse(st.stdout) as StatusJson).services, st.stdout).toMatchObject([
+      { name: "app", state: "baked" },
+    ]);
 
     // what `devcontainer up` runs first: it must build nothing, the pinned (dev) image stays
     const id = imageId(ref);
@@ -117,6 +119,16 @@ describe.skipIf(!engineAvailable())("split build: across compose files (#12.1)",
     const app = (JSON.parse(st.stdout) as StatusJson).services.find((s) => s.name === "app")!;
     expect(app.state).not.toBe("baked");
     expect(app.reason).toContain("compose.override.yaml");
+    const d = runKiln(["doctor", "--json", "--project-dir", dir], { env });
+    const checks = (JSON.parse(d.stdout) as { checks: { id: string; status: string; hint?: string }[] })
+      .checks;
+    expect(
+      checks.find((c) => c.id === "service.app"),
+      d.stdout,
+    ).toMatchObject({
+      status: "warn",
+      hint: expect.stringContaining("kiln bake app") as unknown,
+    });
     // a bake pins it whole again
     const again = runKiln(["bake", "--project-dir", dir], { env });
     expect(again.code, again.stderr).toBe(0);
@@ -125,6 +137,31 @@ describe.skipIf(!engineAvailable())("split build: across compose files (#12.1)",
     expect((JSON.parse(st2.stdout) as StatusJson).services, st2.stdout).toMatchObject([
       { name: "app", state: "baked" },
     ]);
+  });
+
+  it("killed between the two files of the pin: the next run completes it, never half a pin", () => {
+    const { dir, env } = fixture("bake/split-build");
+    const files = ["compose.yaml", "compose.override.yaml"];
+    const originals = files.map((f) => readFileSync(path.join(dir, f), "utf8"));
+    const killed = runKiln(["bake", "--project-dir", dir], { env: { ...env, KILN_FAULT: "between-files" } });
+    expect(killed.code).not.toBe(0);
+    const changed = files.map((f, i) => readFileSync(path.join(dir, f), "utf8") !== originals[i]);
+    expect(changed).toEqual([true, false]); // died with one file replaced
+    // half a commit on disk: status may fail to read it, but never says baked
+    const st = runKiln(["status", "--json", "--project-dir", dir], { env });
+    if (st.code === 0) expect((JSON.parse(st.stdout) as StatusJson).services[0]?.state).not.toBe("baked");
+
+    const again = runKiln(["bake", "--project-dir", dir], { env });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain("completed an interrupted change");
+    expect(mergedV2(dir, files).app.build).toBeUndefined();
+    const st2 = runKiln(["status", "--json", "--project-dir", dir], { env });
+    expect((JSON.parse(st2.stdout) as StatusJson).services, st2.stdout).toMatchObject([
+      { name: "app", state: "baked" },
+    ]);
+    const back = runKiln(["restore", "--project-dir", dir], { env });
+    expect(back.code, back.stderr).toBe(0);
+    files.forEach((f, i) => expect(readFileSync(path.join(dir, f), "utf8")).toBe(originals[i]));
   });
 
   it("a later file that sets image: for the service is refused in place, with a hint to --mode override", () => {
@@ -158,7 +195,9 @@ describe.skipIf(!engineAvailable())("split build: across compose files (#12.1)",
     expect(merged.app.build).toBeUndefined();
     expect(merged.app.image).toBe(ref);
     const st = runKiln(["status", "--json", "--devcontainer", "--project-dir", dir], { env });
-    expect((JSON.parse(st.stdout) as StatusJson).services).toMatchObject([{ name: "app", state: "baked" }]);
+    expect((JSON.parse(st.stdout) as StatusJson).services, st.stdout).toMatchObject([
+      { name: "app", state: "baked" },
+    ]);
     const back = runKiln(["restore", "--devcontainer", "--project-dir", dir], { env });
     expect(back.code, back.stderr).toBe(0);
     files.forEach((f, i) => expect(readFileSync(f, "utf8")).toBe(originals[i]));

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import type { CheckResult } from "../../../core/doctor/check.js";
-import { NOT_FOLLOWED, PARTLY_PINNED, type ServiceStatus } from "../../status.js";
+import { IMAGE_NOT_HERE, NOT_FOLLOWED, PARTLY_PINNED, type ServiceStatus } from "../../status.js";
 import type { OpenedProject } from "../../open-project.js";
 import { BackupStore } from "../../../adapters/state/backup-store.js";
 import { runProcess, type ProcessRunner } from "../../../adapters/process-runner.js";
@@ -22,6 +22,16 @@ export function serviceChecks(statuses: ServiceStatus[]): CheckResult[] {
           message: `pinned image ${s.image} does not exist on the engine`,
           hint: `kiln rebuild ${s.name}   (or: kiln restore ${s.name})`,
         };
+      case "pinned-elsewhere": {
+        // compose cannot start a kiln.invalid image that is not here: that is a failure
+        const missing = s.reason.includes(IMAGE_NOT_HERE);
+        return {
+          id,
+          status: missing ? "fail" : "warn",
+          message: s.reason,
+          hint: s.fix ?? "put the service's build: back in the compose file (git checkout -- FILE)",
+        };
+      }
       case "stale":
         return {
           id,

@@ -4,11 +4,11 @@
  */
 import type { CheckResult } from "../../../core/doctor/check.js";
 import type { ProjectModel } from "../../../core/compose/model.js";
-import type { Engine, ImageInfo } from "../../../adapters/engine/types.js";
+import type { Engine } from "../../../adapters/engine/types.js";
 import type { ServiceStatus } from "../../status.js";
-import { LABEL } from "../../../core/plan/image-ref.js";
 import { detectCaches } from "../../../core/volumes/detect.js";
 import { composeVolumeLabels, managedLabels } from "../../../adapters/volumes/labels.js";
+import { runsBakedImage } from "../../derived-image.js";
 
 export async function containerChecks(
   engine: Engine,
@@ -27,7 +27,7 @@ export async function containerChecks(
     const pinned = await engine.imageInspect(s.image);
     const old: typeof running = [];
     for (const c of running) {
-      if (!pinned || c.imageId === pinned.id || (await derivedFrom(engine, c.imageId, pinned))) continue;
+      if (!pinned || (await runsBakedImage(engine, c.imageId, pinned))) continue;
       old.push(c);
     }
     out.push(
@@ -42,18 +42,6 @@ export async function containerChecks(
     );
   }
   return out;
-}
-
-/**
- * A container may run an image built FROM the baked one (the Dev Containers CLI's `-uid` image,
- * a Features image): it inherits the baked image's fingerprint label, so it is the baked image
- * plus the CLI's layers, not an older build (#12.2).
- */
-async function derivedFrom(engine: Engine, imageId: string, pinned: ImageInfo): Promise<boolean> {
-  const fp = pinned.labels[LABEL.fingerprint];
-  if (!fp) return false;
-  const image = await engine.imageInspect(imageId);
-  return image?.labels[LABEL.fingerprint] === fp;
 }
 
 /**
