@@ -251,13 +251,20 @@ async function bakeFeatures(
     mkdirSync(configDir, { recursive: true });
     const features = configuredFeatures(dc.config);
     const copied = new Set<string>();
+    const featureKeys: Record<string, string> = {};
     const copy = (key: string): void => {
       const src = localFeatureFolder(key, dc.configPath, dc.workspaceFolder);
       if (copied.has(src)) return;
       copied.add(src);
       cpSync(src, path.join(configDir, key), { recursive: true, preserveTimestamps: true });
-      const meta = readFileSync(path.join(src, "devcontainer-feature.json"), "utf8");
-      for (const d of parseFeatureMetadata(meta, src, key).dependsOn) if (isLocalFeature(d)) copy(d);
+      const meta = parseFeatureMetadata(
+        readFileSync(path.join(src, "devcontainer-feature.json"), "utf8"),
+        src,
+        key,
+      );
+      featureKeys[meta.id] = key;
+      if (meta.name) featureKeys[meta.name] = key;
+      for (const d of meta.dependsOn) if (isLocalFeature(d)) copy(d);
     };
     for (const f of features) if (f.local) copy(f.key);
     for (const lock of ["devcontainer-lock.json", ".devcontainer-lock.json"]) {
@@ -285,6 +292,7 @@ async function bakeFeatures(
       dockerPath: ctx.client.path,
       env: ctx.client.env,
       omitSyntaxDirective: true,
+      featureKeys,
       noBuildContexts: ((await engineMajor(ctx.client.argv, ctx.client.env)) ?? 0) < 23,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
