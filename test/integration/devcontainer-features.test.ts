@@ -7,7 +7,7 @@
  * with the user's files untouched.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync, chmodSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { mkdtempSync, cpSync } from "node:fs";
@@ -251,5 +251,82 @@ describe.skipIf(!engineAvailable())("devcontainer Features: bad input leaves bot
     expectUntouched(root, dc, compose);
     const st = runKiln(["status", "--json"], { env, cwd: root });
     expect((JSON.parse(st.stdout) as { services: { state: string }[] }).services[0]?.state).toBe("unbaked");
+  });
+});
+
+/** a non-root account of this machine with a home folder (the UID layer needs a host UID that is not 0) */
+function hostUser(): { uid: number; gid: number; home: string } | undefined {
+  if (process.getuid?.() !== 0 || spawnSync("setpriv", ["--version"]).status !== 0) return undefined;
+  const dockerGid = /^docker:[^:]*:(\d+):/m.exec(readFileSync("/etc/group", "utf8"))?.[1];
+  if (!dockerGid) return undefined;
+  for (const line of readFileSync("/etc/passwd", "utf8").split("\n")) {
+    const [, , uid, gid, , home] = line.split(":");
+    if (Number(uid) >= 1000 && Number(uid) < 60000 && home && existsSync(home)) {
+      return { uid: Number(uid), gid: Number(gid), home };
+    }
+  }
+  return undefined;
+}
+
+const user = hostUser();
+
+describe.skipIf(!engineAvailable() || !user)("devcontainer UID layer (a non-root host user)", () => {
+  it("the remote user's UID becomes the host user's, baked: devcontainer up builds no -uid image", () => {
+    const { root, env } = fixture();
+    const u = user!;
+    const dockerGid = /^docker:[^:]*:(\d+):/m.exec(readFileSync("/etc/group", "utf8"))![1];
+    spawnSync("chown", ["-R", `${u.uid}:${u.gid}`, root]);
+    const as = (cmd: string[], extra: NodeJS.ProcessEnv = {}) =>
+      spawnSync("setpriv", [`--reuid=${u.uid}`, `--regid=${u.gid}`, `--groups=${dockerGid}`, "--", ...cmd], {
+        cwd: root,
+        encoding: "utf8",
+        timeout: 300_000,
+        env: { ...process.env, HOME: u.home, NO_COLOR: "1", ...extra },
+      });
+    const bake = as([process.execPath, path.join(repoRoot, "bin", "kiln"), "bake", "--dry-run"], {
+      ...env,
+      KILN_STATE_DIR: path.join(root, ".kiln-state"),
+    });
+    expect(bake.status, bake.stderr).toBe(0);
+    expect(bake.stdout).toContain(`stage UID layer (uid ${u.uid}, gid ${u.gid})`);
+    const real = as([process.execPath, path.join(repoRoot, "bin", "kiln"), "bake"], {
+      ...env,
+      KILN_STATE_DIR: path.join(root, ".kiln-state"),
+    });
+    expect(real.status, real.stderr).toBe(0);
+
+    const project = `${path
+      .basename(root)
+      .toLowerCase()
+      .replace(/[^-_a-z0-9]/g, "")}_devcontainer`;
+    downs.push(() =>
+      spawnSync(
+        "docker",
+        [
+          "compose",
+          "-p",
+          project,
+          "-f",
+          path.join(root, ".devcontainer", "docker-compose.yml"),
+          "down",
+          "-v",
+          "-t",
+          "0",
+        ],
+        { stdio: "ignore" },
+      ),
+    );
+    const before = imageIds();
+    const cliEnv: NodeJS.ProcessEnv = {};
+    const up = as([devcontainerBin, "up", "--workspace-folder", root, "--id-label", testLabel()], cliEnv);
+    const result = JSON.parse(up.stdout.trim().split("\n").pop() ?? "{}") as {
+      outcome?: string;
+      containerId?: string;
+    };
+    expect(result.outcome, up.stderr.slice(-3000)).toBe("success");
+    const created = [...imageIds()].filter((id) => !before.has(id) && madeForDevcontainer(id, project));
+    expect(created, "devcontainer up created images").toEqual([]);
+    expect(Number(exec(result.containerId ?? "", "root", "id -u dev"))).toBe(u.uid);
+    expect(Number(exec(result.containerId ?? "", "root", "id -g dev"))).toBe(u.gid);
   });
 });
