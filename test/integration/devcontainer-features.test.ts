@@ -330,3 +330,38 @@ describe.skipIf(!engineAvailable() || !user)("devcontainer UID layer (a non-root
     expect(Number(exec(result.containerId ?? "", "root", "id -g dev"))).toBe(u.gid);
   });
 });
+
+describe.skipIf(!engineAvailable())("devcontainer Features --mode override", () => {
+  it("the user's files stay as committed; devcontainer up on kiln's config builds nothing", () => {
+    const { root, env, dcFile } = fixture();
+    const git = (...args: string[]): string => {
+      const r = spawnSync("git", ["-C", root, ...args], { encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    git("init", "-q");
+    git("add", "-A");
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "fixture");
+    const r = runKiln(["bake", "--mode", "override", "--json"], { env, cwd: root });
+    expect(r.code, r.stderr).toBe(0);
+    const body = JSON.parse(r.stdout) as BakeJson & { devcontainerConfig: string };
+    expect(git("status", "--porcelain", "--untracked-files=all")).toBe("");
+    const generated = readFileSync(body.devcontainerConfig, "utf8");
+    expect(generated).not.toContain('"features"');
+    expect(generated).toContain('"remoteUser": "dev"');
+    const st = runKiln(["status", "--json"], { env, cwd: root });
+    expect((JSON.parse(st.stdout) as { services: { state: string }[] }).services[0]?.state).toBe("baked");
+
+    const project = `${path
+      .basename(root)
+      .toLowerCase()
+      .replace(/[^-_a-z0-9]/g, "")}_devcontainer`;
+    const before = imageIds();
+    const up = devcontainerUp(root, ["--config", body.devcontainerConfig]);
+    expect(up.outcome, up.log.slice(-3000)).toBe("success");
+    const created = [...imageIds()].filter((id) => !before.has(id) && madeForDevcontainer(id, project));
+    expect(created, "devcontainer up created images").toEqual([]);
+    expect(exec(up.containerId, "dev", "cat /etc/kiln-greeting")).toBe("hello from kiln");
+    expect(readFileSync(dcFile, "utf8")).toContain('"features"');
+  });
+});
