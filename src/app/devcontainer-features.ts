@@ -23,6 +23,7 @@ import {
   parseFeatureMetadata,
   type OrderNode,
 } from "../core/devcontainer/features.js";
+import { finalStageUser } from "../core/devcontainer/dockerfile-user.js";
 import {
   stageHashes,
   uidLayerWanted,
@@ -129,7 +130,8 @@ export function devcontainerLayers(
       ...(str(config.containerUser) ? { containerUser: str(config.containerUser) } : {}),
     };
   }
-  const remoteUser = str(config.remoteUser) ?? str(config.containerUser) ?? svc.user;
+  const remoteUser =
+    str(config.remoteUser) ?? str(config.containerUser) ?? svc.user ?? dockerfileUser(svc.build, io);
   if (
     uidLayerWanted({
       platform: process.platform,
@@ -146,6 +148,18 @@ export function devcontainerLayers(
     };
   }
   return layers.features || layers.uid ? layers : undefined;
+}
+
+/** the last `USER` of the Dockerfile's final stage, when written as a plain name */
+function dockerfileUser(
+  build: ProjectModel["services"][number]["build"],
+  io: FsFingerprintIo,
+): string | undefined {
+  if (!build || build.contextIsRemote) return undefined;
+  const text =
+    build.dockerfileInline ??
+    io.readFile(build.dockerfile ?? path.join(build.context, "Dockerfile"))?.toString("utf8");
+  return text === undefined ? undefined : finalStageUser(text);
 }
 
 function cliVersion(env: NodeJS.ProcessEnv): string {
@@ -182,12 +196,12 @@ export interface StageContext {
   buildService: (target: PlanTarget) => Promise<BuildOutcome>;
 }
 
-interface ImageConfig {
+export interface ImageConfig {
   User?: string;
   Labels?: Record<string, string> | null;
 }
 
-async function imageConfig(client: DockerClient, ref: string): Promise<ImageConfig | undefined> {
+export async function imageConfig(client: DockerClient, ref: string): Promise<ImageConfig | undefined> {
   const r = await runProcess([...client.argv, "image", "inspect", "--format", "{{json .Config}}", ref], {
     env: client.env,
     allowFailure: true,

@@ -365,3 +365,55 @@ describe.skipIf(!engineAvailable())("devcontainer Features --mode override", () 
     expect(readFileSync(dcFile, "utf8")).toContain('"features"');
   });
 });
+
+interface DoctorJson {
+  checks: { id: string; status: string; message: string }[];
+}
+
+describe.skipIf(!engineAvailable())("doctor: would Reopen in Container build?", () => {
+  const doctor = (root: string, env: NodeJS.ProcessEnv) =>
+    (JSON.parse(runKiln(["doctor", "--json"], { env, cwd: root }).stdout) as DoctorJson).checks.filter((c) =>
+      c.id.startsWith("devcontainer.app"),
+    );
+
+  it("flags an unbaked devcontainer, then Features listed twice; ok when baked", () => {
+    const { root, env, dcFile } = fixture();
+    const original = readFileSync(dcFile, "utf8");
+    expect(doctor(root, env)).toEqual([
+      expect.objectContaining({
+        status: "warn",
+        message: expect.stringMatching(/would build app: it is unbaked/),
+      }),
+    ]);
+    expect(runKiln(["bake"], { env, cwd: root }).code).toBe(0);
+    expect(doctor(root, env)).toEqual([expect.objectContaining({ status: "ok" })]);
+    writeFileSync(dcFile, original); // e.g. a `git checkout` of devcontainer.json
+    expect(doctor(root, env)).toEqual([
+      expect.objectContaining({
+        id: "devcontainer.app.features",
+        status: "warn",
+        message: expect.stringMatching(
+          /still lists Features the pinned image carries \(\.\/features\/greeting, \.\/features\/tools\)/,
+        ),
+      }),
+    ]);
+  });
+
+  it("flags the UID layer the CLI would build when kiln cannot know the remote user", () => {
+    const { root, env, dcFile } = fixture();
+    writeFileSync(dcFile, readFileSync(dcFile, "utf8").replace('"remoteUser": "dev",', ""));
+    const dockerfile = path.join(root, ".devcontainer", "Dockerfile");
+    writeFileSync(
+      dockerfile,
+      readFileSync(dockerfile, "utf8").replace("USER dev", "ARG APP_USER=dev\nUSER $APP_USER"),
+    );
+    expect(runKiln(["bake"], { env, cwd: root }).code).toBe(0);
+    expect(doctor(root, env)).toEqual([
+      expect.objectContaining({
+        id: "devcontainer.app.uid",
+        status: "warn",
+        message: expect.stringMatching(/would build a UID layer \(vsc-…-uid\) for remote user dev/),
+      }),
+    ]);
+  });
+});

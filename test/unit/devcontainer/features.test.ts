@@ -1,3 +1,4 @@
+import { finalStageUser } from "../../../src/core/devcontainer/dockerfile-user.js";
 import { describe, expect, it } from "vitest";
 import {
   configuredFeatures,
@@ -125,5 +126,17 @@ describe("devcontainer layers", () => {
     expect(uidLayerWanted({ platform: "linux", updateRemoteUserUID: true, remoteUser: "root" })).toBe(false);
     expect(uidLayerWanted({ platform: "linux", updateRemoteUserUID: true, remoteUser: "1000" })).toBe(false);
     expect(uidLayerWanted({ platform: "darwin", updateRemoteUserUID: true, remoteUser: "dev" })).toBe(false);
+  });
+});
+
+describe("finalStageUser", () => {
+  it.each([
+    ["FROM a\nUSER dev\n", "dev"],
+    ["FROM a\nUSER dev:staff\nRUN x\n", "dev"],
+    ["FROM a AS b\nUSER dev\nFROM b\nRUN x\n", undefined],
+    ["FROM a\nUSER $U\n", undefined],
+    ["FROM a\nRUN x\n", undefined],
+  ])("%j → %s", (text, user) => {
+    expect(finalStageUser(text)).toBe(user);
   });
 });
