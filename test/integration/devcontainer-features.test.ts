@@ -21,6 +21,7 @@ import {
   runKiln,
   testLabel,
 } from "../helpers/kiln.js";
+import { expectSchema } from "../helpers/json-schema.js";
 
 const devcontainerBin = path.join(repoRoot, "node_modules", ".bin", "devcontainer");
 const dirs: string[] = [];
@@ -415,5 +416,52 @@ describe.skipIf(!engineAvailable())("doctor: would Reopen in Container build?", 
         message: expect.stringMatching(/would build a UID layer \(vsc-…-uid\) for remote user dev/),
       }),
     ]);
+  });
+});
+
+describe.skipIf(!engineAvailable())("OCI Features are fingerprinted by their lock-file digest", () => {
+  const OCI = "ghcr.io/devcontainers/features/common-utils:2";
+  function withOci(root: string, dcFile: string): void {
+    writeFileSync(
+      dcFile,
+      readFileSync(dcFile, "utf8").replace(
+        '"./features/tools": {},',
+        `"./features/tools": {},\n\t\t"${OCI}": {},`,
+      ),
+    );
+    void root;
+  }
+  const plan = (root: string, env: NodeJS.ProcessEnv) =>
+    runKiln(["bake", "--dry-run", "--json"], { env, cwd: root });
+
+  it("offline without devcontainer-lock.json: a warning naming the reference; with it: the digest, no warning", () => {
+    const { root, env, dcFile } = fixture();
+    withOci(root, dcFile);
+    const bare = plan(root, env);
+    expect(bare.code, bare.stderr).toBe(0);
+    expect(bare.stderr).toContain(`Feature ${OCI} has no digest in devcontainer-lock.json`);
+    expectSchema("bake", JSON.parse(bare.stdout));
+    const lock = (digest: string) =>
+      writeFileSync(
+        path.join(root, ".devcontainer", "devcontainer-lock.json"),
+        JSON.stringify({
+          features: {
+            [OCI]: {
+              version: "2.5.1",
+              resolved: `ghcr.io/devcontainers/features/common-utils@${digest}`,
+              integrity: digest,
+            },
+          },
+        }),
+      );
+    lock(`sha256:${"a".repeat(64)}`);
+    const locked = plan(root, env);
+    expect(locked.code, locked.stderr).toBe(0);
+    expect(locked.stderr).not.toContain("has no digest");
+    const fingerprint = (r: { stdout: string }) =>
+      (JSON.parse(r.stdout) as { plan: { targets: { fingerprint: string }[] } }).plan.targets[0]?.fingerprint;
+    expect(fingerprint(locked)).not.toBe(fingerprint(bare));
+    lock(`sha256:${"b".repeat(64)}`);
+    expect(fingerprint(plan(root, env))).not.toBe(fingerprint(locked));
   });
 });
