@@ -24,6 +24,7 @@ import {
   type OrderNode,
 } from "../core/devcontainer/features.js";
 import { finalStageUser } from "../core/devcontainer/dockerfile-user.js";
+import { substituteVariables } from "../core/compose/devcontainer.js";
 import {
   stageHashes,
   uidLayerWanted,
@@ -128,6 +129,7 @@ export function devcontainerLayers(
       overrideFeatureInstallOrder: override,
       ...(str(config.remoteUser) ? { remoteUser: str(config.remoteUser) } : {}),
       ...(str(config.containerUser) ? { containerUser: str(config.containerUser) } : {}),
+      ...(containerEnvOf(dc, options.env) ? { containerEnv: containerEnvOf(dc, options.env) } : {}),
     };
   }
   const remoteUser =
@@ -148,6 +150,17 @@ export function devcontainerLayers(
     };
   }
   return layers.features || layers.uid ? layers : undefined;
+}
+
+/** devcontainer.json's containerEnv with the host-side variables resolved (the copy lives elsewhere) */
+function containerEnvOf(dc: DevcontainerModel, env: NodeJS.ProcessEnv): Record<string, string> | undefined {
+  const raw = dc.config.containerEnv;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    out[k] = substituteVariables(String(v), dc.workspaceFolder, env);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** the last `USER` of the Dockerfile's final stage, when written as a plain name */
@@ -294,6 +307,8 @@ async function bakeFeatures(
         : {}),
       ...(str(c.remoteUser) ? { remoteUser: c.remoteUser } : {}),
       ...(str(c.containerUser) ? { containerUser: c.containerUser } : {}),
+      // the CLI writes the config's containerEnv into the Features image as ENV lines
+      ...(containerEnvOf(dc, ctx.env) ? { containerEnv: containerEnvOf(dc, ctx.env) } : {}),
     };
     const configPath = path.join(configDir, "devcontainer.json");
     writeFileSync(configPath, JSON.stringify(config, null, 2));
