@@ -124,6 +124,13 @@ export function pushResults(
   const ok = new Set(
     results.filter((r) => r.action !== "failed" && !outsideScope(r.reason)).map((r) => r.service),
   );
-  const targets = plan.targets.filter((t) => selected.has(t.service) && ok.has(t.service));
+  const targets = plan.targets.filter((t) => selected.has(t.service) && ok.has(t.service)).map(teamImage);
   return pushTargets(registry, engine, targets, options);
+}
+
+/** a devcontainer's UID stage is this machine's (its UID/GID): the team gets the stage below it */
+function teamImage(t: PlanTarget): PlanTarget {
+  if (!t.stages?.uid) return t;
+  const shared = t.stages.features ?? t.stages.service;
+  return { ...t, fingerprint: shared.fingerprint, imageRef: shared.imageRef };
 }

@@ -23,6 +23,8 @@ import {
   parseFeatureMetadata,
   type OrderNode,
 } from "../core/devcontainer/features.js";
+import { finalStageUser } from "../core/devcontainer/dockerfile-user.js";
+import { substituteVariables } from "../core/compose/devcontainer.js";
 import {
   stageHashes,
   uidLayerWanted,
@@ -127,9 +129,11 @@ export function devcontainerLayers(
       overrideFeatureInstallOrder: override,
       ...(str(config.remoteUser) ? { remoteUser: str(config.remoteUser) } : {}),
       ...(str(config.containerUser) ? { containerUser: str(config.containerUser) } : {}),
+      ...(containerEnvOf(dc, options.env) ? { containerEnv: containerEnvOf(dc, options.env) } : {}),
     };
   }
-  const remoteUser = str(config.remoteUser) ?? str(config.containerUser) ?? svc.user;
+  const remoteUser =
+    str(config.remoteUser) ?? str(config.containerUser) ?? svc.user ?? dockerfileUser(svc.build, io);
   if (
     uidLayerWanted({
       platform: process.platform,
@@ -146,6 +150,29 @@ export function devcontainerLayers(
     };
   }
   return layers.features || layers.uid ? layers : undefined;
+}
+
+/** devcontainer.json's containerEnv with the host-side variables resolved (the copy lives elsewhere) */
+function containerEnvOf(dc: DevcontainerModel, env: NodeJS.ProcessEnv): Record<string, string> | undefined {
+  const raw = dc.config.containerEnv;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    out[k] = substituteVariables(String(v), dc.workspaceFolder, env);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** the last `USER` of the Dockerfile's final stage, when written as a plain name */
+function dockerfileUser(
+  build: ProjectModel["services"][number]["build"],
+  io: FsFingerprintIo,
+): string | undefined {
+  if (!build || build.contextIsRemote) return undefined;
+  const text =
+    build.dockerfileInline ??
+    io.readFile(build.dockerfile ?? path.join(build.context, "Dockerfile"))?.toString("utf8");
+  return text === undefined ? undefined : finalStageUser(text);
 }
 
 function cliVersion(env: NodeJS.ProcessEnv): string {
@@ -182,12 +209,12 @@ export interface StageContext {
   buildService: (target: PlanTarget) => Promise<BuildOutcome>;
 }
 
-interface ImageConfig {
+export interface ImageConfig {
   User?: string;
   Labels?: Record<string, string> | null;
 }
 
-async function imageConfig(client: DockerClient, ref: string): Promise<ImageConfig | undefined> {
+export async function imageConfig(client: DockerClient, ref: string): Promise<ImageConfig | undefined> {
   const r = await runProcess([...client.argv, "image", "inspect", "--format", "{{json .Config}}", ref], {
     env: client.env,
     allowFailure: true,
@@ -251,13 +278,20 @@ async function bakeFeatures(
     mkdirSync(configDir, { recursive: true });
     const features = configuredFeatures(dc.config);
     const copied = new Set<string>();
+    const featureKeys: Record<string, string> = {};
     const copy = (key: string): void => {
       const src = localFeatureFolder(key, dc.configPath, dc.workspaceFolder);
       if (copied.has(src)) return;
       copied.add(src);
       cpSync(src, path.join(configDir, key), { recursive: true, preserveTimestamps: true });
-      const meta = readFileSync(path.join(src, "devcontainer-feature.json"), "utf8");
-      for (const d of parseFeatureMetadata(meta, src, key).dependsOn) if (isLocalFeature(d)) copy(d);
+      const meta = parseFeatureMetadata(
+        readFileSync(path.join(src, "devcontainer-feature.json"), "utf8"),
+        src,
+        key,
+      );
+      featureKeys[meta.id] = key;
+      if (meta.name) featureKeys[meta.name] = key;
+      for (const d of meta.dependsOn) if (isLocalFeature(d)) copy(d);
     };
     for (const f of features) if (f.local) copy(f.key);
     for (const lock of ["devcontainer-lock.json", ".devcontainer-lock.json"]) {
@@ -273,6 +307,8 @@ async function bakeFeatures(
         : {}),
       ...(str(c.remoteUser) ? { remoteUser: c.remoteUser } : {}),
       ...(str(c.containerUser) ? { containerUser: c.containerUser } : {}),
+      // the CLI writes the config's containerEnv into the Features image as ENV lines
+      ...(containerEnvOf(dc, ctx.env) ? { containerEnv: containerEnvOf(dc, ctx.env) } : {}),
     };
     const configPath = path.join(configDir, "devcontainer.json");
     writeFileSync(configPath, JSON.stringify(config, null, 2));
@@ -285,6 +321,7 @@ async function bakeFeatures(
       dockerPath: ctx.client.path,
       env: ctx.client.env,
       omitSyntaxDirective: true,
+      featureKeys,
       noBuildContexts: ((await engineMajor(ctx.client.argv, ctx.client.env)) ?? 0) < 23,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });

@@ -115,6 +115,8 @@ export interface InstallFeaturesRequest {
    * then ships the Features in a temporary content image instead (`--buildkit never`)
    */
   noBuildContexts?: boolean;
+  /** a Feature's id and name → its key in devcontainer.json (the CLI names a local Feature "Unknown") */
+  featureKeys?: Record<string, string>;
 }
 
 /** the engine's major version, for choosing how the CLI ships Feature content */
@@ -170,7 +172,7 @@ export async function installFeatures(req: InstallFeaturesRequest): Promise<void
       allowFailure: true,
     });
   } catch (error: unknown) {
-    if (error instanceof ProcessError) throw featureError(log, error.message);
+    if (error instanceof ProcessError) throw featureError(log, error.message, req.featureKeys);
     throw error;
   }
   const last = result.stdout.trim().split("\n").pop() ?? "";
@@ -181,20 +183,28 @@ export async function installFeatures(req: InstallFeaturesRequest): Promise<void
     // no JSON result: judged by the exit code
   }
   if (result.exitCode !== 0 || outcome.outcome !== "success") {
-    throw featureError(log, outcome.description ?? outcome.message ?? `exit code ${result.exitCode}`);
+    throw featureError(
+      log,
+      outcome.description ?? outcome.message ?? `exit code ${result.exitCode}`,
+      req.featureKeys,
+    );
   }
 }
 
-function featureError(log: string[], why: string): KilnError {
+function featureError(log: string[], why: string, keys: Record<string, string> = {}): KilnError {
   const text = log.join("\n");
-  const failed = /ERROR: Feature "([^"]*)" \(([^)]*)\) failed to install!/.exec(text);
+  const failed = /ERROR: Feature \\?"([^"\\]*)\\?" \(([^)]*)\) failed to install!/.exec(text);
+  // the folder the CLI copied the Feature to: /tmp/dev-container-features/<id>_<n>
+  const folder = /dev-container-features\/([^/\s_]+(?:_[^/\s_]+)*)_\d+ && chmod \+x/.exec(text)?.[1];
   const tail = lastLines(log.filter((l) => !l.startsWith("{")).join("\n"), 15);
   if (failed) {
+    const key =
+      keys[failed[2] ?? ""] ?? keys[failed[1] ?? ""] ?? (folder ? keys[folder] : undefined) ?? failed[2];
     return new KilnError(
       "ERR_KILN_FEATURE_INSTALL",
-      `Feature ${failed[2]} ("${failed[1]}") failed to install:\n${tail}`,
+      `Feature ${key} ("${failed[1]}") failed to install:\n${tail}`,
       {
-        hint: `fix the Feature's install.sh (${failed[2]}), then run \`kiln bake\` again; no file was changed`,
+        hint: `fix the Feature's install.sh (${key}), then run \`kiln bake\` again; no file was changed`,
       },
     );
   }

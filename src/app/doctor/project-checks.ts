@@ -3,6 +3,7 @@
  * backups, kiln's own leftovers, containers, volumes, contexts and lint findings.
  */
 import type { CheckResult } from "../../core/doctor/check.js";
+import { devcontainerChecks } from "./checks/devcontainer-checks.js";
 import { KilnError } from "../../core/errors.js";
 import type { ProjectRequest } from "../request.js";
 import { projectStatus } from "../status.js";
@@ -86,6 +87,7 @@ export async function projectChecks(options: ProjectCheckOptions): Promise<Check
     const status = await projectStatus(globals, env);
     const engine = getEngine({ env, ...(globals.context ? { context: globals.context } : {}) });
     checks.push(...serviceChecks(status.services));
+    checks.push(...(await devcontainerChecks(status, env)));
     checks.push(...backupChecks(status.opened));
     checks.push(...(await gitChecks(status.opened)));
     checks.push(...(await containerChecks(engine, status.opened.model, status.services)));

@@ -61,6 +61,7 @@ export function localFeatureFolder(key: string, configPath: string, workspaceFol
 
 export interface FeatureMetadata {
   id: string;
+  name?: string;
   /** keys of Features this one needs installed first (installed even when not listed) */
   dependsOn: string[];
   /** keys of Features this one goes after, when they are installed at all */
@@ -90,7 +91,7 @@ export function parseFeatureMetadata(text: string, file: string, key: string): F
       ? Object.keys(m.dependsOn)
       : [];
   const installsAfter = Array.isArray(m.installsAfter) ? m.installsAfter.map(String) : [];
-  return { id: m.id, dependsOn, installsAfter };
+  return { id: m.id, ...(typeof m.name === "string" ? { name: m.name } : {}), dependsOn, installsAfter };
 }
 
 export interface OrderNode {

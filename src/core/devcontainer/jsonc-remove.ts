@@ -13,7 +13,7 @@ export interface RemovedProperty {
   /** the removed bytes */
   text: string;
   /** the neighbour the bytes sat against: right after its value, or right before its key */
-  anchor?: { key: string; side: "after" | "before" };
+  anchor?: { key: string; side: "after" | "afterLine" | "before" };
   /** where the bytes were, for a file without neighbours */
   offset: number;
 }
@@ -21,6 +21,13 @@ export interface RemovedProperty {
 function topLevel(text: string): Node[] | undefined {
   const root = parseTree(text, [], { allowTrailingComma: true });
   return root?.type === "object" ? (root.children ?? []) : undefined;
+}
+
+/** the index of the line break ending the line that holds `offset` (or the text's end) */
+function lineEnd(text: string, offset: number): number {
+  const nl = text.indexOf("\n", offset);
+  if (nl < 0) return text.length;
+  return text[nl - 1] === "\r" ? nl - 1 : nl;
 }
 
 function keyOf(p: Node): string {
@@ -51,9 +58,20 @@ export function removeTopLevel(
   let end: number;
   let anchor: RemovedProperty["anchor"];
   if (prev) {
-    start = valueEnd(prev);
-    end = valueEnd(p);
-    anchor = { key: keyOf(prev), side: "after" };
+    const prevLineEnd = lineEnd(text, valueEnd(prev));
+    const ownLine = prevLineEnd < p.offset;
+    const comma = /^[ \t]*,[ \t]*(?:\/\/[^\n]*|\/\*[^\n]*?\*\/)?[ \t]*/.exec(text.slice(valueEnd(p)));
+    const prevComment = /\/[/*]/.test(text.slice(valueEnd(prev), prevLineEnd));
+    if (ownLine && (comma || prevComment)) {
+      // whole lines: the previous property's line (its comma, its comment) stays as written
+      start = prevLineEnd;
+      end = valueEnd(p) + (comma ? comma[0].length : 0);
+      anchor = { key: keyOf(prev), side: "afterLine" };
+    } else {
+      start = valueEnd(prev);
+      end = valueEnd(p);
+      anchor = { key: keyOf(prev), side: "after" };
+    }
   } else if (next) {
     start = p.offset;
     end = next.offset;
@@ -78,10 +96,16 @@ export function restoreTopLevel(text: string, removed: RemovedProperty): string 
   let at: number | undefined;
   if (removed.anchor) {
     const n = props.find((p) => keyOf(p) === removed.anchor!.key);
-    if (n) at = removed.anchor.side === "after" ? valueEnd(n) : n.offset;
+    if (n)
+      at =
+        removed.anchor.side === "after"
+          ? valueEnd(n)
+          : removed.anchor.side === "afterLine"
+            ? lineEnd(text, valueEnd(n))
+            : n.offset;
   }
   if (at === undefined) {
-    if (removed.anchor?.side === "after" || removed.anchor === undefined) {
+    if (removed.anchor?.side !== "before") {
       // neighbour gone: after the last property (with a separating comma), or first in the object
       const last = props[props.length - 1];
       if (last) {

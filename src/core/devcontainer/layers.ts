@@ -27,6 +27,8 @@ export interface FeaturesLayer {
   /** the config properties Feature installation reads (_REMOTE_USER, _CONTAINER_USER) */
   remoteUser?: string;
   containerUser?: string;
+  /** devcontainer.json's containerEnv: the CLI writes it into the Features image */
+  containerEnv?: Record<string, string>;
 }
 
 export interface UidLayer {
@@ -114,6 +116,8 @@ export function explainLayers(
     if (pf.order.join() !== cf.order.join()) out.push("Feature install order changed");
     if (pf.remoteUser !== cf.remoteUser || pf.containerUser !== cf.containerUser)
       out.push("remoteUser / containerUser changed");
+    if (JSON.stringify(pf.containerEnv ?? {}) !== JSON.stringify(cf.containerEnv ?? {}))
+      out.push("containerEnv changed");
   }
   if (JSON.stringify(prev.uid) !== JSON.stringify(cur.uid))
     out.push("UID layer changed (user or local UID/GID)");

@@ -7,7 +7,7 @@
  * comments and formatting (jsonc-parser edits, re-parsed after each edit).
  */
 import path from "node:path";
-import { applyEdits, modify, parseTree, findNodeAtLocation, type Node } from "jsonc-parser";
+import { applyEdits, modify, parseTree, findNodeAtLocation, getNodeValue, type Node } from "jsonc-parser";
 
 export const GENERATED_KEY = "x-kiln-generated";
 export const GENERATED_FOLDER = "kiln";
@@ -52,8 +52,8 @@ export function generatedConfigText(input: GeneratedConfigInput): string {
   const compose: unknown = root ? findNodeAtLocation(root, ["dockerComposeFile"])?.value : undefined;
   const listed = typeof compose === "string" ? [compose] : Array.isArray(compose) ? compose.map(String) : [];
   text = edit(text, ["dockerComposeFile"], [...listed.map((f) => rebase(f, from, to)), input.overrideFile]);
-  text = rebaseLocalFeatures(text, from, to);
   text = dropBakedFeatures(text, input.bakedFeatures ?? []);
+  text = rebaseLocalFeatures(text, from, to);
   const name: unknown = root ? findNodeAtLocation(root, ["name"])?.value : undefined;
   if (typeof name === "string") text = edit(text, ["name"], `${name} (kiln)`);
   text = edit(text, [GENERATED_KEY], {
@@ -73,9 +73,8 @@ function rebaseLocalFeatures(text: string, from: string, to: string): string {
     .filter((f) => f.key.startsWith("./") || f.key.startsWith("../"));
   let out = text;
   for (const f of local) {
-    const value: unknown = f.value
-      ? JSON.parse(out.slice(f.value.offset, f.value.offset + f.value.length))
-      : {};
+    // the value from the first parse: offsets into `out` move with each edit
+    const value: unknown = f.value ? getNodeValue(f.value) : {};
     out = edit(out, ["features", f.key], undefined);
     const moved = rebase(f.key, from, to);
     out = edit(out, ["features", moved.startsWith(".") ? moved : `./${moved}`], value);

@@ -57,3 +57,32 @@ describe("generated devcontainer.json (--mode override)", () => {
     expect(dropBakedFeatures(user, [])).toBe(user);
   });
 });
+
+describe("generatedConfigText with several local Features", () => {
+  it("rebases each of them (offsets move with every edit)", () => {
+    const text =
+      '{\n  "dockerComposeFile": "c.yml",\n  "features": {\n    "./f/a": { "m": "x" }, // c\n    "./f/b": {},\n  },\n}\n';
+    const out = generatedConfigText({
+      text,
+      configPath: "/w/.devcontainer/devcontainer.json",
+      generatedPath: "/w/.devcontainer/kiln/devcontainer.json",
+      overrideFile: "/s/compose.kiln.yml",
+    });
+    const parsed = parse(out) as { features: Record<string, unknown> };
+    expect(parsed.features).toEqual({ "../f/a": { m: "x" }, "../f/b": {} });
+  });
+
+  it("drops baked Features and overrideFeatureInstallOrder", () => {
+    const text =
+      '{\n  "dockerComposeFile": "c.yml",\n  "features": { "./f/a": {}, "./f/b": {} },\n  "overrideFeatureInstallOrder": ["./f/b"]\n}\n';
+    const out = generatedConfigText({
+      text,
+      configPath: "/w/.devcontainer/devcontainer.json",
+      generatedPath: "/w/.devcontainer/kiln/devcontainer.json",
+      overrideFile: "/s/compose.kiln.yml",
+      bakedFeatures: ["./f/a", "./f/b"],
+    });
+    expect(out).not.toContain("features");
+    expect(out).not.toContain("overrideFeatureInstallOrder");
+  });
+});
