@@ -97,7 +97,9 @@ async function helperBuild(
   const args =
     client.mode === "buildx"
       ? ["buildx", "build", ...(client.builder ? ["--builder", client.builder.name] : []), "--progress=plain"]
-      : ["build", "--progress=plain"];
+      : client.mode === "podman"
+        ? ["build"]
+        : ["build", "--progress=plain"];
   try {
     await runProcess(
       [

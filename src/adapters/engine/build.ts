@@ -5,10 +5,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { KilnError } from "../../core/errors.js";
-import { buildArgs, type BuildRequest } from "../../core/build/build-args.js";
+import { buildArgs, podmanRefusal, type BuildRequest } from "../../core/build/build-args.js";
 import { seesEngineImages } from "../../core/build/builder.js";
 import { StepCounter, type BuildEvent, type StepTally } from "../../core/build/events.js";
 import { PlainProgressParser } from "../../core/build/parse-plain.js";
+import { PodmanProgressParser } from "../../core/build/parse-podman.js";
 import { RawJsonProgressParser } from "../../core/build/parse-rawjson.js";
 import { ProcessError, runProcess, type ProcessRunner } from "../process-runner.js";
 import type { DockerClient } from "./client.js";
@@ -42,15 +43,25 @@ export async function runBuild(
   req: BuildRequest,
   options: BuildRunOptions = {},
 ): Promise<BuildOutcome> {
+  if (client.mode === "podman") {
+    const refusal = podmanRefusal(req);
+    if (refusal) throw refusal;
+  }
   const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-build-"));
   const iidFile = path.join(dir, "iid");
-  const parser = client.mode === "buildx" ? new RawJsonProgressParser() : new PlainProgressParser();
+  const parser =
+    client.mode === "buildx"
+      ? new RawJsonProgressParser()
+      : client.mode === "podman"
+        ? new PodmanProgressParser()
+        : new PlainProgressParser();
   const counter = new StepCounter();
   const lastLog: string[] = [];
   let failedStep: string | undefined;
   const started = Date.now();
-  const onStderrLine = (line: string): void => {
-    for (const ev of parser.push(line)) {
+  const onLine = (line: string): void => emit(parser.push(line));
+  const emit = (events: BuildEvent[]): void => {
+    for (const ev of events) {
       counter.add(ev);
       if (ev.type === "log") {
         lastLog.push(ev.line);
@@ -71,8 +82,11 @@ export async function runBuild(
       env: { ...client.env, ...options.env },
       ...(req.dockerfileInline === undefined ? {} : { input: req.dockerfileInline }),
       ...(options.signal ? { signal: options.signal } : {}),
-      onStderrLine,
+      onStderrLine: onLine,
+      // podman prints its steps on stdout (errors on stderr)
+      ...(client.mode === "podman" ? { onStdoutLine: onLine } : {}),
     });
+    if (parser instanceof PodmanProgressParser) emit(parser.end());
     const imageId = readFileSync(iidFile, "utf8").trim();
     return { imageId, steps: counter.tally(), durationMs: Date.now() - started };
   } catch (error: unknown) {
