@@ -40,6 +40,7 @@ default_ulimits = ["nofile='"$nofile:$nofile"'", "nproc='"$nproc:$nproc"'"]
 [network]
 network_backend = "netavark"
 default_subnet = "10.88.0.0/16"
+default_subnet_pools = [{"base" = "10.89.0.0/16", "size" = 24}]
 '
 changed=0
 if [ ! -f "$conf" ] || [ "$(cat "$conf")" != "$want" ]; then

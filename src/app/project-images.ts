@@ -9,7 +9,10 @@ export async function imagesByFingerprint(engine: Engine): Promise<Map<string, I
   const out = new Map<string, ImageInfo>();
   for (const img of await engine.listImages([LABEL.fingerprint])) {
     const fp = img.labels[LABEL.fingerprint];
-    if (fp && !out.has(fp)) out.set(fp, img);
+    // the newest image of a fingerprint (a rebuild makes a second one): Docker lists images
+    // newest first, Podman does not — taking the first would move the content tag back
+    const seen = fp ? out.get(fp) : undefined;
+    if (fp && (!seen || Date.parse(img.created) > Date.parse(seen.created))) out.set(fp, img);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 /**
  * Runs one BuildKit build through the detected client and streams step events.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { KilnError } from "../../core/errors.js";
@@ -49,6 +49,14 @@ export async function runBuild(
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-build-"));
   const iidFile = path.join(dir, "iid");
+  if (client.mode === "podman" && req.dockerfileInline !== undefined) {
+    // podman reads `-f -` from /dev/stdin, which a socket (node's child stdio) cannot open
+    const file = path.join(dir, "Dockerfile");
+    writeFileSync(file, req.dockerfileInline);
+    const { dockerfileInline: _inline, ...rest } = req;
+    void _inline;
+    req = { ...rest, dockerfile: file };
+  }
   const parser =
     client.mode === "buildx"
       ? new RawJsonProgressParser()

@@ -47,7 +47,9 @@ export interface BuildTarget {
  * registry cache source has no Buildah equivalent kiln can rely on: refused (podmanRefusal).
  */
 function podmanArgs(req: BuildRequest, files: BuildTarget): string[] {
-  const a = ["build", "--layers", "--iidfile", files.iidFile];
+  // --force-rm: remove Buildah's working containers even after a failed step (failed builds
+  // left some behind on this machine)
+  const a = ["build", "--layers", "--force-rm", "--iidfile", files.iidFile];
   if (req.dockerfileInline !== undefined) a.push("-f", "-");
   else if (req.dockerfile !== undefined) a.push("-f", req.dockerfile);
   for (const t of req.tags) a.push("-t", t);

@@ -15,7 +15,7 @@ describe("podman build arguments", () => {
 
   it("--layers, --iidfile, tags, labels, args, target, build contexts; no BuildKit-only flags", () => {
     const a = buildArgs("podman", req, { iidFile: "/t/iid" });
-    expect(a.slice(0, 4)).toEqual(["build", "--layers", "--iidfile", "/t/iid"]);
+    expect(a.slice(0, 5)).toEqual(["build", "--layers", "--force-rm", "--iidfile", "/t/iid"]);
     expect(a).toEqual(
       expect.arrayContaining([
         "-f",
