@@ -6,7 +6,7 @@
  * through docker compose on Podman's socket and through podman-compose. Nothing lands on dockerd.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bakeFixture, engineAvailable, removeDir, runKiln, testLabel } from "../helpers/kiln.js";
@@ -150,5 +150,32 @@ describe.skipIf(!engineAvailable() || !podmanAvailable())("kiln on Podman", () =
     const viaPc = podman(["ps", "-a", "--filter", `name=${name}_app_1`, "--format", "{{.Image}}"]);
     expect(viaPc.stdout).toContain("kiln.invalid/");
     expect(podman(["logs", `${name}_app_1`]).stdout.trim()).toMatch(/^\d+$/);
+  });
+
+  it("refusals on Podman: a Dockerfile Buildah 1.28 would hang on, a buildx builder — each before any build", () => {
+    const { dir, env } = bakeFixture("engines/counter");
+    dirs.push(dir, `${dir}.state`);
+    const e = onPodman(env);
+    const dockerfile = path.join(dir, "app", "Dockerfile");
+    writeFileSync(
+      dockerfile,
+      readFileSync(dockerfile, "utf8").replace(
+        "COPY hello.txt /hello.txt",
+        "RUN --mount=type=cache,target=/a,sharing=locked --mount=type=cache,target=/b,sharing=locked true\n" +
+          "RUN --mount=type=cache,target=/a,sharing=locked true\nCOPY hello.txt /hello.txt",
+      ),
+    );
+    const hang = runKiln(["bake", "--json", "--project-dir", dir], { env: e });
+    expect(hang.code).toBe(1);
+    const failed = app(hang.stdout) as { action: string; reason?: string } | undefined;
+    expect(failed?.action).toBe("failed");
+    expect(failed?.reason).toContain("the cache mount /a stays locked");
+    expect(failed?.reason).toContain("Dockerfile:7");
+
+    const builder = runKiln(["bake", "--builder", "default", "--json", "--project-dir", dir], { env: e });
+    expect(builder.code).toBe(3);
+    const b = (JSON.parse(builder.stdout) as { error: { code: string; hint?: string } }).error;
+    expect(b.code).toBe("ERR_KILN_BUILDER");
+    expect(b.hint).toContain("drop --builder");
   });
 });

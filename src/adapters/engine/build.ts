@@ -10,6 +10,7 @@ import { seesEngineImages } from "../../core/build/builder.js";
 import { StepCounter, type BuildEvent, type StepTally } from "../../core/build/events.js";
 import { PlainProgressParser } from "../../core/build/parse-plain.js";
 import { PodmanProgressParser } from "../../core/build/parse-podman.js";
+import { podmanLockRefusal } from "../../core/build/podman-locks.js";
 import { RawJsonProgressParser } from "../../core/build/parse-rawjson.js";
 import { ProcessError, runProcess, type ProcessRunner } from "../process-runner.js";
 import type { DockerClient } from "./client.js";
@@ -44,7 +45,16 @@ export async function runBuild(
   options: BuildRunOptions = {},
 ): Promise<BuildOutcome> {
   if (client.mode === "podman") {
-    const refusal = podmanRefusal(req);
+    const file = req.dockerfile ?? path.join(req.context, "Dockerfile");
+    let text = req.dockerfileInline;
+    try {
+      text ??= readFileSync(file, "utf8");
+    } catch {
+      // unreadable here: podman build reports it
+    }
+    const refusal =
+      podmanRefusal(req) ??
+      (text === undefined ? undefined : podmanLockRefusal(text, req.dockerfile ?? file));
     if (refusal) throw refusal;
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-build-"));
