@@ -152,7 +152,7 @@ describe.skipIf(!engineAvailable() || !podmanAvailable())("kiln on Podman", () =
     expect(podman(["logs", `${name}_app_1`]).stdout.trim()).toMatch(/^\d+$/);
   });
 
-  it("refusals on Podman: a Dockerfile Buildah 1.28 would hang on, a buildx builder — each before any build", () => {
+  it("refusals on Podman: a Dockerfile Buildah 1.28 would hang on, --purge-caches, a buildx builder — each before any build", () => {
     const { dir, env } = bakeFixture("engines/counter");
     dirs.push(dir, `${dir}.state`);
     const e = onPodman(env);
@@ -171,6 +171,12 @@ describe.skipIf(!engineAvailable() || !podmanAvailable())("kiln on Podman", () =
     expect(failed?.action).toBe("failed");
     expect(failed?.reason).toContain("the cache mount /a stays locked");
     expect(failed?.reason).toContain("Dockerfile:7");
+
+    const purge = runKiln(["bake", "--purge-caches", "--json", "--project-dir", dir], { env: e });
+    expect(purge.code).toBe(3);
+    const p = (JSON.parse(purge.stdout) as { error: { code: string; hint?: string } }).error;
+    expect(p.code).toBe("ERR_KILN_ENGINE_UNSUPPORTED");
+    expect(p.hint).toContain("rm -rf /var/tmp/buildah-cache/kiln-engines-counter");
 
     const builder = runKiln(["bake", "--builder", "default", "--json", "--project-dir", dir], { env: e });
     expect(builder.code).toBe(3);
