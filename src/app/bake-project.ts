@@ -25,6 +25,8 @@ import { extraLabels, imagesByFingerprint } from "./project-images.js";
 import { readOverridePins, refuseOverrideUnderV1, writeOverridePins } from "./override-pins.js";
 import { writeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
 import { detectCompose } from "../adapters/engine/compose-cli.js";
+import { cacheMountsOf } from "../adapters/bundle/cache-mounts.js";
+import type { ProjectModel } from "../core/compose/model.js";
 import { runPlan, targetResult, type TargetResult } from "./run-plan.js";
 import { lookupAll, lookupNotes } from "../adapters/registry/lookup.js";
 import { pullBaked } from "../adapters/registry/transfer.js";
@@ -209,6 +211,7 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
         env: options.env,
         ...(options.globals.context ? { context: options.globals.context } : {}),
       });
+      if (options.purgeCaches && client.mode === "podman") refusePodmanPurge(project.model, toBuild);
       const sharing = registry
         ? {
             // a rebuild from scratch / --no-cache must not take layers from the registry either
@@ -324,6 +327,28 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
     stopRecording();
     lock.release();
   }
+}
+
+/**
+ * `podman build --no-cache` keeps Buildah's cache mounts (measured: a counter kept in one went
+ * 14 → 15), so --purge-caches cannot do what it says there: refused, naming the directories.
+ */
+function refusePodmanPurge(model: ProjectModel, targets: PlanTarget[]): void {
+  const ids = cacheMountsOf(
+    model,
+    targets.map((t) => ({ service: t.service, imageRef: t.imageRef })),
+  ).map((c) => c.id);
+  const dirs = ids.map((id) => `/var/tmp/buildah-cache/${id.replace(/^\/+/, "")}`);
+  throw new KilnError(
+    "ERR_KILN_ENGINE_UNSUPPORTED",
+    "--purge-caches cannot empty cache mounts on Podman: `podman build --no-cache` keeps Buildah's cache mounts",
+    {
+      hint:
+        dirs.length > 0
+          ? `remove them on the Podman host (\`rm -rf ${dirs.join(" ")}\`), then run again without --purge-caches (add --no-cache to rebuild every layer)`
+          : "run again without --purge-caches (--no-cache rebuilds every layer); Buildah keeps cache mounts in /var/tmp/buildah-cache/<id>",
+    },
+  );
 }
 
 function checkPush(options: BakeOptions, planned: PlannedProject): void {

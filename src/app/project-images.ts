@@ -14,6 +14,9 @@ export async function kilnImages(engine: Engine): Promise<Map<string, ImageInfo[
     if (!fp || !isKilnImage(img, fp)) continue;
     out.set(fp, [...(out.get(fp) ?? []), img]);
   }
+  // newest first (a rebuild makes a second image of a fingerprint): Docker lists images newest
+  // first, Podman does not — taking the first would move the content tag back
+  for (const list of out.values()) list.sort((a, b) => Date.parse(b.created) - Date.parse(a.created));
   return out;
 }
 

@@ -78,6 +78,22 @@ async function ensureProjectVolumes(
 }
 
 function composeArgs(compose: ComposeCli, model: ProjectModel): string[] {
+  if (compose.tool === "podman-compose") {
+    const unsupported = [
+      ...model.envFiles.map((f) => `--env-file ${f}`),
+      ...model.profiles.map((p) => `--profile ${p}`),
+    ];
+    if (unsupported.length > 0) {
+      throw new KilnError(
+        "ERR_KILN_USAGE",
+        `podman-compose ${compose.version} has no ${unsupported.join(", ")}: it would start a different project than kiln baked`,
+        {
+          hint: "use docker compose against Podman's socket (unset KILN_COMPOSE; DOCKER_HOST=unix:///run/podman/podman.sock)",
+        },
+      );
+    }
+    return [...compose.argv, "-p", model.name, ...model.files.flatMap((f) => ["-f", f])];
+  }
   return [
     ...compose.argv,
     "--project-name",
@@ -196,6 +212,8 @@ async function up(ctx: CommandContext, services: string[], flags: UpFlags): Prom
   const run = (args: string[]) =>
     runProcess([...base, ...args], {
       env: { ...compose.env },
+      // podman-compose has no --project-directory: relative paths resolve from where it runs
+      ...(compose.tool === "podman-compose" ? { cwd: model.projectDir } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       onStderrLine: (line: string) => ctx.log(line),
     });

@@ -7,7 +7,7 @@
  * exactly the cache the service's Dockerfile will mount.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { KilnError } from "../../core/errors.js";
@@ -97,21 +97,26 @@ async function helperBuild(
   const args =
     client.mode === "buildx"
       ? ["buildx", "build", ...(client.builder ? ["--builder", client.builder.name] : []), "--progress=plain"]
-      : ["build", "--progress=plain"];
+      : client.mode === "podman"
+        ? ["build"]
+        : ["build", "--progress=plain"];
+  // podman reads `-f -` from /dev/stdin, which a socket (node's child stdio) cannot open
+  const fileDir = client.mode === "podman" ? mkdtempSync(path.join(os.tmpdir(), "kiln-helper-")) : undefined;
+  if (fileDir) writeFileSync(path.join(fileDir, "Dockerfile"), dockerfile);
   try {
     await runProcess(
       [
         ...client.argv,
         ...args,
         "-f",
-        "-",
+        fileDir ? path.join(fileDir, "Dockerfile") : "-",
         "--build-arg",
         `KILN_NONCE=${randomBytes(8).toString("hex")}`,
         "-o",
         `type=local,dest=${out}`,
         context,
       ],
-      { env: client.env, input: dockerfile, ...(signal ? { signal } : {}) },
+      { env: client.env, ...(fileDir ? {} : { input: dockerfile }), ...(signal ? { signal } : {}) },
     );
   } catch (error: unknown) {
     if (!(error instanceof ProcessError)) throw error;
@@ -123,6 +128,8 @@ async function helperBuild(
         hint: "the helper runs `tar` in the service's image as root: the image needs a shell and tar",
       },
     );
+  } finally {
+    if (fileDir) rmSync(fileDir, { recursive: true, force: true });
   }
 }
 

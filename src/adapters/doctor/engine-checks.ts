@@ -4,6 +4,7 @@
  */
 import { statfsSync } from "node:fs";
 import { KilnError } from "../../core/errors.js";
+import { describeEngine, engineSupport, engineTraits } from "../../core/engine/traits.js";
 import type { CheckResult } from "../../core/doctor/check.js";
 import { engineHint } from "../engine/api.js";
 import { dockerClient } from "../engine/client.js";
@@ -46,12 +47,17 @@ export async function engineChecks(
       status: "ok",
       message: `engine at ${endpoint.host} (${endpoint.source}) answers`,
     });
+    const info = await engine.info();
+    rootDir = info.dockerRootDir;
+    const traits = engineTraits(v, info);
+    const support = engineSupport(traits);
     checks.push({
       id: "engine.version",
-      status: "ok",
-      message: `Docker engine ${v.version}, API ${v.apiVersion}, ${v.os}/${v.arch}`,
+      status: support.refusal ? "fail" : "ok",
+      message: `${describeEngine(traits)}; API ${v.apiVersion}, ${v.os}/${v.arch}${support.refusal ? ` — ${support.refusal.message}` : ""}`,
+      ...(support.refusal?.hint ? { hint: support.refusal.hint } : {}),
     });
-    rootDir = (await engine.info()).dockerRootDir;
+    for (const note of support.notes) checks.push({ id: "engine.kind", status: "ok", message: note });
   } catch {
     checks.push({
       id: "engine.reachable",
@@ -67,12 +73,14 @@ export async function engineChecks(
       id: "client.buildkit",
       status: "ok",
       message:
-        client.mode === "buildx"
-          ? `${client.path} ${client.version} with buildx ${client.buildxVersion ?? ""} (docker buildx build --load)`.replace(
-              /\s+\(/,
-              " (",
-            )
-          : `${client.path} ${client.version}, legacy BuildKit (DOCKER_BUILDKIT=1, plain progress)`,
+        client.mode === "podman"
+          ? `${client.path} ${client.version}: podman build --layers (Buildah)`
+          : client.mode === "buildx"
+            ? `${client.path} ${client.version} with buildx ${client.buildxVersion ?? ""} (docker buildx build --load)`.replace(
+                /\s+\(/,
+                " (",
+              )
+            : `${client.path} ${client.version}, legacy BuildKit (DOCKER_BUILDKIT=1, plain progress)`,
     });
     if (client.builder) {
       checks.push({

@@ -2,8 +2,23 @@
  * Engine over its HTTP API (unix socket / plain tcp): no process spawn per query.
  */
 import { KilnError } from "../../core/errors.js";
+import {
+  engineInfo,
+  engineVersion,
+  identifyFromPing,
+  type RawInfo,
+  type RawVersion,
+} from "../../core/engine/traits.js";
 import { EngineApi } from "./api.js";
-import type { ContainerInfo, Engine, EngineInfo, EngineVersion, ImageInfo, VolumeInfo } from "./types.js";
+import type {
+  ContainerInfo,
+  Engine,
+  EngineIdentity,
+  EngineInfo,
+  EngineVersion,
+  ImageInfo,
+  VolumeInfo,
+} from "./types.js";
 
 interface RawImage {
   Id: string;
@@ -69,27 +84,22 @@ export class ApiEngine implements Engine {
   }
 
   async version(): Promise<EngineVersion> {
-    const { value } = await this.api.json<{ Version: string; ApiVersion: string; Os: string; Arch: string }>(
-      "GET",
-      "/version",
-    );
+    const { value } = await this.api.json<RawVersion>("GET", "/version");
     if (!value)
       throw new KilnError("ERR_KILN_ENGINE_UNREACHABLE", "the engine returned no version", {
         hint: "is DOCKER_HOST / --context pointing at a Docker engine? `docker version` shows what answers",
       });
-    return { version: value.Version, apiVersion: value.ApiVersion, os: value.Os, arch: value.Arch };
+    return engineVersion(value);
+  }
+
+  async identify(): Promise<EngineIdentity> {
+    const res = await this.api.request("GET", "/_ping");
+    return identifyFromPing(res.headers);
   }
 
   async info(): Promise<EngineInfo> {
-    const { value } = await this.api.json<{ DockerRootDir: string; Driver: string; Name: string }>(
-      "GET",
-      "/info",
-    );
-    return {
-      dockerRootDir: value?.DockerRootDir ?? "",
-      driver: value?.Driver ?? "",
-      name: value?.Name ?? "",
-    };
+    const { value } = await this.api.json<RawInfo>("GET", "/info");
+    return engineInfo(value ?? {});
   }
 
   async imageInspect(ref: string): Promise<ImageInfo | undefined> {

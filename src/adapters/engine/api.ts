@@ -10,6 +10,8 @@ import { directAddress } from "./endpoint.js";
 export interface ApiResponse {
   status: number;
   body: string;
+  /** lower-cased names */
+  headers: Record<string, string>;
 }
 
 export class EngineApi {
@@ -47,7 +49,7 @@ export class EngineApi {
         ...(payload === undefined ? {} : { body: payload }),
         timeoutMs: this.timeoutMs,
       });
-      return { status: res.status, body: res.body.toString("utf8") };
+      return { status: res.status, body: res.body.toString("utf8"), headers: res.headers };
     } catch (e: unknown) {
       const message = e instanceof Error ? e.message : String(e);
       throw new KilnError(

@@ -1,14 +1,16 @@
 /**
  * Runs one BuildKit build through the detected client and streams step events.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { KilnError } from "../../core/errors.js";
-import { buildArgs, type BuildRequest } from "../../core/build/build-args.js";
+import { buildArgs, podmanRefusal, type BuildRequest } from "../../core/build/build-args.js";
 import { seesEngineImages } from "../../core/build/builder.js";
 import { StepCounter, type BuildEvent, type StepTally } from "../../core/build/events.js";
 import { PlainProgressParser } from "../../core/build/parse-plain.js";
+import { PodmanProgressParser } from "../../core/build/parse-podman.js";
+import { podmanLockRefusal } from "../../core/build/podman-locks.js";
 import { RawJsonProgressParser } from "../../core/build/parse-rawjson.js";
 import { describeBuildFailure } from "../../core/build/failure.js";
 import { ProcessError, runProcess, type ProcessRunner } from "../process-runner.js";
@@ -38,15 +40,42 @@ export async function runBuild(
   req: BuildRequest,
   options: BuildRunOptions = {},
 ): Promise<BuildOutcome> {
+  if (client.mode === "podman") {
+    const file = req.dockerfile ?? path.join(req.context, "Dockerfile");
+    let text = req.dockerfileInline;
+    try {
+      text ??= readFileSync(file, "utf8");
+    } catch {
+      // unreadable here: podman build reports it
+    }
+    const refusal =
+      podmanRefusal(req) ??
+      (text === undefined ? undefined : podmanLockRefusal(text, req.dockerfile ?? file));
+    if (refusal) throw refusal;
+  }
   const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-build-"));
   const iidFile = path.join(dir, "iid");
-  const parser = client.mode === "buildx" ? new RawJsonProgressParser() : new PlainProgressParser();
+  if (client.mode === "podman" && req.dockerfileInline !== undefined) {
+    // podman reads `-f -` from /dev/stdin, which a socket (node's child stdio) cannot open
+    const file = path.join(dir, "Dockerfile");
+    writeFileSync(file, req.dockerfileInline);
+    const { dockerfileInline: _inline, ...rest } = req;
+    void _inline;
+    req = { ...rest, dockerfile: file };
+  }
+  const parser =
+    client.mode === "buildx"
+      ? new RawJsonProgressParser()
+      : client.mode === "podman"
+        ? new PodmanProgressParser()
+        : new PlainProgressParser();
   const counter = new StepCounter();
   const lastLog: { id: string; line: string }[] = [];
   let failed: { id: string; name: string; error?: string } | undefined;
   const started = Date.now();
-  const onStderrLine = (line: string): void => {
-    for (const ev of parser.push(line)) {
+  const onLine = (line: string): void => emit(parser.push(line));
+  const emit = (events: BuildEvent[]): void => {
+    for (const ev of events) {
       counter.add(ev);
       if (ev.type === "log") {
         lastLog.push({ id: ev.id, line: ev.line });
@@ -68,8 +97,11 @@ export async function runBuild(
       env: { ...client.env, ...options.env },
       ...(req.dockerfileInline === undefined ? {} : { input: req.dockerfileInline }),
       ...(options.signal ? { signal: options.signal } : {}),
-      onStderrLine,
+      onStderrLine: onLine,
+      // podman prints its steps on stdout (errors on stderr)
+      ...(client.mode === "podman" ? { onStdoutLine: onLine } : {}),
     });
+    if (parser instanceof PodmanProgressParser) emit(parser.end());
     const imageId = readFileSync(iidFile, "utf8").trim();
     return { imageId, steps: counter.tally(), durationMs: Date.now() - started };
   } catch (error: unknown) {

@@ -3,8 +3,23 @@
  * Parses `--format '{{json .}}'` and inspect JSON, never prose.
  */
 import { KilnError } from "../../core/errors.js";
+import {
+  engineInfo,
+  engineVersion,
+  identifyFromVersion,
+  type RawInfo,
+  type RawVersion,
+} from "../../core/engine/traits.js";
 import type { ProcessRunner } from "../process-runner.js";
-import type { ContainerInfo, Engine, EngineInfo, EngineVersion, ImageInfo, VolumeInfo } from "./types.js";
+import type {
+  ContainerInfo,
+  Engine,
+  EngineIdentity,
+  EngineInfo,
+  EngineVersion,
+  ImageInfo,
+  VolumeInfo,
+} from "./types.js";
 
 interface InspectImage {
   Id: string;
@@ -45,14 +60,18 @@ export class CliEngine implements Engine {
 
   async version(): Promise<EngineVersion> {
     const r = await this.exec(["version", "--format", "{{json .Server}}"]);
-    const s = JSON.parse(r.stdout) as { Version: string; ApiVersion: string; Os: string; Arch: string };
-    return { version: s.Version, apiVersion: s.ApiVersion, os: s.Os, arch: s.Arch };
+    const s = JSON.parse(r.stdout) as RawVersion;
+    return engineVersion(s);
+  }
+
+  async identify(): Promise<EngineIdentity> {
+    return identifyFromVersion(await this.version());
   }
 
   async info(): Promise<EngineInfo> {
     const r = await this.exec(["info", "--format", "{{json .}}"]);
-    const s = JSON.parse(r.stdout) as { DockerRootDir?: string; Driver?: string; Name?: string };
-    return { dockerRootDir: s.DockerRootDir ?? "", driver: s.Driver ?? "", name: s.Name ?? "" };
+    const s = JSON.parse(r.stdout) as RawInfo;
+    return engineInfo(s);
   }
 
   async imageInspect(ref: string): Promise<ImageInfo | undefined> {

@@ -10,9 +10,12 @@ import path from "node:path";
 import { KilnError } from "../../core/errors.js";
 import { runProcess, type ProcessRunner } from "../process-runner.js";
 import { kilnStateRoot } from "../state/state-dir.js";
+import type { EngineProduct } from "../../core/engine/traits.js";
+import { engineProductOf } from "./engine-traits.js";
 import { checkBuilderUsable, inspectBuilder, selectedBuilder, type BuilderInfo } from "./builder.js";
 
-export type BuildMode = "buildx" | "legacy";
+export type { BuildMode } from "../../core/build/build-args.js";
+import type { BuildMode } from "../../core/build/build-args.js";
 
 export interface DockerClient {
   /** the client binary */
@@ -20,6 +23,7 @@ export interface DockerClient {
   version: string;
   mode: BuildMode;
   buildxVersion?: string;
+  /** mode "podman": the engine is Podman (KILN_ENGINE=podman, or its API's version answer) */
   /** argv prefix for every call (`[path]` or `[path, "--context", name]`) */
   argv: string[];
   /** environment for build calls (DOCKER_BUILDKIT=1 in legacy mode) */
@@ -27,6 +31,8 @@ export interface DockerClient {
   /** the buildx builder selected with --builder / BUILDX_BUILDER (absent: the engine's own) */
   builder?: BuilderInfo;
 }
+
+type DockerMode = Exclude<BuildMode, "podman">;
 
 export interface DetectOptions {
   env?: NodeJS.ProcessEnv;
@@ -96,8 +102,8 @@ async function probe(
   docker: string,
   run: ProcessRunner,
   env: NodeJS.ProcessEnv,
-  forced: BuildMode | undefined,
-): Promise<{ version: string; mode: BuildMode; buildx?: string } | { version?: string; reason: string }> {
+  forced: DockerMode | undefined,
+): Promise<{ version: string; mode: DockerMode; buildx?: string } | { version?: string; reason: string }> {
   const version = await clientVersion(docker, run, env);
   if (version === undefined) return { reason: `${docker} did not answer \`docker version\`` };
   if (forced !== "legacy") {
@@ -164,13 +170,22 @@ const memo = new Map<string, Promise<DockerClient>>();
  */
 export function dockerClient(options: DetectOptions = {}): Promise<DockerClient> {
   const env = options.env ?? process.env;
-  const key = [env.KILN_DOCKER, env.KILN_BUILD_MODE, env.PATH, options.context, selectedBuilder(env)].join(
-    "|",
-  );
+  const key = [
+    env.KILN_DOCKER,
+    env.KILN_BUILD_MODE,
+    env.KILN_ENGINE,
+    env.DOCKER_HOST,
+    env.PATH,
+    options.context,
+    selectedBuilder(env),
+  ].join("|");
   let hit = memo.get(key);
   if (!hit) {
-    const base = options.runner ? detectClient(options) : detectWithDiskCache(options, env);
-    hit = base.then((client) => withBuilder(client, env, options.runner));
+    hit = engineProduct(options, env).then(async (product) => {
+      if (product === "podman") return withBuilder(await podmanClient(options, env), env, options.runner);
+      const base = await (options.runner ? detectClient(options) : detectWithDiskCache(options, env));
+      return withBuilder(base, env, options.runner);
+    });
     hit.catch(() => memo.delete(key));
     memo.set(key, hit);
   }
@@ -185,6 +200,13 @@ async function withBuilder(
 ): Promise<DockerClient> {
   const name = selectedBuilder(env);
   if (name === undefined) return client;
+  if (client.mode === "podman") {
+    throw new KilnError(
+      "ERR_KILN_BUILDER",
+      `buildx builder "${name}" is selected (--builder / BUILDX_BUILDER) but the engine is Podman, which builds with \`podman build\` (Buildah), not buildx`,
+      { hint: "drop --builder / BUILDX_BUILDER on Podman, or point DOCKER_HOST at a Docker engine" },
+    );
+  }
   if (client.mode !== "buildx") {
     throw new KilnError(
       "ERR_KILN_BUILDER",
@@ -258,4 +280,55 @@ async function detectWithDiskCache(options: DetectOptions, env: NodeJS.ProcessEn
     // a cache we cannot write only costs time
   }
   return client;
+}
+
+/**
+ * Docker or Podman? KILN_ENGINE=docker|podman says so; otherwise the engine's own version
+ * answer (Podman's compatible API lists a "Podman Engine" component) — one API call, no spawn.
+ * An engine that does not answer is taken for Docker: the build then reports it unreachable.
+ */
+async function engineProduct(options: DetectOptions, env: NodeJS.ProcessEnv): Promise<EngineProduct> {
+  const forced = env.KILN_ENGINE;
+  if (forced !== undefined && forced !== "") {
+    if (forced !== "docker" && forced !== "podman") {
+      throw new KilnError("ERR_KILN_USAGE", `KILN_ENGINE must be docker or podman, not "${forced}"`);
+    }
+    return forced;
+  }
+  if (options.runner) return "docker";
+  return (
+    (await engineProductOf({ env, ...(options.context ? { context: options.context } : {}) })) ?? "docker"
+  );
+}
+
+function podmanCandidates(env: NodeJS.ProcessEnv): string[] {
+  if (env.KILN_PODMAN) return [env.KILN_PODMAN];
+  return (env.PATH ?? "")
+    .split(path.delimiter)
+    .filter(Boolean)
+    .map((dir) => path.join(dir, "podman"))
+    .filter(executable);
+}
+
+/** the local `podman` CLI builds; it shares storage with the API service kiln reads images from */
+async function podmanClient(options: DetectOptions, env: NodeJS.ProcessEnv): Promise<DockerClient> {
+  const podman = podmanCandidates(env)[0];
+  if (podman === undefined) {
+    throw new KilnError(
+      "ERR_KILN_NO_BUILDKIT",
+      "the engine is Podman but no podman CLI is on PATH to build with",
+      {
+        hint: "install it (Debian: `apt-get install podman`; in a kiln checkout: `bash scripts/podman-engine.sh`) or set KILN_PODMAN to its path",
+      },
+    );
+  }
+  const run = options.runner ?? runProcess;
+  const r = await run([podman, "--version"], { env, allowFailure: true, timeoutMs: 20_000 });
+  const version = /version\s+(\S+)/.exec(r.stdout)?.[1];
+  if (r.exitCode !== 0 || version === undefined) {
+    throw new KilnError("ERR_KILN_NO_BUILDKIT", `${podman} did not answer \`podman --version\``, {
+      hint: "check the podman installation (`podman info`)",
+    });
+  }
+  return { path: podman, version, mode: "podman", argv: [podman], env };
 }

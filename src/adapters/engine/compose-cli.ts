@@ -7,6 +7,12 @@ import type { ComposeVariant } from "../../core/compose/model.js";
 import { runProcess, type ProcessRunner } from "../process-runner.js";
 
 export interface ComposeCli {
+  /**
+   * "podman-compose": Debian's podman-compose 1.0 (KILN_COMPOSE=podman-compose, or when no docker
+   * compose exists): only `-p` and `-f`, so kiln runs it in the project directory and refuses
+   * env files / profiles; v1 semantics (`<project>_<service>` names, no `!reset`)
+   */
+  tool?: "docker-compose" | "podman-compose";
   variant: ComposeVariant;
   version: string;
   /** argv prefix: `["docker", "compose"]` or `["docker-compose"]` */
@@ -35,9 +41,10 @@ export async function detectCompose(
   const run = options.runner ?? runProcess;
   const docker = options.docker ?? env.KILN_DOCKER ?? "docker";
   const forced = env.KILN_COMPOSE;
+  if (forced === "podman-compose") return podmanCompose(run, env);
   if (forced !== undefined && forced !== "" && forced !== "v1" && forced !== "v2") {
-    throw new KilnError("ERR_KILN_USAGE", `KILN_COMPOSE must be v1 or v2, not "${forced}"`, {
-      hint: "unset KILN_COMPOSE to use the compose found (the v2 plugin first), or set it to v1 or v2",
+    throw new KilnError("ERR_KILN_USAGE", `KILN_COMPOSE must be v1, v2 or podman-compose, not "${forced}"`, {
+      hint: "unset KILN_COMPOSE to use the compose found (the v2 plugin first), or set it to v1, v2 or podman-compose",
     });
   }
   if (forced !== "v1") {
@@ -53,7 +60,19 @@ export async function detectCompose(
       return { variant, version: v, argv: ["docker-compose"], env: composeEnv };
     }
   }
-  return undefined;
+  return forced === undefined ? podmanCompose(run, env) : undefined;
+}
+
+async function podmanCompose(run: ProcessRunner, env: NodeJS.ProcessEnv): Promise<ComposeCli | undefined> {
+  try {
+    // 1.0.3 has no `version --short`; `-v` prints "podman-composer version  1.0.3" among podman's own lines
+    const r = await run(["podman-compose", "-v"], { env, allowFailure: true, timeoutMs: 20_000 });
+    const v = /podman-compose\w* version:?\s+(\S+)/.exec(r.stdout)?.[1];
+    if (r.exitCode !== 0 || v === undefined) return undefined;
+    return { tool: "podman-compose", variant: "v1", version: v, argv: ["podman-compose"], env };
+  } catch {
+    return undefined;
+  }
 }
 
 export async function requireCompose(

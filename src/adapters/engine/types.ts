@@ -28,23 +28,18 @@ export interface ContainerInfo {
   mounts: { type: string; name?: string; destination: string }[];
 }
 
-export interface EngineVersion {
-  version: string;
-  apiVersion: string;
-  os: string;
-  arch: string;
-}
-
-export interface EngineInfo {
-  dockerRootDir: string;
-  driver: string;
-  name: string;
-}
+export type { EngineIdentity, EngineInfo, EngineVersion } from "../../core/engine/traits.js";
+import type { EngineIdentity, EngineInfo, EngineVersion } from "../../core/engine/traits.js";
 
 /** The engine operations kiln needs, whatever transport carries them. */
 export interface Engine {
   readonly host: string;
   version(): Promise<EngineVersion>;
+  /**
+   * the product and container OS, as cheaply as the transport allows: `/_ping`'s headers over
+   * the API (Podman's `/version` takes ~1 s: it asks conmon and runc for theirs)
+   */
+  identify(): Promise<EngineIdentity>;
   info(): Promise<EngineInfo>;
   imageInspect(ref: string): Promise<ImageInfo | undefined>;
   /** images carrying every given label (`key` or `key=value`) */

@@ -4,7 +4,10 @@
  */
 import type { BuildSecret } from "../compose/model.js";
 
-export type BuildMode = "buildx" | "legacy";
+import { KilnError } from "../errors.js";
+
+/** buildx plugin, the legacy ≤ 22 client with DOCKER_BUILDKIT=1, or `podman build` (Buildah) */
+export type BuildMode = "buildx" | "legacy" | "podman";
 
 export interface BuildRequest {
   context: string;
@@ -38,7 +41,56 @@ export interface BuildTarget {
   builder?: string;
 }
 
+/**
+ * `podman build`: Buildah with `--layers` (its layer cache; off by default in `podman build`
+ * only when the config says so), same flag names as docker for everything kiln passes. A
+ * registry cache source has no Buildah equivalent kiln can rely on: refused (podmanRefusal).
+ */
+function podmanArgs(req: BuildRequest, files: BuildTarget): string[] {
+  // --force-rm: remove Buildah's working containers even after a failed step (failed builds
+  // left some behind on this machine)
+  const a = ["build", "--layers", "--force-rm", "--iidfile", files.iidFile];
+  if (req.dockerfileInline !== undefined) a.push("-f", "-");
+  else if (req.dockerfile !== undefined) a.push("-f", req.dockerfile);
+  for (const t of req.tags) a.push("-t", t);
+  for (const [k, v] of Object.entries(req.labels)) a.push("--label", `${k}=${v}`);
+  for (const [k, v] of Object.entries(req.args)) if (v !== null) a.push("--build-arg", `${k}=${v}`);
+  if (req.target) a.push("--target", req.target);
+  if (req.platforms && req.platforms.length > 0) a.push("--platform", req.platforms.join(","));
+  if (req.noCache) a.push("--no-cache");
+  if (req.pull) a.push("--pull=always");
+  if (req.network) a.push("--network", req.network);
+  for (const h of req.extraHosts ?? []) a.push("--add-host", h.replace(/=/, ":"));
+  if (req.shmSize !== undefined) a.push("--shm-size", String(req.shmSize));
+  for (const s of req.secrets ?? []) {
+    a.push(
+      "--secret",
+      "file" in s.source ? `id=${s.id},src=${s.source.file}` : `id=${s.id},env=${s.source.environment}`,
+    );
+  }
+  for (const s of req.ssh ?? []) a.push("--ssh", s);
+  for (const [name, where] of Object.entries(req.additionalContexts ?? {}))
+    a.push("--build-context", `${name}=${where}`);
+  a.push(req.context);
+  return a;
+}
+
+/** what `podman build` cannot do for this request, as the refusal to raise before building */
+export function podmanRefusal(req: BuildRequest): KilnError | undefined {
+  if (req.cacheFrom && req.cacheFrom.length > 0) {
+    return new KilnError(
+      "ERR_KILN_ENGINE_UNSUPPORTED",
+      `podman build cannot take layers from a registry cache (--cache-from ${req.cacheFrom.join(", ")}): Buildah has no BuildKit cache import`,
+      {
+        hint: "on Podman, share baked images instead: `kiln pull` / `kiln bake` with a registry pulls a service whose fingerprint is there (no cache-from needed), or `kiln bundle`; or drop build.cache_from",
+      },
+    );
+  }
+  return undefined;
+}
+
 export function buildArgs(mode: BuildMode, req: BuildRequest, files: BuildTarget): string[] {
+  if (mode === "podman") return podmanArgs(req, files);
   const a: string[] =
     mode === "buildx" ? ["buildx", "build", "--load", "--progress=rawjson"] : ["build", "--progress=plain"];
   if (mode === "buildx" && files.builder !== undefined) a.splice(2, 0, "--builder", files.builder);
