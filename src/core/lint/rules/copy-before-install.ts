@@ -138,7 +138,7 @@ after the COPY.`,
               : early
                 ? "the manifests are copied first, but the install still runs after the full COPY: move it between the two COPYs"
                 : `any source change re-installs every dependency: ${copyLine(manifests, copy, prefix, sub, inside)} and run it before that COPY`;
-        const edits = copyBeforeInstallFix(ctx, { step, use: u, copy, prefix, sub, manifests, broad });
+        const edits = copyBeforeInstallFix(ctx, { step, use: u, copy, prefix, sub, manifests, broad, early });
         out.push(finding(this, step, `\`${label}\` runs after ${where(copy, step)}, so ${how}`, edits));
         break;
       }
