@@ -183,6 +183,27 @@ describe("copy-before-install: manifest installs after the whole context", () =>
     }
   });
 
+  it("a toolchain folder copied outside the project is not a source copy; npm value options are not packages", () => {
+    // (lint-cache-build's Dockerfile: node copied to /usr/local, then apt and npm installs)
+    const text = df(
+      "FROM debian",
+      "COPY node-dist/ /usr/local/",
+      "RUN apt-get update && apt-get install -y less",
+      "WORKDIR /app",
+      "COPY package.json ./",
+      "RUN npm install --no-audit --loglevel http",
+    );
+    expect(fired(text, RULE)).toEqual([]);
+    const [f] = lint(df("FROM node:20", "WORKDIR /app", "COPY . .", "RUN npm install --loglevel http"), {
+      rules: [RULE],
+    });
+    expect(f?.message).toContain("re-installs every dependency");
+    // an app folder below the WORKDIR still re-runs an apt install placed after it
+    expect(
+      fired(df("FROM python:3.12", "WORKDIR /app", "COPY ./app ./app", "RUN apt-get install -y git"), RULE),
+    ).toEqual([RULE]);
+  });
+
   it("names the parent stage whose COPY invalidates an install in a stage built FROM it (#16.5)", () => {
     const text = df("FROM node:20 AS base", "WORKDIR /app", "COPY . .", "FROM base AS deps", "RUN npm ci");
     const [f] = lint(text, { rules: [RULE] });
