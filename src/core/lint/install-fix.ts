@@ -65,7 +65,8 @@ function pipRequirements(
 ): { command: string; names: string[] } | undefined {
   const args = use.command.args;
   const at = args.findIndex((a) => a.value === "install");
-  if (!files.includes(`${prefix}requirements.txt`) || at === -1 || use.command.start < 0) return undefined;
+  if (at === -1 || use.command.start < 0) return undefined;
+  if (use.named.length === 0 && !files.includes(`${prefix}requirements.txt`)) return undefined;
   const program = text.slice(use.command.start, args[at].start).trimEnd();
   if (program.includes("\n") || program.includes("\\")) return undefined;
   const kept: string[] = [];
@@ -76,9 +77,13 @@ function pipRequirements(
     else if (/^(-e|--editable=)/.test(w.value) || /^(\.|\.\/|\.\[)/.test(w.value)) continue;
     else kept.push(text.slice(w.start, w.end));
   }
+  // `pip install -r requirements/base.txt -e .`: its own -r files are the dependencies
+  const named = use.named.map((n) => n.replace(/^\.\//, ""));
+  if (named.some((n) => !files.includes(`${prefix}${n}`))) return undefined;
+  const req = named.length > 0 ? [] : ["-r", "requirements.txt"];
   return {
-    command: [program, "install", ...kept, "-r", "requirements.txt"].join(" "),
-    names: ["requirements.txt"],
+    command: [program, "install", ...kept, ...req].join(" "),
+    names: named.length > 0 ? named : ["requirements.txt"],
   };
 }
 
@@ -126,7 +131,13 @@ export function copyBeforeInstallFix(ctx: RuleContext, input: InstallFixInput): 
     }
   }
   const copyDest = copy.dest === "." || copy.dest === "./" ? "./" : copy.dest.replace(/\/*$/, "/");
-  const copyLine = `COPY ${names.map((n) => `${prefix}${n}`).join(" ")} ${copyDest}\n`;
+  // one COPY per folder: `requirements/base.txt` must land in ./requirements/
+  const byDir = new Map<string, string[]>();
+  for (const n of names) {
+    const dir = n.includes("/") ? n.slice(0, n.lastIndexOf("/") + 1) : "";
+    byDir.set(dir, [...(byDir.get(dir) ?? []), `${prefix}${n}`]);
+  }
+  const copyLine = [...byDir].map(([dir, group]) => `COPY ${group.join(" ")} ${copyDest}${dir}\n`).join("");
   edits.unshift({
     start: copy.start,
     end: copy.start,

@@ -374,6 +374,15 @@ describe("copy-before-install --fix (#16.2)", () => {
         "RUN python -m pip install --no-cache-dir -e .",
       ),
     );
+    const both = df(
+      "FROM python:3.12",
+      "WORKDIR /app",
+      "COPY . .",
+      "RUN pip install -r requirements/base.txt -e .",
+    );
+    expect(fixIn(both, ["pyproject.toml", "requirements", "requirements/base.txt"])).toContain(
+      "COPY requirements/base.txt ./requirements/\nRUN pip install -r requirements/base.txt\nCOPY . .\nRUN pip install -r requirements/base.txt -e .\n",
+    );
     const poetry = df("FROM python:3.12", "WORKDIR /app", "COPY . .", "RUN poetry install --no-interaction");
     expect(fixIn(poetry, ["pyproject.toml", "poetry.lock", "app"])).toContain(
       "COPY pyproject.toml poetry.lock ./\nRUN poetry install --no-interaction --no-root\nCOPY . .\nRUN poetry install --no-interaction\n",
