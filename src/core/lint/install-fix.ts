@@ -87,6 +87,16 @@ function pipRequirements(
   };
 }
 
+/** `COPY <manifests> <dest>` lines, one per folder: `requirements/base.txt` lands in <dest>requirements/ */
+export function manifestCopies(names: readonly string[], prefix: string, dest: string): string[] {
+  const byDir = new Map<string, string[]>();
+  for (const n of names) {
+    const dir = n.includes("/") ? n.slice(0, n.lastIndexOf("/") + 1) : "";
+    byDir.set(dir, [...(byDir.get(dir) ?? []), `${prefix}${n}`]);
+  }
+  return [...byDir].map(([dir, group]) => `COPY ${group.join(" ")} ${dest}${dir}`);
+}
+
 export function copyBeforeInstallFix(ctx: RuleContext, input: InstallFixInput): Edit[] | undefined {
   const { step, use, copy, prefix, sub, broad, early } = input;
   const files = ctx.options.contextFiles;
@@ -131,13 +141,9 @@ export function copyBeforeInstallFix(ctx: RuleContext, input: InstallFixInput): 
     }
   }
   const copyDest = copy.dest === "." || copy.dest === "./" ? "./" : copy.dest.replace(/\/*$/, "/");
-  // one COPY per folder: `requirements/base.txt` must land in ./requirements/
-  const byDir = new Map<string, string[]>();
-  for (const n of names) {
-    const dir = n.includes("/") ? n.slice(0, n.lastIndexOf("/") + 1) : "";
-    byDir.set(dir, [...(byDir.get(dir) ?? []), `${prefix}${n}`]);
-  }
-  const copyLine = [...byDir].map(([dir, group]) => `COPY ${group.join(" ")} ${copyDest}${dir}\n`).join("");
+  const copyLine = manifestCopies(names, prefix, copyDest)
+    .map((c) => `${c}\n`)
+    .join("");
   edits.unshift({
     start: copy.start,
     end: copy.start,

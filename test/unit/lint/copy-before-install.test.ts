@@ -81,7 +81,12 @@ describe("copy-before-install: manifest installs after the whole context", () =>
     const [p] = lint(df("FROM python:3.12", "COPY . .", "RUN pip install -r requirements/prod.txt"), {
       rules: [RULE],
     });
-    expect(p?.message).toContain("COPY requirements/prod.txt ./");
+    expect(p?.message).toContain("COPY requirements/prod.txt ./requirements/");
+    const [w] = lint(df("FROM node:20", "COPY . /app", "WORKDIR /app/web", "RUN npm ci"), {
+      rules: [RULE],
+      contextFiles: ["web", "web/package.json", "web/package-lock.json"],
+    });
+    expect(w?.message).toContain("COPY web/package.json web/package-lock.json /app/web/ ");
   });
 
   it("fires after a source folder copied into the project, not after a manifest-only copy", () => {
