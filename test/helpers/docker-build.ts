@@ -13,9 +13,9 @@ export interface BuildResult {
 export function dockerBuild(
   dir: string,
   tag: string,
-  options: { file?: string; buildArgs?: Record<string, string> } = {},
+  options: { file?: string; buildArgs?: Record<string, string>; extraArgs?: string[] } = {},
 ): BuildResult {
-  const args = ["build", "--progress=plain", "--label", testLabel(), "-t", tag];
+  const args = ["build", "--progress=plain", "--label", testLabel(), "-t", tag, ...(options.extraArgs ?? [])];
   for (const [k, v] of Object.entries(options.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);
   if (options.file !== undefined) args.push("-f", options.file);
   args.push(dir);

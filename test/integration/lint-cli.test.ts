@@ -81,10 +81,16 @@ describe("kiln lint (CLI)", () => {
     const before = readFileSync(file, "utf8");
     const env = { KILN_STATE_DIR: state };
     const r = runKiln(["lint", "--fix", file], { env });
-    expect(r.code).toBe(1); // copy-before-install and dockerignore-missing are not auto-fixed
+    expect(r.code).toBe(1); // dockerignore-missing is not auto-fixed
     const after = readFileSync(file, "utf8");
-    expect(after).toBe(before.replace("RUN npm ci", "RUN --mount=type=cache,target=/root/.npm npm ci"));
-    expect(r.stdout).toContain("fixed 1 finding");
+    // copy-before-install moves npm ci above COPY . . with the manifest; npm-cache-mount adds the mount
+    expect(after).toBe(
+      before.replace(
+        "COPY . .\nRUN npm ci\n",
+        "COPY package.json ./\nRUN --mount=type=cache,target=/root/.npm npm ci\nCOPY . .\n",
+      ),
+    );
+    expect(r.stdout).toContain("fixed 2 findings");
     expect(runKiln(["lint", "--fix", file], { env }).code).toBe(1);
     expect(readFileSync(file, "utf8")).toBe(after);
     const backups = readdirSync(path.join(state, "projects"), { recursive: true })
@@ -169,7 +175,7 @@ describe("kiln lint (CLI)", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("/etc/apt/apt.conf.d/docker-clean");
     const list = runKiln(["lint", "--list-rules"]);
-    expect(list.stdout.trim().split("\n")).toHaveLength(18);
+    expect(list.stdout.trim().split("\n")).toHaveLength(21);
   });
 
   it("--rule / --ignore select rules", () => {

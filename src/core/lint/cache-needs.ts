@@ -4,7 +4,7 @@
  */
 import { covers, type Mount } from "./mounts.js";
 import type { RunStep } from "./dockerfile-model.js";
-import { isRoot, stageChain } from "./dockerfile-model.js";
+import { isRoot } from "./dockerfile-model.js";
 import type { Tool, ToolUse } from "./package-commands.js";
 import { normalizePath } from "./mounts.js";
 
@@ -50,7 +50,9 @@ export function cacheNeeds(step: RunStep, use: ToolUse): CacheNeed[] {
   if (!use.downloads) return [];
   const home = step.scope.get("HOME") ?? "/root";
   // the image the chain of stages starts from (`FROM base AS build` inherits base's FROM)
-  const base = stageChain(step.stage)[0].base.toLowerCase();
+  let root = step.stage;
+  for (let i = 0; root.parent !== undefined && i < 64; i++) root = root.parent;
+  const base = root.base.toLowerCase();
   const explicit = (...names: string[]): string | undefined => {
     const v = optionValue(use, ...names);
     return v === undefined ? undefined : abs(step, v);

@@ -97,8 +97,13 @@ export function installCopy(
       const broad = BROAD.test(src.trim());
       if (!broad && !isFolder(src, files)) continue;
       // `COPY src ./src` lands in dest; `COPY src/ /app/` too: the folder's contents go there
-      // (an install that needs nothing from the context is re-run by any source folder)
-      if (!broad && use.kind !== "free" && !under(dest, project) && !under(project, dest)) continue;
+      // a folder copied into the project tree (or the project folder itself); an install that
+      // needs nothing from the context only counts folders copied below its WORKDIR. At / every
+      // path is "below": a toolchain copied to /usr/local is not the project's sources.
+      if (!broad) {
+        const inTree = project === "/" ? dest === "/" : under(dest, project);
+        if (use.kind === "free" ? !inTree || dest === project : !inTree && !under(project, dest)) continue;
+      }
       // a source folder inside the project (`COPY src ./src`): the manifests sit beside it,
       // taken to be at the context's root
       const inside = !broad && !under(project, dest);

@@ -44,10 +44,11 @@ export function lintDockerfile(text: string, options: LintOptions): Finding[] {
   }
   const lines = analysis.model.lines;
   // a RUN in a powershell/cmd SHELL: kiln's edits speak sh, so they are not offered there
-  const foreign = new Set(analysis.runs.filter((r) => !r.step.posix).map((r) => r.step.line));
+  const foreign = new Set<number>();
+  for (const r of analysis.runs) if (!r.step.posix) foreign.add(r.step.line);
   return findings
     .map((f) =>
-      f.fixable && foreign.has(f.line)
+      f.fixable && foreign.size > 0 && foreign.has(f.line)
         ? {
             rule: f.rule,
             line: f.line,

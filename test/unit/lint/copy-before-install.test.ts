@@ -81,7 +81,12 @@ describe("copy-before-install: manifest installs after the whole context", () =>
     const [p] = lint(df("FROM python:3.12", "COPY . .", "RUN pip install -r requirements/prod.txt"), {
       rules: [RULE],
     });
-    expect(p?.message).toContain("COPY requirements/prod.txt ./");
+    expect(p?.message).toContain("COPY requirements/prod.txt ./requirements/");
+    const [w] = lint(df("FROM node:20", "COPY . /app", "WORKDIR /app/web", "RUN npm ci"), {
+      rules: [RULE],
+      contextFiles: ["web", "web/package.json", "web/package-lock.json"],
+    });
+    expect(w?.message).toContain("COPY web/package.json web/package-lock.json /app/web/ ");
   });
 
   it("fires after a source folder copied into the project, not after a manifest-only copy", () => {
@@ -181,6 +186,27 @@ describe("copy-before-install: manifest installs after the whole context", () =>
       const [f] = lint(df("FROM debian", "COPY . .", `RUN ${cmd}`), { rules: [RULE] });
       expect(f?.message, cmd).toContain("move it above");
     }
+  });
+
+  it("a toolchain folder copied outside the project is not a source copy; npm value options are not packages", () => {
+    // (lint-cache-build's Dockerfile: node copied to /usr/local, then apt and npm installs)
+    const text = df(
+      "FROM debian",
+      "COPY node-dist/ /usr/local/",
+      "RUN apt-get update && apt-get install -y less",
+      "WORKDIR /app",
+      "COPY package.json ./",
+      "RUN npm install --no-audit --loglevel http",
+    );
+    expect(fired(text, RULE)).toEqual([]);
+    const [f] = lint(df("FROM node:20", "WORKDIR /app", "COPY . .", "RUN npm install --loglevel http"), {
+      rules: [RULE],
+    });
+    expect(f?.message).toContain("re-installs every dependency");
+    // an app folder below the WORKDIR still re-runs an apt install placed after it
+    expect(
+      fired(df("FROM python:3.12", "WORKDIR /app", "COPY ./app ./app", "RUN apt-get install -y git"), RULE),
+    ).toEqual([RULE]);
   });
 
   it("names the parent stage whose COPY invalidates an install in a stage built FROM it (#16.5)", () => {
@@ -287,5 +313,160 @@ describe("command variants (#16.3)", () => {
       "RUN pip install flask",
     );
     expect(lint(bash, { rules: ["pip-cache-mount"] })[0]?.fixable).toBe(true);
+  });
+});
+
+describe("copy-before-install --fix (#16.2)", () => {
+  const only = { rules: [RULE] };
+  const fixIn = (text: string, contextFiles: string[]): string => fix(text, { ...only, contextFiles });
+
+  it("moves a manifest-only install before COPY . . with the manifests found in the context", () => {
+    const text = df(
+      "FROM node:20",
+      "WORKDIR /app",
+      "COPY . .",
+      "RUN --mount=type=cache,target=/root/.npm npm ci",
+      "RUN npm run build",
+    );
+    const out = fixIn(text, ["package.json", "package-lock.json", ".npmrc", "src", "src/index.ts"]);
+    expect(out).toBe(
+      df(
+        "FROM node:20",
+        "WORKDIR /app",
+        "COPY package.json package-lock.json .npmrc ./",
+        "RUN --mount=type=cache,target=/root/.npm npm ci",
+        "COPY . .",
+        "RUN npm run build",
+      ),
+    );
+    expect(fixIn(out, ["package.json", "package-lock.json", ".npmrc", "src"])).toBe(out);
+    expect(lint(out, { ...only, contextFiles: ["package.json", "package-lock.json"] })).toEqual([]);
+  });
+
+  it("takes the install out of a longer RUN, keeping the rest after the COPY", () => {
+    const text = df(
+      "FROM node:20",
+      "WORKDIR /app",
+      "COPY . /app",
+      "RUN yarn install --frozen-lockfile && yarn build",
+    );
+    expect(fixIn(text, ["package.json", "yarn.lock", "src"])).toBe(
+      df(
+        "FROM node:20",
+        "WORKDIR /app",
+        "COPY package.json yarn.lock /app/",
+        "RUN yarn install --frozen-lockfile",
+        "COPY . /app",
+        "RUN yarn build",
+      ),
+    );
+  });
+
+  it("keeps a project install after the COPY and inserts the dependency-only one before it", () => {
+    const pip = df(
+      "FROM python:3.12",
+      "WORKDIR /app",
+      "COPY . .",
+      "RUN python -m pip install --no-cache-dir -e .",
+    );
+    expect(fixIn(pip, ["pyproject.toml", "requirements.txt", "pkg"])).toBe(
+      df(
+        "FROM python:3.12",
+        "WORKDIR /app",
+        "COPY requirements.txt ./",
+        "RUN python -m pip install --no-cache-dir -r requirements.txt",
+        "COPY . .",
+        "RUN python -m pip install --no-cache-dir -e .",
+      ),
+    );
+    const both = df(
+      "FROM python:3.12",
+      "WORKDIR /app",
+      "COPY . .",
+      "RUN pip install -r requirements/base.txt -e .",
+    );
+    expect(fixIn(both, ["pyproject.toml", "requirements", "requirements/base.txt"])).toContain(
+      "COPY requirements/base.txt ./requirements/\nRUN pip install -r requirements/base.txt\nCOPY . .\nRUN pip install -r requirements/base.txt -e .\n",
+    );
+    const poetry = df("FROM python:3.12", "WORKDIR /app", "COPY . .", "RUN poetry install --no-interaction");
+    expect(fixIn(poetry, ["pyproject.toml", "poetry.lock", "app"])).toContain(
+      "COPY pyproject.toml poetry.lock ./\nRUN poetry install --no-interaction --no-root\nCOPY . .\nRUN poetry install --no-interaction\n",
+    );
+    const uv = df("FROM python:3.12", "WORKDIR /app", "COPY . .", "RUN uv sync --frozen");
+    expect(fixIn(uv, ["pyproject.toml", "uv.lock", "src"])).toContain(
+      "RUN uv sync --frozen --no-install-project\nCOPY . .\nRUN uv sync --frozen\n",
+    );
+    const go = df(
+      "FROM golang:1.22",
+      "WORKDIR /src",
+      "COPY . .",
+      "RUN --mount=type=cache,target=/root/.cache/go-build go build -o /app .",
+    );
+    expect(fixIn(go, ["go.mod", "go.sum", "main.go"])).toContain(
+      "COPY go.mod go.sum ./\nRUN --mount=type=cache,target=/root/.cache/go-build go mod download\nCOPY . .\n",
+    );
+    const dotnet = df(
+      "FROM mcr.microsoft.com/dotnet/sdk:8.0",
+      "WORKDIR /src",
+      "COPY . .",
+      "RUN dotnet publish -c Release -o /out",
+    );
+    expect(fixIn(dotnet, ["api.csproj", "Program.cs"])).toContain(
+      "COPY api.csproj ./\nRUN dotnet restore\nCOPY . .\n",
+    );
+  });
+
+  it("moves a source-folder COPY's install with the folder's manifests", () => {
+    const text = df("FROM node:20", "WORKDIR /srv", "COPY app /srv", "RUN npm ci");
+    expect(fixIn(text, ["app", "app/package.json", "app/package-lock.json", "app/index.js"])).toBe(
+      df(
+        "FROM node:20",
+        "WORKDIR /srv",
+        "COPY app/package.json app/package-lock.json /srv/",
+        "RUN npm ci",
+        "COPY app /srv",
+      ),
+    );
+  });
+
+  it("is not offered when it cannot be proven safe", () => {
+    const cases: [string, string[] | undefined][] = [
+      // the context is unknown, or has no manifest for the tool
+      [df("FROM node:20", "WORKDIR /app", "COPY . .", "RUN npm ci"), undefined],
+      // a RUN between the COPY and the install, a WORKDIR change, a `cd` first
+      [
+        df("FROM node:20", "WORKDIR /app", "COPY . .", "RUN ./scripts/prepare.sh", "RUN npm ci"),
+        ["package.json"],
+      ],
+      [df("FROM node:20", "COPY . /app", "WORKDIR /app", "RUN npm ci"), ["package.json"]],
+      [df("FROM node:20", "WORKDIR /app", "COPY . .", "RUN cd web && npm ci"), ["web", "web/package.json"]],
+      // the install is not the RUN's first command; a heredoc RUN; the COPY in a parent stage
+      [df("FROM node:20", "WORKDIR /app", "COPY . .", "RUN apt-get update && npm ci"), ["package.json"]],
+      [df("FROM node:20", "WORKDIR /app", "COPY . .", "RUN <<EOF", "npm ci", "EOF"), ["package.json"]],
+      [df("FROM node:20 AS src", "WORKDIR /app", "COPY . .", "FROM src", "RUN npm ci"), ["package.json"]],
+      // pip -e . without a requirements file; cargo (needs sources to fetch); a pnpm workspace
+      [df("FROM python:3.12", "WORKDIR /app", "COPY . .", "RUN pip install -e ."), ["pyproject.toml", "src"]],
+      [
+        df("FROM rust:1", "WORKDIR /app", "COPY . .", "RUN cargo build --release"),
+        ["Cargo.toml", "Cargo.lock", "src"],
+      ],
+      [
+        df("FROM node:20", "WORKDIR /app", "COPY . .", "RUN pnpm install"),
+        ["package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml"],
+      ],
+      // manifests copied first already (the finding says to move the install between the COPYs)
+      [
+        df("FROM node:20", "WORKDIR /app", "COPY package*.json ./", "COPY . .", "RUN npm ci"),
+        ["package.json"],
+      ],
+    ];
+    for (const [text, files] of cases) {
+      const found = lint(text, { ...only, ...(files ? { contextFiles: files } : {}) });
+      expect(
+        found.map((f) => f.rule),
+        text,
+      ).toEqual([RULE]);
+      expect(found[0]?.fixable, text).toBe(false);
+    }
   });
 });

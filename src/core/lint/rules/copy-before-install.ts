@@ -1,7 +1,7 @@
 import { cacheNeeds, isMet } from "../cache-needs.js";
 import { stepsBefore, type CopyStep, type RunStep, type Step } from "../dockerfile-model.js";
 import { installCopy } from "../install-copy.js";
-import { copyBeforeInstallFix } from "../install-fix.js";
+import { copyBeforeInstallFix, manifestCopies } from "../install-fix.js";
 import {
   ecosystemOf,
   installLabel,
@@ -48,10 +48,11 @@ function where(copy: CopyStep, step: RunStep): string {
 }
 
 /** `COPY <manifests> <dest>`: context paths, and where the copy puts them */
-export function copyLine(m: Manifests, copy: CopyStep, prefix: string, sub: string, inside: boolean): string {
+export function copyLine(m: Manifests, copy: CopyStep, prefix: string, inside: boolean): string {
   const d = copy.dest;
-  const dest = inside || d === "." || d === "./" ? `./${sub}` : `${d.replace(/\/*$/, "/")}${sub}`;
-  return `COPY ${m.names.map((n) => `${prefix}${n}`).join(" ")} ${dest}`;
+  // the names carry the project's subfolder (`web/package.json`): manifestCopies keeps it
+  const dest = inside || d === "." || d === "./" ? "./" : d.replace(/\/*$/, "/");
+  return manifestCopies(m.names, prefix, dest).join("; ");
 }
 
 export const copyBeforeInstall: Rule = {
@@ -132,13 +133,13 @@ after the COPY.`,
         const label = installLabel(u);
         const how =
           u.kind === "compile"
-            ? `it downloads every dependency again on any source change: ${copyLine(manifests, copy, prefix, sub, inside)} and install the dependencies before that COPY (or keep the download cache on a cache mount)`
+            ? `it downloads every dependency again on any source change: ${copyLine(manifests, copy, prefix, inside)} and install the dependencies before that COPY (or keep the download cache on a cache mount)`
             : u.kind === "project"
-              ? `any source change re-installs every dependency: ${copyLine(manifests, copy, prefix, sub, inside)} and install the dependencies only before that COPY, then install the project after it`
+              ? `any source change re-installs every dependency: ${copyLine(manifests, copy, prefix, inside)} and install the dependencies only before that COPY, then install the project after it`
               : early
                 ? "the manifests are copied first, but the install still runs after the full COPY: move it between the two COPYs"
-                : `any source change re-installs every dependency: ${copyLine(manifests, copy, prefix, sub, inside)} and run it before that COPY`;
-        const edits = copyBeforeInstallFix(ctx, { step, use: u, copy, prefix, sub, manifests, broad });
+                : `any source change re-installs every dependency: ${copyLine(manifests, copy, prefix, inside)} and run it before that COPY`;
+        const edits = copyBeforeInstallFix(ctx, { step, use: u, copy, prefix, sub, manifests, broad, early });
         out.push(finding(this, step, `\`${label}\` runs after ${where(copy, step)}, so ${how}`, edits));
         break;
       }
