@@ -3,7 +3,7 @@
  * sources say now — baked | stale | unbaked | missing-image — and why.
  */
 import type { FingerprintManifest } from "../core/fingerprint/index.js";
-import { explainChange } from "../core/fingerprint/index.js";
+import { explainChange } from "../report/change-text.js";
 import { buildableServices } from "../core/plan/plan.js";
 import { contentRef } from "../core/plan/image-ref.js";
 import type { ProjectRequest } from "./request.js";

@@ -25,6 +25,8 @@ interface Target {
   service: string;
   action: string;
   reason: string;
+  cause: { code: string; changes?: { kind: string; paths?: string[] }[] };
+  reads?: { sources?: string[]; whole: string[] };
 }
 
 function modeEnv(mode: Mode): NodeJS.ProcessEnv {
@@ -72,7 +74,12 @@ describe.skipIf(!engineAvailable()).each<Mode>(["buildx", "legacy"])("fingerprin
     };
     const baked = runKiln(["bake", "--json", "--project-dir", dir], { env });
     expect(baked.code, baked.stderr).toBe(0);
-    expect(plan()).toMatchObject({ action: "skip", reason: "skip: fresh" });
+    expect(plan()).toMatchObject({
+      action: "skip",
+      reason: "skip: fresh",
+      cause: { code: "fresh" },
+      reads: { sources: ["requirements.txt", "src/*.py"], whole: [] },
+    });
 
     const tag = `kiln-test-reads-${mode}:${testRunId()
       .toLowerCase()
@@ -97,6 +104,10 @@ describe.skipIf(!engineAvailable()).each<Mode>(["buildx", "legacy"])("fingerprin
     const stale = plan();
     expect(stale.action).toBe("build");
     expect(stale.reason).toContain("requirements.txt");
+    expect(stale.cause).toEqual({
+      code: "sources-changed",
+      changes: [{ kind: "sources", paths: ["requirements.txt"] }],
+    });
     expect(realBuild(dir, tag, mode)[0]).toBe("COPY requirements.txt ./");
 
     // a new file matched by a wildcard source
