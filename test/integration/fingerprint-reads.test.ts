@@ -5,14 +5,13 @@
  * the same edits leave every step CACHED, or re-run the step that reads the file. Both BuildKit
  * client modes.
  */
-import { spawnSync } from "node:child_process";
 import { appendFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { bakeFixture, engineAvailable, removeDir, runKiln, testLabel, testRunId } from "../helpers/kiln.js";
-import { removeImages } from "../helpers/docker-build.js";
+import { bakeFixture, engineAvailable, removeDir, runKiln, testRunId } from "../helpers/kiln.js";
+import { realBuild, removeImages, type BuildMode } from "../helpers/docker-build.js";
 
-type Mode = "buildx" | "legacy";
+type Mode = BuildMode;
 
 const dirs: string[] = [];
 const images: string[] = [];
@@ -31,35 +30,6 @@ interface Target {
 
 function modeEnv(mode: Mode): NodeJS.ProcessEnv {
   return { KILN_BUILD_MODE: mode, ...(mode === "legacy" ? { KILN_DOCKER: "/usr/bin/docker" } : {}) };
-}
-
-/** `docker build` with the mode's client; the Dockerfile steps (FROM left out) that were not CACHED */
-export function realBuild(dir: string, tag: string, mode: Mode, dockerfile?: string): string[] {
-  const docker = mode === "legacy" ? "/usr/bin/docker" : "docker";
-  const args = ["build", "--progress=plain", "--label", testLabel(), "-t", tag];
-  if (dockerfile) args.push("-f", dockerfile);
-  args.push(dir);
-  const r = spawnSync(docker, args, {
-    encoding: "utf8",
-    timeout: 300_000,
-    env: { ...process.env, DOCKER_BUILDKIT: "1" },
-  });
-  const log = `${r.stdout}\n${r.stderr}`;
-  if (r.status !== 0) throw new Error(`docker build failed:\n${log}`);
-  return stepsNotCached(log);
-}
-
-export function stepsNotCached(log: string): string[] {
-  const titles = new Map<string, string>();
-  const cached = new Set<string>();
-  for (const line of log.split("\n")) {
-    const t = /^#(\d+) \[(?:[^\]]* )?\d+\/\d+\] (.*)$/.exec(line);
-    if (t && !titles.has(t[1])) titles.set(t[1], t[2]);
-    if (/^#(\d+) CACHED/.test(line)) cached.add(/^#(\d+)/.exec(line)![1]);
-  }
-  return [...titles]
-    .filter(([id, title]) => !cached.has(id) && !title.startsWith("FROM "))
-    .map(([, title]) => title);
 }
 
 describe.skipIf(!engineAvailable()).each<Mode>(["buildx", "legacy"])("fingerprint reads (%s)", (mode) => {
