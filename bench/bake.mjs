@@ -4,8 +4,10 @@
 //   no-op:  kiln bake (already baked)  vs  docker compose build  vs  docker buildx bake
 //   cold:   kiln bake --jobs 1 after a change that re-runs every step  vs  two raw `docker buildx build`
 // Run after `npm run build` with the engine up: node bench/bake.mjs [filesPerService] [runs]
+// KILN_BASELINE=/path/to/other/bin/kiln also times that kiln's no-op bake (its own state dir) and
+// prints this kiln's ratio to it — e.g. the main branch before a change.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,8 +61,14 @@ try {
   const env = { ...process.env, KILN_STATE_DIR: state, KILN_LABELS: label, NO_COLOR: "1" };
   const q = { env, cwd: dir, stdio: ["ignore", "ignore", "pipe"] };
 
+  const baseline = process.env.KILN_BASELINE;
+  // the baseline bakes its own copy of the project (a bake pins the compose file it reads)
+  const baseDir = `${dir}-baseline`;
+  if (baseline) cpSync(dir, baseDir, { recursive: true });
+  const qBase = { ...q, cwd: baseDir, env: { ...env, KILN_STATE_DIR: `${state}.baseline` } };
   // warm everything once
   sh([process.execPath, kiln, "bake", "--progress", "quiet"], q);
+  if (baseline) sh([process.execPath, baseline, "bake", "--progress", "quiet"], qBase);
   sh(["docker", "compose", "-f", "compose.orig.yml", "-p", "kilnbench", "build"], q);
   sh(["docker", "buildx", "bake", "-f", "compose.orig.yml", "--load"], q);
 
@@ -73,6 +81,15 @@ try {
     ),
     timeIt("docker buildx bake (no-op)", ["docker", "buildx", "bake", "-f", "compose.orig.yml", "--load"], q),
     timeIt("node start", [process.execPath, "-e", "0"], q),
+    ...(baseline
+      ? [
+          timeIt(
+            "baseline kiln bake (no-op)",
+            [process.execPath, baseline, "bake", "--progress", "quiet"],
+            qBase,
+          ),
+        ]
+      : []),
     // the floor ENVIRONMENT.md names: Node's start, one lstat per context file, one engine call
     timeIt("floor: node + lstat each file + 1 API call", [process.execPath, "-e", FLOOR, dir], q),
   ];
@@ -156,4 +173,6 @@ try {
   );
   rmSync(dir, { recursive: true, force: true });
   rmSync(state, { recursive: true, force: true });
+  rmSync(`${dir}-baseline`, { recursive: true, force: true });
+  rmSync(`${state}.baseline`, { recursive: true, force: true });
 }
