@@ -9,6 +9,7 @@ import { checkSelection } from "../core/plan/plan.js";
 import { CONTENT_TAG_PREFIX, imageTag } from "../core/plan/image-ref.js";
 import { diffIsEmpty, inputDiff } from "../core/why/input-diff.js";
 import { firstMiss } from "../core/why/first-miss.js";
+import { ignoreSuggestions } from "../core/why/ignore-suggestions.js";
 import type { ServiceWhy, WhyReport } from "../core/why/why-report.js";
 
 export type { ServiceWhy, WhyReport, WhyState } from "../core/why/why-report.js";
@@ -33,10 +34,13 @@ export async function whyProject(
     if (selected.length > 0 && !selected.includes(s.name)) continue;
     const current = status.manifests.get(s.name);
     if (!current) continue;
+    const svc = model.services.find((x) => x.name === s.name);
+    const suggestions = svc ? ignoreSuggestions(model, svc, current) : [];
     const base = {
       service: s.name,
       fingerprint: current.hash,
       ...(current.reads ? { reads: current.reads } : {}),
+      ...(suggestions.length > 0 ? { suggestions } : {}),
     };
     const previous = previousManifest(history, s.name, s.state === "stale" ? s.image : undefined);
     if (previous?.manifest.hash === current.hash || (s.state === "baked" && !previous)) {

@@ -13,6 +13,19 @@ export function formatWhy(report: WhyReport): string {
 }
 
 function serviceLines(s: ServiceWhy): string[] {
+  return [...stateLines(s), ...suggestionLines(s)];
+}
+
+function suggestionLines(s: ServiceWhy): string[] {
+  if (!s.suggestions?.length) return [];
+  return [
+    "    the build reads the whole context; these files change often and the image does not need them —",
+    "    add to the context's .dockerignore:",
+    ...s.suggestions.map((x) => `      ${x.line.padEnd(32)}  # ${x.why}`),
+  ];
+}
+
+function stateLines(s: ServiceWhy): string[] {
   const head = `  ${s.service}:`;
   if (s.state === "fresh")
     return [`${head} fresh — an image for the current inputs exists; nothing will run`];

@@ -5,7 +5,7 @@
  * the same edits leave every step CACHED, or re-run the step that reads the file. Both BuildKit
  * client modes.
  */
-import { appendFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bakeFixture, engineAvailable, removeDir, runKiln, testRunId } from "../helpers/kiln.js";
@@ -86,5 +86,34 @@ describe.skipIf(!engineAvailable()).each<Mode>(["buildx", "legacy"])("fingerprin
     writeFileSync(path.join(dir, "src", "extra.py"), `x = ${Math.random()}\n`);
     expect(plan()).toMatchObject({ action: "build" });
     expect(realBuild(dir, tag, mode)[0]).toBe("COPY src/*.py ./src/");
+  });
+});
+
+describe.skipIf(!engineAvailable())("whole-context builds (#15.2)", () => {
+  it("why and doctor point at devcontainer.json and the bind-mounted ./data with .dockerignore lines", () => {
+    const { dir, env } = bakeFixture("bake/reads");
+    dirs.push(dir, `${dir}.state`);
+    const dockerfile = path.join(dir, "Dockerfile");
+    writeFileSync(
+      dockerfile,
+      readFileSync(dockerfile, "utf8").replace("COPY requirements.txt ./", "COPY . ./"),
+    );
+    const baked = runKiln(["bake", "--json", "--project-dir", dir], { env });
+    expect(baked.code, baked.stderr).toBe(0);
+    // here the image does contain devcontainer.json: an edit makes the service stale, and kiln says so
+    writeFileSync(path.join(dir, ".devcontainer", "devcontainer.json"), `{ "name": "${Math.random()}" }\n`);
+    const why = runKiln(["why", "--json", "--project-dir", dir], { env });
+    expect(why.code, why.stderr).toBe(0);
+    const w = (JSON.parse(why.stdout) as { services: { state: string; suggestions?: { line: string }[] }[] })
+      .services[0];
+    expect(w.state).toBe("stale");
+    expect(w.suggestions?.map((s) => s.line)).toEqual([".devcontainer/devcontainer.json", "data/"]);
+    const doctor = runKiln(["doctor", "--json", "--project-dir", dir], { env });
+    const checks = (JSON.parse(doctor.stdout) as { checks: { id: string; status: string; hint?: string }[] })
+      .checks;
+    expect(checks.find((c) => c.id === "context-ignore.app")).toMatchObject({
+      status: "warn",
+      hint: expect.stringContaining(".devcontainer/devcontainer.json data/") as string,
+    });
   });
 });

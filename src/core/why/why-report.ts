@@ -1,6 +1,7 @@
 /** What `kiln why` finds, per service (src/app/why.ts computes it, src/report/why-text.ts says it). */
 import type { InputDiff } from "./input-diff.js";
 import type { MissResult } from "./first-miss.js";
+import type { IgnoreSuggestion } from "./ignore-suggestions.js";
 
 export type WhyState =
   /** an image for the current inputs is on the engine */
@@ -20,6 +21,8 @@ export interface ServiceWhy {
   miss?: MissResult;
   /** what the fingerprint reads from the context (or why all of it) */
   reads?: { sources?: string[]; whole: string[] };
+  /** the whole context is read: files in it that change often and the image never needs */
+  suggestions?: IgnoreSuggestion[];
 }
 
 export interface WhyReport {
