@@ -4,8 +4,10 @@
 //   no-op:  kiln bake (already baked)  vs  docker compose build  vs  docker buildx bake
 //   cold:   kiln bake --jobs 1 after a change that re-runs every step  vs  two raw `docker buildx build`
 // Run after `npm run build` with the engine up: node bench/bake.mjs [filesPerService] [runs]
+// KILN_BASELINE=/path/to/other/bin/kiln also times that kiln's no-op bake (its own state dir) and
+// prints this kiln's ratio to it — e.g. the main branch before a change.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,8 +61,14 @@ try {
   const env = { ...process.env, KILN_STATE_DIR: state, KILN_LABELS: label, NO_COLOR: "1" };
   const q = { env, cwd: dir, stdio: ["ignore", "ignore", "pipe"] };
 
+  const baseline = process.env.KILN_BASELINE;
+  // the baseline bakes its own copy of the project (a bake pins the compose file it reads)
+  const baseDir = `${dir}-baseline`;
+  if (baseline) cpSync(dir, baseDir, { recursive: true });
+  const qBase = { ...q, cwd: baseDir, env: { ...env, KILN_STATE_DIR: `${state}.baseline` } };
   // warm everything once
   sh([process.execPath, kiln, "bake", "--progress", "quiet"], q);
+  if (baseline) sh([process.execPath, baseline, "bake", "--progress", "quiet"], qBase);
   sh(["docker", "compose", "-f", "compose.orig.yml", "-p", "kilnbench", "build"], q);
   sh(["docker", "buildx", "bake", "-f", "compose.orig.yml", "--load"], q);
 
@@ -82,6 +90,20 @@ try {
     console.log(
       `  ${r.name.padEnd(36)} ${r.ms.toFixed(0).padStart(6)} ms   kiln/this = ${(kilnMs / r.ms).toFixed(2)}×`,
     );
+
+  if (baseline) {
+    // interleaved, so that a busy machine slows both alike
+    const mine = [];
+    const theirs = [];
+    for (let i = 0; i < runs * 2; i++) {
+      mine.push(sh([process.execPath, kiln, "bake", "--progress", "quiet"], q));
+      theirs.push(sh([process.execPath, baseline, "bake", "--progress", "quiet"], qBase));
+    }
+    const [a, b] = [median(mine), median(theirs)];
+    console.log(
+      `  this kiln vs KILN_BASELINE, interleaved, median of ${runs * 2}: ${a.toFixed(0)} ms vs ${b.toFixed(0)} ms = ${(a / b).toFixed(2)}×`,
+    );
+  }
 
   // cold: every step re-runs (new NONCE), same work for both; kiln with one job against the two
   // raw builds one after the other, and kiln's default (--jobs 2) against the two raw builds run
@@ -156,4 +178,6 @@ try {
   );
   rmSync(dir, { recursive: true, force: true });
   rmSync(state, { recursive: true, force: true });
+  rmSync(`${dir}-baseline`, { recursive: true, force: true });
+  rmSync(`${state}.baseline`, { recursive: true, force: true });
 }

@@ -4,9 +4,10 @@
  */
 import { randomBytes } from "node:crypto";
 import type { FingerprintManifest } from "../core/fingerprint/index.js";
-import { explainChange } from "../core/fingerprint/index.js";
+import { inputChanges, type InputChange } from "../core/fingerprint/index.js";
 import { KilnError } from "../core/errors.js";
-import { bakeScope, outsideScope } from "../core/plan/bake-scope.js";
+import { bakeScope } from "../core/plan/bake-scope.js";
+import { outsideScopeCause } from "../core/plan/cause.js";
 import { makePlan, type Plan, type PlanMode, type PlanTarget } from "../core/plan/plan.js";
 import type { ProgressReporter } from "../report/progress/reporter.js";
 import type { ProjectRequest } from "./request.js";
@@ -112,12 +113,12 @@ export async function planProject(
     imagesByFingerprint(engine),
   ]);
   const history = new HistoryStore(project.stateDir);
-  const changes = new Map<string, string[]>();
+  const changes = new Map<string, InputChange[]>();
   for (const [service, manifest] of manifests) {
     const last = history.service(service).lastFingerprint;
     if (!last || last === manifest.hash) continue;
     const previous = history.manifest<FingerprintManifest>(last);
-    if (previous) changes.set(service, explainChange(previous, manifest));
+    if (previous) changes.set(service, inputChanges(previous, manifest));
   }
   const fresh = new Set(images.keys());
   const registry = options.noRegistry ? undefined : await openRegistry(options, project.model.extensions);
@@ -378,7 +379,7 @@ async function ensureContentTags(
     if (!t) continue;
     const img = images.get(t.fingerprint);
     if (!img) {
-      if (r.action === "skipped" && !outsideScope(t.reason)) {
+      if (r.action === "skipped" && !outsideScopeCause(t.cause)) {
         throw new KilnError(
           "ERR_KILN_IMAGE_MISSING",
           `the image of ${t.service} (${t.imageRef}) disappeared while kiln was working`,

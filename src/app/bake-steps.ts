@@ -2,7 +2,7 @@
  * The registry's part in a bake: open it from the flag / env / x-kiln, find `--cache-from`
  * sources for the services that must be built, and push after the build.
  */
-import { outsideScope } from "../core/plan/bake-scope.js";
+import { outsideScopeCause } from "../core/plan/cause.js";
 import type { ProjectRequest } from "./request.js";
 import { KilnError } from "../core/errors.js";
 import type { Plan, PlanTarget } from "../core/plan/plan.js";
@@ -115,14 +115,19 @@ export function pushResults(
   registry: ProjectRegistry,
   engine: Engine,
   plan: Plan,
-  results: { service: string; action: string; reason: string }[],
+  results: { service: string; action: string }[],
   options: PushSelection,
 ): Promise<PushOutcome[]> {
   const selected = new Set(
     options.services.length > 0 ? options.services : plan.targets.map((t) => t.service),
   );
   const ok = new Set(
-    results.filter((r) => r.action !== "failed" && !outsideScope(r.reason)).map((r) => r.service),
+    results
+      .filter((r) => {
+        const t = plan.targets.find((x) => x.service === r.service);
+        return r.action !== "failed" && t !== undefined && !outsideScopeCause(t.cause);
+      })
+      .map((r) => r.service),
   );
   const targets = plan.targets.filter((t) => selected.has(t.service) && ok.has(t.service)).map(teamImage);
   return pushTargets(registry, engine, targets, options);

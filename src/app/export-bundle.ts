@@ -7,6 +7,7 @@ import path from "node:path";
 import type { ProjectRequest } from "./request.js";
 import { KilnError } from "../core/errors.js";
 import { planProject } from "./bake-project.js";
+import { isFresh } from "../core/plan/plan.js";
 import { dockerClient } from "../adapters/engine/client.js";
 import { runProcess } from "../adapters/process-runner.js";
 import {
@@ -48,7 +49,7 @@ export async function exportBundle(options: BundleExportOptions): Promise<Bundle
   const wanted = planned.plan.targets.filter(
     (t) => options.services.length === 0 || options.services.includes(t.service),
   );
-  const unbaked = wanted.filter((t) => !(t.action === "skip" && /fresh\)?$/.test(t.reason)));
+  const unbaked = wanted.filter((t) => !isFresh(t));
   if (unbaked.length > 0) {
     throw new KilnError(
       "ERR_KILN_BUNDLE",

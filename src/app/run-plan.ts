@@ -9,6 +9,7 @@ import type { BuildRequest } from "../core/build/build-args.js";
 import type { BuildEvent, StepTally } from "../core/build/events.js";
 import { injectRebuildArg, REBUILD_ARG } from "../core/build/rebuild-nonce.js";
 import type { Plan, PlanTarget } from "../core/plan/plan.js";
+import { planReason } from "../report/plan-reason.js";
 import { LABEL, imageRepo, imageTag } from "../core/plan/image-ref.js";
 import { runBuild } from "../adapters/engine/build.js";
 import type { DockerClient } from "../adapters/engine/client.js";
@@ -35,7 +36,7 @@ export function targetResult(
     service: target.service,
     image: target.imageRef,
     action,
-    reason: target.reason,
+    reason: planReason(target),
     durationMs: 0,
     steps: { total: 0, cached: 0 },
     ...fields,
@@ -135,7 +136,11 @@ async function pullOrBuild(target: PlanTarget, options: RunPlanOptions): Promise
   } catch (error: unknown) {
     if (error instanceof KilnError && error.code === "ERR_KILN_INTERRUPTED") throw error;
     const why = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    return runTarget({ ...target, action: "build", reason: `build: pull failed (${why})` }, options, true);
+    return runTarget(
+      { ...target, action: "build", cause: { code: "pull-failed", error: why } },
+      options,
+      true,
+    );
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import type { FingerprintManifest } from "../core/fingerprint/index.js";
-import { explainChange } from "../core/fingerprint/index.js";
+import { explainChange } from "../report/change-text.js";
 import { buildableServices } from "../core/plan/plan.js";
 import { contentRef } from "../core/plan/image-ref.js";
 import type { ProjectRequest } from "./request.js";

@@ -7,7 +7,8 @@
 import { Option, type Command } from "commander";
 import { bakeProject, type BakeReport } from "../app/bake-project.js";
 import { EXIT, KilnError } from "../core/errors.js";
-import type { PlanMode } from "../core/plan/plan.js";
+import type { Plan, PlanMode } from "../core/plan/plan.js";
+import { planReason } from "../report/plan-reason.js";
 import { createReporter } from "../report/progress/create-reporter.js";
 import { formatSummary } from "../report/summary.js";
 import type { ServiceOutcome } from "../report/progress/reporter.js";
@@ -53,8 +54,19 @@ export function outcomesOf(report: BakeReport): ServiceOutcome[] {
   }));
 }
 
+/** the plan with each target's cause also in words (`reason`, as before #14.4) */
+function planJson(plan: Plan): unknown {
+  return {
+    ...plan,
+    targets: plan.targets.map((t) => {
+      const { cause, ...rest } = t;
+      return { ...rest, reason: planReason(t), cause };
+    }),
+  };
+}
+
 export function reportData(report: BakeReport): unknown {
-  if (report.dryRun) return { dryRun: true, plan: report.plan };
+  if (report.dryRun) return { dryRun: true, plan: planJson(report.plan) };
   return {
     services: report.results.map((r) => ({
       name: r.service,

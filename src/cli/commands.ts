@@ -16,6 +16,7 @@ import { registerRestore } from "./restore.js";
 import { registerStatus } from "./status.js";
 import { registerUp } from "./up.js";
 import { registerVolumes } from "./volumes.js";
+import { registerWhy } from "./why.js";
 
 export function registerCommands(program: Command): void {
   registerBake(program);
@@ -31,4 +32,5 @@ export function registerCommands(program: Command): void {
   registerStatus(program);
   registerUp(program);
   registerVolumes(program);
+  registerWhy(program);
 }

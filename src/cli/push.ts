@@ -6,21 +6,13 @@ import type { Command } from "commander";
 import { planProject } from "../app/bake-project.js";
 import { pushTargets } from "../app/bake-steps.js";
 import { EXIT, KilnError } from "../core/errors.js";
-import type { PlanTarget } from "../core/plan/plan.js";
+import { isFresh } from "../core/plan/plan.js";
+import { planReason } from "../report/plan-reason.js";
 import { action, type CommandContext } from "./runtime.js";
-import { outsideScope } from "../core/plan/bake-scope.js";
 import type { CommandResult } from "./output.js";
 
 interface PushFlags {
   registry?: string;
-}
-
-/** the plan skips a fresh target as `skip: fresh` (or `skip: not selected (fresh)`) */
-export function isFresh(t: PlanTarget): boolean {
-  return (
-    t.action === "skip" &&
-    (t.reason === "skip: fresh" || (outsideScope(t.reason) && t.reason.endsWith("(fresh)")))
-  );
 }
 
 export const NO_REGISTRY_HINT =
@@ -59,7 +51,7 @@ async function push(ctx: CommandContext, services: string[], flags: PushFlags): 
       name: t.service,
       ref: "",
       state: "unbaked" as const,
-      error: `not baked for its current fingerprint (${t.reason}); run \`kiln bake ${t.service}\` first`,
+      error: `not baked for its current fingerprint (${planReason(t)}); run \`kiln bake ${t.service}\` first`,
     })),
   ].sort((a, b) => a.name.localeCompare(b.name));
   const bad = rows.filter((r) => r.state === "failed" || r.state === "unbaked");

@@ -2,12 +2,13 @@
  * The plan as text: one line per service with what kiln will do and why.
  */
 import type { Plan } from "../core/plan/plan.js";
+import { planReason, readsNote } from "./plan-reason.js";
 
 export function formatPlan(plan: Plan): string {
   const width = Math.max(7, ...plan.targets.map((t) => t.service.length));
   const lines = [`plan for project ${plan.project} (${plan.mode}):`];
   for (const t of plan.targets) {
-    lines.push(`  ${t.service.padEnd(width)}  ${t.reason}  → ${t.imageRef}`);
+    lines.push(`  ${t.service.padEnd(width)}  ${planReason(t)}  → ${t.imageRef}`);
     const pad = `  ${"".padEnd(width)}  `;
     if (t.stages) {
       // a devcontainer's service: its build, then the Features and the UID layer on top
@@ -21,6 +22,8 @@ export function formatPlan(plan: Plan): string {
           `${pad}stage UID layer (uid ${t.stages.uid.uid}, gid ${t.stages.uid.gid}): ${t.stages.uid.imageRef}`,
         );
     }
+    const note = readsNote(t.reads);
+    if (note) lines.push(`${pad}${note}`);
     if (t.missingBaseImages.length > 0 && t.action === "build") {
       lines.push(
         `  ${"".padEnd(width)}  base image not on this engine: ${t.missingBaseImages.join(", ")} (a build would pull it)`,

@@ -43,3 +43,46 @@ export function stepsRun(log: string): string[] {
 export function removeImages(...tags: string[]): void {
   spawnSync("docker", ["image", "rm", "-f", ...tags], { stdio: "ignore" });
 }
+
+export type BuildMode = "buildx" | "legacy";
+
+/** `docker build` with the mode's client; the Dockerfile steps (FROM left out) that were not CACHED */
+export function realBuild(dir: string, tag: string, mode: BuildMode, dockerfile?: string): string[] {
+  const steps = tryRealBuild(dir, tag, mode, dockerfile);
+  if (typeof steps === "string") throw new Error(`docker build failed:\n${steps}`);
+  return steps;
+}
+
+/** the steps not CACHED, or the log when the build failed */
+export function tryRealBuild(
+  dir: string,
+  tag: string,
+  mode: BuildMode,
+  dockerfile?: string,
+): string[] | string {
+  const docker = mode === "legacy" ? "/usr/bin/docker" : "docker";
+  const args = ["build", "--progress=plain", "--label", testLabel(), "-t", tag];
+  if (dockerfile) args.push("-f", dockerfile);
+  args.push(dir);
+  const r = spawnSync(docker, args, {
+    encoding: "utf8",
+    timeout: 300_000,
+    env: { ...process.env, DOCKER_BUILDKIT: "1" },
+  });
+  const log = `${r.stdout}\n${r.stderr}`;
+  if (r.status !== 0) return log;
+  return stepsNotCached(log);
+}
+
+export function stepsNotCached(log: string): string[] {
+  const titles = new Map<string, string>();
+  const cached = new Set<string>();
+  for (const line of log.split("\n")) {
+    const t = /^#(\d+) \[(?:[^\]]* )?\d+\/\d+\] (.*)$/.exec(line);
+    if (t && !titles.has(t[1])) titles.set(t[1], t[2]);
+    if (/^#(\d+) CACHED/.test(line)) cached.add(/^#(\d+)/.exec(line)![1]);
+  }
+  return [...titles]
+    .filter(([id, title]) => !cached.has(id) && !title.startsWith("FROM "))
+    .map(([, title]) => title);
+}

@@ -69,6 +69,15 @@ export function makeContextsUnique(dir: string): void {
   markDockerfiles(dir, `# kiln-test-id ${id}`, 3);
 }
 
+/**
+ * One build context made unique: a random `.test-id` and, since a fingerprint covers only the
+ * files the build reads (#15), a comment appended to its Dockerfile.
+ */
+export function makeContextUnique(contextDir: string, id = `${process.pid}-${Math.random()}`): void {
+  writeFileSync(path.join(contextDir, ".test-id"), `${id}\n`);
+  markDockerfiles(contextDir, `# kiln-test-id ${id}`, 0);
+}
+
 function markDockerfiles(dir: string, line: string, depth: number): void {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, e.name);

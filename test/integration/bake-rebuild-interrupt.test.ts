@@ -5,7 +5,15 @@ import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { engineAvailable, kilnBin, removeDir, runKiln, tempCopy, testLabel } from "../helpers/kiln.js";
+import {
+  engineAvailable,
+  kilnBin,
+  removeDir,
+  runKiln,
+  tempCopy,
+  testLabel,
+  makeContextUnique,
+} from "../helpers/kiln.js";
 
 interface BakeJson {
   services: { name: string; image: string; action: string; steps: { total: number; cached: number } }[];
@@ -29,7 +37,7 @@ function project(): { dir: string; env: NodeJS.ProcessEnv } {
     ].join("\n"),
   );
   writeFileSync(path.join(dir, "api", ".test-id"), id);
-  writeFileSync(path.join(dir, "worker", ".test-id"), id);
+  makeContextUnique(path.join(dir, "worker"), id);
   return { dir, env: { KILN_STATE_DIR: `${dir}.state`, KILN_LABELS: testLabel() } };
 }
 

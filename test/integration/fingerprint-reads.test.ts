@@ -5,14 +5,13 @@
  * the same edits leave every step CACHED, or re-run the step that reads the file. Both BuildKit
  * client modes.
  */
-import { spawnSync } from "node:child_process";
-import { appendFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { bakeFixture, engineAvailable, removeDir, runKiln, testLabel, testRunId } from "../helpers/kiln.js";
-import { removeImages } from "../helpers/docker-build.js";
+import { bakeFixture, engineAvailable, removeDir, runKiln, testRunId } from "../helpers/kiln.js";
+import { realBuild, removeImages, type BuildMode } from "../helpers/docker-build.js";
 
-type Mode = "buildx" | "legacy";
+type Mode = BuildMode;
 
 const dirs: string[] = [];
 const images: string[] = [];
@@ -25,39 +24,12 @@ interface Target {
   service: string;
   action: string;
   reason: string;
+  cause: { code: string; changes?: { kind: string; paths?: string[] }[] };
+  reads?: { sources?: string[]; whole: string[] };
 }
 
 function modeEnv(mode: Mode): NodeJS.ProcessEnv {
   return { KILN_BUILD_MODE: mode, ...(mode === "legacy" ? { KILN_DOCKER: "/usr/bin/docker" } : {}) };
-}
-
-/** `docker build` with the mode's client; the Dockerfile steps (FROM left out) that were not CACHED */
-export function realBuild(dir: string, tag: string, mode: Mode, dockerfile?: string): string[] {
-  const docker = mode === "legacy" ? "/usr/bin/docker" : "docker";
-  const args = ["build", "--progress=plain", "--label", testLabel(), "-t", tag];
-  if (dockerfile) args.push("-f", dockerfile);
-  args.push(dir);
-  const r = spawnSync(docker, args, {
-    encoding: "utf8",
-    timeout: 300_000,
-    env: { ...process.env, DOCKER_BUILDKIT: "1" },
-  });
-  const log = `${r.stdout}\n${r.stderr}`;
-  if (r.status !== 0) throw new Error(`docker build failed:\n${log}`);
-  return stepsNotCached(log);
-}
-
-export function stepsNotCached(log: string): string[] {
-  const titles = new Map<string, string>();
-  const cached = new Set<string>();
-  for (const line of log.split("\n")) {
-    const t = /^#(\d+) \[(?:[^\]]* )?\d+\/\d+\] (.*)$/.exec(line);
-    if (t && !titles.has(t[1])) titles.set(t[1], t[2]);
-    if (/^#(\d+) CACHED/.test(line)) cached.add(/^#(\d+)/.exec(line)![1]);
-  }
-  return [...titles]
-    .filter(([id, title]) => !cached.has(id) && !title.startsWith("FROM "))
-    .map(([, title]) => title);
 }
 
 describe.skipIf(!engineAvailable()).each<Mode>(["buildx", "legacy"])("fingerprint reads (%s)", (mode) => {
@@ -72,7 +44,12 @@ describe.skipIf(!engineAvailable()).each<Mode>(["buildx", "legacy"])("fingerprin
     };
     const baked = runKiln(["bake", "--json", "--project-dir", dir], { env });
     expect(baked.code, baked.stderr).toBe(0);
-    expect(plan()).toMatchObject({ action: "skip", reason: "skip: fresh" });
+    expect(plan()).toMatchObject({
+      action: "skip",
+      reason: "skip: fresh",
+      cause: { code: "fresh" },
+      reads: { sources: ["requirements.txt", "src/*.py"], whole: [] },
+    });
 
     const tag = `kiln-test-reads-${mode}:${testRunId()
       .toLowerCase()
@@ -97,6 +74,10 @@ describe.skipIf(!engineAvailable()).each<Mode>(["buildx", "legacy"])("fingerprin
     const stale = plan();
     expect(stale.action).toBe("build");
     expect(stale.reason).toContain("requirements.txt");
+    expect(stale.cause).toEqual({
+      code: "sources-changed",
+      changes: [{ kind: "sources", paths: ["requirements.txt"] }],
+    });
     expect(realBuild(dir, tag, mode)[0]).toBe("COPY requirements.txt ./");
 
     // a new file matched by a wildcard source
@@ -105,5 +86,34 @@ describe.skipIf(!engineAvailable()).each<Mode>(["buildx", "legacy"])("fingerprin
     writeFileSync(path.join(dir, "src", "extra.py"), `x = ${Math.random()}\n`);
     expect(plan()).toMatchObject({ action: "build" });
     expect(realBuild(dir, tag, mode)[0]).toBe("COPY src/*.py ./src/");
+  });
+});
+
+describe.skipIf(!engineAvailable())("whole-context builds (#15.2)", () => {
+  it("why and doctor point at devcontainer.json and the bind-mounted ./data with .dockerignore lines", () => {
+    const { dir, env } = bakeFixture("bake/reads");
+    dirs.push(dir, `${dir}.state`);
+    const dockerfile = path.join(dir, "Dockerfile");
+    writeFileSync(
+      dockerfile,
+      readFileSync(dockerfile, "utf8").replace("COPY requirements.txt ./", "COPY . ./"),
+    );
+    const baked = runKiln(["bake", "--json", "--project-dir", dir], { env });
+    expect(baked.code, baked.stderr).toBe(0);
+    // here the image does contain devcontainer.json: an edit makes the service stale, and kiln says so
+    writeFileSync(path.join(dir, ".devcontainer", "devcontainer.json"), `{ "name": "${Math.random()}" }\n`);
+    const why = runKiln(["why", "--json", "--project-dir", dir], { env });
+    expect(why.code, why.stderr).toBe(0);
+    const w = (JSON.parse(why.stdout) as { services: { state: string; suggestions?: { line: string }[] }[] })
+      .services[0];
+    expect(w.state).toBe("stale");
+    expect(w.suggestions?.map((s) => s.line)).toEqual([".devcontainer/devcontainer.json", "data/"]);
+    const doctor = runKiln(["doctor", "--json", "--project-dir", dir], { env });
+    const checks = (JSON.parse(doctor.stdout) as { checks: { id: string; status: string; hint?: string }[] })
+      .checks;
+    expect(checks.find((c) => c.id === "context-ignore.app")).toMatchObject({
+      status: "warn",
+      hint: expect.stringContaining(".devcontainer/devcontainer.json data/") as string,
+    });
   });
 });

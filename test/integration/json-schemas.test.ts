@@ -254,6 +254,24 @@ describe.skipIf(!engineAvailable())("every command's --json output matches its s
     validate("status", json(r));
   });
 
+  it.skipIf(missing("why"))("why after baking, and after a change", () => {
+    const fresh = kiln("why");
+    expect(fresh.code, fresh.stderr).toBe(0);
+    validate("why", json(fresh));
+    const dockerfile = path.join(dir, "api", "Dockerfile");
+    const before = readFileSync(dockerfile, "utf8");
+    writeFileSync(dockerfile, `${before}RUN echo changed\n`);
+    try {
+      const stale = kiln("why");
+      expect(stale.code, stale.stderr).toBe(0);
+      const data = json(stale) as { services: { state: string }[] };
+      expect(data.services.some((s) => s.state === "stale")).toBe(true);
+      validate("why", data);
+    } finally {
+      writeFileSync(dockerfile, before);
+    }
+  });
+
   it.skipIf(missing("restore"))("restore", () => {
     const r = kiln("restore");
     expect(r.code, r.stderr).toBe(0);

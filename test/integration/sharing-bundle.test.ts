@@ -8,7 +8,15 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineAvailable, removeDir, runKiln, tempCopy, testLabel, testRunId } from "../helpers/kiln.js";
+import {
+  engineAvailable,
+  removeDir,
+  runKiln,
+  tempCopy,
+  testLabel,
+  testRunId,
+  makeContextUnique,
+} from "../helpers/kiln.js";
 import { expectSchema } from "../helpers/json-schema.js";
 import { startSecondEngine, type SecondEngine } from "../helpers/second-engine.js";
 import { makeSpyDocker, type SpyDocker } from "../helpers/spy-docker.js";
@@ -74,8 +82,7 @@ describe.skipIf(!engineAvailable())("sharing: offline bundles between two engine
     const compose = path.join(source, "docker-compose.yml");
     writeFileSync(compose, readFileSync(compose, "utf8").replace(/^\s*ports:.*\n/m, ""));
     engineB?.isolateNetwork(compose);
-    for (const ctx of ["api", "worker"])
-      writeFileSync(path.join(source, ctx, ".test-id"), `${Math.random()}\n`);
+    for (const ctx of ["api", "worker"]) makeContextUnique(path.join(source, ctx));
     const dirA = clone(source);
     const dirB = clone(source);
     const file = path.join(tempCopy(), "app.kiln");

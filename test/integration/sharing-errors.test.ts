@@ -7,7 +7,14 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineAvailable, removeDir, runKiln, tempCopy, testLabel } from "../helpers/kiln.js";
+import {
+  engineAvailable,
+  removeDir,
+  runKiln,
+  tempCopy,
+  testLabel,
+  makeContextUnique,
+} from "../helpers/kiln.js";
 import { freePort, startRegistry, type TestRegistry } from "../helpers/registry.js";
 
 interface BakeJson {
@@ -24,7 +31,7 @@ afterAll(async () => {
 
 function project(): { dir: string; env: NodeJS.ProcessEnv } {
   const dir = tempCopy("bake/basic");
-  for (const ctx of ["api", "worker"]) writeFileSync(path.join(dir, ctx, ".test-id"), `${Math.random()}\n`);
+  for (const ctx of ["api", "worker"]) makeContextUnique(path.join(dir, ctx));
   dirs.push(dir, `${dir}.state`);
   return { dir, env: { KILN_STATE_DIR: `${dir}.state`, KILN_LABELS: testLabel() } };
 }

@@ -8,7 +8,14 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineAvailable, removeDir, runKiln, tempCopy, testLabel } from "../helpers/kiln.js";
+import {
+  engineAvailable,
+  removeDir,
+  runKiln,
+  tempCopy,
+  testLabel,
+  makeContextUnique,
+} from "../helpers/kiln.js";
 import { startRegistry, type TestRegistry } from "../helpers/registry.js";
 import { expectSchema } from "../helpers/json-schema.js";
 import { startSecondEngine, type SecondEngine } from "../helpers/second-engine.js";
@@ -84,8 +91,7 @@ describe.skipIf(!engineAvailable()).each(["buildx", "legacy"] as const)(
       // no host port on the second engine (the first one may hold 8080)
       writeFileSync(compose, readFileSync(compose, "utf8").replace(/^\s*ports:.*\n/m, ""));
       engineB.isolateNetwork(compose);
-      for (const ctx of ["api", "worker"])
-        writeFileSync(path.join(source, ctx, ".test-id"), `${Math.random()}\n`);
+      for (const ctx of ["api", "worker"]) makeContextUnique(path.join(source, ctx));
       dirA = clone(source);
       dirB = clone(source); // the teammate's checkout of the same commit
       const real = mode === "legacy" ? "/usr/bin/docker" : "/usr/local/bin/docker";

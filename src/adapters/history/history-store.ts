@@ -5,7 +5,7 @@
  *  - services.json             per service: last built fingerprint, rebuild nonce, last cold
  *                              build duration
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export interface ServiceHistory {
@@ -41,6 +41,19 @@ export class HistoryStore {
 
   manifest<T>(hash: string): T | undefined {
     return readJson<T>(path.join(this.stateDir, "fingerprints", `${hash}.json`));
+  }
+
+  /** the manifest whose hash starts with `prefix` (a pinned tag's 12 hex), when exactly one does */
+  manifestByPrefix<T>(prefix: string): T | undefined {
+    let names: string[];
+    try {
+      names = readdirSync(path.join(this.stateDir, "fingerprints")).filter(
+        (n) => n.startsWith(prefix) && n.endsWith(".json"),
+      );
+    } catch {
+      return undefined;
+    }
+    return names.length === 1 ? this.manifest<T>(names[0].slice(0, -".json".length)) : undefined;
   }
 
   saveManifest(hash: string, manifest: unknown): void {

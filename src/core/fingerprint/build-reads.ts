@@ -7,7 +7,8 @@
  * the whole context counts, and `why` says so. When in doubt, a file is included: a missed
  * change is worse than a needless rebuild.
  */
-import { parseInstructions, type Instruction } from "./dockerfile-instructions.js";
+import { argDeclarations, parseInstructions, type Instruction } from "./dockerfile-instructions.js";
+import { expandVars } from "./base-images.js";
 
 export interface ContextReads {
   /** context-relative source patterns (`/`-separated, no leading `./`); absent = the whole context */
@@ -22,9 +23,12 @@ export interface ReadsOptions {
   target?: string;
 }
 
-interface Stage {
+export interface Stage {
   name?: string;
+  /** the FROM reference as written, lower-cased */
   from: string;
+  /** the FROM instruction */
+  header: Instruction;
   instructions: Instruction[];
 }
 
@@ -39,7 +43,8 @@ export function contextReads(dockerfile: string, options: ReadsOptions = {}): Co
   const instructions = parseInstructions(dockerfile);
   if (instructions.some((i) => i.keyword === "ONBUILD")) whole.push("ONBUILD instruction");
   const stages = stagesOf(instructions);
-  const needed = neededStages(stages, options.target);
+  const scope = globalArgScope(instructions, options.args ?? {});
+  const needed = neededStages(stages, options.target, (ref) => expandVars(ref, scope));
   const sources = new Set<string>();
   for (const index of needed) {
     for (const ins of stages[index].instructions) {
@@ -63,13 +68,18 @@ function syntaxDirective(text: string): string | undefined {
   return undefined;
 }
 
-function stagesOf(instructions: Instruction[]): Stage[] {
+export function stagesOf(instructions: Instruction[]): Stage[] {
   const stages: Stage[] = [];
   for (const ins of instructions) {
     if (ins.keyword === "FROM") {
       const words = ins.args.split(/\s+/).filter((w) => w !== "" && !w.startsWith("--"));
       const name = words.length >= 3 && words[1].toLowerCase() === "as" ? words[2].toLowerCase() : undefined;
-      stages.push({ from: (words[0] ?? "").toLowerCase(), ...(name ? { name } : {}), instructions: [] });
+      stages.push({
+        from: (words[0] ?? "").toLowerCase(),
+        header: ins,
+        ...(name ? { name } : {}),
+        instructions: [],
+      });
     } else if (stages.length > 0) {
       stages[stages.length - 1].instructions.push(ins);
     }
@@ -78,7 +88,11 @@ function stagesOf(instructions: Instruction[]): Stage[] {
 }
 
 /** the stages the target needs (FROM an earlier stage, COPY --from, RUN --mount from=); all when unsure */
-function neededStages(stages: Stage[], target: string | undefined): number[] {
+export function neededStages(
+  stages: Stage[],
+  target: string | undefined,
+  expandFrom: (ref: string) => string = (ref) => ref,
+): number[] {
   const all = stages.map((_, i) => i);
   if (stages.length === 0) return all;
   const byName = (ref: string, before: number): number | "unknown" | undefined => {
@@ -100,7 +114,7 @@ function neededStages(stages: Stage[], target: string | undefined): number[] {
     const i = todo.pop()!;
     if (seen.has(i)) continue;
     seen.add(i);
-    const refs = [stages[i].from, ...stages[i].instructions.flatMap(fromRefs)];
+    const refs = [expandFrom(stages[i].from), ...stages[i].instructions.flatMap(fromRefs)];
     for (const ref of refs) {
       const dep = byName(ref, i);
       if (dep === "unknown") return all;
@@ -110,7 +124,7 @@ function neededStages(stages: Stage[], target: string | undefined): number[] {
   return [...seen].sort((a, b) => a - b);
 }
 
-function fromRefs(ins: Instruction): string[] {
+export function fromRefs(ins: Instruction): string[] {
   if (ins.keyword === "COPY" || ins.keyword === "ADD") {
     const from = splitWords(ins.args)?.flags.get("from");
     return from === undefined ? [] : [from];
@@ -273,4 +287,22 @@ function segmentPattern(segment: string): RegExp | "any" | "deep" {
     else re += ch.replace(/[.+^${}()|\]]/g, "\\$&");
   }
   return new RegExp(`^${re}$`);
+}
+
+/** the global ARGs (declared before the first FROM), build args winning over defaults */
+export function globalArgScope(
+  instructions: Instruction[],
+  args: Record<string, string | null>,
+): Map<string, string> {
+  const scope = new Map<string, string>();
+  for (const ins of instructions) {
+    if (ins.keyword === "FROM") break;
+    if (ins.keyword !== "ARG") continue;
+    for (const { name, value } of argDeclarations(ins.args)) {
+      const given = args[name];
+      if (given !== undefined && given !== null) scope.set(name, given);
+      else if (value !== undefined) scope.set(name, expandVars(value, scope));
+    }
+  }
+  return scope;
 }

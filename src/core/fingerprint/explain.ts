@@ -1,47 +1,64 @@
 /**
- * Why a fingerprint changed, in the plan's words: "sources changed (api/server.txt)",
- * "arg GREETING changed", "base image kiln-local/debian:bookworm changed", "Dockerfile changed".
+ * What changed between two fingerprints, as data: the plan's cause carries it, and
+ * src/report/change-text.ts says it in words ("sources changed (api/server.txt)").
  */
 import type { FingerprintManifest } from "./types.js";
 import { explainLayers } from "../devcontainer/layers.js";
 
-const MAX_NAMES = 3;
+export type ChangeVerb = "added" | "removed" | "changed";
 
-export function explainChange(previous: FingerprintManifest, current: FingerprintManifest): string[] {
+export type InputChange =
+  | { kind: "format" }
+  | { kind: "dockerfile" }
+  /** context files added, removed or changed (a new or removed directory named by what is inside) */
+  | { kind: "sources"; paths: string[] }
+  | { kind: "context" }
+  | { kind: "arg"; name: string; change: ChangeVerb }
+  | { kind: "target" }
+  | { kind: "platforms" }
+  | { kind: "additional-context"; name: string }
+  | { kind: "base-image"; ref: string; change: ChangeVerb }
+  | { kind: "service-image"; service: string }
+  | { kind: "labels" }
+  /** the devcontainer's Features / UID stages (#13): worded where the layers are compared */
+  | { kind: "devcontainer"; detail: string }
+  | { kind: "unknown" };
+
+export function inputChanges(previous: FingerprintManifest, current: FingerprintManifest): InputChange[] {
   if (previous.hash === current.hash) return [];
-  if (previous.version !== current.version) return ["fingerprint format changed"];
-  const reasons: string[] = [];
-  if (previous.dockerfile !== current.dockerfile) reasons.push("Dockerfile changed");
+  if (previous.version !== current.version) return [{ kind: "format" }];
+  const out: InputChange[] = [];
+  if (previous.dockerfile !== current.dockerfile) out.push({ kind: "dockerfile" });
   const files = withoutParents(changedKeys(previous.files, current.files));
-  if (files.length > 0) reasons.push(`sources changed (${nameList(files)})`);
-  if ((previous.remoteContext ?? "") !== (current.remoteContext ?? "")) reasons.push("context changed");
+  if (files.length > 0) out.push({ kind: "sources", paths: files });
+  if ((previous.remoteContext ?? "") !== (current.remoteContext ?? "")) out.push({ kind: "context" });
   for (const name of changedKeys(previous.args, current.args)) {
-    const verb = !(name in previous.args) ? "added" : !(name in current.args) ? "removed" : "changed";
-    reasons.push(`arg ${name} ${verb}`);
+    out.push({ kind: "arg", name, change: verb(name, previous.args, current.args) });
   }
-  if ((previous.target ?? "") !== (current.target ?? "")) reasons.push("target changed");
-  if (previous.platforms.join(",") !== current.platforms.join(",")) reasons.push("platforms changed");
+  if ((previous.target ?? "") !== (current.target ?? "")) out.push({ kind: "target" });
+  if (previous.platforms.join(",") !== current.platforms.join(",")) out.push({ kind: "platforms" });
   for (const name of changedKeys(previous.additionalContexts, current.additionalContexts)) {
-    reasons.push(`additional context ${name} changed`);
+    out.push({ kind: "additional-context", name });
   }
   for (const ref of changedKeys(previous.baseImages, current.baseImages)) {
-    const verb = !(ref in previous.baseImages)
-      ? "added"
-      : !(ref in current.baseImages)
-        ? "removed"
-        : "changed";
-    reasons.push(`base image ${ref} ${verb}`);
+    out.push({ kind: "base-image", ref, change: verb(ref, previous.baseImages, current.baseImages) });
   }
   for (const service of changedKeys(previous.dependsOnServices, current.dependsOnServices)) {
-    reasons.push(`image of service ${service} changed`);
+    out.push({ kind: "service-image", service });
   }
-  if (changedKeys(previous.labels ?? {}, current.labels ?? {}).length > 0) reasons.push("labels changed");
-  reasons.push(...explainLayers(previous.devcontainer, current.devcontainer));
-  return reasons.length > 0 ? reasons : ["fingerprint changed"];
+  if (changedKeys(previous.labels ?? {}, current.labels ?? {}).length > 0) out.push({ kind: "labels" });
+  for (const detail of explainLayers(previous.devcontainer, current.devcontainer)) {
+    out.push({ kind: "devcontainer", detail });
+  }
+  return out.length > 0 ? out : [{ kind: "unknown" }];
+}
+
+function verb(key: string, a: Record<string, unknown>, b: Record<string, unknown>): ChangeVerb {
+  return !(key in a) ? "added" : !(key in b) ? "removed" : "changed";
 }
 
 /** Keys added, removed or with another value, sorted. */
-function changedKeys<T>(a: Record<string, T>, b: Record<string, T>): string[] {
+export function changedKeys<T>(a: Record<string, T>, b: Record<string, T>): string[] {
   const out: string[] = [];
   for (const key of Object.keys(a)) if (!(key in b) || a[key] !== b[key]) out.push(key);
   for (const key of Object.keys(b)) if (!(key in a)) out.push(key);
@@ -49,15 +66,10 @@ function changedKeys<T>(a: Record<string, T>, b: Record<string, T>): string[] {
 }
 
 /** A new or removed directory is named by what is inside it, not as an entry of its own. */
-function withoutParents(paths: string[]): string[] {
+export function withoutParents(paths: string[]): string[] {
   const parents = new Set<string>();
   for (const p of paths) {
     for (let i = p.indexOf("/"); i > 0; i = p.indexOf("/", i + 1)) parents.add(p.slice(0, i));
   }
   return paths.filter((p) => !parents.has(p));
-}
-
-function nameList(names: string[]): string {
-  const shown = names.slice(0, MAX_NAMES).join(", ");
-  return names.length > MAX_NAMES ? `${shown} and ${names.length - MAX_NAMES} more` : shown;
 }

@@ -11,7 +11,7 @@ export type {
   FingerprintManifest,
 } from "./types.js";
 export { computeFingerprints } from "./compute.js";
-export { explainChange } from "./explain.js";
+export { inputChanges, type InputChange, type ChangeVerb } from "./explain.js";
 export { baseImagesOf, expandVars } from "./base-images.js";
 export { fingerprintArgs, isProxyArg } from "./build-args.js";
 export { ExcludeMatcher, readIgnoreLines, cleanPath, type ContextDialect } from "./dockerignore-patterns.js";

@@ -6,12 +6,13 @@
  * when named on the command line or with `--all`.
  */
 import type { ProjectModel } from "../compose/model.js";
+import type { CauseCode } from "./cause.js";
 
 export interface BakeScope {
   /** the services the bake selects (before "needed by" upgrades for FROM dependencies) */
   wanted: Set<string>;
-  /** the skip reason for a buildable service outside `wanted` */
-  skipReason: string;
+  /** the skip cause of a buildable service outside `wanted` */
+  skipCause: Extract<CauseCode, "not-selected" | "not-started">;
 }
 
 /** runServices + service + what compose starts with them; undefined = every service */
@@ -33,19 +34,8 @@ export function devcontainerStarted(model: ProjectModel): Set<string> | undefine
 
 export function bakeScope(model: ProjectModel, selected: readonly string[], all = false): BakeScope {
   const buildable = model.services.filter((s) => s.build !== undefined).map((s) => s.name);
-  if (selected.length > 0) return { wanted: new Set(selected), skipReason: "skip: not selected" };
+  if (selected.length > 0) return { wanted: new Set(selected), skipCause: "not-selected" };
   const started = all ? undefined : devcontainerStarted(model);
-  if (!started) return { wanted: new Set(buildable), skipReason: "skip: not selected" };
-  return {
-    wanted: new Set(buildable.filter((s) => started.has(s))),
-    skipReason:
-      "skip: not started by the devcontainer (not in service/runServices or what they depend on; name it or use --all)",
-  };
-}
-
-/** a plan reason of a service the bake was not about (not selected, or not started by the devcontainer) */
-export function outsideScope(reason: string): boolean {
-  return (
-    reason.startsWith("skip: not selected") || reason.startsWith("skip: not started by the devcontainer")
-  );
+  if (!started) return { wanted: new Set(buildable), skipCause: "not-selected" };
+  return { wanted: new Set(buildable.filter((s) => started.has(s))), skipCause: "not-started" };
 }

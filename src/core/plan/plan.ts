@@ -7,6 +7,8 @@ import type { ProjectModel, ServiceModel } from "../compose/model.js";
 import { contentRef } from "./image-ref.js";
 import { bakeScope } from "./bake-scope.js";
 import { stageHashes, type DevcontainerLayers } from "../devcontainer/layers.js";
+import { changeCause, isFreshCause, type PlanCause } from "./cause.js";
+import type { InputChange } from "../fingerprint/explain.js";
 
 export type PlanAction = "build" | "skip" | "pull";
 export type PlanMode = "bake" | "build" | "rebuild";
@@ -17,6 +19,7 @@ export interface ManifestLike {
   dependsOnServices: Record<string, string>;
   baseImages: Record<string, string | null>;
   devcontainer?: DevcontainerLayers;
+  reads?: { sources?: string[]; whole: string[] };
 }
 
 /** a devcontainer service's stages on top of its build; the target's fingerprint is the last one's */
@@ -36,8 +39,10 @@ export interface PlanTarget {
   imageRef: string;
   fingerprint: string;
   action: PlanAction;
-  /** e.g. `build: no image`, `build: sources changed (api/server.txt)`, `skip: fresh` */
-  reason: string;
+  /** why, as data (src/report/plan-reason.ts puts it in words) */
+  cause: PlanCause;
+  /** what the fingerprint reads from the context: source patterns, or why the whole of it */
+  reads?: { sources?: string[]; whole: string[] };
   /** services whose image this one is built FROM */
   dependsOn: string[];
   /** base images that are not on the engine (a build would try to pull them) */
@@ -66,8 +71,8 @@ export interface PlanInput {
   manifests: Map<string, ManifestLike>;
   /** fingerprints for which an image exists on the engine */
   freshFingerprints: Set<string>;
-  /** what changed since the service was last built, when known (explainChange) */
-  changes: Map<string, string[]>;
+  /** what changed since the service was last built, when known (inputChanges) */
+  changes: Map<string, InputChange[]>;
   noCache?: boolean;
   /** --all: every buildable service, also those the devcontainer does not start */
   all?: boolean;
@@ -100,9 +105,9 @@ export function checkSelection(model: ProjectModel, selected: string[]): void {
   }
 }
 
-function describeChange(changes: string[] | undefined): string {
-  if (!changes || changes.length === 0) return "build: no image";
-  return `build: ${changes.join("; ")}`;
+/** the target's image is on the engine for its current fingerprint */
+export function isFresh(target: { action: PlanAction; cause: PlanCause }): boolean {
+  return target.action === "skip" && isFreshCause(target.cause);
 }
 
 export function makePlan(input: PlanInput): Plan {
@@ -119,25 +124,25 @@ export function makePlan(input: PlanInput): Plan {
       throw new KilnError("ERR_KILN_INTERNAL", `no fingerprint for service ${svc.name}`, { hint: BUG_HINT });
     const fresh = input.freshFingerprints.has(manifest.hash);
     let action: PlanAction;
-    let reason: string;
+    let cause: PlanCause;
     if (!wanted.has(svc.name)) {
       action = "skip";
-      reason = fresh ? `${scope.skipReason} (fresh)` : scope.skipReason;
+      cause = { code: scope.skipCause, fresh };
     } else if (mode === "rebuild") {
       action = "build";
-      reason = "build: rebuild from scratch requested";
+      cause = { code: "forced", forced: "rebuild" };
     } else if (input.noCache) {
       action = "build";
-      reason = "build: --no-cache requested";
+      cause = { code: "forced", forced: "no-cache" };
     } else if (fresh) {
       action = "skip";
-      reason = "skip: fresh";
+      cause = { code: "fresh" };
     } else if (input.registry?.fingerprints.has(manifest.hash)) {
       action = "pull";
-      reason = `pull: fingerprint found in ${input.registry.name}`;
+      cause = { code: "registry-hit", registry: input.registry.name };
     } else {
       action = "build";
-      reason = describeChange(input.changes.get(svc.name));
+      cause = changeCause(input.changes.get(svc.name));
     }
     targets.set(svc.name, {
       service: svc.name,
@@ -145,7 +150,8 @@ export function makePlan(input: PlanInput): Plan {
       imageRef: contentRef(svc.imageName, manifest.hash),
       fingerprint: manifest.hash,
       action,
-      reason,
+      cause,
+      ...(manifest.reads ? { reads: manifest.reads } : {}),
       dependsOn: Object.keys(manifest.dependsOnServices).filter((d) => d !== svc.name),
       missingBaseImages: Object.entries(manifest.baseImages)
         .filter(([, id]) => id === null)
@@ -168,11 +174,11 @@ export function makePlan(input: PlanInput): Plan {
         if (d && d.action === "skip" && !input.freshFingerprints.has(d.fingerprint)) {
           if (input.registry?.fingerprints.has(d.fingerprint)) {
             d.action = "pull";
-            d.reason = `pull: needed by ${t.service} (fingerprint found in ${input.registry.name})`;
+            d.cause = { code: "registry-hit", registry: input.registry.name, neededBy: t.service };
             continue;
           }
           d.action = "build";
-          d.reason = `build: needed by ${t.service} (${describeChange(input.changes.get(dep)).replace(/^build: /, "")})`;
+          d.cause = { ...changeCause(input.changes.get(dep)), neededBy: t.service };
           changed = true;
         }
       }

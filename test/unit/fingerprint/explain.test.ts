@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { explainChange, type FingerprintManifest } from "../../../src/core/fingerprint/index.js";
+import type { FingerprintManifest } from "../../../src/core/fingerprint/index.js";
+import { explainChange } from "../../../src/report/change-text.js";
 
 function manifest(overrides: Partial<FingerprintManifest> = {}): FingerprintManifest {
   return {

@@ -1,5 +1,6 @@
 /** The plan as a pure value: decisions, reasons, order — no Docker. */
 import { describe, expect, it } from "vitest";
+import { planReason } from "../../../src/report/plan-reason.js";
 import { makePlan, type ManifestLike, type PlanInput } from "../../../src/core/plan/plan.js";
 import { contentRef, imageRepo, imageTag, registryHost } from "../../../src/core/plan/image-ref.js";
 import type { BuildSpec, ProjectModel, ServiceModel } from "../../../src/core/compose/model.js";
@@ -60,7 +61,7 @@ function input(over: Partial<PlanInput> = {}): PlanInput {
 describe("makePlan", () => {
   it("builds what has no image, in dependency order, naming non-local bases", () => {
     const plan = makePlan(input());
-    expect(plan.targets.map((t) => [t.service, t.action, t.reason])).toEqual([
+    expect(plan.targets.map((t) => [t.service, t.action, planReason(t)])).toEqual([
       ["api", "build", "build: no image"],
       ["web", "build", "build: no image"],
     ]);
@@ -73,23 +74,32 @@ describe("makePlan", () => {
     const plan = makePlan(
       input({
         freshFingerprints: new Set([fp("a")]),
-        changes: new Map([["web", ["sources changed (app.py)", "arg X changed"]]]),
+        changes: new Map([
+          [
+            "web",
+            [
+              { kind: "sources", paths: ["app.py"] },
+              { kind: "arg", name: "X", change: "changed" },
+            ],
+          ],
+        ]),
       }),
     );
-    expect(plan.targets.map((t) => t.reason)).toEqual([
+    expect(plan.targets.map((t) => planReason(t))).toEqual([
       "skip: fresh",
       "build: sources changed (app.py); arg X changed",
     ]);
+    expect(plan.targets.map((t) => t.cause.code)).toEqual(["fresh", "sources-changed"]);
   });
 
   it("a selected service pulls in a stale service it is built FROM", () => {
     const plan = makePlan(input({ selected: ["web"] }));
-    expect(plan.targets.find((t) => t.service === "api")).toMatchObject({
+    expect(withReason(plan, "api")).toMatchObject({
       action: "build",
       reason: "build: needed by web (no image)",
     });
     const fresh = makePlan(input({ selected: ["api"], freshFingerprints: new Set([fp("b")]) }));
-    expect(fresh.targets.find((t) => t.service === "web")?.reason).toBe("skip: not selected (fresh)");
+    expect(reasonOf(fresh, "web")).toBe("skip: not selected (fresh)");
   });
 
   it("rebuild and --no-cache build even fresh services", () => {
@@ -99,9 +109,9 @@ describe("makePlan", () => {
         (t) => t.action === "build",
       ),
     ).toBe(true);
-    expect(makePlan(input({ noCache: true, freshFingerprints: fresh })).targets[0]?.reason).toBe(
-      "build: --no-cache requested",
-    );
+    expect(
+      makePlan(input({ noCache: true, freshFingerprints: fresh })).targets.map((t) => planReason(t))[0],
+    ).toBe("build: --no-cache requested");
   });
 
   it("refuses unknown and pull-only services with hints", () => {
@@ -171,7 +181,7 @@ describe("devcontainer scope (runServices)", () => {
     expect(by.web?.action).toBe("build");
     expect(by.api?.action).toBe("build"); // web starts with api (links / network_mode)
     expect(by.worker?.action).toBe("skip");
-    expect(by.worker?.reason).toMatch(/^skip: not started by the devcontainer .*--all/);
+    expect(planReason(by.worker)).toMatch(/^skip: not started by the devcontainer .*--all/);
   });
 
   it("without runServices the CLI starts every service: all are built", () => {
@@ -183,6 +193,18 @@ describe("devcontainer scope (runServices)", () => {
     expect(makePlan(dcInput(["db"], { all: true })).targets.every((t) => t.action === "build")).toBe(true);
     const named = makePlan(dcInput(["db"], { selected: ["worker"] }));
     expect(named.targets.find((t) => t.service === "worker")?.action).toBe("build");
-    expect(named.targets.find((t) => t.service === "web")?.reason).toBe("skip: not selected");
+    expect(reasonOf(named, "web")).toBe("skip: not selected");
   });
 });
+
+function withReason(plan: { targets: PlanTargetLike[] }, service: string) {
+  const t = plan.targets.find((x) => x.service === service);
+  return t ? { ...t, reason: planReason(t) } : undefined;
+}
+
+function reasonOf(plan: { targets: PlanTargetLike[] }, service: string): string | undefined {
+  const t = plan.targets.find((x) => x.service === service);
+  return t ? planReason(t) : undefined;
+}
+
+type PlanTargetLike = Parameters<typeof planReason>[0] & { service: string };

@@ -1,5 +1,6 @@
 /** The plan's pull decision: a fingerprint the registry holds is pulled, not built. */
 import { describe, expect, it } from "vitest";
+import { planReason } from "../../../src/report/plan-reason.js";
 import { buildSpec } from "../../helpers/build-spec.js";
 import { makePlan, type ManifestLike } from "../../../src/core/plan/plan.js";
 import type { ProjectModel, ServiceModel } from "../../../src/core/compose/model.js";
@@ -50,7 +51,7 @@ describe("makePlan with a registry", () => {
       changes: new Map(),
       registry,
     });
-    expect(plan.targets.map((t) => [t.service, t.action, t.reason])).toEqual([
+    expect(plan.targets.map((t) => [t.service, t.action, planReason(t)])).toEqual([
       ["base", "pull", "pull: fingerprint found in 127.0.0.1:5000/team"],
       ["app", "build", "build: no image"],
       ["web", "skip", "skip: fresh"],
@@ -67,7 +68,7 @@ describe("makePlan with a registry", () => {
       changes: new Map(),
       registry,
     });
-    expect(plan.targets.find((t) => t.service === "base")).toMatchObject({
+    expect(withReason(plan, "base")).toMatchObject({
       action: "pull",
       reason: "pull: needed by app (fingerprint found in 127.0.0.1:5000/team)",
     });
@@ -88,3 +89,10 @@ describe("makePlan with a registry", () => {
     }
   });
 });
+
+function withReason(plan: { targets: PlanTargetLike[] }, service: string) {
+  const t = plan.targets.find((x) => x.service === service);
+  return t ? { ...t, reason: planReason(t) } : undefined;
+}
+
+type PlanTargetLike = Parameters<typeof planReason>[0] & { service: string };

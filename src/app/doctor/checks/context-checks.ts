@@ -8,6 +8,7 @@ import type { CheckResult } from "../../../core/doctor/check.js";
 import type { ProjectModel } from "../../../core/compose/model.js";
 import type { FingerprintManifest } from "../../../core/fingerprint/index.js";
 import { lintDockerfile } from "../../../core/lint/lint.js";
+import { ignoreSuggestions } from "../../../core/why/ignore-suggestions.js";
 
 const HUGE_FILES = 20_000;
 /**
@@ -84,6 +85,17 @@ export function contextChecks(
         status: "ok",
         message: `context ${build.context}: ${files.length} files, .dockerignore present`,
       });
+
+    const manifest = manifests.get(svc.name);
+    const suggestions = manifest ? ignoreSuggestions(model, svc, manifest) : [];
+    if (suggestions.length > 0) {
+      out.push({
+        id: `context-ignore.${svc.name}`,
+        status: "warn",
+        message: `${svc.name} reads its whole build context (${manifest?.reads?.whole[0] ?? ""}), which holds files that change often and the image does not need: ${suggestions.map((x) => x.path).join(", ")} — each change makes it stale`,
+        hint: `add to ${path.join(build.context, ".dockerignore")}: ${suggestions.map((x) => x.line).join(" ")}   (\`kiln why ${svc.name}\` says why each)`,
+      });
+    }
 
     if (build.dockerfile && existsSync(build.dockerfile)) {
       const findings = lintDockerfile(readFileSync(build.dockerfile, "utf8"), {

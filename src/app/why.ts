@@ -1,0 +1,93 @@
+/**
+ * `kiln why [SERVICE...]` (#15.3): per service, what differs between its current inputs and
+ * those of the pinned (else the last built) image, and which Dockerfile instruction's cache
+ * will miss first — with the count of steps that will run again.
+ */
+import type { FingerprintManifest } from "../core/fingerprint/index.js";
+import { normalizeImageRef } from "../core/fingerprint/index.js";
+import { checkSelection } from "../core/plan/plan.js";
+import { CONTENT_TAG_PREFIX, imageTag } from "../core/plan/image-ref.js";
+import { diffIsEmpty, inputDiff } from "../core/why/input-diff.js";
+import { firstMiss } from "../core/why/first-miss.js";
+import { ignoreSuggestions } from "../core/why/ignore-suggestions.js";
+import type { ServiceWhy, WhyReport } from "../core/why/why-report.js";
+
+export type { ServiceWhy, WhyReport, WhyState } from "../core/why/why-report.js";
+import { HistoryStore } from "../adapters/history/history-store.js";
+import type { ProjectRequest } from "./request.js";
+import { projectStatus } from "./status.js";
+
+export async function whyProject(
+  globals: ProjectRequest,
+  env: NodeJS.ProcessEnv,
+  selected: string[],
+): Promise<WhyReport> {
+  const status = await projectStatus(globals, env);
+  const model = status.opened.model;
+  checkSelection(model, selected);
+  const history = new HistoryStore(status.opened.stateDir);
+  const serviceImages = Object.fromEntries(
+    model.services.map((s) => [normalizeImageRef(s.imageName), s.name]),
+  );
+  const out: ServiceWhy[] = [];
+  for (const s of status.services) {
+    if (selected.length > 0 && !selected.includes(s.name)) continue;
+    const current = status.manifests.get(s.name);
+    if (!current) continue;
+    const svc = model.services.find((x) => x.name === s.name);
+    const suggestions = svc ? ignoreSuggestions(model, svc, current) : [];
+    const base = {
+      service: s.name,
+      fingerprint: current.hash,
+      ...(current.reads ? { reads: current.reads } : {}),
+      ...(suggestions.length > 0 ? { suggestions } : {}),
+    };
+    const previous = previousManifest(history, s.name, s.state === "stale" ? s.image : undefined);
+    if (previous?.manifest.hash === current.hash || (s.state === "baked" && !previous)) {
+      out.push({ ...base, state: "fresh" });
+      continue;
+    }
+    if (!previous) {
+      out.push({ ...base, state: "no-previous" });
+      continue;
+    }
+    const changes = inputDiff(previous.manifest, current);
+    const build = model.services.find((x) => x.name === s.name)?.build;
+    const miss =
+      current.dockerfileText === undefined
+        ? undefined
+        : firstMiss({
+            dockerfile: current.dockerfileText,
+            ...(previous.manifest.dockerfileText !== undefined
+              ? { previousDockerfile: previous.manifest.dockerfileText }
+              : {}),
+            diff: changes,
+            args: current.args,
+            ...(build?.target ? { target: build.target } : {}),
+            serviceImages,
+          });
+    out.push({
+      ...base,
+      state: diffIsEmpty(changes) && s.state === "baked" ? "fresh" : "stale",
+      previous: { fingerprint: previous.manifest.hash, from: previous.from },
+      changes,
+      ...(miss ? { miss } : {}),
+    });
+  }
+  return { project: model.name, services: out };
+}
+
+function previousManifest(
+  history: HistoryStore,
+  service: string,
+  pinnedImage: string | undefined,
+): { manifest: FingerprintManifest; from: "pin" | "last-build" } | undefined {
+  const tag = pinnedImage ? imageTag(pinnedImage) : undefined;
+  if (tag?.startsWith(CONTENT_TAG_PREFIX)) {
+    const pinned = history.manifestByPrefix<FingerprintManifest>(tag.slice(CONTENT_TAG_PREFIX.length));
+    if (pinned) return { manifest: pinned, from: "pin" };
+  }
+  const last = history.service(service).lastFingerprint;
+  const manifest = last ? history.manifest<FingerprintManifest>(last) : undefined;
+  return manifest ? { manifest, from: "last-build" } : undefined;
+}
