@@ -291,7 +291,9 @@ async function engineProduct(options: DetectOptions, env: NodeJS.ProcessEnv): Pr
   const forced = env.KILN_ENGINE;
   if (forced !== undefined && forced !== "") {
     if (forced !== "docker" && forced !== "podman") {
-      throw new KilnError("ERR_KILN_USAGE", `KILN_ENGINE must be docker or podman, not "${forced}"`);
+      throw new KilnError("ERR_KILN_USAGE", `KILN_ENGINE must be docker or podman, not "${forced}"`, {
+        hint: "unset KILN_ENGINE to detect the engine from its API, or set it to docker or podman",
+      });
     }
     return forced;
   }
