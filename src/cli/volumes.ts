@@ -199,7 +199,7 @@ async function fix(
         : "nothing to fix",
     };
   }
-  const { backups } = writeFixedFiles(ctx.globals.projectDir, texts, changed, ctx.env);
+  const { backups } = writeFixedFiles(ctx.globals.projectDir, texts, changed, { env: ctx.env, log: ctx.log });
   return {
     data: { dryRun: false, changes: described, files: Object.keys(changed), backups },
     text: `changed ${Object.keys(changed).length} file(s):\n${described.map((d) => `  ${d}`).join("\n")}\nbackups: ${backups.join(", ")}\nnext: kiln volumes ensure`,
