@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { loadOptions } from "../app/open-project.js";
 import { endpointFor, getEngine } from "../adapters/engine/index.js";
-import { VolumeTransfer } from "../adapters/engine/volume-transfer.js";
+import { VolumeTransfer } from "../adapters/volumes/volume-transfer.js";
 import { exportVolume, importVolume, type ArchiveDeps } from "../adapters/volumes/archive.js";
 import { ensureVolumes } from "../adapters/volumes/ensure.js";
 import { writeFixedFiles } from "../adapters/volumes/fix-writer.js";

@@ -9,7 +9,7 @@ import { Transform } from "node:stream";
 import { KilnError } from "../../core/errors.js";
 import { TarStreamParser } from "../../core/volumes/tar-stream.js";
 import type { Engine } from "../engine/types.js";
-import type { VolumeTransfer } from "../engine/volume-transfer.js";
+import type { VolumeTransfer } from "./volume-transfer.js";
 import { requireVolume } from "./inspect.js";
 import { managedLabels } from "./labels.js";
 import type { TransferProgress } from "./transfer-progress.js";
