@@ -13,12 +13,13 @@ import { writeFixedFiles } from "../adapters/volumes/fix-writer.js";
 import { inspectVolume } from "../adapters/volumes/inspect.js";
 import { takeInventory, type Inventory } from "../adapters/volumes/inventory.js";
 import { pruneVolumes } from "../adapters/volumes/prune.js";
-import { transferProgress } from "../adapters/volumes/transfer-progress.js";
 import { loadProject } from "../adapters/project-loader.js";
 import { EXIT, KilnError } from "../core/errors.js";
 import { applyFixes, describeFix, planFixes } from "../core/volumes/fix-plan.js";
-import { formatBytes, formatVolumeReport } from "../core/volumes/report.js";
 import { parseOwner } from "../core/volumes/users.js";
+import { formatBytes } from "../report/format-bytes.js";
+import { transferProgress } from "../report/transfer-progress.js";
+import { formatVolumeInspection, formatVolumeReport } from "../report/volume-text.js";
 import type { CommandResult } from "./output.js";
 import { action, type CommandContext } from "./runtime.js";
 
@@ -84,13 +85,7 @@ async function ensure(
 async function inspect(ctx: CommandContext, name: string): Promise<CommandResult> {
   const { engine, transfer } = deps(ctx);
   const r = await inspectVolume(engine, transfer, name);
-  const text = [
-    `${r.name}: ${formatBytes(r.sizeBytes)} on disk, ${r.files} files (${formatBytes(r.contentBytes)}), ${r.directories} folders, ${r.symlinks} symlinks, owner ${r.owner ?? "?"}`,
-    `used by: ${r.usedBy.length ? r.usedBy.join(", ") : "no container"}`,
-    ...(r.largest.length
-      ? ["largest files:", ...r.largest.map((f) => `  ${formatBytes(f.sizeBytes).padStart(10)}  ${f.path}`)]
-      : []),
-  ].join("\n");
+  const text = formatVolumeInspection(r);
   return { data: r, text };
 }
 

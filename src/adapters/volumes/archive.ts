@@ -12,7 +12,7 @@ import type { Engine } from "../engine/types.js";
 import type { VolumeTransfer } from "./volume-transfer.js";
 import { requireVolume } from "./inspect.js";
 import { managedLabels } from "./labels.js";
-import type { TransferProgress } from "./transfer-progress.js";
+import type { TransferProgress } from "../../report/transfer-progress.js";
 import { volumeSizes, volumesInUse } from "./volume-states.js";
 
 export interface ArchiveDeps {
