@@ -93,7 +93,7 @@ export async function planProject(
     noRegistry?: boolean;
   },
 ): Promise<PlannedProject> {
-  const project = await openProject(options.globals, options.env);
+  const project = await openProject(options.globals, options.env, options.log ?? (() => undefined));
   const engine = getEngine({
     env: options.env,
     ...(options.globals.context ? { context: options.globals.context } : {}),
@@ -299,7 +299,8 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
           ...(pushed ? { pushed } : {}),
         };
       }
-      const reopened = options.mode === "rebuild" ? await openProject(options.globals, options.env) : project;
+      const reopened =
+        options.mode === "rebuild" ? await openProject(options.globals, options.env, options.log) : project;
       pins = pinProject(reopened, requests);
     }
     return {

@@ -23,7 +23,7 @@ async function restore(ctx: CommandContext, services: string[], flags: RestoreFl
   const first = await locateProject(ctx.globals, ctx.env);
   const session = openProjectSession(first.stateDir, { command: "kiln restore", log: ctx.log });
   try {
-    const project = await openProject(ctx.globals, ctx.env);
+    const project = await openProject(ctx.globals, ctx.env, ctx.log);
     if (flags.fromBackup) {
       const backups = new BackupStore(project.stateDir);
       const files: string[] = [];
