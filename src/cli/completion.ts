@@ -3,7 +3,7 @@
  * program itself (src/report/completion/), so new commands complete without touching this file.
  */
 import { Argument, type Command } from "commander";
-import { SHELLS, type Shell } from "../report/completion/model.js";
+import { SHELLS, type Shell } from "../report/completion/completion-model.js";
 import { completionScript } from "../report/completion/script.js";
 import { action } from "./runtime.js";
 import type { CommandResult } from "./output.js";

@@ -1,5 +1,5 @@
 /** The bash completion script (`kiln completion bash`). */
-import { allCommands, dq, inheritedOptions, sq, type CompletionCommand } from "./model.js";
+import { allCommands, dq, inheritedOptions, sq, type CompletionCommand } from "./completion-model.js";
 import { caseHelpers, SCAN } from "./shell-case.js";
 
 export function bashScript(root: CompletionCommand): string {

@@ -1,5 +1,11 @@
 /** The fish completion script (`kiln completion fish`). */
-import { allCommands, inheritedOptions, sq, type CompletionCommand, type CompletionOption } from "./model.js";
+import {
+  allCommands,
+  inheritedOptions,
+  sq,
+  type CompletionCommand,
+  type CompletionOption,
+} from "./completion-model.js";
 
 export function fishScript(root: CompletionCommand): string {
   const cmds = allCommands(root);

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { bashScript } from "./bash.js";
 import { fishScript } from "./fish.js";
-import { completionModel, type Shell } from "./model.js";
+import { completionModel, type Shell } from "./completion-model.js";
 import { zshScript } from "./zsh.js";
 
 export function completionScript(shell: Shell, program: Command): string {

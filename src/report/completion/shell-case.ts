@@ -1,5 +1,5 @@
 /** The parts of the bash and zsh completion scripts that share shell syntax. */
-import { allCommands, dq, sq, type CompletionCommand } from "./model.js";
+import { allCommands, dq, sq, type CompletionCommand } from "./completion-model.js";
 
 /** shell `case` arms shared by bash and zsh (same syntax) */
 export function caseHelpers(root: CompletionCommand, prefix: string): string[] {

@@ -1,5 +1,5 @@
 /** The zsh completion script (`kiln completion zsh`). */
-import { allCommands, dq, inheritedOptions, sq, type CompletionCommand } from "./model.js";
+import { allCommands, dq, inheritedOptions, sq, type CompletionCommand } from "./completion-model.js";
 import { caseHelpers, SCAN } from "./shell-case.js";
 
 const zshItem = (name: string, description: string): string =>
