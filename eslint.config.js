@@ -47,4 +47,27 @@ export default tseslint.config(
   layer("src/adapters/**", ["**/app/**", "**/cli/**"]),
   layer("src/app/**", ["**/cli/**"]),
   layer("src/report/**", ["**/cli/**", "**/app/**"]),
+
+  // Use cases and adapters never print: their notes go through the log/reporter the caller
+  // passes, so `--progress quiet` and `--json` hold (see docs/architecture.md).
+  {
+    files: ["src/adapters/**", "src/app/**"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        ...["stdout", "stderr"].map((property) => ({
+          object: "process",
+          property,
+          message: "adapters and use cases do not print: use the log/reporter the caller passes",
+        })),
+      ],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[object.name='console']",
+          message: "adapters and use cases do not print: use the log/reporter the caller passes",
+        },
+      ],
+    },
+  },
 );

@@ -15,9 +15,7 @@ import { dockerClient } from "../adapters/engine/client.js";
 import { getEngine } from "../adapters/engine/index.js";
 import type { Engine, ImageInfo } from "../adapters/engine/types.js";
 import { HistoryStore } from "../adapters/history/history-store.js";
-import { acquireLock } from "../adapters/state/lock.js";
-import { recoverJournal } from "../adapters/state/journal.js";
-import { describeOrphan, endOrphans, recordChildren } from "../adapters/state/child-records.js";
+import { openProjectSession } from "../adapters/state/project-session.js";
 import { fingerprintProject } from "./fingerprint-project.js";
 import { locateProject, openProject, type OpenedProject } from "./open-project.js";
 import { findForeignPins } from "../core/pin/foreign-pins.js";
@@ -99,7 +97,7 @@ export async function planProject(
     noRegistry?: boolean;
   },
 ): Promise<PlannedProject> {
-  const project = await openProject(options.globals, options.env);
+  const project = await openProject(options.globals, options.env, options.log ?? (() => undefined));
   const engine = getEngine({
     env: options.env,
     ...(options.globals.context ? { context: options.globals.context } : {}),
@@ -160,15 +158,14 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
   // here only finds its state dir; planProject reads everything again under the lock.
   const located = await locateProject(options.globals, options.env);
   const stateDir = located.stateDir;
-  const lock = acquireLock(stateDir, { command: `kiln ${options.mode}`, onTakeover: options.log });
-  options.onLocked?.({ projectDir: located.projectDir, stateDir });
-  let stopRecording = (): void => undefined;
+  const session = openProjectSession(stateDir, {
+    command: `kiln ${options.mode}`,
+    log: options.log,
+    onLocked: () => options.onLocked?.({ projectDir: located.projectDir, stateDir }),
+    recordChildren: true,
+  });
   try {
-    for (const o of endOrphans(stateDir)) {
-      options.log(`kiln: ended a build left running by a kiln process that was killed: ${describeOrphan(o)}`);
-    }
-    stopRecording = recordChildren(stateDir);
-    const recovered = recoverJournal(stateDir);
+    const recovered = session.recovery;
     if (recovered.found) {
       options.log(
         `kiln: completed an interrupted change (${recovered.completed.join(", ") || "nothing left"}); planning again`,
@@ -313,7 +310,8 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
           ...(pushed ? { pushed } : {}),
         };
       }
-      const reopened = options.mode === "rebuild" ? await openProject(options.globals, options.env) : project;
+      const reopened =
+        options.mode === "rebuild" ? await openProject(options.globals, options.env, options.log) : project;
       pins = pinProject(reopened, requests);
     }
     return {
@@ -325,8 +323,7 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
       summary: { imageSizes, lastColdMs },
     };
   } finally {
-    stopRecording();
-    lock.release();
+    session.release();
   }
 }
 

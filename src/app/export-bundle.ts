@@ -16,6 +16,7 @@ import {
   exportCacheMount,
 } from "../adapters/bundle/cache-mounts.js";
 import { BUNDLE_KIND, MANIFEST_FILE, sha256File, type BundleManifest } from "../adapters/bundle/manifest.js";
+import { formatBytes } from "../report/format-bytes.js";
 
 export interface BundleExportOptions {
   globals: ProjectRequest;
@@ -34,8 +35,6 @@ export interface BundleExportReport {
   manifest: BundleManifest;
 }
 
-const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
-
 export async function exportBundle(options: BundleExportOptions): Promise<BundleExportReport> {
   const started = Date.now();
   const planned = await planProject({
@@ -45,6 +44,7 @@ export async function exportBundle(options: BundleExportOptions): Promise<Bundle
     services: options.services,
     noCache: false,
     noRegistry: true,
+    log: options.log,
   });
   const wanted = planned.plan.targets.filter(
     (t) => options.services.length === 0 || options.services.includes(t.service),
@@ -72,7 +72,7 @@ export async function exportBundle(options: BundleExportOptions): Promise<Bundle
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const imagesSize = statSync(images).size;
-    options.log(`kiln: images ${mb(imagesSize)}, checksumming`);
+    options.log(`kiln: images ${formatBytes(imagesSize)}, checksumming`);
     const manifest: BundleManifest = {
       kind: BUNDLE_KIND,
       version: 1,
@@ -92,7 +92,9 @@ export async function exportBundle(options: BundleExportOptions): Promise<Bundle
         mkdirSync(path.join(work, "caches", String(i)), { recursive: true });
         const t0 = Date.now();
         const size = await exportCacheMount(client, c, path.join(work, rel), options.signal);
-        options.log(`kiln: cache mount ${c.id} (${c.service}): ${mb(size)} in ${Date.now() - t0} ms`);
+        options.log(
+          `kiln: cache mount ${c.id} (${c.service}): ${formatBytes(size)} in ${Date.now() - t0} ms`,
+        );
         manifest.caches.push({
           path: rel,
           sha256: await sha256File(path.join(work, rel)),
@@ -109,7 +111,7 @@ export async function exportBundle(options: BundleExportOptions): Promise<Bundle
     await runProcess(["tar", "-cf", tmp, "-C", work, ...members]);
     renameSync(tmp, options.file);
     const size = statSync(options.file).size;
-    options.log(`kiln: wrote ${options.file} (${mb(size)}) in ${Date.now() - started} ms`);
+    options.log(`kiln: wrote ${options.file} (${formatBytes(size)}) in ${Date.now() - started} ms`);
     return { file: options.file, size, durationMs: Date.now() - started, manifest };
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -144,7 +144,7 @@ function bakeOnly(
 export async function status(
   options: ProjectSelection = {},
 ): Promise<{ project: string; services: ServiceStatus[] }> {
-  const result = await projectStatus(projectRequest(options), options.env ?? process.env);
+  const result = await projectStatus(projectRequest(options), options.env ?? process.env, () => undefined);
   return { project: result.project, services: result.services };
 }
 

@@ -16,7 +16,7 @@ export async function projectLintTargets(
 ): Promise<LintTarget[]> {
   let opened;
   try {
-    opened = await openProject(request, env);
+    opened = await openProject(request, env, log);
   } catch (error: unknown) {
     const noCompose =
       isKilnError(error) &&

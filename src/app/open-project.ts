@@ -113,7 +113,12 @@ export async function locateProject(
   return { projectDir: model.projectDir, stateDir: projectStateDir(model.projectDir, env) };
 }
 
-export async function openProject(globals: ProjectRequest, env: NodeJS.ProcessEnv): Promise<OpenedProject> {
+/** `log` gets kiln's notes (a pin forgotten because the file no longer has it) */
+export async function openProject(
+  globals: ProjectRequest,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<OpenedProject> {
   const options = loadOptions(globals, env);
   const first = await loadProjectCached(options);
   const stateDir = projectStateDir(first.projectDir, env);
@@ -122,7 +127,7 @@ export async function openProject(globals: ProjectRequest, env: NodeJS.ProcessEn
   const dropped = live.dropped;
   let pins = live.pins;
   if (dropped.length > 0) {
-    process.stderr.write(`kiln: no longer pinned in the file, forgetting the pin of ${dropped.join(", ")}\n`);
+    log(`kiln: no longer pinned in the file, forgetting the pin of ${dropped.join(", ")}`);
   }
   const unpinned = new Map<string, string>();
   const targets = new Map<string, string>();

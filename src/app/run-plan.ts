@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { BUG_HINT, KilnError } from "../core/errors.js";
 import type { ProjectModel } from "../core/compose/model.js";
-import type { BuildRequest } from "../core/build/build-args.js";
+import type { BuildRequest } from "../core/build/docker-build-args.js";
 import type { BuildEvent, StepTally } from "../core/build/events.js";
 import { injectRebuildArg, REBUILD_ARG } from "../core/build/rebuild-nonce.js";
 import type { Plan, PlanTarget } from "../core/plan/plan.js";

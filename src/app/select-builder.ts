@@ -4,7 +4,7 @@
  * must talk to the same engine. This turns `--builder NAME` into the engine selection.
  */
 import { KilnError } from "../core/errors.js";
-import { dockerDriverContext } from "../core/build/builder.js";
+import { dockerDriverContext } from "../core/build/builder-inspect.js";
 import { inspectBuilder, selectedBuilder } from "../adapters/engine/builder.js";
 import type { ProjectRequest } from "./request.js";
 

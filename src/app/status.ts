@@ -48,8 +48,12 @@ export interface ProjectStatus {
   manifests: Map<string, FingerprintManifest>;
 }
 
-export async function projectStatus(globals: ProjectRequest, env: NodeJS.ProcessEnv): Promise<ProjectStatus> {
-  const project = await openProject(globals, env);
+export async function projectStatus(
+  globals: ProjectRequest,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<ProjectStatus> {
+  const project = await openProject(globals, env, log);
   const engine = getEngine({ env, ...(globals.context ? { context: globals.context } : {}) });
   const [manifests, images] = await Promise.all([
     fingerprintProject(project, engine, { env, ...(globals.context ? { context: globals.context } : {}) }),

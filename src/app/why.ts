@@ -21,8 +21,9 @@ export async function whyProject(
   globals: ProjectRequest,
   env: NodeJS.ProcessEnv,
   selected: string[],
+  log: (line: string) => void,
 ): Promise<WhyReport> {
-  const status = await projectStatus(globals, env);
+  const status = await projectStatus(globals, env, log);
   const model = status.opened.model;
   checkSelection(model, selected);
   const history = new HistoryStore(status.opened.stateDir);

@@ -14,6 +14,7 @@ import { RunLog } from "../adapters/history/run-log.js";
 import { EXIT, KilnError } from "../core/errors.js";
 import { totalsOverTime, type RunRecord, type RunTotals } from "../core/history/run-record.js";
 import { lintDockerfile } from "../core/lint/lint.js";
+import { formatBytes } from "../report/format-bytes.js";
 import { buildReportData, type ReportLintRule, type ReportStatus } from "../report/html/report-data.js";
 import { renderReportHtml } from "../report/html/render-report.js";
 import { formatHistory } from "../report/history-text.js";
@@ -45,7 +46,7 @@ function limitOf(value: string | undefined, fallback: number | undefined): numbe
 async function runsOf(
   ctx: CommandContext,
 ): Promise<{ project: string; stateDir: string; runs: RunRecord[] }> {
-  const opened = await openProject(ctx.globals, ctx.env);
+  const opened = await openProject(ctx.globals, ctx.env, ctx.log);
   const log = new RunLog(opened.stateDir, { warn: ctx.log });
   return { project: opened.model.name, stateDir: opened.stateDir, runs: log.list() };
 }
@@ -72,7 +73,7 @@ async function history(ctx: CommandContext, flags: HistoryFlags): Promise<Comman
 
 async function statusRows(ctx: CommandContext, notes: string[]): Promise<ReportStatus[]> {
   try {
-    const result = await projectStatus(ctx.globals, ctx.env);
+    const result = await projectStatus(ctx.globals, ctx.env, ctx.log);
     return result.services.map((s) => ({
       service: s.name,
       state: s.state,
@@ -177,7 +178,7 @@ async function report(ctx: CommandContext, flags: ReportFlags): Promise<CommandR
       },
     );
   }
-  const lines = [`report: ${output} (${data.runs.length} runs, ${Math.round(html.length / 1024)} kB)`];
+  const lines = [`report: ${output} (${data.runs.length} runs, ${formatBytes(html.length)})`];
   if (flags.open) {
     const opener = openInBrowser(output, ctx.env);
     lines.push(opener ? `opened with ${opener}` : `open it in a browser: file://${output}`);

@@ -25,6 +25,7 @@ async function push(ctx: CommandContext, services: string[], flags: PushFlags): 
     mode: "build",
     services,
     noCache: false,
+    log: ctx.log,
     ...(flags.registry ? { registry: flags.registry } : {}),
   });
   const registry = planned.registry;

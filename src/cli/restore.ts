@@ -12,10 +12,8 @@ import { overridePath, removeOverridePins } from "../app/override-pins.js";
 import { removeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
 import { BackupStore } from "../adapters/state/backup-store.js";
 import { commitFiles } from "../adapters/state/journal.js";
-import { acquireLock } from "../adapters/state/lock.js";
 import { pinsFileChange, withPin } from "../adapters/state/pin-store.js";
-import { recoverJournal } from "../adapters/state/journal.js";
-import { describeOrphan, endOrphans } from "../adapters/state/child-records.js";
+import { openProjectSession } from "../adapters/state/project-session.js";
 import { action, type CommandContext } from "./runtime.js";
 import type { CommandResult } from "./output.js";
 
@@ -27,13 +25,9 @@ interface RestoreFlags {
 
 async function restore(ctx: CommandContext, services: string[], flags: RestoreFlags): Promise<CommandResult> {
   const first = await locateProject(ctx.globals, ctx.env);
-  const lock = acquireLock(first.stateDir, { command: "kiln restore", onTakeover: ctx.log });
+  const session = openProjectSession(first.stateDir, { command: "kiln restore", log: ctx.log });
   try {
-    for (const o of endOrphans(first.stateDir)) {
-      ctx.log(`kiln: ended a build left running by a kiln process that was killed: ${describeOrphan(o)}`);
-    }
-    recoverJournal(first.stateDir);
-    const project = await openProject(ctx.globals, ctx.env);
+    const project = await openProject(ctx.globals, ctx.env, ctx.log);
     if (flags.fromBackup) {
       const backups = new BackupStore(project.stateDir);
       const files: string[] = [];
@@ -56,7 +50,7 @@ async function restore(ctx: CommandContext, services: string[], flags: RestoreFl
     const outcome = unpinProject(project, services);
     if (foreign.length > 0) {
       // the local unpin may have rewritten a file that also holds foreign pins: look again
-      const again = examineForeignPins(await openProject(ctx.globals, ctx.env), ctx.env, {
+      const again = examineForeignPins(await openProject(ctx.globals, ctx.env, ctx.log), ctx.env, {
         services,
         git: flags.fromGit === true,
       });
@@ -82,7 +76,7 @@ async function restore(ctx: CommandContext, services: string[], flags: RestoreFl
           : "nothing is pinned",
     };
   } finally {
-    lock.release();
+    session.release();
   }
 }
 

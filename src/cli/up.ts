@@ -11,7 +11,7 @@ import { bakeProject } from "../app/bake-project.js";
 import { requireCompose, type ComposeCli } from "../adapters/engine/compose-cli.js";
 import { endpointFor, getEngine } from "../adapters/engine/index.js";
 import type { Engine } from "../adapters/engine/types.js";
-import { VolumeTransfer } from "../adapters/engine/volume-transfer.js";
+import { VolumeTransfer } from "../adapters/volumes/volume-transfer.js";
 import { ensureVolumes } from "../adapters/volumes/ensure.js";
 import { takeInventory } from "../adapters/volumes/inventory.js";
 import { extraLabels } from "../adapters/volumes/labels.js";

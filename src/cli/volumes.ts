@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { loadOptions } from "../app/open-project.js";
 import { endpointFor, getEngine } from "../adapters/engine/index.js";
-import { VolumeTransfer } from "../adapters/engine/volume-transfer.js";
+import { VolumeTransfer } from "../adapters/volumes/volume-transfer.js";
 import { exportVolume, importVolume, type ArchiveDeps } from "../adapters/volumes/archive.js";
 import { ensureVolumes } from "../adapters/volumes/ensure.js";
 import { writeFixedFiles } from "../adapters/volumes/fix-writer.js";
@@ -14,12 +14,13 @@ import { inspectVolume } from "../adapters/volumes/inspect.js";
 import { takeInventory, type Inventory } from "../adapters/volumes/inventory.js";
 import { pruneVolumes } from "../adapters/volumes/prune.js";
 import { composeVolumeLabels, extraLabels, managedLabels } from "../adapters/volumes/labels.js";
-import { transferProgress } from "../adapters/volumes/transfer-progress.js";
 import { loadProject } from "../adapters/project-loader.js";
 import { EXIT, KilnError } from "../core/errors.js";
 import { applyFixes, describeFix, planFixes } from "../core/volumes/fix-plan.js";
-import { formatBytes, formatVolumeReport } from "../core/volumes/report.js";
 import { parseOwner } from "../core/volumes/users.js";
+import { formatBytes } from "../report/format-bytes.js";
+import { transferProgress } from "../report/transfer-progress.js";
+import { formatVolumeInspection, formatVolumeReport } from "../report/volume-text.js";
 import type { CommandResult } from "./output.js";
 import { action, type CommandContext } from "./runtime.js";
 
@@ -85,13 +86,7 @@ async function ensure(
 async function inspect(ctx: CommandContext, name: string): Promise<CommandResult> {
   const { engine, transfer } = deps(ctx);
   const r = await inspectVolume(engine, transfer, name);
-  const text = [
-    `${r.name}: ${formatBytes(r.sizeBytes)} on disk, ${r.files} files (${formatBytes(r.contentBytes)}), ${r.directories} folders, ${r.symlinks} symlinks, owner ${r.owner ?? "?"}`,
-    `used by: ${r.usedBy.length ? r.usedBy.join(", ") : "no container"}`,
-    ...(r.largest.length
-      ? ["largest files:", ...r.largest.map((f) => `  ${formatBytes(f.sizeBytes).padStart(10)}  ${f.path}`)]
-      : []),
-  ].join("\n");
+  const text = formatVolumeInspection(r);
   return { data: r, text };
 }
 
@@ -222,7 +217,7 @@ async function fix(
         : "nothing to fix",
     };
   }
-  const { backups } = writeFixedFiles(ctx.globals.projectDir, texts, changed, ctx.env);
+  const { backups } = writeFixedFiles(ctx.globals.projectDir, texts, changed, { env: ctx.env, log: ctx.log });
   return {
     data: { dryRun: false, changes: described, files: Object.keys(changed), backups },
     text: `changed ${Object.keys(changed).length} file(s):\n${described.map((d) => `  ${d}`).join("\n")}\nbackups: ${backups.join(", ")}\nnext: kiln volumes ensure`,

@@ -9,7 +9,7 @@ import { action, type CommandContext } from "./runtime.js";
 import type { CommandResult } from "./output.js";
 
 async function why(ctx: CommandContext, services: string[]): Promise<CommandResult> {
-  const report = await whyProject(ctx.globals, ctx.env, services);
+  const report = await whyProject(ctx.globals, ctx.env, services, ctx.log);
   return { data: { services: report.services }, text: formatWhy(report) };
 }
 

@@ -3,7 +3,8 @@
  * how long it took, how many steps came from the cache, and — when an earlier cold build of
  * the service is on record — about how much time the cache saved.
  */
-import { formatDuration, formatSize } from "./progress/format.js";
+import { formatBytes } from "./format-bytes.js";
+import { formatDuration } from "./progress/format.js";
 import type { ServiceOutcome } from "./progress/reporter.js";
 
 export interface SummaryExtras {
@@ -38,7 +39,7 @@ export function formatSummary(outcomes: ServiceOutcome[], extras: SummaryExtras 
         o.service,
         o.action,
         o.image || "-",
-        size === undefined ? "-" : formatSize(size),
+        formatBytes(size),
         o.action === "skipped" ? "-" : formatDuration(o.durationMs),
         cached,
       ],

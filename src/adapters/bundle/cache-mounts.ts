@@ -14,7 +14,7 @@ import { KilnError } from "../../core/errors.js";
 import type { ProjectModel } from "../../core/compose/model.js";
 import { buildModel } from "../../core/lint/dockerfile-model.js";
 import { cacheId } from "../../core/lint/mounts.js";
-import { seesEngineImages } from "../../core/build/builder.js";
+import { seesEngineImages } from "../../core/build/builder-inspect.js";
 import type { DockerClient } from "../engine/client.js";
 import { ProcessError, runProcess } from "../process-runner.js";
 

@@ -5,11 +5,15 @@
  * buildx's bootstrap.
  */
 import { KilnError } from "../../core/errors.js";
-import { buildkitImageNeeded, parseBuilderInspect, type BuilderInfo } from "../../core/build/builder.js";
+import {
+  buildkitImageNeeded,
+  parseBuilderInspect,
+  type BuilderInfo,
+} from "../../core/build/builder-inspect.js";
 import { ProcessError, runProcess, type ProcessRunner } from "../process-runner.js";
 import { getEngine } from "./index.js";
 
-export type { BuilderInfo } from "../../core/build/builder.js";
+export type { BuilderInfo } from "../../core/build/builder-inspect.js";
 
 /** the builder the run selects: BUILDX_BUILDER (the CLI's --builder sets it), as buildx reads it */
 export function selectedBuilder(env: NodeJS.ProcessEnv): string | undefined {

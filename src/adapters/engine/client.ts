@@ -14,8 +14,8 @@ import type { EngineProduct } from "../../core/engine/traits.js";
 import { engineProductOf } from "./engine-traits.js";
 import { checkBuilderUsable, inspectBuilder, selectedBuilder, type BuilderInfo } from "./builder.js";
 
-export type { BuildMode } from "../../core/build/build-args.js";
-import type { BuildMode } from "../../core/build/build-args.js";
+export type { BuildMode } from "../../core/build/docker-build-args.js";
+import type { BuildMode } from "../../core/build/docker-build-args.js";
 
 export interface DockerClient {
   /** the client binary */

@@ -29,7 +29,7 @@ export interface LockHandle {
 
 export interface LockOptions {
   command?: string;
-  /** told when a stale lock is taken over (default: stderr) */
+  /** told when a stale lock is taken over (the caller's log; default: nobody) */
   onTakeover?: (message: string) => void;
 }
 
@@ -68,9 +68,7 @@ export function acquireLock(stateDir: string, options: LockOptions = {}): LockHa
     {
       tookOverFrom = holder;
       const who = holder ? `pid ${holder.pid}, started ${holder.startedAt}` : "unreadable";
-      (options.onTakeover ?? ((m: string) => process.stderr.write(`${m}\n`)))(
-        `kiln: taking over the lock left by a process that is gone (${who})`,
-      );
+      options.onTakeover?.(`kiln: taking over the lock left by a process that is gone (${who})`);
     }
   }
   throw new KilnError("ERR_KILN_LOCKED", `could not take the project lock ${file}`, { hint: "try again" });

@@ -9,10 +9,10 @@ import { Transform } from "node:stream";
 import { KilnError } from "../../core/errors.js";
 import { TarStreamParser } from "../../core/volumes/tar-stream.js";
 import type { Engine } from "../engine/types.js";
-import type { VolumeTransfer } from "../engine/volume-transfer.js";
+import type { VolumeTransfer } from "./volume-transfer.js";
 import { requireVolume } from "./inspect.js";
 import { extraLabels } from "./labels.js";
-import type { TransferProgress } from "./transfer-progress.js";
+import type { TransferProgress } from "../../report/transfer-progress.js";
 import { volumeSizes, volumesInUse } from "./volume-states.js";
 
 export interface ArchiveDeps {

@@ -3,21 +3,20 @@
  * pristine backup of each (never overwritten by a later fix), all files or none (journal),
  * each only if nobody changed it since kiln read it.
  */
-import { acquireLock } from "../state/lock.js";
 import { BackupStore } from "../state/backup-store.js";
-import { commitFiles, recoverJournal } from "../state/journal.js";
+import { commitFiles } from "../state/journal.js";
+import { openProjectSession } from "../state/project-session.js";
 import { projectStateDir } from "../state/state-dir.js";
 
 export function writeFixedFiles(
   projectDir: string,
   before: Record<string, string>,
   after: Record<string, string>,
-  env: NodeJS.ProcessEnv,
+  options: { env: NodeJS.ProcessEnv; log: (message: string) => void },
 ): { backups: string[] } {
-  const stateDir = projectStateDir(projectDir, env);
-  const lock = acquireLock(stateDir, { command: "volumes fix" });
+  const stateDir = projectStateDir(projectDir, options.env);
+  const session = openProjectSession(stateDir, { command: "kiln volumes fix", log: options.log });
   try {
-    recoverJournal(stateDir);
     const store = new BackupStore(stateDir);
     const backups: string[] = [];
     for (const file of Object.keys(after)) {
@@ -34,6 +33,6 @@ export function writeFixedFiles(
     );
     return { backups };
   } finally {
-    lock.release();
+    session.release();
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { ImageFacts } from "../../core/volumes/detect.js";
 import { parseGroups, parsePasswd } from "../../core/volumes/users.js";
-import type { VolumeTransfer } from "../engine/volume-transfer.js";
+import type { VolumeTransfer } from "./volume-transfer.js";
 
 const DOCKER_CLEAN = "/etc/apt/apt.conf.d/docker-clean";
 

@@ -4,7 +4,7 @@
  */
 import { KilnError } from "../../core/errors.js";
 import type { Engine } from "../engine/types.js";
-import type { VolumeTransfer } from "../engine/volume-transfer.js";
+import type { VolumeTransfer } from "./volume-transfer.js";
 import { volumeSizes, volumesInUse } from "./volume-states.js";
 
 export interface VolumeInspection {

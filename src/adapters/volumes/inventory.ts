@@ -8,7 +8,7 @@ import { readKilnVolumesConfig, type DeclaredCache } from "../../core/volumes/ki
 import { buildVolumeReport, type VolumeReport } from "../../core/volumes/report.js";
 import type { VolumeState } from "../../core/volumes/warnings.js";
 import type { Engine } from "../engine/types.js";
-import type { VolumeTransfer } from "../engine/volume-transfer.js";
+import type { VolumeTransfer } from "./volume-transfer.js";
 import { readAllImageFacts } from "./image-facts.js";
 import { discoverProjects, type ProjectLoader } from "./project-discovery.js";
 import { readVolumeStates } from "./volume-states.js";

@@ -4,7 +4,7 @@
  */
 import type { Owner, VolumeState } from "../../core/volumes/warnings.js";
 import type { Engine } from "../engine/types.js";
-import type { VolumeTransfer } from "../engine/volume-transfer.js";
+import type { VolumeTransfer } from "./volume-transfer.js";
 
 interface DfVolume {
   Name: string;

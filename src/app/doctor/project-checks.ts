@@ -22,6 +22,8 @@ export interface ProjectCheckOptions {
   env: NodeJS.ProcessEnv;
   fix: boolean;
   engineReachable: boolean;
+  /** kiln's notes while opening the project (default: dropped) */
+  log?: (line: string) => void;
 }
 
 function failFrom(id: string, caught: unknown, env: NodeJS.ProcessEnv): CheckResult {
@@ -84,7 +86,7 @@ export async function projectChecks(options: ProjectCheckOptions): Promise<Check
   if (!options.engineReachable) return checks;
 
   try {
-    const status = await projectStatus(globals, env);
+    const status = await projectStatus(globals, env, options.log ?? (() => undefined));
     const engine = getEngine({ env, ...(globals.context ? { context: globals.context } : {}) });
     checks.push(...serviceChecks(status.services));
     checks.push(...(await devcontainerChecks(status, env)));

@@ -17,7 +17,7 @@ import { resolveFileResources, resolveServicePaths } from "./paths.js";
 import { defaultImageName, isValidProjectName, normalizeProjectName } from "./project-name.js";
 import { toBuildSpec } from "./build-spec.js";
 import { serviceSourceMap } from "./source-map.js";
-import { checkVolumeRefs, toMounts, toVolumeModels } from "./volumes.js";
+import { checkVolumeRefs, toMounts, toVolumeModels } from "./volume-mounts.js";
 import { checkDependsOn, checkDevcontainerServices } from "./service-refs.js";
 import { serviceEnvironment } from "./env-file.js";
 import { locate, SEP } from "./yaml-tree.js";

@@ -60,39 +60,3 @@ export function buildVolumeReport(
   }
   return { projects, volumes };
 }
-
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || bytes < 0) return "-";
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-
-export function formatVolumeReport(report: VolumeReport): string {
-  const lines: string[] = [];
-  lines.push(`projects: ${report.projects.map((p) => `${p.name} (${p.projectDir})`).join(", ") || "none"}`);
-  if (report.volumes.length === 0) {
-    lines.push("no cache volumes found");
-    return lines.join("\n");
-  }
-  for (const v of report.volumes) {
-    const size = v.exists ? formatBytes(v.sizeBytes) : "missing";
-    lines.push("");
-    lines.push(`${v.name}  [${v.purpose}]  ${size}${v.owner ? `  owner ${v.owner}` : ""}`);
-    for (const u of v.usedBy) lines.push(`  ${u.project}/${u.service}: ${u.path}`);
-    for (const w of v.warnings) lines.push(`  ! ${w.code}: ${w.message}`);
-  }
-  const problems = report.volumes.reduce((n, v) => n + v.warnings.length, 0);
-  lines.push("");
-  lines.push(
-    problems === 0
-      ? "no problems"
-      : `${problems} warning(s): \`kiln volumes fix\` and \`kiln volumes ensure\` mend most of them`,
-  );
-  return lines.join("\n");
-}

@@ -25,12 +25,6 @@ export const REPORT_SCRIPT = String.raw`
     if (ms < 60000) return (ms / 1000).toFixed(1) + " s";
     return Math.floor(ms / 60000) + " min " + Math.round((ms % 60000) / 1000) + " s";
   }
-  function bytes(n) {
-    if (n === undefined || n === null) return "";
-    var u = ["B", "kB", "MB", "GB"]; var i = 0;
-    while (n >= 1000 && i < u.length - 1) { n /= 1000; i++; }
-    return (i === 0 ? n : n.toFixed(1)) + " " + u[i];
-  }
   function pct(r) { return Math.round(r * 100) + "%"; }
   function when(iso) { return iso.replace("T", " ").replace(/\.\d+Z$/, "Z"); }
 

@@ -1,5 +1,5 @@
 /**
- * Small text formats shared by the progress reporters and the summary: durations, sizes,
+ * Small text formats shared by the progress reporters and the summary: durations,
  * clock times, and a Dockerfile step's short name.
  */
 
@@ -12,20 +12,6 @@ export function formatDuration(ms: number): string {
   const seconds = totalSeconds % 60;
   if (minutes < 60) return `${minutes}m${String(seconds).padStart(2, "0")}s`;
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
-}
-
-/** decimal units, like `docker images`: 2.1 MB, 117 MB */
-export function formatSize(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return "-";
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  if (unit === 0) return `${bytes} B`;
-  return `${value < 10 ? value.toFixed(1) : Math.round(value).toString()} ${units[unit]}`;
 }
 
 /** HH:MM:SS in local time */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildArgs, podmanRefusal } from "../../../src/core/build/build-args.js";
+import { buildArgs, podmanRefusal } from "../../../src/core/build/docker-build-args.js";
 
 describe("podman build arguments", () => {
   const req = {

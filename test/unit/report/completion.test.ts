@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { completionModel, completionScript } from "../../../src/cli/completion.js";
+import { completionModel } from "../../../src/report/completion/completion-model.js";
+import { completionScript } from "../../../src/report/completion/script.js";
 import { buildProgram } from "../../../src/cli/main.js";
 
 const program = buildProgram();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, formatSize, shortStepName, truncate } from "../../../src/report/progress/format.js";
+import { formatBytes } from "../../../src/report/format-bytes.js";
+import { formatDuration, shortStepName, truncate } from "../../../src/report/progress/format.js";
 import type { ServiceOutcome } from "../../../src/report/progress/reporter.js";
 import { formatSummary, savedMs } from "../../../src/report/summary.js";
 
@@ -71,7 +72,7 @@ describe("formats", () => {
       formatDuration(125_000),
       formatDuration(3_725_000),
     ]).toEqual(["0.0s", "1.2s", "59.9s", "2m05s", "1h02m"]);
-    expect([formatSize(512), formatSize(2_100_000), formatSize(117_000_000), formatSize(-1)]).toEqual([
+    expect([formatBytes(512), formatBytes(2_100_000), formatBytes(117_000_000), formatBytes(-1)]).toEqual([
       "512 B",
       "2.1 MB",
       "117 MB",

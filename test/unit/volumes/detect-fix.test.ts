@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { detectCaches } from "../../../src/core/volumes/detect.js";
 import { applyFixes, planFixes } from "../../../src/core/volumes/fix-plan.js";
-import { buildVolumeReport, formatVolumeReport } from "../../../src/core/volumes/report.js";
+import { buildVolumeReport } from "../../../src/core/volumes/report.js";
+import { formatVolumeReport } from "../../../src/report/volume-text.js";
 import { parsePasswd } from "../../../src/core/volumes/users.js";
 import { project } from "./project-builder.js";
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { HELPER_IMAGE, VolumeTransfer } from "../../../src/adapters/engine/volume-transfer.js";
+import { HELPER_IMAGE, VolumeTransfer } from "../../../src/adapters/volumes/volume-transfer.js";
 import { directoryHeaderTar } from "../../../src/core/volumes/tar-stream.js";
 
 interface Seen {

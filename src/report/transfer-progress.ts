@@ -2,7 +2,7 @@
  * Progress of a volume export/import on stderr: one redrawn line on a TTY, a line per 10 %
  * (and the last one) in plain mode, JSON lines with --progress json, nothing when quiet.
  */
-import { formatBytes } from "../../core/volumes/report.js";
+import { formatBytes } from "./format-bytes.js";
 
 export type TransferProgressMode = "auto" | "tty" | "plain" | "quiet" | "json";
 

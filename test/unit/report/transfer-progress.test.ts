@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { transferProgress } from "../../../src/adapters/volumes/transfer-progress.js";
+import { transferProgress } from "../../../src/report/transfer-progress.js";
 
 function run(mode: "auto" | "tty" | "plain" | "quiet" | "json", isTTY: boolean): string {
   let out = "";

@@ -10,9 +10,9 @@ import http from "node:http";
 import type { Readable } from "node:stream";
 import { KilnError } from "../../core/errors.js";
 import { directoryHeaderTar, TarStreamParser, type TarEntry } from "../../core/volumes/tar-stream.js";
-import { managedLabels } from "../volumes/labels.js";
-import { engineHint } from "./api.js";
-import { directAddress, type Endpoint } from "./endpoint.js";
+import { managedLabels } from "./labels.js";
+import { engineHint } from "../engine/api.js";
+import { directAddress, type Endpoint } from "../engine/endpoint.js";
 
 export const HELPER_IMAGE = "kiln-local/volume-helper:1";
 const MOUNT = "/v";

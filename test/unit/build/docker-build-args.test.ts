@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildArgs } from "../../../src/core/build/build-args.js";
+import { buildArgs } from "../../../src/core/build/docker-build-args.js";
 import { injectRebuildArg } from "../../../src/core/build/rebuild-nonce.js";
 
 describe("buildArgs", () => {

@@ -5,8 +5,8 @@ import {
   dockerDriverContext,
   parseBuilderInspect,
   seesEngineImages,
-} from "../../../src/core/build/builder.js";
-import { buildArgs } from "../../../src/core/build/build-args.js";
+} from "../../../src/core/build/builder-inspect.js";
+import { buildArgs } from "../../../src/core/build/docker-build-args.js";
 
 // recorded from buildx 0.13.1 (Debian trixie's docker-buildx) on this machine
 const DOCKER_DRIVER = `Name:          kiln-second
