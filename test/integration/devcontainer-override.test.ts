@@ -46,9 +46,9 @@ function madeForDevcontainer(id: string, project: string): boolean {
       encoding: "utf8",
     },
   );
-  return (
-    r.stdout.includes("vsc-") || r.stdout.includes(project) || r.stdout.includes("devcontainer.metadata")
-  );
+  // named for this workspace only: parallel test files build Features images of their own
+  const folder = project.replace(/_devcontainer$/, "");
+  return r.stdout.includes(`vsc-${folder}`) || r.stdout.includes(project);
 }
 
 interface BakeJson {

@@ -158,7 +158,11 @@ describe.skipIf(!engineAvailable())(
     it("after `devcontainer up`, status is baked and doctor ok (the container runs the derived image)", () => {
       const { dir, env } = bakeFixture("bake/devcontainer-feature");
       dirs.push(dir, `${dir}.state`);
-      const r = runKiln(["bake", "--json", "--project-dir", dir], { env });
+      // kiln bakes (and pins) the Features of the config it bakes (#13), so the derived image
+      // comes from a second config on the same service whose Feature kiln did not bake
+      const kilnConfig = path.join(dir, ".devcontainer", "devcontainer.json");
+      const derivedConfig = path.join(dir, ".devcontainer", "derived", "devcontainer.json");
+      const r = runKiln(["bake", "--json", "--project-dir", dir, "--devcontainer", kilnConfig], { env });
       expect(r.code, r.stderr).toBe(0);
       const body = JSON.parse(r.stdout) as { project: string; services: { name: string; image: string }[] };
       images.add(body.services[0].image);
@@ -183,10 +187,14 @@ describe.skipIf(!engineAvailable())(
         );
       };
       // offline: the classic builder needs no `# syntax=` frontend image from Docker Hub
-      const up = spawnSync(devcontainerBin, ["up", "--workspace-folder", dir, "--buildkit", "never"], {
-        encoding: "utf8",
-        timeout: 180_000,
-      });
+      const up = spawnSync(
+        devcontainerBin,
+        ["up", "--workspace-folder", dir, "--config", derivedConfig, "--buildkit", "never"],
+        {
+          encoding: "utf8",
+          timeout: 180_000,
+        },
+      );
       const outcome = JSON.parse(up.stdout.trim().split("\n").pop() ?? "{}") as {
         containerId?: string;
         outcome?: string;
@@ -205,11 +213,11 @@ describe.skipIf(!engineAvailable())(
         docker(["image", "inspect", "--format", "{{.Id}}", body.services[0].image]).stdout,
       );
 
-      const st = runKiln(["status", "--json", "--project-dir", dir], { env });
+      const st = runKiln(["status", "--json", "--project-dir", dir, "--devcontainer", kilnConfig], { env });
       expect((JSON.parse(st.stdout) as StatusJson).services, st.stdout).toMatchObject([
         { name: "app", state: "baked" },
       ]);
-      const d = runKiln(["doctor", "--json", "--project-dir", dir], { env });
+      const d = runKiln(["doctor", "--json", "--project-dir", dir, "--devcontainer", kilnConfig], { env });
       const checks = (JSON.parse(d.stdout) as DoctorJson).checks;
       expect(
         checks.find((c) => c.id === "service.app"),
