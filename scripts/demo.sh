@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 bash scripts/dev-engine.sh
+bash scripts/podman-engine.sh # the Podman suite of npm test runs beside dockerd (docs/engines.md)
 npm run build --silent
 dukat=examples/dukat
 if [ "${KILN_DEMO_ONLINE:-0}" = 1 ]; then
