@@ -4,10 +4,11 @@
  * will miss first — with the count of steps that will run again.
  */
 import type { FingerprintManifest } from "../core/fingerprint/index.js";
+import type { InputDiff } from "../core/why/input-diff.js";
 import { normalizeImageRef } from "../core/fingerprint/index.js";
 import { checkSelection } from "../core/plan/plan.js";
 import { CONTENT_TAG_PREFIX, imageTag } from "../core/plan/image-ref.js";
-import { diffIsEmpty, inputDiff } from "../core/why/input-diff.js";
+import { diffIsEmpty, diffSize, inputDiff } from "../core/why/input-diff.js";
 import { firstMiss } from "../core/why/first-miss.js";
 import { ignoreSuggestions } from "../core/why/ignore-suggestions.js";
 import type { RegistryWhy, ServiceWhy, WhyReport } from "../core/why/why-report.js";
@@ -111,8 +112,10 @@ function previousManifest(
 
 /**
  * What the registry holds for a service: the current content tag when its image carries the
- * current fingerprint, else the fingerprint of kiln-latest (the last push) and — when kiln's
- * history has that fingerprint's manifest — how the current inputs differ from it.
+ * current fingerprint; else, among its content tags whose manifest kiln's history has, the one
+ * whose inputs differ least from the current ones (its image's label confirming the fingerprint);
+ * else the fingerprint of kiln-latest (the last push), with how the current inputs differ from it
+ * when the history has its manifest.
  */
 async function registryWhy(
   client: RegistryClient,
@@ -127,6 +130,8 @@ async function registryWhy(
     const own = await client.tagImage(repo, tag);
     if (own?.labels[LABEL.fingerprint] === current.hash)
       return { name, tag, fingerprint: current.hash, current: true };
+    const closest = await closestContentTag(client, history, repo, current);
+    if (closest) return { name, current: false, ...closest };
     const latest = await client.tagImage(repo, LATEST_TAG);
     if (!latest) return { name, current: false };
     const fingerprint = latest.labels[LABEL.fingerprint];
@@ -147,4 +152,25 @@ async function registryWhy(
       error: error instanceof KilnError ? error.message : String(error),
     };
   }
+}
+
+async function closestContentTag(
+  client: RegistryClient,
+  history: HistoryStore,
+  repo: string,
+  current: FingerprintManifest,
+): Promise<{ tag: string; fingerprint: string; changes: InputDiff } | undefined> {
+  const known: { tag: string; manifest: FingerprintManifest; changes: InputDiff }[] = [];
+  for (const tag of await client.tags(repo)) {
+    if (!tag.startsWith(CONTENT_TAG_PREFIX) || tag === LATEST_TAG) continue;
+    const manifest = history.manifestByPrefix<FingerprintManifest>(tag.slice(CONTENT_TAG_PREFIX.length));
+    if (manifest) known.push({ tag, manifest, changes: inputDiff(manifest, current) });
+  }
+  known.sort((a, b) => diffSize(a.changes) - diffSize(b.changes) || a.tag.localeCompare(b.tag));
+  for (const k of known) {
+    const img = await client.tagImage(repo, k.tag);
+    if (img?.labels[LABEL.fingerprint] === k.manifest.hash)
+      return { tag: k.tag, fingerprint: k.manifest.hash, changes: k.changes };
+  }
+  return undefined;
 }

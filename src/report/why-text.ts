@@ -24,8 +24,11 @@ function registryLines(s: ServiceWhy): string[] {
   if (r.current) return [`${head} holds the current fingerprint (${r.tag ?? ""})`];
   if (!r.tag) return [`${head} holds no image for ${s.service}`];
   if (!r.fingerprint) return [`${head} ${r.tag} carries no kiln fingerprint`];
+  const own = `kiln-${r.fingerprint.slice(0, 12)}`;
   const out = [
-    `${head} has fingerprint kiln-${r.fingerprint.slice(0, 12)} (${r.tag}), not kiln-${s.fingerprint.slice(0, 12)}`,
+    r.tag === own
+      ? `${head} closest it holds is ${own}, not kiln-${s.fingerprint.slice(0, 12)}`
+      : `${head} has fingerprint ${own} (${r.tag}), not kiln-${s.fingerprint.slice(0, 12)}`,
   ];
   if (!r.changes) out.push("      (kiln's history has no manifest for it: what differs is unknown here)");
   else out.push(...diffLines(r.changes).map((l) => `      ${l}`));

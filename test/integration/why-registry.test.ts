@@ -1,11 +1,11 @@
 /**
  * #15.3 `kiln why` with a registry (Debian's docker-registry on 127.0.0.1): after a push it says
  * the registry holds the current fingerprint; after a source change, which fingerprint the
- * registry's kiln-latest carries and how the current inputs differ from it (from kiln's history);
- * without that history, only that the fingerprints differ.
+ * registry holds closest to the current inputs (among its content tags whose manifest kiln's
+ * history has) and how they differ; without that history, kiln-latest's and only that they differ.
  */
 import { spawnSync } from "node:child_process";
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bakeFixture, engineAvailable, removeDir, runKiln } from "../helpers/kiln.js";
@@ -64,20 +64,36 @@ describe.skipIf(!engineAvailable())("kiln why --registry (#15.3)", () => {
       current: true,
     });
 
-    appendFileSync(path.join(dir, "requirements.txt"), `six==1.16.0 # ${Math.random()}\n`);
+    const req = path.join(dir, "requirements.txt");
+    const original = readFileSync(req, "utf8");
+    appendFileSync(req, `six==1.16.0 # ${Math.random()}\n`);
     const stale = why();
     expect(stale.fingerprint).not.toBe(pushed.fingerprint);
+    const tag1 = `kiln-${pushed.fingerprint.slice(0, 12)}`;
     expect(stale.registry).toMatchObject({
-      tag: "kiln-latest",
+      tag: tag1,
       fingerprint: pushed.fingerprint,
       current: false,
       changes: { files: { changed: ["requirements.txt"] } },
     });
     const text = kiln(["why", "--registry", where]);
     expect(text).toContain(
-      `registry ${where}: has fingerprint kiln-${pushed.fingerprint.slice(0, 12)} (kiln-latest), not kiln-${stale.fingerprint.slice(0, 12)}`,
+      `registry ${where}: closest it holds is ${tag1}, not kiln-${stale.fingerprint.slice(0, 12)}`,
     );
     expect(text).toContain("files changed: requirements.txt");
+
+    // push that too (now kiln-latest), then go back to the first requirements and change a
+    // source: the closest fingerprint is the first push (one file differs), not kiln-latest (two)
+    kiln(["bake", "--push", "--registry", where, "--progress", "quiet"]);
+    writeFileSync(req, original);
+    appendFileSync(path.join(dir, "src", "main.py"), `# ${Math.random()}\n`);
+    const closest = why();
+    expect(closest.registry).toMatchObject({
+      tag: tag1,
+      fingerprint: pushed.fingerprint,
+      current: false,
+      changes: { files: { changed: ["src/main.py"] } },
+    });
 
     // another checkout with its own state (no manifest of the pushed fingerprint): only that they differ
     const other = bakeFixture("bake/reads");
@@ -90,7 +106,7 @@ describe.skipIf(!engineAvailable())("kiln why --registry (#15.3)", () => {
     expect(elsewhere.registry).toEqual({
       name: where,
       tag: "kiln-latest",
-      fingerprint: pushed.fingerprint,
+      fingerprint: stale.fingerprint,
       current: false,
     });
 
