@@ -4,13 +4,18 @@
  * will miss first — with the count of steps that will run again.
  */
 import type { FingerprintManifest } from "../core/fingerprint/index.js";
+import type { InputDiff } from "../core/why/input-diff.js";
 import { normalizeImageRef } from "../core/fingerprint/index.js";
 import { checkSelection } from "../core/plan/plan.js";
 import { CONTENT_TAG_PREFIX, imageTag } from "../core/plan/image-ref.js";
-import { diffIsEmpty, inputDiff } from "../core/why/input-diff.js";
+import { diffIsEmpty, diffSize, inputDiff } from "../core/why/input-diff.js";
 import { firstMiss } from "../core/why/first-miss.js";
 import { ignoreSuggestions } from "../core/why/ignore-suggestions.js";
-import type { ServiceWhy, WhyReport } from "../core/why/why-report.js";
+import type { RegistryWhy, ServiceWhy, WhyReport } from "../core/why/why-report.js";
+import { KilnError } from "../core/errors.js";
+import { LABEL, contentTag } from "../core/plan/image-ref.js";
+import { chooseRegistry, LATEST_TAG, registryRepository } from "../core/registry/registry-ref.js";
+import { RegistryClient } from "../adapters/registry/registry-client.js";
 
 export type { ServiceWhy, WhyReport, WhyState } from "../core/why/why-report.js";
 import { HistoryStore } from "../adapters/history/history-store.js";
@@ -22,11 +27,15 @@ export async function whyProject(
   env: NodeJS.ProcessEnv,
   selected: string[],
   log: (line: string) => void,
+  options: { registry?: string } = {},
 ): Promise<WhyReport> {
   const status = await projectStatus(globals, env, log);
   const model = status.opened.model;
   checkSelection(model, selected);
   const history = new HistoryStore(status.opened.stateDir);
+  const location = chooseRegistry(options.registry, env, model.extensions);
+  const client = location ? new RegistryClient(location, { env }) : undefined;
+  let registryError: string | undefined;
   const serviceImages = Object.fromEntries(
     model.services.map((s) => [normalizeImageRef(s.imageName), s.name]),
   );
@@ -37,11 +46,19 @@ export async function whyProject(
     if (!current) continue;
     const svc = model.services.find((x) => x.name === s.name);
     const suggestions = svc ? ignoreSuggestions(model, svc, current) : [];
+    let registry: RegistryWhy | undefined;
+    if (client) {
+      registry = registryError
+        ? { name: client.name, current: false, error: registryError }
+        : await registryWhy(client, history, s.name, current);
+      registryError ??= registry.error;
+    }
     const base = {
       service: s.name,
       fingerprint: current.hash,
       ...(current.reads ? { reads: current.reads } : {}),
       ...(suggestions.length > 0 ? { suggestions } : {}),
+      ...(registry ? { registry } : {}),
     };
     const previous = previousManifest(history, s.name, s.state === "stale" ? s.image : undefined);
     if (previous?.manifest.hash === current.hash || (s.state === "baked" && !previous)) {
@@ -91,4 +108,69 @@ function previousManifest(
   const last = history.service(service).lastFingerprint;
   const manifest = last ? history.manifest<FingerprintManifest>(last) : undefined;
   return manifest ? { manifest, from: "last-build" } : undefined;
+}
+
+/**
+ * What the registry holds for a service: the current content tag when its image carries the
+ * current fingerprint; else, among its content tags whose manifest kiln's history has, the one
+ * whose inputs differ least from the current ones (its image's label confirming the fingerprint);
+ * else the fingerprint of kiln-latest (the last push), with how the current inputs differ from it
+ * when the history has its manifest.
+ */
+async function registryWhy(
+  client: RegistryClient,
+  history: HistoryStore,
+  service: string,
+  current: FingerprintManifest,
+): Promise<RegistryWhy> {
+  const repo = registryRepository(client.location, service);
+  const name = client.name;
+  try {
+    const tag = contentTag(current.hash);
+    const own = await client.tagImage(repo, tag);
+    if (own?.labels[LABEL.fingerprint] === current.hash)
+      return { name, tag, fingerprint: current.hash, current: true };
+    const closest = await closestContentTag(client, history, repo, current);
+    if (closest) return { name, current: false, ...closest };
+    const latest = await client.tagImage(repo, LATEST_TAG);
+    if (!latest) return { name, current: false };
+    const fingerprint = latest.labels[LABEL.fingerprint];
+    if (!fingerprint) return { name, tag: LATEST_TAG, current: false };
+    if (fingerprint === current.hash) return { name, tag: LATEST_TAG, fingerprint, current: true };
+    const theirs = history.manifest<FingerprintManifest>(fingerprint);
+    return {
+      name,
+      tag: LATEST_TAG,
+      fingerprint,
+      current: false,
+      ...(theirs ? { changes: inputDiff(theirs, current) } : {}),
+    };
+  } catch (error: unknown) {
+    return {
+      name,
+      current: false,
+      error: error instanceof KilnError ? error.message : String(error),
+    };
+  }
+}
+
+async function closestContentTag(
+  client: RegistryClient,
+  history: HistoryStore,
+  repo: string,
+  current: FingerprintManifest,
+): Promise<{ tag: string; fingerprint: string; changes: InputDiff } | undefined> {
+  const known: { tag: string; manifest: FingerprintManifest; changes: InputDiff }[] = [];
+  for (const tag of await client.tags(repo)) {
+    if (!tag.startsWith(CONTENT_TAG_PREFIX) || tag === LATEST_TAG) continue;
+    const manifest = history.manifestByPrefix<FingerprintManifest>(tag.slice(CONTENT_TAG_PREFIX.length));
+    if (manifest) known.push({ tag, manifest, changes: inputDiff(manifest, current) });
+  }
+  known.sort((a, b) => diffSize(a.changes) - diffSize(b.changes) || a.tag.localeCompare(b.tag));
+  for (const k of known) {
+    const img = await client.tagImage(repo, k.tag);
+    if (img?.labels[LABEL.fingerprint] === k.manifest.hash)
+      return { tag: k.tag, fingerprint: k.manifest.hash, changes: k.changes };
+  }
+  return undefined;
 }

@@ -13,7 +13,26 @@ export function formatWhy(report: WhyReport): string {
 }
 
 function serviceLines(s: ServiceWhy): string[] {
-  return [...stateLines(s), ...suggestionLines(s)];
+  return [...stateLines(s), ...registryLines(s), ...suggestionLines(s)];
+}
+
+function registryLines(s: ServiceWhy): string[] {
+  const r = s.registry;
+  if (!r) return [];
+  const head = `    registry ${r.name}:`;
+  if (r.error) return [`${head} not asked (${r.error})`];
+  if (r.current) return [`${head} holds the current fingerprint (${r.tag ?? ""})`];
+  if (!r.tag) return [`${head} holds no image for ${s.service}`];
+  if (!r.fingerprint) return [`${head} ${r.tag} carries no kiln fingerprint`];
+  const own = `kiln-${r.fingerprint.slice(0, 12)}`;
+  const out = [
+    r.tag === own
+      ? `${head} closest it holds is ${own}, not kiln-${s.fingerprint.slice(0, 12)}`
+      : `${head} has fingerprint ${own} (${r.tag}), not kiln-${s.fingerprint.slice(0, 12)}`,
+  ];
+  if (!r.changes) out.push("      (kiln's history has no manifest for it: what differs is unknown here)");
+  else out.push(...diffLines(r.changes).map((l) => `      ${l}`));
+  return out;
 }
 
 function suggestionLines(s: ServiceWhy): string[] {

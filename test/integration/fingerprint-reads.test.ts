@@ -5,7 +5,7 @@
  * the same edits leave every step CACHED, or re-run the step that reads the file. Both BuildKit
  * client modes.
  */
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bakeFixture, engineAvailable, removeDir, runKiln, testRunId } from "../helpers/kiln.js";
@@ -115,5 +115,62 @@ describe.skipIf(!engineAvailable())("whole-context builds (#15.2)", () => {
       status: "warn",
       hint: expect.stringContaining(".devcontainer/devcontainer.json data/") as string,
     });
+    // the image reads them (COPY .): --fix must not hide them from the build
+    const fixed = runKiln(["doctor", "--fix", "--json", "--project-dir", dir], { env });
+    expect(JSON.parse(fixed.stdout)).toMatchObject({ checks: expect.any(Array) as unknown[] });
+    expect(existsSync(`${dockerfile}.dockerignore`)).toBe(false);
+  });
+
+  it("doctor --fix writes the lines the build does not read, initializeCommand's file included", () => {
+    const { dir, env } = bakeFixture("bake/reads");
+    dirs.push(dir, `${dir}.state`);
+    const dockerfile = path.join(dir, "Dockerfile");
+    // an ONBUILD declaration makes the context count whole, though this build reads named sources
+    writeFileSync(
+      dockerfile,
+      readFileSync(dockerfile, "utf8").replace("WORKDIR /app", "WORKDIR /app\nONBUILD COPY . /src/"),
+    );
+    writeFileSync(path.join(dir, ".dockerignore"), "README.md\n");
+    const config = path.join(dir, ".devcontainer", "devcontainer.json");
+    writeFileSync(
+      config,
+      '{ "dockerComposeFile": "../compose.yml", "service": "app", "initializeCommand": "touch .devcontainer/.env" }\n',
+    );
+    writeFileSync(path.join(dir, ".devcontainer", ".env"), "A=1\n"); // as the command left it
+    const kiln = (...args: string[]) =>
+      runKiln([...args, "--project-dir", dir, "--devcontainer", config], { env });
+    expect(kiln("bake", "--progress", "quiet").code).toBe(0);
+
+    type Checks = { checks: { id: string; status: string; message: string; hint?: string }[] };
+    const doctor = JSON.parse(kiln("doctor", "--json").stdout) as Checks;
+    const warn = doctor.checks.find((c) => c.id === "context-ignore.app");
+    expect(warn).toMatchObject({ status: "warn" });
+    expect(warn?.hint).toContain(".devcontainer/.env .devcontainer/devcontainer.json data/");
+    expect(warn?.hint).toContain("kiln doctor --fix");
+
+    const fixed = JSON.parse(kiln("doctor", "--fix", "--json").stdout) as Checks;
+    expect(fixed.checks.find((c) => c.id === "context-ignore.app")).toMatchObject({ status: "ok" });
+    const ignore = readFileSync(`${dockerfile}.dockerignore`, "utf8").split("\n");
+    expect(ignore[0]).toBe("README.md"); // the context's .dockerignore, copied first
+    expect(ignore).toEqual(
+      expect.arrayContaining([".devcontainer/.env", ".devcontainer/devcontainer.json", "data/"]),
+    );
+    expect(readFileSync(path.join(dir, ".dockerignore"), "utf8")).toBe("README.md\n");
+
+    expect(kiln("bake", "--progress", "quiet").code).toBe(0);
+    writeFileSync(config, readFileSync(config, "utf8").replace("}", ', "forwardPorts": [9000] }'));
+    writeFileSync(path.join(dir, ".devcontainer", ".env"), "A=2\n");
+    writeFileSync(path.join(dir, "data", "rows.db"), "rows\n");
+    const why = JSON.parse(kiln("why", "--json").stdout) as { services: { state: string }[] };
+    expect(why.services[0].state).toBe("fresh");
+    expect(JSON.parse(kiln("doctor", "--json").stdout) as Checks).not.toMatchObject({
+      checks: expect.arrayContaining([expect.objectContaining({ id: "context-ignore.app" })]) as unknown[],
+    });
+
+    const tag = `kiln-whytest-fix:${testRunId()
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]/g, "-")}`;
+    images.push(tag);
+    expect(Array.isArray(realBuild(dir, tag, "buildx"))).toBe(true);
   });
 });

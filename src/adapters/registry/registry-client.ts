@@ -82,6 +82,15 @@ export class RegistryClient {
     return { digest, labels: config.config?.Labels ?? {} };
   }
 
+  /** the repository's tags (none when it does not exist); the first page only */
+  async tags(repository: string): Promise<string[]> {
+    const res = await this.request(repository, `/v2/${repository}/tags/list?n=1000`, {});
+    if (res.status === 404) return [];
+    await this.expectOk(res, `${repository} tags`);
+    const body = (await res.json()) as { tags?: string[] | null };
+    return body.tags ?? [];
+  }
+
   private credentials(): Promise<Credentials | undefined> {
     this.creds ??= (
       this.options.credentials ?? (() => credentialsFor(this.location.host, this.options.env))

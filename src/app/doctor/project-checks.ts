@@ -94,7 +94,7 @@ export async function projectChecks(options: ProjectCheckOptions): Promise<Check
     checks.push(...(await gitChecks(status.opened)));
     checks.push(...(await containerChecks(engine, status.opened.model, status.services)));
     checks.push(...(await volumeChecks(engine, status.opened.model, fix, extraLabels(env))));
-    checks.push(...contextChecks(status.opened.model, status.manifests));
+    checks.push(...contextChecks(status.opened.model, status.manifests, fix));
   } catch (error: unknown) {
     checks.push(failFrom("project.status", error, env));
   }

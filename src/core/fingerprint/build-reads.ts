@@ -36,12 +36,32 @@ const DOCKERFILE_FRONTEND =
   /^(docker\.io\/)?docker\/dockerfile(-upstream)?(:[A-Za-z0-9._-]+)?(@sha256:[0-9a-f]{64})?$/;
 
 export function contextReads(dockerfile: string, options: ReadsOptions = {}): ContextReads {
+  const { whole, sources } = walkReads(dockerfile, options);
+  if (whole.length > 0) return { whole };
+  return { sources, whole: [] };
+}
+
+const ONBUILD_REASON = "ONBUILD instruction";
+
+/**
+ * #15.2: the sources the build names when the only reason its whole context counts is an ONBUILD
+ * declaration (its triggers run in the builds FROM this image, not in this one); else undefined.
+ */
+export function namedSourcesBesidesOnbuild(
+  dockerfile: string,
+  options: ReadsOptions = {},
+): string[] | undefined {
+  const { whole, sources } = walkReads(dockerfile, options);
+  return whole.every((w) => w === ONBUILD_REASON) ? sources : undefined;
+}
+
+function walkReads(dockerfile: string, options: ReadsOptions): { whole: string[]; sources: string[] } {
   const whole: string[] = [];
   const syntax = syntaxDirective(dockerfile) ?? options.args?.BUILDKIT_SYNTAX ?? undefined;
   if (syntax && !DOCKERFILE_FRONTEND.test(syntax))
     whole.push(`frontend ${syntax} (# syntax=) is not the Dockerfile one`);
   const instructions = parseInstructions(dockerfile);
-  if (instructions.some((i) => i.keyword === "ONBUILD")) whole.push("ONBUILD instruction");
+  if (instructions.some((i) => i.keyword === "ONBUILD")) whole.push(ONBUILD_REASON);
   const stages = stagesOf(instructions);
   const scope = globalArgScope(instructions, options.args ?? {});
   const needed = neededStages(stages, options.target, (ref) => expandVars(ref, scope));
@@ -54,8 +74,7 @@ export function contextReads(dockerfile: string, options: ReadsOptions = {}): Co
       }
     }
   }
-  if (whole.length > 0) return { whole };
-  return { sources: [...sources].sort(), whole: [] };
+  return { whole, sources: [...sources].sort() };
 }
 
 /** `# syntax=` among the parser directives at the top */

@@ -85,3 +85,20 @@ export function diffIsEmpty(diff: InputDiff): boolean {
     !diff.labels
   );
 }
+
+/** how many inputs differ (each file, Dockerfile, arg, context, base image, service counts one) */
+export function diffSize(d: InputDiff): number {
+  return (
+    d.files.added.length +
+    d.files.removed.length +
+    d.files.changed.length +
+    (d.dockerfile ? 1 : 0) +
+    d.args.length +
+    (d.target ? 1 : 0) +
+    (d.platforms ? 1 : 0) +
+    d.additionalContexts.length +
+    d.baseImages.length +
+    d.services.length +
+    (d.labels ? 1 : 0)
+  );
+}

@@ -23,6 +23,23 @@ export interface ServiceWhy {
   reads?: { sources?: string[]; whole: string[] };
   /** the whole context is read: files in it that change often and the image never needs */
   suggestions?: IgnoreSuggestion[];
+  /** with a registry: what it holds for the service (#15.3) */
+  registry?: RegistryWhy;
+}
+
+export interface RegistryWhy {
+  /** `HOST[:PORT]/PREFIX` */
+  name: string;
+  /** the tag compared: the current content tag when present, else kiln-latest; absent = neither */
+  tag?: string;
+  /** the `kiln.fingerprint` label of that tag's image */
+  fingerprint?: string;
+  /** the registry holds the current fingerprint */
+  current: boolean;
+  /** current inputs against that fingerprint's manifest, when kiln's history has it */
+  changes?: InputDiff;
+  /** the registry could not be asked */
+  error?: string;
 }
 
 export interface WhyReport {

@@ -2,13 +2,17 @@
  * Build contexts: a .dockerignore, a sane size, and how many speed findings `kiln lint` has
  * for each service's Dockerfile.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { CheckResult } from "../../../core/doctor/check.js";
 import type { ProjectModel } from "../../../core/compose/model.js";
 import type { FingerprintManifest } from "../../../core/fingerprint/index.js";
 import { lintDockerfile } from "../../../core/lint/lint.js";
-import { ignoreSuggestions } from "../../../core/why/ignore-suggestions.js";
+import {
+  ignoreSuggestions,
+  unreadLines,
+  type IgnoreSuggestion,
+} from "../../../core/why/ignore-suggestions.js";
 
 const HUGE_FILES = 20_000;
 /**
@@ -45,6 +49,7 @@ function isSmallContext(context: string, files: string[]): boolean {
 export function contextChecks(
   model: ProjectModel,
   manifests: Map<string, FingerprintManifest>,
+  fix = false,
 ): CheckResult[] {
   const out: CheckResult[] = [];
   const seen = new Set<string>();
@@ -88,12 +93,30 @@ export function contextChecks(
 
     const manifest = manifests.get(svc.name);
     const suggestions = manifest ? ignoreSuggestions(model, svc, manifest) : [];
-    if (suggestions.length > 0) {
+    const unread =
+      manifest?.dockerfileText === undefined
+        ? []
+        : unreadLines(suggestions, manifest.dockerfileText, {
+            args: manifest.args,
+            ...(build.target ? { target: build.target } : {}),
+          });
+    if (fix && unread.length > 0 && dockerfileIgnore !== undefined) {
+      writeIgnoreLines(dockerfileIgnore, path.join(build.context, ".dockerignore"), unread);
+      out.push({
+        id: `context-ignore.${svc.name}`,
+        status: "ok",
+        message: `added ${unread.map((x) => x.line).join(" ")} to ${dockerfileIgnore} (the build does not read them)`,
+      });
+    } else if (suggestions.length > 0) {
+      const fixHint =
+        unread.length > 0 && dockerfileIgnore !== undefined
+          ? `   (\`kiln doctor --fix\` writes ${unread.map((x) => x.line).join(" ")} to ${dockerfileIgnore}: the build does not read them)`
+          : "";
       out.push({
         id: `context-ignore.${svc.name}`,
         status: "warn",
         message: `${svc.name} reads its whole build context (${manifest?.reads?.whole[0] ?? ""}), which holds files that change often and the image does not need: ${suggestions.map((x) => x.path).join(", ")} — each change makes it stale`,
-        hint: `add to ${path.join(build.context, ".dockerignore")}: ${suggestions.map((x) => x.line).join(" ")}   (\`kiln why ${svc.name}\` says why each)`,
+        hint: `add to ${path.join(build.context, ".dockerignore")}: ${suggestions.map((x) => x.line).join(" ")}   (\`kiln why ${svc.name}\` says why each)${fixHint}`,
       });
     }
 
@@ -125,4 +148,23 @@ export function contextChecks(
     }
   }
   return out;
+}
+
+/**
+ * Appends `lines` to the Dockerfile's own ignore file; when it is created, the context's
+ * .dockerignore is copied into it first (BuildKit reads only one of the two), so nothing else
+ * the build sends changes.
+ */
+function writeIgnoreLines(file: string, contextIgnore: string, lines: IgnoreSuggestion[]): void {
+  let text = existsSync(file)
+    ? readFileSync(file, "utf8")
+    : existsSync(contextIgnore)
+      ? readFileSync(contextIgnore, "utf8")
+      : "";
+  const present = new Set(text.split(/\r?\n/).map((l) => l.trim()));
+  const add = lines.map((x) => x.line).filter((l) => !present.has(l));
+  if (add.length === 0) return;
+  if (text !== "" && !text.endsWith("\n")) text += "\n";
+  text += `# added by kiln doctor --fix: the build does not read these\n${add.join("\n")}\n`;
+  writeFileSync(file, text);
 }
