@@ -6,11 +6,12 @@
  * moments replay with KILN_KILL_SEED.
  */
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { bakeFixture, engineAvailable, removeDir } from "../helpers/kiln.js";
+import { processesWith, tryKill } from "../helpers/processes.js";
 import { runKilnAsync, seeded, sleep, startKiln } from "../helpers/kiln-async.js";
 
 const KILLS = 50;
@@ -23,30 +24,6 @@ afterAll(() => {
   for (const mark of marks) for (const pid of processesWith(mark)) tryKill(pid);
   dirs.forEach(removeDir);
 });
-
-function tryKill(pid: number): void {
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    // gone
-  }
-}
-
-/** live processes whose environment carries the mark (kiln's children inherit it) */
-function processesWith(mark: string): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (!readFileSync(`/proc/${name}/environ`, "latin1").includes(`KILN_TEST_MARK=${mark}\0`)) continue;
-      const state = readFileSync(`/proc/${name}/stat`, "utf8").split(") ")[1]?.[0];
-      if (state !== "Z") out.push(Number(name));
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return out;
-}
 
 /** the file as compose reads it: parses, and each service either builds or is pinned */
 function checkConsistent(file: string, what: string): "pinned" | "unpinned" | "mixed" {

@@ -5,9 +5,9 @@
  * and `kiln doctor` reports them.
  */
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { bakeFixture, engineAvailable, removeDir } from "../helpers/kiln.js";
+import { processesWith, tryKill } from "../helpers/processes.js";
 import { runKilnAsync, sleep, startKiln } from "../helpers/kiln-async.js";
 
 const dirs: string[] = [];
@@ -17,31 +17,6 @@ afterAll(() => {
   for (const mark of marked) for (const pid of processesWith(mark)) tryKill(pid);
   dirs.forEach(removeDir);
 });
-
-function tryKill(pid: number): void {
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    // gone
-  }
-}
-
-/** live processes whose environment carries `mark` (kiln's children inherit it) */
-function processesWith(mark: string): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/environ`, "latin1").includes(`KILN_TEST_MARK=${mark}\0`)) {
-        const state = readFileSync(`/proc/${name}/stat`, "utf8").split(") ")[1]?.[0];
-        if (state !== "Z") out.push(Number(name));
-      }
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return out;
-}
 
 async function waitFor(
   what: string | (() => string),

@@ -59,20 +59,7 @@ function podmanArgs(req: BuildRequest, files: BuildTarget): string[] {
   if (req.platforms && req.platforms.length > 0) a.push("--platform", req.platforms.join(","));
   if (req.noCache) a.push("--no-cache");
   if (req.pull) a.push("--pull=always");
-  if (req.network) a.push("--network", req.network);
-  for (const h of req.extraHosts ?? []) a.push("--add-host", h.replace(/=/, ":"));
-  if (req.shmSize !== undefined) a.push("--shm-size", String(req.shmSize));
-  for (const s of req.secrets ?? []) {
-    a.push(
-      "--secret",
-      "file" in s.source ? `id=${s.id},src=${s.source.file}` : `id=${s.id},env=${s.source.environment}`,
-    );
-  }
-  for (const s of req.ssh ?? []) a.push("--ssh", s);
-  for (const [name, where] of Object.entries(req.additionalContexts ?? {}))
-    a.push("--build-context", `${name}=${where}`);
-  a.push(req.context);
-  return a;
+  return withRunOptions(a, req);
 }
 
 /** what `podman build` cannot do for this request, as the refusal to raise before building */
@@ -107,6 +94,11 @@ export function buildArgs(mode: BuildMode, req: BuildRequest, files: BuildTarget
   if (req.noCache) a.push("--no-cache");
   if (req.pull) a.push("--pull");
   for (const c of req.cacheFrom ?? []) a.push("--cache-from", c);
+  return withRunOptions(a, req);
+}
+
+/** what podman build and docker build take alike: network, hosts, shm, secrets, ssh, contexts */
+function withRunOptions(a: string[], req: BuildRequest): string[] {
   if (req.network) a.push("--network", req.network);
   for (const h of req.extraHosts ?? []) a.push("--add-host", h.replace(/=/, ":"));
   if (req.shmSize !== undefined) a.push("--shm-size", String(req.shmSize));
