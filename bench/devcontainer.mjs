@@ -216,6 +216,7 @@ for (let i = 0; i < runs; i++) {
         if (r.image !== pinnedId) throw new Error(`baked: the dev container runs ${r.image}, not ${pinned}`);
         if (images(engine).length !== before || /-features|-uid/.test(r.log))
           throw new Error("baked: devcontainer up built an image");
+        if (process.env.BENCH_VERBOSE) console.error(r.log);
         baked.push(r.ms);
       } else {
         run(["docker", "-H", engine.host, "builder", "prune", "-af"]);
