@@ -11,7 +11,7 @@
  *   v1 builds nothing.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -235,6 +235,32 @@ describe.skipIf(!engineAvailable())("an OCI Feature from a loopback registry", (
     const restored = runKiln(["restore"], { env, cwd: root });
     expect(restored.code, restored.stderr).toBe(0);
     expect(readFileSync(dcFile, "utf8")).toContain(`"${ref}:1": {}`);
+  });
+
+  it("without devcontainer-lock.json: the digest the CLI resolves from the registry, no warning; a new release changes it", () => {
+    const digestA = publish("2.0.0");
+    const { root, env, dcFile } = fixture("kiln-oci-nolock-");
+    writeFileSync(dcFile, readFileSync(dcFile, "utf8").replace('"./features/tools": {}', `"${ref}:2": {}`));
+    const greeting = path.join(root, ".devcontainer", "features", "greeting", "devcontainer-feature.json");
+    writeFileSync(greeting, readFileSync(greeting, "utf8").replace('"./features/tools"', `"${ref}"`));
+    const plan = () => {
+      const r = runKiln(["bake", "--dry-run", "--json"], { env, cwd: root });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toContain("has no digest");
+      return (JSON.parse(r.stdout) as { plan: { targets: { fingerprint: string }[] } }).plan.targets[0]
+        ?.fingerprint;
+    };
+    const resolved = plan();
+    // the same fingerprint as with a lock file holding that digest: resolved = locked
+    const lockFile = path.join(root, ".devcontainer", "devcontainer-lock.json");
+    const entry = { version: "2.0.0", resolved: `${ref}@${digestA}`, integrity: digestA };
+    writeFileSync(lockFile, JSON.stringify({ features: { [`${ref}:2`]: entry } }));
+    expect(plan()).toBe(resolved);
+    rmSync(lockFile);
+    // a new release under the same tag: a different resolved digest → a different fingerprint
+    const digestB = publish("2.0.1", "echo 2.0.1 > /etc/kiln-tools-release\n");
+    expect(digestB).not.toBe(digestA);
+    expect(plan()).not.toBe(resolved);
   });
 });
 
