@@ -34,7 +34,12 @@ import {
 import type { PlanTarget } from "../core/plan/plan.js";
 import { LABEL, imageRepo, imageTag } from "../core/plan/image-ref.js";
 import { FsFingerprintIo } from "../adapters/fs/context-hasher.js";
-import { engineMajor, findDevcontainerCli, installFeatures } from "../adapters/devcontainer/cli.js";
+import {
+  engineMajor,
+  findDevcontainerCli,
+  installFeatures,
+  resolveFeatureLock,
+} from "../adapters/devcontainer/cli.js";
 import { runBuild, type BuildOutcome } from "../adapters/engine/build.js";
 import type { DockerClient } from "../adapters/engine/client.js";
 import { runProcess } from "../adapters/process-runner.js";
@@ -96,6 +101,12 @@ export function devcontainerLayers(
       .map((f) => io.readFile(path.join(configDir, f)))
       .find((b) => b !== undefined)
       ?.toString("utf8");
+    // no lock file: the digests the CLI resolves from the registries (offline → undefined, warned below)
+    const oci = features.filter((f) => !isLocalFeature(f.key));
+    const resolved =
+      lockText === undefined && oci.length > 0
+        ? resolveFeatureLock(options.env, Object.fromEntries(oci.map((f) => [f.key, f.options ?? {}])))
+        : undefined;
     const prints: FeatureFingerprint[] = [];
     const nodes: OrderNode[] = [];
     const seen = new Set<string>();
@@ -111,10 +122,10 @@ export function devcontainerLayers(
         // a dependsOn the config does not list is installed too: it is part of the image
         for (const d of local.dependsOn) if (isLocalFeature(d)) todo.push({ key: d, options: {} });
       } else {
-        const digest = lockedDigest(lockText, f.key);
+        const digest = lockedDigest(lockText ?? resolved, f.key);
         if (!digest) {
           options.warn?.(
-            `kiln: Feature ${f.key} has no digest in devcontainer-lock.json: fingerprinted by its reference (a new release under the same tag will not make the image stale; \`devcontainer upgrade\` writes the lock file)`,
+            `kiln: Feature ${f.key} has no digest in devcontainer-lock.json and the Dev Containers CLI could not resolve one (offline?): fingerprinted by its reference (a new release under the same tag will not make the image stale; \`devcontainer upgrade\` writes the lock file)`,
           );
         }
         prints.push({ key: f.key, options: f.options ?? {}, digest: digest ?? `ref:${f.key}` });

@@ -6,7 +6,18 @@
  * the options), builds it with the same docker client kiln builds with, and writes the
  * `devcontainer.metadata` label (the Features' containerEnv, mounts, entrypoint, customizations…).
  */
-import { accessSync, constants, existsSync, readFileSync, realpathSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import os from "node:os";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { KilnError } from "../../core/errors.js";
@@ -211,4 +222,33 @@ function featureError(log: string[], why: string, keys: Record<string, string> =
   return new KilnError("ERR_KILN_FEATURE_INSTALL", `installing the Features failed (${why}):\n${tail}`, {
     hint: "see the Dev Containers CLI output above; no file was changed",
   });
+}
+
+/**
+ * The lock file the Dev Containers CLI would write for these OCI Features (`devcontainer upgrade
+ * --dry-run` on a throwaway config listing only them): their digests resolved from the registries.
+ * Undefined when it cannot (offline, unknown reference, no CLI) — the caller warns.
+ */
+export function resolveFeatureLock(
+  env: NodeJS.ProcessEnv,
+  features: Record<string, unknown>,
+): string | undefined {
+  let dir: string | undefined;
+  try {
+    const cli = findDevcontainerCli(env);
+    dir = mkdtempSync(path.join(os.tmpdir(), "kiln-feature-lock-"));
+    const config = path.join(dir, "devcontainer.json");
+    writeFileSync(config, JSON.stringify({ image: "kiln.invalid/feature-lock", features }));
+    const [cmd, ...pre] = cli.argv;
+    const r = spawnSync(
+      cmd,
+      [...pre, "upgrade", "--dry-run", "--config", config, "--workspace-folder", dir, "--log-level", "error"],
+      { encoding: "utf8", env, timeout: 60_000 },
+    );
+    return r.status === 0 && r.stdout.includes('"features"') ? r.stdout : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
 }
