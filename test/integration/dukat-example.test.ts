@@ -104,6 +104,7 @@ describe.skipIf(!engineAvailable()).each(["v2", "v1"] as const)(
     const composeFiles = () => ({
       dev: path.join(dir, ".devcontainer", "docker-compose.yml"),
       tg: path.join(dir, "test-gen", "docker-compose.yml"),
+      dc: path.join(dir, ".devcontainer", "devcontainer.json"),
     });
     const status = (flags: string[]) => {
       const r = ok(kiln(["status", "--json", ...flags]), "kiln status");
@@ -128,6 +129,7 @@ describe.skipIf(!engineAvailable()).each(["v2", "v1"] as const)(
       const files = composeFiles();
       originals.dev = readFileSync(files.dev, "utf8");
       originals.tg = readFileSync(files.tg, "utf8");
+      originals.dc = readFileSync(files.dc, "utf8");
       env = {
         KILN: kilnBin,
         KILN_COMPOSE: variant,
@@ -174,6 +176,9 @@ describe.skipIf(!engineAvailable()).each(["v2", "v1"] as const)(
       baked.tg = /^\s+image: (\S+)$/m.exec(tg)?.[1] ?? "";
       expect(baked.dev).toMatch(/:kiln-[0-9a-f]+$/);
       expect(baked.tg).toMatch(/:kiln-[0-9a-f]+$/);
+      // the local Feature went into the pinned image: devcontainer.json lists it no more
+      expect(originals.dc).toContain('"./features/dukat-shell"');
+      expect(readFileSync(files.dc, "utf8")).not.toContain('"features"');
       expect(status(devFlags()).services).toEqual([
         expect.objectContaining({ name: "devcontainer", state: "baked" }),
       ]);
@@ -190,6 +195,9 @@ describe.skipIf(!engineAvailable()).each(["v2", "v1"] as const)(
     });
 
     it("the Dev Containers CLI starts the devcontainer from the baked image with no build step", () => {
+      const imagesBefore = new Set(
+        docker(["images", "-a", "-q", "--no-trunc"]).stdout.split("\n").filter(Boolean),
+      );
       const args = ["up", "--workspace-folder", dir, "--log-level", "debug"];
       if (variant === "v1") args.push("--docker-compose-path", "docker-compose");
       const r = ok(run(devcontainerCli, args, env), "devcontainer up");
@@ -210,6 +218,48 @@ describe.skipIf(!engineAvailable()).each(["v2", "v1"] as const)(
         "inspect container",
       ).stdout.trim();
       expect(image).toBe(imageId(baked.dev));
+      // no image of any kind appeared for this devcontainer: no vsc-…-features / -uid image, no
+      // compose build (the engine is shared: other runs' new images carry nothing of ours)
+      const newImages = docker(["images", "-a", "-q", "--no-trunc"])
+        .stdout.split("\n")
+        .filter((i) => i && !imagesBefore.has(i))
+        .filter((i) => {
+          const about = docker([
+            "image",
+            "inspect",
+            "-f",
+            "{{json .RepoTags}} {{json .Config.Labels}}",
+            i,
+          ]).stdout;
+          return about.includes("vsc-") || about.includes(folder) || about.includes("devcontainer.metadata");
+        });
+      expect(newImages).toEqual([]);
+      const vsc = docker(["images", "--format", "{{.Repository}}:{{.Tag}}"])
+        .stdout.split("\n")
+        .filter((t) => t.includes(folder) && /-(features|uid)\b/.test(t));
+      expect(vsc).toEqual([]);
+      // the remote user is vscode (not root), and the local Feature is in effect for it
+      const remote = ok(
+        run(
+          devcontainerCli,
+          [
+            "exec",
+            "--workspace-folder",
+            dir,
+            ...(variant === "v1" ? ["--docker-compose-path", "docker-compose"] : []),
+            "sh",
+            "-c",
+            'id -un; id -u; echo "$DUKAT_SHELL"; dukat-info; cat /etc/profile.d/dukat.sh',
+          ],
+          env,
+        ),
+        "devcontainer exec",
+      ).stdout.split("\n");
+      expect(remote[0]).toBe("vscode");
+      expect(remote[1]).not.toBe("0");
+      expect(remote[2]).toBe("1");
+      expect(remote).toContain("venv:      /opt/venv");
+      expect(remote.join("\n")).toContain('PS1="(dukat) ');
       // the workspace and the venv from the local index are there
       const py = ok(
         docker([
@@ -297,12 +347,13 @@ describe.skipIf(!engineAvailable()).each(["v2", "v1"] as const)(
       baked.tg = newTg;
     });
 
-    it("restore gives back both original compose files, byte for byte", () => {
+    it("restore gives back both original compose files and devcontainer.json, byte for byte", () => {
       ok(kiln(["restore", ...devFlags()]), "kiln restore devcontainer");
       ok(kiln(["restore", ...tgFlags()]), "kiln restore test-gen");
       const files = composeFiles();
       expect(readFileSync(files.dev, "utf8")).toBe(originals.dev);
       expect(readFileSync(files.tg, "utf8")).toBe(originals.tg);
+      expect(readFileSync(files.dc, "utf8")).toBe(originals.dc);
     });
 
     it("kiln rebuild gives a fresh image and pins again", () => {
