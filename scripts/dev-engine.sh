@@ -154,8 +154,18 @@ install_browser() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends chromium >/dev/null
 }
 
+# a non-root account with a home folder: the devcontainer UID-layer test runs kiln as a host user
+# (uid >= 1000, in the docker group through setpriv); a fresh machine may have none
+ensure_test_user() {
+  if ! awk -F: '$3 >= 1000 && $3 < 60000 && $6 != "" { found = 1 } END { exit !found }' /etc/passwd; then
+    say "adding the non-root account kiln-dev (for the UID-layer test)"
+    as_root useradd --create-home --shell /bin/bash kiln-dev
+  fi
+}
+
 main() {
   install_browser
+  ensure_test_user
   if ping_engine && ! [ -S "$SOCK" -a -z "${DOCKER_HOST:-}" ] ; then
     say "a remote engine answers (DOCKER_HOST=${DOCKER_HOST:-}); only checking"
     docker version --format 'server {{.Server.Version}}' >&2
