@@ -42,7 +42,9 @@ function imageIds(): Set<string> {
 /** an image the CLI makes for a devcontainer: `vsc-…-features` / `-uid`, or one compose built for it */
 function madeForDevcontainer(id: string, project: string): boolean {
   const out = docker("image", "inspect", "-f", "{{json .RepoTags}} {{json .Config.Labels}}", id);
-  return out.includes("vsc-") || out.includes(project) || out.includes("devcontainer.metadata");
+  // named for this workspace only: other test files' devcontainers build images at the same time
+  const folder = project.replace(/_devcontainer$/, "");
+  return out.includes(`vsc-${folder}`) || out.includes(project);
 }
 
 interface BakeJson {
