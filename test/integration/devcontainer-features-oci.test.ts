@@ -25,6 +25,7 @@ import {
   testLabel,
 } from "../helpers/kiln.js";
 import { startRegistry, type TestRegistry } from "../helpers/registry.js";
+import { imageIds, madeForDevcontainer } from "../helpers/devcontainer-images.js";
 
 const devcontainerBin = path.join(repoRoot, "node_modules", ".bin", "devcontainer");
 const dirs: string[] = [];
@@ -41,17 +42,6 @@ interface BakeJson {
 
 function docker(...args: string[]): string {
   return spawnSync("docker", args, { encoding: "utf8" }).stdout.trim();
-}
-
-function imageIds(): Set<string> {
-  return new Set(docker("images", "-a", "-q", "--no-trunc").split("\n").filter(Boolean));
-}
-
-function madeForDevcontainer(id: string, project: string): boolean {
-  const out = docker("image", "inspect", "-f", "{{json .RepoTags}} {{json .Config.Labels}}", id);
-  // named for this workspace only: other test files' devcontainers build images at the same time
-  const folder = project.replace(/_devcontainer$/, "");
-  return out.includes(`vsc-${folder}`) || out.includes(project);
 }
 
 function devcontainer(args: string[], env: NodeJS.ProcessEnv = process.env) {

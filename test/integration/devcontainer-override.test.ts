@@ -17,6 +17,7 @@ import {
   tempCopy,
   testLabel,
 } from "../helpers/kiln.js";
+import { imageIds, madeForDevcontainer } from "../helpers/devcontainer-images.js";
 
 const devcontainerBin = path.join(repoRoot, "node_modules", ".bin", "devcontainer");
 const dirs: string[] = [];
@@ -30,25 +31,6 @@ function git(dir: string, ...args: string[]): string {
   const r = spawnSync("git", ["-C", dir, ...args], { encoding: "utf8" });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout;
-}
-
-function imageIds(): Set<string> {
-  const r = spawnSync("docker", ["images", "-a", "-q", "--no-trunc"], { encoding: "utf8" });
-  return new Set(r.stdout.split("\n").filter(Boolean));
-}
-
-/** a `vsc-…` (Features / UID layer) image, or one compose built for the project */
-function madeForDevcontainer(id: string, project: string): boolean {
-  const r = spawnSync(
-    "docker",
-    ["image", "inspect", "-f", "{{json .RepoTags}} {{json .Config.Labels}}", id],
-    {
-      encoding: "utf8",
-    },
-  );
-  // named for this workspace only: parallel test files build Features images of their own
-  const folder = project.replace(/_devcontainer$/, "");
-  return r.stdout.includes(`vsc-${folder}`) || r.stdout.includes(project);
 }
 
 interface BakeJson {
