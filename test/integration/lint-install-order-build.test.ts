@@ -10,36 +10,14 @@
  * (PyPI and the Go module proxy are unreachable here), so their dependency installs download
  * nothing — what is measured is whether BuildKit runs them again.
  */
-import { spawnSync } from "node:child_process";
-import {
-  chmodSync,
-  copyFileSync,
-  cpSync,
-  mkdirSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HOST_CA, provideNode } from "../helpers/offline-node.js";
 import { dockerBuild, removeImages, stepsRun } from "../helpers/docker-build.js";
 import { engineAvailable, removeDir, runKiln, tempCopy, testRunId } from "../helpers/kiln.js";
 
-const CA = "/etc/ssl/certs/ca-certificates.crt";
-
-function provideNode(dir: string): void {
-  const dist = path.join(dir, "node-dist");
-  mkdirSync(path.join(dist, "bin"), { recursive: true });
-  copyFileSync(process.execPath, path.join(dist, "bin", "node"));
-  chmodSync(path.join(dist, "bin", "node"), 0o755);
-  const root = spawnSync("npm", ["root", "-g"], { encoding: "utf8" }).stdout.trim();
-  const npm = path.join(
-    root || path.resolve(path.dirname(process.execPath), "..", "lib", "node_modules"),
-    "npm",
-  );
-  cpSync(npm, path.join(dist, "lib", "node_modules", "npm"), { recursive: true });
-  symlinkSync("../lib/node_modules/npm/bin/npm-cli.js", path.join(dist, "bin", "npm"));
-}
+const CA = HOST_CA;
 
 interface Case {
   name: "pip" | "npm" | "go";
