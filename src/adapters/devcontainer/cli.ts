@@ -31,7 +31,10 @@ export interface DevcontainerCli {
   updateUidDockerfile?: string;
 }
 
-export const INSTALL_CLI_HINT =
+export /** the npm package of the Dev Containers CLI */
+const CLI_PACKAGE = "@devcontainers/cli";
+
+const INSTALL_CLI_HINT =
   "install the Dev Containers CLI: `npm install -g @devcontainers/cli@0.89` (or set KILN_DEVCONTAINER_CLI to its devcontainer.js / binary)";
 
 function executable(file: string): boolean {
@@ -67,7 +70,7 @@ export function findDevcontainerCli(env: NodeJS.ProcessEnv): DevcontainerCli {
         },
       );
     }
-    // `…/node_modules/.bin/devcontainer` or `…/@devcontainers/cli/devcontainer.js`: use the package
+    // the package's bin link (node_modules/.bin/devcontainer) or its devcontainer.js: use the package
     const real = path.dirname(safeRealpath(forced));
     if (existsSync(path.join(real, "devcontainer.js")) && existsSync(path.join(real, "package.json")))
       return fromPackageDir(real);
@@ -76,7 +79,7 @@ export function findDevcontainerCli(env: NodeJS.ProcessEnv): DevcontainerCli {
   if (memo) return memo;
   try {
     const req = createRequire(import.meta.url);
-    memo = fromPackageDir(path.dirname(req.resolve("@devcontainers/cli/package.json")));
+    memo = fromPackageDir(path.dirname(req.resolve(path.posix.join(CLI_PACKAGE, "package.json"))));
     return memo;
   } catch {
     // not next to kiln: look on PATH

@@ -1,6 +1,6 @@
 /**
  * What the project loader needs from the filesystem — injected, so core stays pure and tests
- * can hand it an in-memory tree. The real one is src/adapters/compose-files.ts.
+ * can hand it an in-memory tree. The real one is the adapter compose-files.ts.
  */
 
 /** the part of an ajv error kiln reads */

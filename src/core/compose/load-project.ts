@@ -16,7 +16,7 @@ import { assembleProject } from "./assemble.js";
 
 /**
  * Everything the loader reads comes in here: files through `io`, the environment and the
- * working directory as values. Core does no I/O of its own (src/adapters/project-loader.ts
+ * working directory as values. Core does no I/O of its own (the adapter project-loader.ts
  * supplies the real filesystem, environment and working directory).
  */
 export interface LoadContext {

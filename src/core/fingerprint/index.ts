@@ -1,6 +1,6 @@
 /**
  * Content fingerprints of buildable services. The filesystem comes in through FingerprintIo;
- * `fingerprintServices` in src/adapters/fs/fingerprint-services.ts wires the real one.
+ * `fingerprintServices` (the file-system adapter's fingerprint-services.ts) wires the real one.
  */
 export type {
   ContextDigest,

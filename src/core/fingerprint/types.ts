@@ -63,7 +63,7 @@ export interface ContextDigest {
   symlink?: string;
 }
 
-/** The I/O the fingerprint needs; src/adapters/fs implements it. */
+/** The I/O the fingerprint needs; the file-system adapter implements it. */
 export interface FingerprintIo {
   /** a file's bytes (or its override content); undefined when it does not exist */
   readFile(absPath: string): Buffer | undefined;

@@ -1,6 +1,6 @@
 /**
  * One kiln run as the history keeps it: what ran, per service what happened and every build
- * step with its timing. Pure data and the folds over it; the store is adapters/history/run-log.ts.
+ * step with its timing. Pure data and the folds over it; the store is the history adapter's run-log.ts.
  */
 
 export type RunCommand = "bake" | "build" | "rebuild" | "pull" | "up";
