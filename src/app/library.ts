@@ -9,12 +9,14 @@ import type { ProgressReporter } from "../report/progress/reporter.js";
 import { bakeProject, type BakeReport } from "./bake-project.js";
 import { bakeSummaries } from "./bake-summaries.js";
 import { endpointFor } from "../adapters/engine/index.js";
+import { realPorts } from "../adapters/real-ports.js";
 import { RunRecorder } from "../adapters/history/run-recorder.js";
 import { kilnVersion } from "../adapters/kiln-version.js";
 import { projectChecks } from "./doctor/project-checks.js";
 import type { CheckResult } from "../core/doctor/check.js";
 import { projectStatus, type ServiceStatus } from "./status.js";
 import type { ProjectRequest } from "./request.js";
+import type { Ports } from "./ports.js";
 
 /** which project: its folder, and optionally what `-f`, `-p`, `--profile`… would select */
 export interface ProjectSelection {
@@ -64,6 +66,20 @@ const silent: ProgressReporter = {
   serviceFinished: () => undefined,
   close: () => undefined,
 };
+
+/** the real engine, build client, compose and state dir for a library call */
+export function libraryPorts(
+  selection: Pick<ProjectSelection, "env" | "context">,
+  reporter: ProgressReporter = silent,
+  log: (line: string) => void = () => undefined,
+): Ports {
+  return realPorts({
+    env: selection.env ?? process.env,
+    ...(selection.context ? { context: selection.context } : {}),
+    reporter,
+    log,
+  });
+}
 
 export function projectRequest(selection: ProjectSelection): ProjectRequest {
   return {
@@ -119,32 +135,37 @@ function bakeOnly(
   reporter: ProgressReporter,
   onLocked: (run: { projectDir: string; stateDir: string }) => void,
 ): Promise<BakeReport> {
-  return bakeProject({
-    globals,
-    env,
-    ...(options.signal ? { signal: options.signal } : {}),
-    mode,
-    services: options.services ?? [],
-    dryRun: options.dryRun ?? false,
-    jobs: options.jobs ?? 2,
-    noCache: options.noCache ?? false,
-    pull: options.pull ?? false,
-    purgeCaches: options.purgeCaches ?? false,
-    all: options.all ?? false,
-    pinMode: options.pinMode ?? "inplace",
-    reporter,
-    onLocked,
-    log: options.log ?? (() => undefined),
-    ...(options.registry ? { registry: options.registry } : {}),
-    push: options.push ?? false,
-  });
+  return bakeProject(
+    {
+      globals,
+      env,
+      ...(options.signal ? { signal: options.signal } : {}),
+      mode,
+      services: options.services ?? [],
+      dryRun: options.dryRun ?? false,
+      jobs: options.jobs ?? 2,
+      noCache: options.noCache ?? false,
+      pull: options.pull ?? false,
+      purgeCaches: options.purgeCaches ?? false,
+      all: options.all ?? false,
+      pinMode: options.pinMode ?? "inplace",
+      onLocked,
+      ...(options.registry ? { registry: options.registry } : {}),
+      push: options.push ?? false,
+    },
+    libraryPorts({ env, ...(globals.context ? { context: globals.context } : {}) }, reporter, options.log),
+  );
 }
 
 /** `kiln status`: per service baked / stale / unbaked / missing-image, with the reason */
 export async function status(
   options: ProjectSelection = {},
 ): Promise<{ project: string; services: ServiceStatus[] }> {
-  const result = await projectStatus(projectRequest(options), options.env ?? process.env, () => undefined);
+  const result = await projectStatus(
+    projectRequest(options),
+    options.env ?? process.env,
+    libraryPorts(options),
+  );
   return { project: result.project, services: result.services };
 }
 
@@ -155,5 +176,6 @@ export async function doctor(options: ProjectSelection & { fix?: boolean } = {})
     env: options.env ?? process.env,
     fix: options.fix ?? false,
     engineReachable: true,
+    ports: libraryPorts(options),
   });
 }

@@ -11,8 +11,8 @@ import { injectRebuildArg, REBUILD_ARG } from "../core/build/rebuild-nonce.js";
 import type { Plan, PlanTarget } from "../core/plan/plan.js";
 import { planReason } from "../report/plan-reason.js";
 import { LABEL, imageRepo, imageTag } from "../core/plan/image-ref.js";
-import { runBuild } from "../adapters/engine/build.js";
 import type { DockerClient } from "../adapters/engine/client.js";
+import type { BuildPort } from "./ports.js";
 import { buildStages } from "./devcontainer-features.js";
 
 export interface TargetResult {
@@ -46,6 +46,8 @@ export function targetResult(
 export interface RunPlanOptions {
   model: ProjectModel;
   client: DockerClient;
+  /** runs one build with `client` (the build port) */
+  build: BuildPort["build"];
   jobs: number;
   signal?: AbortSignal;
   /** extra labels for every image (KILN_LABELS), e.g. a test run id */
@@ -153,7 +155,7 @@ async function runTarget(
   if (!alreadyStarted) options.onStart?.(target.service);
   try {
     const build = (t: PlanTarget) =>
-      runBuild(options.client, requestFor(t, options), {
+      options.build(options.client, requestFor(t, options), {
         ...(options.signal ? { signal: options.signal } : {}),
         onEvent: (ev) => options.onEvent?.(target.service, ev),
       });

@@ -105,25 +105,26 @@ async function run(
     ),
   );
   const bake = (): Promise<BakeReport> =>
-    bakeProject({
-      globals: ctx.globals,
-      env: ctx.env,
-      signal: ctx.signal,
-      mode,
-      services,
-      dryRun: flags.dryRun === true,
-      jobs: jobsOf(flags.jobs),
-      noCache: flags.noCache === true,
-      pull: flags.pull === true,
-      purgeCaches: flags.purgeCaches === true,
-      all: flags.all === true,
-      pinMode: flags.mode ?? "inplace",
-      reporter: recorder,
-      onLocked: attachTo(ctx, recorder),
-      log: ctx.log,
-      ...(flags.registry ? { registry: flags.registry } : {}),
-      push: flags.push === true,
-    });
+    bakeProject(
+      {
+        globals: ctx.globals,
+        env: ctx.env,
+        signal: ctx.signal,
+        mode,
+        services,
+        dryRun: flags.dryRun === true,
+        jobs: jobsOf(flags.jobs),
+        noCache: flags.noCache === true,
+        pull: flags.pull === true,
+        purgeCaches: flags.purgeCaches === true,
+        all: flags.all === true,
+        pinMode: flags.mode ?? "inplace",
+        onLocked: attachTo(ctx, recorder),
+        ...(flags.registry ? { registry: flags.registry } : {}),
+        push: flags.push === true,
+      },
+      { ...ctx.ports, reporter: recorder },
+    );
   const report = await recorded(ctx, recorder, bake, (r) => ({
     failed: r.results.some((x) => x.action === "failed"),
     services: r.dryRun ? [] : bakeSummaries(r),

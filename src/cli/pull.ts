@@ -42,15 +42,17 @@ async function pullServices(
   flags: PullFlags,
   recorder: RunRecorder,
 ): Promise<CommandResult> {
-  const planned = await planProject({
-    globals: ctx.globals,
-    env: ctx.env,
-    mode: "build",
-    services,
-    noCache: false,
-    log: ctx.log,
-    ...(flags.registry ? { registry: flags.registry } : {}),
-  });
+  const planned = await planProject(
+    {
+      globals: ctx.globals,
+      env: ctx.env,
+      mode: "build",
+      services,
+      noCache: false,
+      ...(flags.registry ? { registry: flags.registry } : {}),
+    },
+    ctx.ports,
+  );
   const registry = planned.registry;
   attachTo(
     ctx,

@@ -19,15 +19,17 @@ export const NO_REGISTRY_HINT =
   "add --registry HOST[:PORT]/PREFIX, set KILN_REGISTRY, or set x-kiln.registry in the compose file";
 
 async function push(ctx: CommandContext, services: string[], flags: PushFlags): Promise<CommandResult> {
-  const planned = await planProject({
-    globals: ctx.globals,
-    env: ctx.env,
-    mode: "build",
-    services,
-    noCache: false,
-    log: ctx.log,
-    ...(flags.registry ? { registry: flags.registry } : {}),
-  });
+  const planned = await planProject(
+    {
+      globals: ctx.globals,
+      env: ctx.env,
+      mode: "build",
+      services,
+      noCache: false,
+      ...(flags.registry ? { registry: flags.registry } : {}),
+    },
+    ctx.ports,
+  );
   const registry = planned.registry;
   if (!registry)
     throw new KilnError("ERR_KILN_USAGE", "kiln push needs a registry", { hint: NO_REGISTRY_HINT });

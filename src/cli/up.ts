@@ -171,21 +171,22 @@ async function up(ctx: CommandContext, services: string[], flags: UpFlags): Prom
       ),
     );
     const bake = () =>
-      bakeProject({
-        globals: ctx.globals,
-        env: ctx.env,
-        signal: ctx.signal,
-        mode: "bake",
-        services,
-        dryRun: false,
-        jobs: Number(flags.jobs ?? 2) || 2,
-        noCache: false,
-        pull: false,
-        purgeCaches: false,
-        reporter: recorder,
-        onLocked: attachTo(ctx, recorder),
-        log: ctx.log,
-      });
+      bakeProject(
+        {
+          globals: ctx.globals,
+          env: ctx.env,
+          signal: ctx.signal,
+          mode: "bake",
+          services,
+          dryRun: false,
+          jobs: Number(flags.jobs ?? 2) || 2,
+          noCache: false,
+          pull: false,
+          purgeCaches: false,
+          onLocked: attachTo(ctx, recorder),
+        },
+        { ...ctx.ports, reporter: recorder },
+      );
     const report = await recorded(ctx, recorder, bake, (r) => ({
       failed: r.results.some((x) => x.action === "failed"),
       services: bakeSummaries(r),
