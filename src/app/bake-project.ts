@@ -273,8 +273,7 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
     const pushed =
       options.push && registry
         ? await pushResults(registry, engine, plan, results, {
-            globals: options.globals,
-            env: options.env,
+            client: ports.builds.client,
             services: options.services,
             log,
             ...(options.signal ? { signal: options.signal } : {}),
