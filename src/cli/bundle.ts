@@ -54,14 +54,17 @@ async function importCmd(
   file: string,
   flags: { cacheMounts?: boolean },
 ): Promise<CommandResult> {
-  const r = await importBundle({
-    env: ctx.env,
-    ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
-    file,
-    noCacheMounts: flags.cacheMounts === false,
-    signal: ctx.signal,
-    log: ctx.log,
-  });
+  const r = await importBundle(
+    {
+      env: ctx.env,
+      ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
+      file,
+      noCacheMounts: flags.cacheMounts === false,
+      signal: ctx.signal,
+      log: ctx.log,
+    },
+    ctx.ports,
+  );
   return {
     data: {
       file: r.file,
