@@ -22,7 +22,7 @@ import { readOverridePins, refuseOverrideUnderV1, writeOverridePins } from "./ov
 import { writeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
 import { cacheMountsOf } from "../adapters/bundle/cache-mounts.js";
 import type { ProjectModel } from "../core/compose/model.js";
-import { runPlan, targetResult, type TargetResult } from "./run-plan.js";
+import { outcomeOf, runPlan, targetResult, type TargetResult } from "./run-plan.js";
 import { lookupAll, lookupNotes } from "../adapters/registry/lookup.js";
 import { pullBaked } from "../adapters/registry/transfer.js";
 import {
@@ -236,16 +236,7 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
           ...sharing,
           onStart: (s) => reporter.serviceStarted(s),
           onEvent: (s, e) => reporter.event(s, e),
-          onFinish: (r) =>
-            reporter.serviceFinished({
-              service: r.service,
-              image: r.image,
-              action: r.action,
-              reason: r.reason,
-              durationMs: r.durationMs,
-              steps: r.steps,
-              ...(r.error ? { error: r.error.message } : {}),
-            }),
+          onFinish: (r) => reporter.serviceFinished(outcomeOf(r)),
         });
       } finally {
         reporter.close();

@@ -10,20 +10,21 @@ import type { BuildEvent, StepTally } from "../core/build/events.js";
 import { injectRebuildArg, REBUILD_ARG } from "../core/build/rebuild-nonce.js";
 import type { Plan, PlanTarget } from "../core/plan/plan.js";
 import { planReason } from "../report/plan-reason.js";
+import type { ServiceOutcome } from "../report/progress/reporter.js";
 import { LABEL, imageRepo, imageTag } from "../core/plan/image-ref.js";
 import type { DockerClient } from "../adapters/engine/client.js";
 import type { BuildPort } from "./ports.js";
 import { buildStages } from "./devcontainer-features.js";
 
-export interface TargetResult {
-  service: string;
-  image: string;
-  action: "built" | "skipped" | "failed" | "pulled";
-  reason: string;
-  durationMs: number;
-  steps: { total: number; cached: number };
+/** a target's result: the reporters' ServiceOutcome with the KilnError itself, and the image id */
+export interface TargetResult extends ServiceOutcome<KilnError> {
   imageId?: string;
-  error?: KilnError;
+}
+
+/** the result as the progress reporters and the summary see it (the error as its message) */
+export function outcomeOf(result: TargetResult): ServiceOutcome {
+  const { service, image, action, reason, durationMs, steps, error } = result;
+  return { service, image, action, reason, durationMs, steps, ...(error ? { error: error.message } : {}) };
 }
 
 /** a target's result: no time taken and no steps unless `fields` says otherwise */

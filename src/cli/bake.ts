@@ -6,6 +6,7 @@
  */
 import { Option, type Command } from "commander";
 import { bakeProject, type BakeReport } from "../app/bake-project.js";
+import { outcomeOf } from "../app/run-plan.js";
 import { EXIT, KilnError } from "../core/errors.js";
 import type { Plan, PlanMode } from "../core/plan/plan.js";
 import { planReason } from "../report/plan-reason.js";
@@ -43,15 +44,7 @@ function jobsOf(value: string | undefined): number {
 
 /** the results as the progress reporters and the summary see them */
 export function outcomesOf(report: BakeReport): ServiceOutcome[] {
-  return report.results.map(({ service, image, action, reason, durationMs, steps, error }) => ({
-    service,
-    image,
-    action,
-    reason,
-    durationMs,
-    steps,
-    ...(error ? { error: error.message } : {}),
-  }));
+  return report.results.map(outcomeOf);
 }
 
 /** the plan with each target's cause also in words (`reason`, as before #14.4) */
