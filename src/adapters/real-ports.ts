@@ -7,7 +7,8 @@ import type { ProgressReporter } from "../report/progress/reporter.js";
 import { runBuild } from "./engine/build.js";
 import { dockerClient } from "./engine/client.js";
 import { detectCompose, requireCompose } from "./engine/compose-cli.js";
-import { getEngine } from "./engine/index.js";
+import { endpointFor, getEngine } from "./engine/index.js";
+import { VolumeTransfer } from "./volumes/volume-transfer.js";
 import { HistoryStore } from "./history/history-store.js";
 import { runProcess } from "./process-runner.js";
 import { openProjectSession } from "./state/project-session.js";
@@ -26,6 +27,7 @@ export function realPorts(options: RealPortsOptions) {
   const selection = { env: options.env, ...(options.context ? { context: options.context } : {}) };
   return {
     engine: getEngine(selection),
+    volumeTransfer: (signal?: AbortSignal) => new VolumeTransfer(endpointFor(selection), options.env, signal),
     builds: {
       client: () => dockerClient(selection),
       build: runBuild,

@@ -10,7 +10,6 @@ import { planProject, type PlanPorts } from "./bake-project.js";
 import { realPorts } from "../adapters/real-ports.js";
 import { quietReporter } from "../report/progress/create-reporter.js";
 import { isFresh } from "../core/plan/plan.js";
-import { dockerClient } from "../adapters/engine/client.js";
 import { runProcess } from "../adapters/process-runner.js";
 import {
   cacheMountsOf,
@@ -70,10 +69,7 @@ export async function exportBundle(
       { hint: `run \`kiln bake ${unbaked.map((t) => t.service).join(" ")}\` first, then export again` },
     );
   }
-  const client = await dockerClient({
-    env: options.env,
-    ...(options.globals.context ? { context: options.globals.context } : {}),
-  });
+  const client = await ports.builds.client();
   if (options.cacheMounts) checkCacheMountsReachable(client, "export");
   const work = mkdtempSync(path.join(path.dirname(path.resolve(options.file)), ".kiln-bundle-"));
   try {

@@ -8,7 +8,6 @@ import type { PlanMode } from "../core/plan/plan.js";
 import type { ProgressReporter } from "../report/progress/reporter.js";
 import { bakeProject, type BakeReport } from "./bake-project.js";
 import { bakeSummaries } from "./bake-summaries.js";
-import { endpointFor } from "../adapters/engine/index.js";
 import { realPorts } from "../adapters/real-ports.js";
 import { RunRecorder } from "../adapters/history/run-recorder.js";
 import { kilnVersion } from "../adapters/kiln-version.js";
@@ -108,13 +107,15 @@ export async function bake(options: BakeOptions = {}): Promise<BakeReport> {
     kilnVersion: kilnVersion(),
     warn: log,
   });
+  const ports = libraryPorts(
+    { env, ...(globals.context ? { context: globals.context } : {}) },
+    recorder,
+    log,
+  );
   let report: BakeReport;
   try {
-    report = await bakeOnly(options, globals, env, mode, recorder, (run) =>
-      recorder.attach({
-        ...run,
-        engine: endpointFor({ env, ...(globals.context ? { context: globals.context } : {}) }).host,
-      }),
+    report = await bakeOnly(options, globals, env, mode, ports, (run) =>
+      recorder.attach({ ...run, engine: ports.engine.host }),
     );
   } catch (error: unknown) {
     recorder.finish(options.signal?.aborted ? "interrupted" : "failed");
@@ -132,7 +133,7 @@ function bakeOnly(
   globals: ProjectRequest,
   env: NodeJS.ProcessEnv,
   mode: PlanMode,
-  reporter: ProgressReporter,
+  ports: Ports,
   onLocked: (run: { projectDir: string; stateDir: string }) => void,
 ): Promise<BakeReport> {
   return bakeProject(
@@ -153,7 +154,7 @@ function bakeOnly(
       ...(options.registry ? { registry: options.registry } : {}),
       push: options.push ?? false,
     },
-    libraryPorts({ env, ...(globals.context ? { context: globals.context } : {}) }, reporter, options.log),
+    ports,
   );
 }
 

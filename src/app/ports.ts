@@ -16,6 +16,7 @@ import type { ComposeCli } from "../adapters/engine/compose-cli.js";
 import type { Engine } from "../adapters/engine/types.js";
 import type { HistoryStore } from "../adapters/history/history-store.js";
 import type { ProjectSession, ProjectSessionOptions } from "../adapters/state/project-session.js";
+import type { VolumeTransfer } from "../adapters/volumes/volume-transfer.js";
 
 /** the client kiln builds with (buildx, the legacy BuildKit client, or podman) */
 export interface BuildPort {
@@ -52,6 +53,8 @@ export interface StatePort {
 
 export interface Ports {
   engine: Engine;
+  /** reads and writes volume contents on the engine's host (throws for an endpoint it cannot reach) */
+  volumeTransfer: (signal?: AbortSignal) => VolumeTransfer;
   builds: BuildPort;
   compose: ComposePort;
   state: StatePort;

@@ -169,6 +169,7 @@ async function runTarget(
         extraLabels: options.extraLabels,
         ...(options.signal ? { signal: options.signal } : {}),
         buildService: build,
+        build: options.build,
       });
       return targetResult(target, "built", {
         durationMs: Date.now() - started,

@@ -10,11 +10,9 @@ import { existsSync } from "node:fs";
 import { KilnError } from "../core/errors.js";
 import type { ComposeVariant, LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
 import type { ComposeCli } from "../adapters/engine/compose-cli.js";
-import { endpointFor } from "../adapters/engine/index.js";
 import type { Engine } from "../adapters/engine/types.js";
 import { loadProject } from "../adapters/project-loader.js";
 import { projectStateDir } from "../adapters/state/state-dir.js";
-import { VolumeTransfer } from "../adapters/volumes/volume-transfer.js";
 import { ensureVolumes } from "../adapters/volumes/ensure.js";
 import { takeInventory } from "../adapters/volumes/inventory.js";
 import { extraLabels } from "../adapters/volumes/labels.js";
@@ -87,9 +85,7 @@ export async function upProject(request: UpRequest, ports: Ports, hooks: UpHooks
       .filter((s) => selected.includes(s.name))
       .flatMap((s) => s.volumes.filter((v) => v.type === "volume").map((v) => v.source ?? "")),
   );
-  const created = request.volumes
-    ? await ensureProjectVolumes(request, options(), ports.engine, before, used)
-    : [];
+  const created = request.volumes ? await ensureProjectVolumes(request, options(), ports, before, used) : [];
 
   let bake: BakeReport | undefined;
   // bake decides freshness on the project as it was before any pin: call it even when pinned
@@ -151,15 +147,12 @@ export async function upProject(request: UpRequest, ports: Ports, hooks: UpHooks
 async function ensureProjectVolumes(
   request: UpRequest,
   root: LoadProjectOptions,
-  engine: Engine,
+  ports: Pick<Ports, "engine" | "volumeTransfer">,
   model: ProjectModel,
   used: Set<string>,
 ): Promise<string[]> {
-  const selection = {
-    env: request.env,
-    ...(request.globals.context ? { context: request.globals.context } : {}),
-  };
-  const transfer = new VolumeTransfer(endpointFor(selection), request.env);
+  const engine = ports.engine;
+  const transfer = ports.volumeTransfer();
   const inv = await takeInventory({
     projectDir: request.globals.projectDir,
     root,

@@ -8,7 +8,6 @@ import { KilnError } from "../core/errors.js";
 import { applyFixes, describeFix, planFixes } from "../core/volumes/fix-plan.js";
 import { parseOwner } from "../core/volumes/users.js";
 import type { TransferProgress } from "../report/transfer-progress.js";
-import { endpointFor } from "../adapters/engine/index.js";
 import { exportVolume, importVolume } from "../adapters/volumes/archive.js";
 import { ensureVolumes, type EnsureAction } from "../adapters/volumes/ensure.js";
 import { writeFixedFiles } from "../adapters/volumes/fix-writer.js";
@@ -16,7 +15,6 @@ import { inspectVolume, type VolumeInspection } from "../adapters/volumes/inspec
 import { takeInventory, type Inventory } from "../adapters/volumes/inventory.js";
 import { composeVolumeLabels, extraLabels, managedLabels } from "../adapters/volumes/labels.js";
 import { pruneVolumes, type PruneResult } from "../adapters/volumes/prune.js";
-import { VolumeTransfer } from "../adapters/volumes/volume-transfer.js";
 import { loadProject } from "../adapters/project-loader.js";
 import { loadOptions } from "./open-project.js";
 import type { Ports } from "./ports.js";
@@ -28,18 +26,10 @@ export interface VolumesRequest {
   signal?: AbortSignal;
 }
 
-export type VolumesPorts = Pick<Ports, "engine" | "log">;
+export type VolumesPorts = Pick<Ports, "engine" | "volumeTransfer" | "log">;
 
 /** a transfer's progress, made once its total is known */
 export type TransferProgressFactory = (label: string, total: number | undefined) => TransferProgress;
-
-function transferOf(request: VolumesRequest): VolumeTransfer {
-  const selection = {
-    env: request.env,
-    ...(request.globals.context ? { context: request.globals.context } : {}),
-  };
-  return new VolumeTransfer(endpointFor(selection), request.env, request.signal);
-}
 
 async function inventory(request: VolumesRequest, ports: VolumesPorts, sizes = true): Promise<Inventory> {
   return takeInventory({
@@ -48,7 +38,7 @@ async function inventory(request: VolumesRequest, ports: VolumesPorts, sizes = t
     env: request.env,
     load: (o) => loadProject(o),
     engine: ports.engine,
-    transfer: transferOf(request),
+    transfer: ports.volumeTransfer(request.signal),
     sizes,
   });
 }
@@ -77,7 +67,7 @@ export async function ensureCacheVolumes(
   const inv = await inventory(request, ports);
   return ensureVolumes(inv.detection, inv.states, {
     engine: ports.engine,
-    transfer: transferOf(request),
+    transfer: ports.volumeTransfer(request.signal),
     env: request.env,
     recursive: options.recursive,
     ...(owner ? { owner } : {}),
@@ -90,7 +80,7 @@ export function inspectCacheVolume(
   ports: VolumesPorts,
   name: string,
 ): Promise<VolumeInspection> {
-  return inspectVolume(ports.engine, transferOf(request), name);
+  return inspectVolume(ports.engine, ports.volumeTransfer(request.signal), name);
 }
 
 async function projectCaches(request: VolumesRequest, ports: VolumesPorts): Promise<Set<string>> {
@@ -134,7 +124,7 @@ export async function exportCacheVolume(
     { force: options.force },
     {
       engine: ports.engine,
-      transfer: transferOf(request),
+      transfer: ports.volumeTransfer(request.signal),
       env: request.env,
       progress: (total) => options.progress(`export ${name}`, total),
     },
@@ -180,7 +170,7 @@ export async function importCacheVolume(
     { force: options.force, labels: await importLabels(request, ports, name) },
     {
       engine: ports.engine,
-      transfer: transferOf(request),
+      transfer: ports.volumeTransfer(request.signal),
       env: request.env,
       progress: (total) => options.progress(`import ${name}`, total),
     },

@@ -75,6 +75,9 @@ export function fakeWorld(): FakeWorld {
   let built = 0;
   world.ports = {
     engine: fakeEngine(images),
+    volumeTransfer: () => {
+      throw new KilnError("ERR_KILN_INTERNAL", "the fake world has no volumes", { hint: "a test bug" });
+    },
     builds: {
       client: async () => client,
       build: async (_client, request) => {
