@@ -14,6 +14,19 @@ function layer(files, forbidden) {
   };
 }
 
+/** the adapters behind app/ports.ts: a use case receives them, it does not import them */
+const PORTED_ADAPTERS = [
+  "**/adapters/engine/index.js",
+  "**/adapters/engine/client.js",
+  "**/adapters/engine/build.js",
+  "**/adapters/engine/compose-cli.js",
+  "**/adapters/engine/api-engine.js",
+  "**/adapters/engine/cli-engine.js",
+  "**/adapters/history/history-store.js",
+  "**/adapters/state/project-session.js",
+  "**/adapters/volumes/volume-transfer.js",
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -47,6 +60,27 @@ export default tseslint.config(
   layer("src/adapters/**", ["**/app/**", "**/cli/**"]),
   layer("src/app/**", ["**/cli/**"]),
   layer("src/report/**", ["**/cli/**", "**/app/**"]),
+
+  // Use cases reach the engine, the build client, compose, the history and the project session
+  // only through the Ports they are given (src/app/ports.ts): importing those adapters' types is
+  // fine, calling them directly is not. adapters/real-ports.ts builds the real ones.
+  {
+    files: ["src/app/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: PORTED_ADAPTERS,
+              allowTypeImports: true,
+              message: "a use case gets this through its Ports (src/app/ports.ts), see docs/architecture.md",
+            },
+          ],
+        },
+      ],
+    },
+  },
 
   // Use cases and adapters never print: their notes go through the log/reporter the caller
   // passes, so `--progress quiet` and `--json` hold (see docs/architecture.md).

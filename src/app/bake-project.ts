@@ -9,13 +9,10 @@ import { KilnError } from "../core/errors.js";
 import { bakeScope } from "../core/plan/bake-scope.js";
 import { outsideScopeCause } from "../core/plan/cause.js";
 import { makePlan, type Plan, type PlanMode, type PlanTarget } from "../core/plan/plan.js";
-import type { ProgressReporter } from "../report/progress/reporter.js";
 import type { ProjectRequest } from "./request.js";
-import { dockerClient } from "../adapters/engine/client.js";
-import { getEngine } from "../adapters/engine/index.js";
+import type { Ports } from "./ports.js";
 import type { Engine, ImageInfo } from "../adapters/engine/types.js";
-import { HistoryStore } from "../adapters/history/history-store.js";
-import { openProjectSession } from "../adapters/state/project-session.js";
+import type { HistoryStore } from "../adapters/history/history-store.js";
 import { fingerprintProject } from "./fingerprint-project.js";
 import { locateProject, openProject, type OpenedProject } from "./open-project.js";
 import { findForeignPins } from "../core/pin/foreign-pins.js";
@@ -23,10 +20,9 @@ import { checkPinnable, pinProject, unpinProject, type PinOutcome } from "./pin-
 import { extraLabels, imagesByFingerprint } from "./project-images.js";
 import { readOverridePins, refuseOverrideUnderV1, writeOverridePins } from "./override-pins.js";
 import { writeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
-import { detectCompose } from "../adapters/engine/compose-cli.js";
 import { cacheMountsOf } from "../adapters/bundle/cache-mounts.js";
 import type { ProjectModel } from "../core/compose/model.js";
-import { runPlan, targetResult, type TargetResult } from "./run-plan.js";
+import { outcomeOf, runPlan, targetResult, type TargetResult } from "./run-plan.js";
 import { lookupAll, lookupNotes } from "../adapters/registry/lookup.js";
 import { pullBaked } from "../adapters/registry/transfer.js";
 import {
@@ -52,8 +48,6 @@ export interface BakeOptions {
   all?: boolean;
   /** inplace (default): edit the compose files; override: write kiln's override file */
   pinMode?: "inplace" | "override";
-  reporter: ProgressReporter;
-  log: (line: string) => void;
   /** --registry HOST[:PORT]/PREFIX (else KILN_REGISTRY, else x-kiln.registry) */
   registry?: string;
   /** push the selected services' baked images to the registry afterwards */
@@ -89,28 +83,25 @@ export interface PlannedProject {
   registry?: ProjectRegistry;
 }
 
+/** what planning needs from the outside world */
+export type PlanPorts = Pick<Ports, "engine" | "builds" | "state" | "log">;
+
 /** open + fingerprint + plan: everything up to the first build, no change made */
 export async function planProject(
   options: Pick<BakeOptions, "globals" | "env" | "mode" | "services" | "noCache" | "registry" | "all"> & {
-    log?: (line: string) => void;
     /** plan without asking any registry (bundles) */
     noRegistry?: boolean;
   },
+  ports: PlanPorts,
 ): Promise<PlannedProject> {
-  const project = await openProject(options.globals, options.env, options.log ?? (() => undefined));
-  const engine = getEngine({
-    env: options.env,
-    ...(options.globals.context ? { context: options.globals.context } : {}),
-  });
+  const log = ports.log;
+  const project = await openProject(options.globals, options.env, log);
+  const engine = ports.engine;
   const [manifests, images] = await Promise.all([
-    fingerprintProject(project, engine, {
-      env: options.env,
-      ...(options.globals.context ? { context: options.globals.context } : {}),
-      ...(options.log ? { warn: options.log } : {}),
-    }),
+    fingerprintProject(project, engine, { env: options.env, client: ports.builds.client, warn: log }),
     imagesByFingerprint(engine),
   ]);
-  const history = new HistoryStore(project.stateDir);
+  const history = ports.state.history(project.stateDir);
   const changes = new Map<string, InputChange[]>();
   for (const [service, manifest] of manifests) {
     const last = history.service(service).lastFingerprint;
@@ -126,7 +117,7 @@ export async function planProject(
       .filter(([, m]) => !fresh.has(m.hash))
       .map(([service, m]) => ({ service, fingerprint: m.hash }));
     registry.lookups = await lookupAll(registry.client, wanted);
-    for (const note of lookupNotes(registry.lookups)) options.log?.(note);
+    for (const note of lookupNotes(registry.lookups)) log(note);
     registryFingerprints = new Set(
       wanted.filter((w) => registry.lookups.get(w.service)?.state === "found").map((w) => w.fingerprint),
     );
@@ -147,9 +138,10 @@ export async function planProject(
   return { project, engine, images, manifests, plan, history, ...(registry ? { registry } : {}) };
 }
 
-export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
+export async function bakeProject(options: BakeOptions, ports: Ports): Promise<BakeReport> {
+  const log = ports.log;
   if (options.dryRun) {
-    const planned = await planProject(options);
+    const planned = await planProject(options, ports);
     checkPush(options, planned);
     return { plan: planned.plan, results: [], dryRun: true };
   }
@@ -158,25 +150,25 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
   // here only finds its state dir; planProject reads everything again under the lock.
   const located = await locateProject(options.globals, options.env);
   const stateDir = located.stateDir;
-  const session = openProjectSession(stateDir, {
+  const session = ports.state.openSession(stateDir, {
     command: `kiln ${options.mode}`,
-    log: options.log,
+    log,
     onLocked: () => options.onLocked?.({ projectDir: located.projectDir, stateDir }),
     recordChildren: true,
   });
   try {
     const recovered = session.recovery;
     if (recovered.found) {
-      options.log(
+      log(
         `kiln: completed an interrupted change (${recovered.completed.join(", ") || "nothing left"}); planning again`,
       );
     }
-    const planned = await planProject(options);
+    const planned = await planProject(options, ports);
     checkPush(options, planned);
     const { project, plan, manifests, history, engine, images } = planned;
     const foreign = findForeignPins(project.model);
     if (foreign.length > 0) {
-      options.log(
+      log(
         `kiln: ${foreign.map((p) => p.service).join(", ")} ${foreign.length > 1 ? "are" : "is"} pinned to images kiln baked in another folder (${foreign[0].imageRef}…): kiln cannot build ${foreign.length > 1 ? "them" : "it"} until the build: is back — \`kiln status\` says how`,
       );
     }
@@ -187,7 +179,7 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
     }
     const toBuild = plan.targets.filter((t) => t.action === "build" || t.action === "pull");
     const override = options.pinMode === "override";
-    if (override) refuseOverrideUnderV1((await detectCompose({ env: options.env }))?.variant ?? "v2");
+    if (override) refuseOverrideUnderV1((await ports.compose.detect())?.variant ?? "v2");
     if (options.mode !== "build" && !override) {
       checkPinnable(project, [...bakeScope(project.model, options.services, options.all).wanted]);
     }
@@ -205,10 +197,7 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
     let results: TargetResult[] = [];
     const registry = planned.registry;
     if (toBuild.length > 0) {
-      const client = await dockerClient({
-        env: options.env,
-        ...(options.globals.context ? { context: options.globals.context } : {}),
-      });
+      const client = await ports.builds.client();
       if (options.purgeCaches && client.mode === "podman") refusePodmanPurge(project.model, toBuild);
       const sharing = registry
         ? {
@@ -230,11 +219,13 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
               }),
           }
         : {};
-      options.reporter.start(toBuild.map((t) => t.service));
+      const reporter = ports.reporter;
+      reporter.start(toBuild.map((t) => t.service));
       try {
         results = await runPlan(plan, {
           model: project.model,
           client,
+          build: ports.builds.build,
           env: options.env,
           jobs: options.jobs,
           ...(options.signal ? { signal: options.signal } : {}),
@@ -243,21 +234,12 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
           purgeCaches: options.purgeCaches,
           pull: options.pull,
           ...sharing,
-          onStart: (s) => options.reporter.serviceStarted(s),
-          onEvent: (s, e) => options.reporter.event(s, e),
-          onFinish: (r) =>
-            options.reporter.serviceFinished({
-              service: r.service,
-              image: r.image,
-              action: r.action,
-              reason: r.reason,
-              durationMs: r.durationMs,
-              steps: r.steps,
-              ...(r.error ? { error: r.error.message } : {}),
-            }),
+          onStart: (s) => reporter.serviceStarted(s),
+          onEvent: (s, e) => reporter.event(s, e),
+          onFinish: (r) => reporter.serviceFinished(outcomeOf(r)),
         });
       } finally {
-        options.reporter.close();
+        reporter.close();
       }
     } else {
       results = plan.targets.map((t) => targetResult(t, "skipped"));
@@ -282,10 +264,9 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
     const pushed =
       options.push && registry
         ? await pushResults(registry, engine, plan, results, {
-            globals: options.globals,
-            env: options.env,
+            client: ports.builds.client,
             services: options.services,
-            log: options.log,
+            log,
             ...(options.signal ? { signal: options.signal } : {}),
           })
         : undefined;
@@ -311,7 +292,7 @@ export async function bakeProject(options: BakeOptions): Promise<BakeReport> {
         };
       }
       const reopened =
-        options.mode === "rebuild" ? await openProject(options.globals, options.env, options.log) : project;
+        options.mode === "rebuild" ? await openProject(options.globals, options.env, log) : project;
       pins = pinProject(reopened, requests);
     }
     return {

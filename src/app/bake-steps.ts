@@ -3,7 +3,7 @@
  * sources for the services that must be built, and push after the build.
  */
 import { outsideScopeCause } from "../core/plan/cause.js";
-import type { ProjectRequest } from "./request.js";
+import type { BuildPort } from "./ports.js";
 import { KilnError } from "../core/errors.js";
 import type { Plan, PlanTarget } from "../core/plan/plan.js";
 import {
@@ -12,7 +12,6 @@ import {
   registryLatestRef,
   registryRepository,
 } from "../core/registry/registry-ref.js";
-import { dockerClient } from "../adapters/engine/client.js";
 import type { Engine } from "../adapters/engine/types.js";
 import { lookupFingerprint, type Lookup } from "../adapters/registry/lookup.js";
 import { RegistryClient } from "../adapters/registry/registry-client.js";
@@ -60,8 +59,8 @@ export async function registryCacheSources(
 }
 
 export interface PushSelection {
-  globals: ProjectRequest;
-  env: NodeJS.ProcessEnv;
+  /** the build client (pushes go through its `docker push`) */
+  client: BuildPort["client"];
   services: string[];
   signal?: AbortSignal;
   log: (line: string) => void;
@@ -74,10 +73,7 @@ export async function pushTargets(
   targets: PlanTarget[],
   options: PushSelection,
 ): Promise<PushOutcome[]> {
-  const client = await dockerClient({
-    env: options.env,
-    ...(options.globals.context ? { context: options.globals.context } : {}),
-  });
+  const client = await options.client();
   const out: PushOutcome[] = [];
   for (const t of targets) {
     const known = registry.lookups.get(t.service);

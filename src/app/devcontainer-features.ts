@@ -40,7 +40,8 @@ import {
   installFeatures,
   resolveFeatureLock,
 } from "../adapters/devcontainer/cli.js";
-import { runBuild, type BuildOutcome } from "../adapters/engine/build.js";
+import type { BuildOutcome } from "../adapters/engine/build.js";
+import type { BuildPort } from "./ports.js";
 import type { DockerClient } from "../adapters/engine/client.js";
 import { runProcess } from "../adapters/process-runner.js";
 
@@ -218,6 +219,8 @@ export interface StageContext {
   signal?: AbortSignal;
   /** builds the service's own image (kiln's normal build) under the given target */
   buildService: (target: PlanTarget) => Promise<BuildOutcome>;
+  /** runs one build (the build port), for the UID stage */
+  build: BuildPort["build"];
 }
 
 export interface ImageConfig {
@@ -378,7 +381,7 @@ async function bakeUid(
         },
       );
     }
-    await runBuild(
+    await ctx.build(
       ctx.client,
       {
         context: emptyDir,

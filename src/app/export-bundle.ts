@@ -6,9 +6,10 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } f
 import path from "node:path";
 import type { ProjectRequest } from "./request.js";
 import { KilnError } from "../core/errors.js";
-import { planProject } from "./bake-project.js";
+import { planProject, type PlanPorts } from "./bake-project.js";
+import { realPorts } from "../adapters/real-ports.js";
+import { quietReporter } from "../report/progress/create-reporter.js";
 import { isFresh } from "../core/plan/plan.js";
-import { dockerClient } from "../adapters/engine/client.js";
 import { runProcess } from "../adapters/process-runner.js";
 import {
   cacheMountsOf,
@@ -35,17 +36,28 @@ export interface BundleExportReport {
   manifest: BundleManifest;
 }
 
-export async function exportBundle(options: BundleExportOptions): Promise<BundleExportReport> {
-  const started = Date.now();
-  const planned = await planProject({
-    globals: options.globals,
+/** `ports`: the CLI's (cli/runtime.ts); a library caller gets the real ones for its selection */
+export async function exportBundle(
+  options: BundleExportOptions,
+  ports: PlanPorts = realPorts({
     env: options.env,
-    mode: "build",
-    services: options.services,
-    noCache: false,
-    noRegistry: true,
+    ...(options.globals.context ? { context: options.globals.context } : {}),
+    reporter: quietReporter,
     log: options.log,
-  });
+  }),
+): Promise<BundleExportReport> {
+  const started = Date.now();
+  const planned = await planProject(
+    {
+      globals: options.globals,
+      env: options.env,
+      mode: "build",
+      services: options.services,
+      noCache: false,
+      noRegistry: true,
+    },
+    ports,
+  );
   const wanted = planned.plan.targets.filter(
     (t) => options.services.length === 0 || options.services.includes(t.service),
   );
@@ -57,10 +69,7 @@ export async function exportBundle(options: BundleExportOptions): Promise<Bundle
       { hint: `run \`kiln bake ${unbaked.map((t) => t.service).join(" ")}\` first, then export again` },
     );
   }
-  const client = await dockerClient({
-    env: options.env,
-    ...(options.globals.context ? { context: options.globals.context } : {}),
-  });
+  const client = await ports.builds.client();
   if (options.cacheMounts) checkCacheMountsReachable(client, "export");
   const work = mkdtempSync(path.join(path.dirname(path.resolve(options.file)), ".kiln-bundle-"));
   try {

@@ -7,19 +7,16 @@ import type { FingerprintManifest } from "../core/fingerprint/index.js";
 import { buildableServices } from "../core/plan/plan.js";
 import { fingerprintServices } from "../adapters/fs/fingerprint-services.js";
 import type { Engine, ImageInfo } from "../adapters/engine/types.js";
-import { dockerClient } from "../adapters/engine/client.js";
+import type { DockerClient } from "../adapters/engine/client.js";
 import type { OpenedProject } from "./open-project.js";
 import { generatedConfigOf } from "../adapters/bake/devcontainer-config.js";
 import { withDevcontainerLayers } from "./devcontainer-features.js";
 
 /** which sender decides what a context holds: the legacy client's differs from buildx's */
-async function dialect(
-  env: NodeJS.ProcessEnv,
-  context: string | undefined,
-): Promise<"buildkit" | "legacy" | undefined> {
+async function dialect(client: () => Promise<DockerClient>): Promise<"buildkit" | "legacy" | undefined> {
   try {
-    const client = await dockerClient({ env, ...(context ? { context } : {}) });
-    return client.mode === "legacy" ? "legacy" : undefined;
+    const detected = await client();
+    return detected.mode === "legacy" ? "legacy" : undefined;
   } catch {
     return undefined; // no BuildKit client: the build will say so; fingerprint as buildx would
   }
@@ -28,10 +25,15 @@ async function dialect(
 export async function fingerprintProject(
   project: OpenedProject,
   engine: Engine,
-  selection: { env: NodeJS.ProcessEnv; context?: string; warn?: (line: string) => void },
+  selection: {
+    env: NodeJS.ProcessEnv;
+    /** the build client (its dialect decides what a context holds) */
+    client: () => Promise<DockerClient>;
+    warn?: (line: string) => void;
+  },
 ): Promise<Map<string, FingerprintManifest>> {
   const services = buildableServices(project.model);
-  const contextDialect = await dialect(selection.env, selection.context);
+  const contextDialect = await dialect(selection.client);
   const inspected = new Map<string, Promise<ImageInfo | undefined>>();
   const inspect = (ref: string): Promise<ImageInfo | undefined> => {
     let hit = inspected.get(ref);

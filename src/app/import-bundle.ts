@@ -9,8 +9,9 @@ import os from "node:os";
 import path from "node:path";
 import { KilnError } from "../core/errors.js";
 import { LABEL } from "../core/plan/image-ref.js";
-import { dockerClient } from "../adapters/engine/client.js";
-import { getEngine } from "../adapters/engine/index.js";
+import { realPorts } from "../adapters/real-ports.js";
+import { quietReporter } from "../report/progress/create-reporter.js";
+import type { Ports } from "./ports.js";
 import { runProcess } from "../adapters/process-runner.js";
 import { checkCacheMountsReachable, importCacheMount } from "../adapters/bundle/cache-mounts.js";
 import { readManifest, verifyMembers, type BundleManifest } from "../adapters/bundle/manifest.js";
@@ -32,11 +33,19 @@ export interface BundleImportReport {
   cachesSeeded: string[];
 }
 
-export async function importBundle(options: BundleImportOptions): Promise<BundleImportReport> {
+/** `ports`: the CLI's (cli/runtime.ts); a library caller gets the real ones for its selection */
+export async function importBundle(
+  options: BundleImportOptions,
+  ports: Pick<Ports, "engine" | "builds"> = realPorts({
+    env: options.env,
+    ...(options.context ? { context: options.context } : {}),
+    reporter: quietReporter,
+    log: options.log,
+  }),
+): Promise<BundleImportReport> {
   const started = Date.now();
-  const selection = { env: options.env, ...(options.context ? { context: options.context } : {}) };
-  const client = await dockerClient(selection);
-  const engine = getEngine(selection);
+  const client = await ports.builds.client();
+  const engine = ports.engine;
   const work = mkdtempSync(path.join(os.tmpdir(), "kiln-bundle-"));
   try {
     await runProcess(["tar", "-xf", options.file, "-C", work]).catch((error: unknown) => {

@@ -8,13 +8,14 @@ import type { PlanMode } from "../core/plan/plan.js";
 import type { ProgressReporter } from "../report/progress/reporter.js";
 import { bakeProject, type BakeReport } from "./bake-project.js";
 import { bakeSummaries } from "./bake-summaries.js";
-import { endpointFor } from "../adapters/engine/index.js";
+import { realPorts } from "../adapters/real-ports.js";
 import { RunRecorder } from "../adapters/history/run-recorder.js";
 import { kilnVersion } from "../adapters/kiln-version.js";
 import { projectChecks } from "./doctor/project-checks.js";
 import type { CheckResult } from "../core/doctor/check.js";
 import { projectStatus, type ServiceStatus } from "./status.js";
 import type { ProjectRequest } from "./request.js";
+import type { Ports } from "./ports.js";
 
 /** which project: its folder, and optionally what `-f`, `-p`, `--profile`… would select */
 export interface ProjectSelection {
@@ -65,6 +66,20 @@ const silent: ProgressReporter = {
   close: () => undefined,
 };
 
+/** the real engine, build client, compose and state dir for a library call */
+export function libraryPorts(
+  selection: Pick<ProjectSelection, "env" | "context">,
+  reporter: ProgressReporter = silent,
+  log: (line: string) => void = () => undefined,
+): Ports {
+  return realPorts({
+    env: selection.env ?? process.env,
+    ...(selection.context ? { context: selection.context } : {}),
+    reporter,
+    log,
+  });
+}
+
 export function projectRequest(selection: ProjectSelection): ProjectRequest {
   return {
     projectDir: path.resolve(selection.projectDir ?? process.cwd()),
@@ -92,13 +107,15 @@ export async function bake(options: BakeOptions = {}): Promise<BakeReport> {
     kilnVersion: kilnVersion(),
     warn: log,
   });
+  const ports = libraryPorts(
+    { env, ...(globals.context ? { context: globals.context } : {}) },
+    recorder,
+    log,
+  );
   let report: BakeReport;
   try {
-    report = await bakeOnly(options, globals, env, mode, recorder, (run) =>
-      recorder.attach({
-        ...run,
-        engine: endpointFor({ env, ...(globals.context ? { context: globals.context } : {}) }).host,
-      }),
+    report = await bakeOnly(options, globals, env, mode, ports, (run) =>
+      recorder.attach({ ...run, engine: ports.engine.host }),
     );
   } catch (error: unknown) {
     recorder.finish(options.signal?.aborted ? "interrupted" : "failed");
@@ -116,35 +133,40 @@ function bakeOnly(
   globals: ProjectRequest,
   env: NodeJS.ProcessEnv,
   mode: PlanMode,
-  reporter: ProgressReporter,
+  ports: Ports,
   onLocked: (run: { projectDir: string; stateDir: string }) => void,
 ): Promise<BakeReport> {
-  return bakeProject({
-    globals,
-    env,
-    ...(options.signal ? { signal: options.signal } : {}),
-    mode,
-    services: options.services ?? [],
-    dryRun: options.dryRun ?? false,
-    jobs: options.jobs ?? 2,
-    noCache: options.noCache ?? false,
-    pull: options.pull ?? false,
-    purgeCaches: options.purgeCaches ?? false,
-    all: options.all ?? false,
-    pinMode: options.pinMode ?? "inplace",
-    reporter,
-    onLocked,
-    log: options.log ?? (() => undefined),
-    ...(options.registry ? { registry: options.registry } : {}),
-    push: options.push ?? false,
-  });
+  return bakeProject(
+    {
+      globals,
+      env,
+      ...(options.signal ? { signal: options.signal } : {}),
+      mode,
+      services: options.services ?? [],
+      dryRun: options.dryRun ?? false,
+      jobs: options.jobs ?? 2,
+      noCache: options.noCache ?? false,
+      pull: options.pull ?? false,
+      purgeCaches: options.purgeCaches ?? false,
+      all: options.all ?? false,
+      pinMode: options.pinMode ?? "inplace",
+      onLocked,
+      ...(options.registry ? { registry: options.registry } : {}),
+      push: options.push ?? false,
+    },
+    ports,
+  );
 }
 
 /** `kiln status`: per service baked / stale / unbaked / missing-image, with the reason */
 export async function status(
   options: ProjectSelection = {},
 ): Promise<{ project: string; services: ServiceStatus[] }> {
-  const result = await projectStatus(projectRequest(options), options.env ?? process.env, () => undefined);
+  const result = await projectStatus(
+    projectRequest(options),
+    options.env ?? process.env,
+    libraryPorts(options),
+  );
   return { project: result.project, services: result.services };
 }
 
@@ -155,5 +177,6 @@ export async function doctor(options: ProjectSelection & { fix?: boolean } = {})
     env: options.env ?? process.env,
     fix: options.fix ?? false,
     engineReachable: true,
+    ports: libraryPorts(options),
   });
 }

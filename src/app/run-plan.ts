@@ -10,20 +10,21 @@ import type { BuildEvent, StepTally } from "../core/build/events.js";
 import { injectRebuildArg, REBUILD_ARG } from "../core/build/rebuild-nonce.js";
 import type { Plan, PlanTarget } from "../core/plan/plan.js";
 import { planReason } from "../report/plan-reason.js";
+import type { ServiceOutcome } from "../report/progress/reporter.js";
 import { LABEL, imageRepo, imageTag } from "../core/plan/image-ref.js";
-import { runBuild } from "../adapters/engine/build.js";
 import type { DockerClient } from "../adapters/engine/client.js";
+import type { BuildPort } from "./ports.js";
 import { buildStages } from "./devcontainer-features.js";
 
-export interface TargetResult {
-  service: string;
-  image: string;
-  action: "built" | "skipped" | "failed" | "pulled";
-  reason: string;
-  durationMs: number;
-  steps: { total: number; cached: number };
+/** a target's result: the reporters' ServiceOutcome with the KilnError itself, and the image id */
+export interface TargetResult extends ServiceOutcome<KilnError> {
   imageId?: string;
-  error?: KilnError;
+}
+
+/** the result as the progress reporters and the summary see it (the error as its message) */
+export function outcomeOf(result: TargetResult): ServiceOutcome {
+  const { service, image, action, reason, durationMs, steps, error } = result;
+  return { service, image, action, reason, durationMs, steps, ...(error ? { error: error.message } : {}) };
 }
 
 /** a target's result: no time taken and no steps unless `fields` says otherwise */
@@ -46,6 +47,8 @@ export function targetResult(
 export interface RunPlanOptions {
   model: ProjectModel;
   client: DockerClient;
+  /** runs one build with `client` (the build port) */
+  build: BuildPort["build"];
   jobs: number;
   signal?: AbortSignal;
   /** extra labels for every image (KILN_LABELS), e.g. a test run id */
@@ -153,7 +156,7 @@ async function runTarget(
   if (!alreadyStarted) options.onStart?.(target.service);
   try {
     const build = (t: PlanTarget) =>
-      runBuild(options.client, requestFor(t, options), {
+      options.build(options.client, requestFor(t, options), {
         ...(options.signal ? { signal: options.signal } : {}),
         onEvent: (ev) => options.onEvent?.(target.service, ev),
       });
@@ -166,6 +169,7 @@ async function runTarget(
         extraLabels: options.extraLabels,
         ...(options.signal ? { signal: options.signal } : {}),
         buildService: build,
+        build: options.build,
       });
       return targetResult(target, "built", {
         durationMs: Date.now() - started,

@@ -9,8 +9,7 @@ import { explainChange } from "../report/change-text.js";
 import { buildableServices } from "../core/plan/plan.js";
 import { contentRef } from "../core/plan/image-ref.js";
 import type { ProjectRequest } from "./request.js";
-import { getEngine } from "../adapters/engine/index.js";
-import { HistoryStore } from "../adapters/history/history-store.js";
+import type { Ports } from "./ports.js";
 import { fingerprintProject } from "./fingerprint-project.js";
 import { openProject, type OpenedProject } from "./open-project.js";
 import { kilnImages } from "./project-images.js";
@@ -48,18 +47,21 @@ export interface ProjectStatus {
   manifests: Map<string, FingerprintManifest>;
 }
 
+/** what status needs from the outside world */
+export type StatusPorts = Pick<Ports, "engine" | "builds" | "state" | "log">;
+
 export async function projectStatus(
   globals: ProjectRequest,
   env: NodeJS.ProcessEnv,
-  log: (line: string) => void,
+  ports: StatusPorts,
 ): Promise<ProjectStatus> {
-  const project = await openProject(globals, env, log);
-  const engine = getEngine({ env, ...(globals.context ? { context: globals.context } : {}) });
+  const project = await openProject(globals, env, ports.log);
+  const engine = ports.engine;
   const [manifests, images] = await Promise.all([
-    fingerprintProject(project, engine, { env, ...(globals.context ? { context: globals.context } : {}) }),
+    fingerprintProject(project, engine, { env, client: ports.builds.client }),
     kilnImages(engine),
   ]);
-  const history = new HistoryStore(project.stateDir);
+  const history = ports.state.history(project.stateDir);
   const pinnedRefs = new Map<string, string>();
   for (const records of Object.values(project.pins.files))
     for (const r of Object.values(records)) pinnedRefs.set(r.service, r.imageRef);

@@ -18,21 +18,21 @@ import { chooseRegistry, LATEST_TAG, registryRepository } from "../core/registry
 import { RegistryClient } from "../adapters/registry/registry-client.js";
 
 export type { ServiceWhy, WhyReport, WhyState } from "../core/why/why-report.js";
-import { HistoryStore } from "../adapters/history/history-store.js";
+import type { HistoryStore } from "../adapters/history/history-store.js";
 import type { ProjectRequest } from "./request.js";
-import { projectStatus } from "./status.js";
+import { projectStatus, type StatusPorts } from "./status.js";
 
 export async function whyProject(
   globals: ProjectRequest,
   env: NodeJS.ProcessEnv,
   selected: string[],
-  log: (line: string) => void,
+  ports: StatusPorts,
   options: { registry?: string } = {},
 ): Promise<WhyReport> {
-  const status = await projectStatus(globals, env, log);
+  const status = await projectStatus(globals, env, ports);
   const model = status.opened.model;
   checkSelection(model, selected);
-  const history = new HistoryStore(status.opened.stateDir);
+  const history = ports.state.history(status.opened.stateDir);
   const location = chooseRegistry(options.registry, env, model.extensions);
   const client = location ? new RegistryClient(location, { env }) : undefined;
   let registryError: string | undefined;

@@ -6,6 +6,7 @@
  */
 import { Option, type Command } from "commander";
 import { bakeProject, type BakeReport } from "../app/bake-project.js";
+import { outcomeOf } from "../app/run-plan.js";
 import { EXIT, KilnError } from "../core/errors.js";
 import type { Plan, PlanMode } from "../core/plan/plan.js";
 import { planReason } from "../report/plan-reason.js";
@@ -43,15 +44,7 @@ function jobsOf(value: string | undefined): number {
 
 /** the results as the progress reporters and the summary see them */
 export function outcomesOf(report: BakeReport): ServiceOutcome[] {
-  return report.results.map(({ service, image, action, reason, durationMs, steps, error }) => ({
-    service,
-    image,
-    action,
-    reason,
-    durationMs,
-    steps,
-    ...(error ? { error: error.message } : {}),
-  }));
+  return report.results.map(outcomeOf);
 }
 
 /** the plan with each target's cause also in words (`reason`, as before #14.4) */
@@ -105,25 +98,26 @@ async function run(
     ),
   );
   const bake = (): Promise<BakeReport> =>
-    bakeProject({
-      globals: ctx.globals,
-      env: ctx.env,
-      signal: ctx.signal,
-      mode,
-      services,
-      dryRun: flags.dryRun === true,
-      jobs: jobsOf(flags.jobs),
-      noCache: flags.noCache === true,
-      pull: flags.pull === true,
-      purgeCaches: flags.purgeCaches === true,
-      all: flags.all === true,
-      pinMode: flags.mode ?? "inplace",
-      reporter: recorder,
-      onLocked: attachTo(ctx, recorder),
-      log: ctx.log,
-      ...(flags.registry ? { registry: flags.registry } : {}),
-      push: flags.push === true,
-    });
+    bakeProject(
+      {
+        globals: ctx.globals,
+        env: ctx.env,
+        signal: ctx.signal,
+        mode,
+        services,
+        dryRun: flags.dryRun === true,
+        jobs: jobsOf(flags.jobs),
+        noCache: flags.noCache === true,
+        pull: flags.pull === true,
+        purgeCaches: flags.purgeCaches === true,
+        all: flags.all === true,
+        pinMode: flags.mode ?? "inplace",
+        onLocked: attachTo(ctx, recorder),
+        ...(flags.registry ? { registry: flags.registry } : {}),
+        push: flags.push === true,
+      },
+      { ...ctx.ports, reporter: recorder },
+    );
   const report = await recorded(ctx, recorder, bake, (r) => ({
     failed: r.results.some((x) => x.action === "failed"),
     services: r.dryRun ? [] : bakeSummaries(r),

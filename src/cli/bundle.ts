@@ -15,15 +15,18 @@ async function exportCmd(
   services: string[],
   flags: { cacheMounts?: boolean },
 ): Promise<CommandResult> {
-  const r = await exportBundle({
-    globals: ctx.globals,
-    env: ctx.env,
-    file,
-    services,
-    cacheMounts: flags.cacheMounts === true,
-    signal: ctx.signal,
-    log: ctx.log,
-  });
+  const r = await exportBundle(
+    {
+      globals: ctx.globals,
+      env: ctx.env,
+      file,
+      services,
+      cacheMounts: flags.cacheMounts === true,
+      signal: ctx.signal,
+      log: ctx.log,
+    },
+    ctx.ports,
+  );
   const caches = r.manifest.caches.map((c) => ({
     id: c.id,
     service: c.service,
@@ -51,14 +54,17 @@ async function importCmd(
   file: string,
   flags: { cacheMounts?: boolean },
 ): Promise<CommandResult> {
-  const r = await importBundle({
-    env: ctx.env,
-    ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
-    file,
-    noCacheMounts: flags.cacheMounts === false,
-    signal: ctx.signal,
-    log: ctx.log,
-  });
+  const r = await importBundle(
+    {
+      env: ctx.env,
+      ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
+      file,
+      noCacheMounts: flags.cacheMounts === false,
+      signal: ctx.signal,
+      log: ctx.log,
+    },
+    ctx.ports,
+  );
   return {
     data: {
       file: r.file,

@@ -17,7 +17,7 @@ export type ProjectCheckProvider = (
   options: { fix: boolean; engineReachable: boolean },
 ) => Promise<CheckResult[]>;
 export const projectCheckProviders: ProjectCheckProvider[] = [
-  (ctx, options) => projectChecks({ globals: ctx.globals, env: ctx.env, log: ctx.log, ...options }),
+  (ctx, options) => projectChecks({ globals: ctx.globals, env: ctx.env, ports: ctx.ports, ...options }),
 ];
 
 async function doctor(ctx: CommandContext, options: { fix?: boolean }): Promise<CommandResult> {

@@ -73,7 +73,7 @@ async function history(ctx: CommandContext, flags: HistoryFlags): Promise<Comman
 
 async function statusRows(ctx: CommandContext, notes: string[]): Promise<ReportStatus[]> {
   try {
-    const result = await projectStatus(ctx.globals, ctx.env, ctx.log);
+    const result = await projectStatus(ctx.globals, ctx.env, ctx.ports);
     return result.services.map((s) => ({
       service: s.name,
       state: s.state,

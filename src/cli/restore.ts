@@ -1,19 +1,8 @@
 /**
- * `kiln restore`: unpin — put each pinned service's original build: back, keeping the edits
- * made after baking. `--from-backup` writes the pristine backups back wholesale. Pins kiln made
- * in another folder are undone from kiln's records of that folder, or with `--from-git` from
- * the last commit that has the build: (#12.3).
+ * `kiln restore`: argv → app/restore.ts (the transaction) → text.
  */
 import type { Command } from "commander";
-import { locateProject, openProject } from "../app/open-project.js";
-import { unpinProject } from "../app/pin-project.js";
-import { assertForeignRestorable, examineForeignPins, restoreForeignPins } from "../app/foreign-pins.js";
-import { overridePath, removeOverridePins } from "../app/override-pins.js";
-import { removeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
-import { BackupStore } from "../adapters/state/backup-store.js";
-import { commitFiles } from "../adapters/state/journal.js";
-import { pinsFileChange, withPin } from "../adapters/state/pin-store.js";
-import { openProjectSession } from "../adapters/state/project-session.js";
+import { restoreProject } from "../app/restore.js";
 import { action, type CommandContext } from "./runtime.js";
 import type { CommandResult } from "./output.js";
 
@@ -24,60 +13,31 @@ interface RestoreFlags {
 }
 
 async function restore(ctx: CommandContext, services: string[], flags: RestoreFlags): Promise<CommandResult> {
-  const first = await locateProject(ctx.globals, ctx.env);
-  const session = openProjectSession(first.stateDir, { command: "kiln restore", log: ctx.log });
-  try {
-    const project = await openProject(ctx.globals, ctx.env, ctx.log);
-    if (flags.fromBackup) {
-      const backups = new BackupStore(project.stateDir);
-      const files: string[] = [];
-      let pins = project.pins;
-      for (const [file, records] of Object.entries(project.pins.files)) {
-        backups.restoreWholesale(file, { force: flags.force === true, records: Object.values(records) });
-        for (const r of Object.values(records)) pins = withPin(pins, file, r.service, null);
-        files.push(file);
-      }
-      if (files.length > 0) commitFiles(project.stateDir, [pinsFileChange(project.stateDir, pins)]);
-      return {
-        data: { restored: Object.values(project.pins.files).flatMap((r) => Object.keys(r)), files },
-        text: files.length > 0 ? `restored ${files.join(", ")} from the backup` : "nothing is pinned",
-      };
-    }
-    // pins made in another folder (a copy, the old name, a teammate's commit): refused before
-    // anything is written when nothing says what the file was before them
-    const foreign = examineForeignPins(project, ctx.env, { services, git: true });
-    assertForeignRestorable(project, foreign, { fromGit: flags.fromGit === true });
-    const outcome = unpinProject(project, services);
-    if (foreign.length > 0) {
-      // the local unpin may have rewritten a file that also holds foreign pins: look again
-      const again = examineForeignPins(await openProject(ctx.globals, ctx.env, ctx.log), ctx.env, {
-        services,
-        git: flags.fromGit === true,
-      });
-      const done = restoreForeignPins(project, again, { fromGit: flags.fromGit === true });
-      outcome.restored.push(...done.restored.filter((s) => !outcome.restored.includes(s)));
-      outcome.files.push(...done.files.filter((f) => !outcome.files.includes(f)));
-      for (const f of again) {
-        const how =
-          flags.fromGit && f.fromGit ? `commit ${f.fromGit.commit.slice(0, 12)}` : f.fromRecords?.origin;
-        ctx.log(`kiln: put back build: pinned in another folder in ${f.target} (from ${how})`);
-      }
-    }
-    if (services.length === 0 && removeOverridePins(project.stateDir))
-      outcome.files.push(overridePath(project.stateDir));
-    const dc = project.model.devcontainer;
-    const generated = services.length === 0 && dc ? await removeGeneratedConfig(dc) : undefined;
-    if (generated) outcome.files.push(generated);
+  const r = await restoreProject(
+    {
+      globals: ctx.globals,
+      env: ctx.env,
+      services,
+      fromBackup: flags.fromBackup === true,
+      force: flags.force === true,
+      fromGit: flags.fromGit === true,
+    },
+    ctx.ports,
+  );
+  const data = { restored: r.restored, files: r.files };
+  if (r.how === "backup") {
     return {
-      data: { restored: outcome.restored, files: outcome.files },
-      text:
-        outcome.restored.length > 0
-          ? `unpinned ${outcome.restored.join(", ")} in ${outcome.files.join(", ")}`
-          : "nothing is pinned",
+      data,
+      text: r.files.length > 0 ? `restored ${r.files.join(", ")} from the backup` : "nothing is pinned",
     };
-  } finally {
-    session.release();
   }
+  return {
+    data,
+    text:
+      r.restored.length > 0
+        ? `unpinned ${r.restored.join(", ")} in ${r.files.join(", ")}`
+        : "nothing is pinned",
+  };
 }
 
 export function registerRestore(program: Command): void {

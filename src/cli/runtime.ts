@@ -4,6 +4,9 @@
  */
 import type { Command } from "commander";
 import { builderRequest } from "../app/select-builder.js";
+import type { Ports } from "../app/ports.js";
+import { realPorts } from "../adapters/real-ports.js";
+import { quietReporter } from "../report/progress/create-reporter.js";
 import { readGlobals, type GlobalOptions } from "./globals.js";
 import { printResult, processStreams, type CommandResult, type OutputStreams } from "./output.js";
 
@@ -15,6 +18,11 @@ export interface CommandContext {
   signal: AbortSignal;
   /** a log line on stderr (suppressed by --progress quiet) */
   log: (line: string) => void;
+  /**
+   * the use cases' outside world, built once per command (app/ports.ts); its reporter is quiet:
+   * a command that shows build progress passes its own (`{ ...ctx.ports, reporter }`)
+   */
+  ports: Ports;
 }
 
 const controller = new AbortController();
@@ -29,15 +37,23 @@ export let lastExitCode: number = 0;
 export function makeContext(command: Command): CommandContext {
   const globals = readGlobals(command);
   const out = processStreams;
+  const env =
+    globals.builder === undefined ? process.env : { ...process.env, BUILDX_BUILDER: globals.builder };
+  const log = (line: string): void => {
+    if (globals.progress !== "quiet") out.stderr(`${line}\n`);
+  };
   return {
     globals,
     out,
-    env: globals.builder === undefined ? process.env : { ...process.env, BUILDX_BUILDER: globals.builder },
+    env,
     signal: rootSignal,
-    log: (line) => {
-      if (globals.progress !== "quiet") out.stderr(`${line}\n`);
-    },
+    log,
+    ports: portsFor(env, globals.context, log),
   };
+}
+
+function portsFor(env: NodeJS.ProcessEnv, context: string | undefined, log: (line: string) => void): Ports {
+  return realPorts({ env, ...(context ? { context } : {}), reporter: quietReporter, log });
 }
 
 /** commands that never talk to an engine: a selected builder is not looked at */
@@ -54,7 +70,12 @@ export function action<A extends unknown[]>(
     const command = args[args.length - 1] as Command;
     const ctx = makeContext(command);
     if (!OFFLINE_COMMANDS.has(command.name())) {
-      ctx.globals = { ...ctx.globals, ...(await builderRequest(ctx.globals, ctx.env)) };
+      const chosen = await builderRequest(ctx.globals, ctx.env);
+      if (chosen.context !== undefined) {
+        // a docker-driver builder's context is the engine's context too (select-builder.ts)
+        ctx.globals = { ...ctx.globals, ...chosen };
+        ctx.ports = portsFor(ctx.env, ctx.globals.context, ctx.log);
+      }
     }
     const result = await handler(ctx, ...(args.slice(0, -1) as A));
     printResult(result, ctx.globals.json, ctx.out);

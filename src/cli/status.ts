@@ -7,7 +7,7 @@ import { action, type CommandContext } from "./runtime.js";
 import type { CommandResult } from "./output.js";
 
 async function status(ctx: CommandContext): Promise<CommandResult> {
-  const result = await projectStatus(ctx.globals, ctx.env, ctx.log);
+  const result = await projectStatus(ctx.globals, ctx.env, ctx.ports);
   const width = Math.max(7, ...result.services.map((s) => s.name.length));
   const lines = [`project ${result.project}:`];
   for (const s of result.services)

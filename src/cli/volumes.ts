@@ -2,48 +2,27 @@
  * `kiln volumes …`: the named cache volumes (pip, apt, torch, Hugging Face, Ollama, models)
  * that a project's compose services — and its devcontainer's and sibling projects' — share.
  */
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { loadOptions } from "../app/open-project.js";
-import { endpointFor, getEngine } from "../adapters/engine/index.js";
-import { VolumeTransfer } from "../adapters/volumes/volume-transfer.js";
-import { exportVolume, importVolume, type ArchiveDeps } from "../adapters/volumes/archive.js";
-import { ensureVolumes } from "../adapters/volumes/ensure.js";
-import { writeFixedFiles } from "../adapters/volumes/fix-writer.js";
-import { inspectVolume } from "../adapters/volumes/inspect.js";
-import { takeInventory, type Inventory } from "../adapters/volumes/inventory.js";
-import { pruneVolumes } from "../adapters/volumes/prune.js";
-import { composeVolumeLabels, extraLabels, managedLabels } from "../adapters/volumes/labels.js";
-import { loadProject } from "../adapters/project-loader.js";
-import { EXIT, KilnError } from "../core/errors.js";
-import { applyFixes, describeFix, planFixes } from "../core/volumes/fix-plan.js";
-import { parseOwner } from "../core/volumes/users.js";
+import {
+  ensureCacheVolumes,
+  exportCacheVolume,
+  fixCacheVolumes,
+  importCacheVolume,
+  inspectCacheVolume,
+  listVolumes,
+  pruneCacheVolumes,
+  type TransferProgressFactory,
+  type VolumesRequest,
+} from "../app/volumes.js";
+import { EXIT } from "../core/errors.js";
 import { formatBytes } from "../report/format-bytes.js";
 import { transferProgress } from "../report/transfer-progress.js";
 import { formatVolumeInspection, formatVolumeReport } from "../report/volume-text.js";
 import type { CommandResult } from "./output.js";
 import { action, type CommandContext } from "./runtime.js";
 
-function deps(ctx: CommandContext): { engine: ReturnType<typeof getEngine>; transfer: VolumeTransfer } {
-  const selection = { env: ctx.env, ...(ctx.globals.context ? { context: ctx.globals.context } : {}) };
-  return {
-    engine: getEngine(selection),
-    transfer: new VolumeTransfer(endpointFor(selection), ctx.env, ctx.signal),
-  };
-}
-
-async function inventory(ctx: CommandContext, sizes = true): Promise<Inventory> {
-  const g = ctx.globals;
-  const { engine, transfer } = deps(ctx);
-  return takeInventory({
-    projectDir: g.projectDir,
-    root: loadOptions(g, ctx.env),
-    env: ctx.env,
-    load: (o) => loadProject(o),
-    engine,
-    transfer,
-    sizes,
-  });
+function request(ctx: CommandContext): VolumesRequest {
+  return { globals: ctx.globals, env: ctx.env, signal: ctx.signal };
 }
 
 async function ls(
@@ -54,26 +33,17 @@ async function ls(
     const fixed = await fix(ctx, { external: options.external === true });
     ctx.log(fixed.text);
   }
-  const inv = await inventory(ctx, options.size !== false);
-  return { data: inv.report, text: formatVolumeReport(inv.report) };
+  const report = await listVolumes(request(ctx), ctx.ports, { sizes: options.size !== false });
+  return { data: report, text: formatVolumeReport(report) };
 }
 
 async function ensure(
   ctx: CommandContext,
   options: { owner?: string; recursive?: boolean },
 ): Promise<CommandResult> {
-  const owner = options.owner === undefined ? undefined : parseOwner(options.owner);
-  if (options.owner !== undefined && !owner) {
-    throw new KilnError("ERR_KILN_USAGE", `--owner ${options.owner}: expected UID or UID:GID (numbers)`, {
-      hint: "e.g. --owner 1000:1000",
-    });
-  }
-  const inv = await inventory(ctx);
-  const actions = await ensureVolumes(inv.detection, inv.states, {
-    ...deps(ctx),
-    env: ctx.env,
+  const actions = await ensureCacheVolumes(request(ctx), ctx.ports, {
+    ...(options.owner === undefined ? {} : { owner: options.owner }),
     recursive: options.recursive === true,
-    ...(owner ? { owner } : {}),
   });
   const lines = actions.map(
     (a) =>
@@ -84,23 +54,9 @@ async function ensure(
 }
 
 async function inspect(ctx: CommandContext, name: string): Promise<CommandResult> {
-  const { engine, transfer } = deps(ctx);
-  const r = await inspectVolume(engine, transfer, name);
+  const r = await inspectCacheVolume(request(ctx), ctx.ports, name);
   const text = formatVolumeInspection(r);
   return { data: r, text };
-}
-
-async function projectCaches(ctx: CommandContext): Promise<Set<string>> {
-  try {
-    const inv = await inventory(ctx, false);
-    return new Set(inv.detection.groups.flatMap((g) => g.mounts.map((m) => m.engineName)));
-  } catch (error: unknown) {
-    if (error instanceof KilnError && error.code === "ERR_KILN_COMPOSE_NOT_FOUND")
-      throw new KilnError("ERR_KILN_COMPOSE_NOT_FOUND", error.message, {
-        hint: "prune looks at the cache volumes of the project here: pass --project-dir DIR, or --all-projects for kiln's cache volumes of every project",
-      });
-    throw error;
-  }
 }
 
 async function prune(
@@ -108,13 +64,10 @@ async function prune(
   names: string[],
   options: { dryRun?: boolean; allProjects?: boolean },
 ): Promise<CommandResult> {
-  const { engine } = deps(ctx);
-  // only the caches kiln finds in the current project(s), unless asked for every project (#12.6)
-  const caches = options.allProjects ? undefined : await projectCaches(ctx);
-  const r = await pruneVolumes(engine, {
-    dryRun: options.dryRun === true,
+  const r = await pruneCacheVolumes(request(ctx), ctx.ports, {
     names,
-    ...(caches ? { caches } : {}),
+    dryRun: options.dryRun === true,
+    allProjects: options.allProjects === true,
   });
   const verb = r.dryRun ? "would remove" : "removed";
   const lines = [
@@ -129,12 +82,8 @@ async function prune(
   };
 }
 
-function archiveDeps(ctx: CommandContext, label: string): ArchiveDeps {
-  return {
-    ...deps(ctx),
-    env: ctx.env,
-    progress: (total) => transferProgress(label, total, ctx.globals.progress, ctx.out.stderr),
-  };
+function progressOf(ctx: CommandContext): TransferProgressFactory {
+  return (label, total) => transferProgress(label, total, ctx.globals.progress, ctx.out.stderr);
 }
 
 async function exportCmd(
@@ -143,38 +92,16 @@ async function exportCmd(
   file: string,
   options: { force?: boolean },
 ): Promise<CommandResult> {
-  const r = await exportVolume(
+  const r = await exportCacheVolume(request(ctx), ctx.ports, {
     name,
     file,
-    { force: options.force === true },
-    archiveDeps(ctx, `export ${name}`),
-  );
+    force: options.force === true,
+    progress: progressOf(ctx),
+  });
   return {
     data: { volume: name, file, bytes: r.bytes },
     text: `exported ${name} to ${file} (${formatBytes(r.bytes)})`,
   };
-}
-
-/**
- * A volume import creates: kiln's (prunable) labels only when the project here mounts it as a
- * cache; anything else — a database dump restored, a volume of no project — is the user's (#12.6).
- */
-async function importLabels(ctx: CommandContext, name: string): Promise<Record<string, string>> {
-  let inv: Inventory | undefined;
-  try {
-    inv = await inventory(ctx, false);
-  } catch (error: unknown) {
-    if (!(error instanceof KilnError)) throw error;
-  }
-  for (const group of inv?.detection.groups ?? []) {
-    const mount = group.mounts.find((m) => m.engineName === name);
-    if (mount)
-      return {
-        ...managedLabels(ctx.env, group.purpose),
-        ...(mount.external ? {} : composeVolumeLabels(mount.project, mount.volumeKey)),
-      };
-  }
-  return extraLabels(ctx.env);
 }
 
 async function importCmd(
@@ -183,12 +110,12 @@ async function importCmd(
   name: string,
   options: { force?: boolean },
 ): Promise<CommandResult> {
-  const r = await importVolume(
+  const r = await importCacheVolume(request(ctx), ctx.ports, {
     file,
     name,
-    { force: options.force === true, labels: await importLabels(ctx, name) },
-    archiveDeps(ctx, `import ${name}`),
-  );
+    force: options.force === true,
+    progress: progressOf(ctx),
+  });
   return {
     data: { volume: name, file, entries: r.entries, bytes: r.bytes, replaced: r.replaced },
     text: `imported ${r.entries} entries (${formatBytes(r.bytes)}) into ${name}${r.replaced ? " (replaced its contents)" : ""}`,
@@ -199,28 +126,23 @@ async function fix(
   ctx: CommandContext,
   options: { external?: boolean; dryRun?: boolean; addMounts?: boolean },
 ): Promise<CommandResult> {
-  const inv = await inventory(ctx);
-  const files = [...new Set(inv.projects.flatMap((p) => p.files))];
-  const texts: Record<string, string> = {};
-  for (const f of files) texts[f] = readFileSync(f, "utf8");
-  const actions = planFixes(inv.detection, inv.projects, texts, {
+  const r = await fixCacheVolumes(request(ctx), ctx.ports, {
     external: options.external === true,
+    dryRun: options.dryRun === true,
     addMounts: options.addMounts !== false,
   });
-  const changed = applyFixes(actions, texts);
-  const described = actions.map(describeFix);
-  if (options.dryRun || Object.keys(changed).length === 0) {
+  const described = r.changes;
+  if (!r.written) {
     return {
-      data: { dryRun: options.dryRun === true, changes: described, files: Object.keys(changed), backups: [] },
+      data: { dryRun: r.dryRun, changes: described, files: r.files, backups: [] },
       text: described.length
         ? `${options.dryRun ? "would change" : "changes"}:\n${described.map((d) => `  ${d}`).join("\n")}`
         : "nothing to fix",
     };
   }
-  const { backups } = writeFixedFiles(ctx.globals.projectDir, texts, changed, { env: ctx.env, log: ctx.log });
   return {
-    data: { dryRun: false, changes: described, files: Object.keys(changed), backups },
-    text: `changed ${Object.keys(changed).length} file(s):\n${described.map((d) => `  ${d}`).join("\n")}\nbackups: ${backups.join(", ")}\nnext: kiln volumes ensure`,
+    data: { dryRun: false, changes: described, files: r.files, backups: r.backups },
+    text: `changed ${r.files.length} file(s):\n${described.map((d) => `  ${d}`).join("\n")}\nbackups: ${r.backups.join(", ")}\nnext: kiln volumes ensure`,
     exitCode: EXIT.ok,
   };
 }

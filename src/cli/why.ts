@@ -13,7 +13,7 @@ async function why(
   services: string[],
   flags: { registry?: string },
 ): Promise<CommandResult> {
-  const report = await whyProject(ctx.globals, ctx.env, services, ctx.log, {
+  const report = await whyProject(ctx.globals, ctx.env, services, ctx.ports, {
     ...(flags.registry ? { registry: flags.registry } : {}),
   });
   return { data: { services: report.services }, text: formatWhy(report) };

@@ -6,9 +6,8 @@ import type { CheckResult } from "../../core/doctor/check.js";
 import { devcontainerChecks } from "./checks/devcontainer-checks.js";
 import { KilnError } from "../../core/errors.js";
 import type { ProjectRequest } from "../request.js";
-import { projectStatus } from "../status.js";
+import { projectStatus, type StatusPorts } from "../status.js";
 import { extraLabels } from "../project-images.js";
-import { getEngine } from "../../adapters/engine/index.js";
 import { loadProject } from "../../adapters/project-loader.js";
 import { loadOptions } from "../open-project.js";
 import { projectStateDir, stateDirError } from "../../adapters/state/state-dir.js";
@@ -22,8 +21,8 @@ export interface ProjectCheckOptions {
   env: NodeJS.ProcessEnv;
   fix: boolean;
   engineReachable: boolean;
-  /** kiln's notes while opening the project (default: dropped) */
-  log?: (line: string) => void;
+  /** the engine, build client and state dir; its log gets kiln's notes while opening the project */
+  ports: StatusPorts;
 }
 
 function failFrom(id: string, caught: unknown, env: NodeJS.ProcessEnv): CheckResult {
@@ -86,10 +85,10 @@ export async function projectChecks(options: ProjectCheckOptions): Promise<Check
   if (!options.engineReachable) return checks;
 
   try {
-    const status = await projectStatus(globals, env, options.log ?? (() => undefined));
-    const engine = getEngine({ env, ...(globals.context ? { context: globals.context } : {}) });
+    const status = await projectStatus(globals, env, options.ports);
+    const engine = options.ports.engine;
     checks.push(...serviceChecks(status.services));
-    checks.push(...(await devcontainerChecks(status, env)));
+    checks.push(...(await devcontainerChecks(status, options.ports.builds.client)));
     checks.push(...backupChecks(status.opened));
     checks.push(...(await gitChecks(status.opened)));
     checks.push(...(await containerChecks(engine, status.opened.model, status.services)));

@@ -4,15 +4,20 @@
  */
 import type { BuildEvent } from "../../core/build/events.js";
 
-export interface ServiceOutcome {
+/**
+ * One service's result, as the reporters see it (`E` = string: the failure message) and as the
+ * bake use case returns it (`TargetResult` in app/run-plan.ts: `E` = the KilnError, with its
+ * code and hint). One definition, so the two cannot drift apart.
+ */
+export interface ServiceOutcome<E = string> {
   service: string;
   image: string;
   action: "built" | "skipped" | "failed" | "pulled";
   reason: string;
   durationMs: number;
   steps: { total: number; cached: number };
-  /** the failure message (failing step and last lines) */
-  error?: string;
+  /** the failure (failing step and last lines) */
+  error?: E;
 }
 
 export interface ProgressReporter {

@@ -5,10 +5,10 @@ import { describe, expect, it } from "vitest";
 const root = path.resolve(import.meta.dirname, "../../..");
 
 /** lint a source text as if it were the file at `file` (relative to the repo root) */
-async function lintAs(file: string, code: string): Promise<string[]> {
+async function lintAs(file: string, code: string, rule: string = "no-restricted-imports"): Promise<string[]> {
   const eslint = new ESLint({ cwd: root, overrideConfig: { rules: {} } });
   const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
-  return (result?.messages ?? []).filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId === rule).map((m) => m.message);
 }
 
 describe("layer arrows (eslint no-restricted-imports)", () => {
@@ -40,6 +40,41 @@ describe("layer arrows (eslint no-restricted-imports)", () => {
       'import { projectStatus } from "../app/status.js";\nexport const x = projectStatus;\n',
     );
     expect(cli).toEqual([]);
+  });
+});
+
+describe("use cases get the engine, build client, compose, history and session as ports", () => {
+  const rule = "@typescript-eslint/no-restricted-imports";
+
+  it("rejects a use case calling the engine factory or the client detection itself", async () => {
+    const engine = await lintAs(
+      "src/app/status.ts",
+      'import { getEngine } from "../adapters/engine/index.js";\nexport const x = getEngine;\n',
+      rule,
+    );
+    expect(engine).toHaveLength(1);
+    expect(engine[0]).toContain("Ports");
+    const history = await lintAs(
+      "src/app/doctor/project-checks.ts",
+      'import { HistoryStore } from "../../adapters/history/history-store.js";\nexport const x = HistoryStore;\n',
+      rule,
+    );
+    expect(history).toHaveLength(1);
+  });
+
+  it("allows their types, and the real ports' factory", async () => {
+    const types = await lintAs(
+      "src/app/status.ts",
+      'import type { DockerClient } from "../adapters/engine/client.js";\nexport type X = DockerClient;\n',
+      rule,
+    );
+    expect(types).toEqual([]);
+    const real = await lintAs(
+      "src/app/library.ts",
+      'import { realPorts } from "../adapters/real-ports.js";\nexport const x = realPorts;\n',
+      rule,
+    );
+    expect(real).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@ import { parse } from "jsonc-parser";
 import type { CheckResult } from "../../../core/doctor/check.js";
 import { configuredFeatures, sameFeature } from "../../../core/devcontainer/features.js";
 import { uidLayerWanted } from "../../../core/devcontainer/layers.js";
-import { dockerClient } from "../../../adapters/engine/client.js";
+import type { DockerClient } from "../../../adapters/engine/client.js";
 import type { ProjectStatus } from "../../status.js";
 import { devcontainerService, imageConfig } from "../../devcontainer-features.js";
 
@@ -18,7 +18,8 @@ const str = (v: unknown): string | undefined => (typeof v === "string" && v !== 
 
 export async function devcontainerChecks(
   status: ProjectStatus,
-  env: NodeJS.ProcessEnv,
+  /** the build client (its docker reads the image's config) */
+  client: () => Promise<DockerClient>,
 ): Promise<CheckResult[]> {
   const model = status.opened.model;
   const dc = model.devcontainer;
@@ -37,8 +38,8 @@ export async function devcontainerChecks(
       },
     ];
   }
-  const client = await dockerClient({ env }).catch(() => undefined);
-  const image = client ? await imageConfig(client, s.image) : undefined;
+  const docker = await client().catch(() => undefined);
+  const image = docker ? await imageConfig(docker, s.image) : undefined;
   if (!image) return [];
   let entries: Record<string, unknown>[] = [];
   try {

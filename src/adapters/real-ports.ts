@@ -1,0 +1,53 @@
+/**
+ * The real ports of a run (app/ports.ts): the engine of the selected endpoint/context, the
+ * docker client detected on first use, the compose found, the state dir on disk. Built once per
+ * command by cli/runtime.ts and per call by app/library.ts. Nothing is spawned here.
+ */
+import type { ProgressReporter } from "../report/progress/reporter.js";
+import { runBuild } from "./engine/build.js";
+import { dockerClient } from "./engine/client.js";
+import { detectCompose, requireCompose } from "./engine/compose-cli.js";
+import { endpointFor, getEngine } from "./engine/index.js";
+import { VolumeTransfer } from "./volumes/volume-transfer.js";
+import { HistoryStore } from "./history/history-store.js";
+import { runProcess } from "./process-runner.js";
+import { openProjectSession } from "./state/project-session.js";
+
+export interface RealPortsOptions {
+  env: NodeJS.ProcessEnv;
+  /** docker context for every engine call */
+  context?: string;
+  reporter: ProgressReporter;
+  log: (line: string) => void;
+}
+
+// The return type is inferred on purpose: adapters may not import app/ports.ts, and the callers
+// assign the result to `Ports`, so the compiler checks that the two agree.
+export function realPorts(options: RealPortsOptions) {
+  const selection = { env: options.env, ...(options.context ? { context: options.context } : {}) };
+  return {
+    engine: getEngine(selection),
+    volumeTransfer: (signal?: AbortSignal) => new VolumeTransfer(endpointFor(selection), options.env, signal),
+    builds: {
+      client: () => dockerClient(selection),
+      build: runBuild,
+    },
+    compose: {
+      detect: () => detectCompose({ env: options.env }),
+      require: () => requireCompose({ env: options.env }),
+      run: async (
+        compose: { argv: string[]; env: NodeJS.ProcessEnv },
+        args: string[],
+        run: { cwd?: string; signal?: AbortSignal; onStderrLine?: (line: string) => void },
+      ): Promise<void> => {
+        await runProcess([...compose.argv, ...args], { env: { ...compose.env }, ...run });
+      },
+    },
+    state: {
+      openSession: openProjectSession,
+      history: (stateDir: string) => new HistoryStore(stateDir),
+    },
+    reporter: options.reporter,
+    log: options.log,
+  };
+}

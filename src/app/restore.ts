@@ -1,0 +1,90 @@
+/**
+ * `kiln restore`: unpin — put each pinned service's original build: back, keeping the edits
+ * made after baking. `fromBackup` writes the pristine backups back wholesale. Pins kiln made in
+ * another folder are undone from kiln's records of that folder, or with `fromGit` from the last
+ * commit that has the build: (#12.3). All under the project session (lock + journal recovery).
+ */
+import { locateProject, openProject } from "./open-project.js";
+import { unpinProject } from "./pin-project.js";
+import { assertForeignRestorable, examineForeignPins, restoreForeignPins } from "./foreign-pins.js";
+import { overridePath, removeOverridePins } from "./override-pins.js";
+import type { Ports } from "./ports.js";
+import type { ProjectRequest } from "./request.js";
+import { removeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
+import { BackupStore } from "../adapters/state/backup-store.js";
+import { commitFiles } from "../adapters/state/journal.js";
+import { pinsFileChange, withPin } from "../adapters/state/pin-store.js";
+
+export interface RestoreRequest {
+  globals: ProjectRequest;
+  env: NodeJS.ProcessEnv;
+  /** services to unpin (empty: every pinned one, and kiln's override file) */
+  services: string[];
+  /** write the pristine backup of each pinned file back wholesale */
+  fromBackup?: boolean;
+  /** with fromBackup: overwrite edits made after baking */
+  force?: boolean;
+  /** pins made in another folder: build: back from the last commit that has it */
+  fromGit?: boolean;
+}
+
+export interface RestoreReport {
+  /** "backup": files written back wholesale; "unpin": build: sections put back */
+  how: "backup" | "unpin";
+  restored: string[];
+  files: string[];
+}
+
+export async function restoreProject(
+  request: RestoreRequest,
+  ports: Pick<Ports, "state" | "log">,
+): Promise<RestoreReport> {
+  const { globals, env, services } = request;
+  const log = ports.log;
+  const first = await locateProject(globals, env);
+  const session = ports.state.openSession(first.stateDir, { command: "kiln restore", log });
+  try {
+    const project = await openProject(globals, env, log);
+    if (request.fromBackup) {
+      const backups = new BackupStore(project.stateDir);
+      const files: string[] = [];
+      let pins = project.pins;
+      for (const [file, records] of Object.entries(project.pins.files)) {
+        backups.restoreWholesale(file, { force: request.force === true, records: Object.values(records) });
+        for (const r of Object.values(records)) pins = withPin(pins, file, r.service, null);
+        files.push(file);
+      }
+      if (files.length > 0) commitFiles(project.stateDir, [pinsFileChange(project.stateDir, pins)]);
+      return {
+        how: "backup",
+        restored: Object.values(project.pins.files).flatMap((r) => Object.keys(r)),
+        files,
+      };
+    }
+    // pins made in another folder (a copy, the old name, a teammate's commit): refused before
+    // anything is written when nothing says what the file was before them
+    const fromGit = request.fromGit === true;
+    const foreign = examineForeignPins(project, env, { services, git: true });
+    assertForeignRestorable(project, foreign, { fromGit });
+    const outcome = unpinProject(project, services);
+    if (foreign.length > 0) {
+      // the local unpin may have rewritten a file that also holds foreign pins: look again
+      const again = examineForeignPins(await openProject(globals, env, log), env, { services, git: fromGit });
+      const done = restoreForeignPins(project, again, { fromGit });
+      outcome.restored.push(...done.restored.filter((s) => !outcome.restored.includes(s)));
+      outcome.files.push(...done.files.filter((f) => !outcome.files.includes(f)));
+      for (const f of again) {
+        const how = fromGit && f.fromGit ? `commit ${f.fromGit.commit.slice(0, 12)}` : f.fromRecords?.origin;
+        log(`kiln: put back build: pinned in another folder in ${f.target} (from ${how})`);
+      }
+    }
+    if (services.length === 0 && removeOverridePins(project.stateDir))
+      outcome.files.push(overridePath(project.stateDir));
+    const dc = project.model.devcontainer;
+    const generated = services.length === 0 && dc ? await removeGeneratedConfig(dc) : undefined;
+    if (generated) outcome.files.push(generated);
+    return { how: "unpin", restored: outcome.restored, files: outcome.files };
+  } finally {
+    session.release();
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * The bake use case end to end with fake ports (no Docker): plan → build → content tag → history
+ * → pin, on a real project in a temp dir. The fake build client records what it was asked to
+ * build, so a flow that builds too much, too little, or pins a failed build fails here.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { bakeProject, type BakeOptions } from "../../../src/app/bake-project.js";
+import { journalPath } from "../../../src/adapters/state/journal.js";
+import { projectStateDir } from "../../../src/adapters/state/state-dir.js";
+import { BASE_IMAGE, fakeWorld, type FakeWorld } from "./fake-ports.js";
+
+// A power cut between writing the journal and replacing the first file, without killing the
+// test process: the armed point throws once instead of SIGKILL.
+const faults = vi.hoisted(() => ({ armed: undefined as string | undefined }));
+vi.mock("../../../src/adapters/state/fault-points.js", () => ({
+  hitFault: (point: string) => {
+    if (faults.armed !== point) return;
+    faults.armed = undefined;
+    throw new Error(`simulated crash at ${point}`);
+  },
+}));
+
+let root: string;
+let projectDir: string;
+let env: NodeJS.ProcessEnv;
+let world: FakeWorld;
+
+const COMPOSE = `services:
+  api:
+    build: ./api
+  web:
+    build:
+      context: ./web
+`;
+
+beforeEach(() => {
+  root = mkdtempSync(path.join(os.tmpdir(), "kiln-bake-flow-"));
+  projectDir = path.join(root, "shop");
+  for (const service of ["api", "web"]) {
+    mkdirSync(path.join(projectDir, service), { recursive: true });
+    writeFileSync(path.join(projectDir, service, "Dockerfile"), `FROM ${BASE_IMAGE}\nCOPY . /app\n`);
+    writeFileSync(path.join(projectDir, service, "main.txt"), `${service} v1\n`);
+  }
+  writeFileSync(path.join(projectDir, "compose.yaml"), COMPOSE);
+  env = { PATH: process.env.PATH, HOME: root, KILN_STATE_DIR: path.join(root, "state") };
+  world = fakeWorld();
+  faults.armed = undefined;
+});
+
+afterEach(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+function bake(overrides: Partial<BakeOptions> = {}) {
+  return bakeProject(
+    {
+      globals: { projectDir, files: [], profiles: [], envFiles: [] },
+      env,
+      mode: "bake",
+      services: [],
+      dryRun: false,
+      jobs: 2,
+      noCache: false,
+      pull: false,
+      purgeCaches: false,
+      ...overrides,
+    },
+    world.ports,
+  );
+}
+
+const composeText = (): string => readFileSync(path.join(projectDir, "compose.yaml"), "utf8");
+const built = (): string[] => world.builds.map((b) => b.service).sort();
+
+describe("bake with fake ports", () => {
+  it("builds what has no image, tags it with its fingerprint, and pins the compose file to it", async () => {
+    const report = await bake();
+    expect(built()).toEqual(["api", "web"]);
+    const api = world.builds.find((b) => b.service === "api")!.request;
+    const target = report.plan.targets.find((t) => t.service === "api")!;
+    expect(api.labels["kiln.fingerprint"]).toBe(target.fingerprint);
+    expect(api.tags).toContain(target.imageRef);
+    expect(report.results.map((r) => [r.service, r.action])).toEqual([
+      ["api", "built"],
+      ["web", "built"],
+    ]);
+    expect(report.pins?.pinned.sort()).toEqual(["api", "web"]);
+    expect(composeText()).toContain(`image: ${target.imageRef}`);
+    expect(composeText()).not.toContain("build:");
+    expect(world.finished.map((o) => o.action)).toEqual(["built", "built"]);
+  });
+
+  it("skips a fresh service without calling the build client", async () => {
+    await bake();
+    world.builds.length = 0;
+    const pinnedBefore = composeText();
+    const report = await bake();
+    expect(world.builds).toEqual([]);
+    expect(report.results.map((r) => r.action)).toEqual(["skipped", "skipped"]);
+    expect(report.plan.targets.map((t) => t.cause.code)).toEqual(["fresh", "fresh"]);
+    expect(composeText()).toBe(pinnedBefore);
+  });
+
+  it("builds only the stale service and moves its pin to the new image", async () => {
+    const first = await bake();
+    const oldApi = first.plan.targets.find((t) => t.service === "api")!.imageRef;
+    const web = first.plan.targets.find((t) => t.service === "web")!.imageRef;
+    writeFileSync(path.join(projectDir, "api", "main.txt"), "api v2\n");
+    world.builds.length = 0;
+    const second = await bake();
+    expect(built()).toEqual(["api"]);
+    const newApi = second.plan.targets.find((t) => t.service === "api")!;
+    expect(newApi.cause.code).toBe("sources-changed");
+    expect(newApi.imageRef).not.toBe(oldApi);
+    expect(second.pins?.pinned).toEqual(["api"]);
+    expect(composeText()).toContain(`image: ${newApi.imageRef}`);
+    expect(composeText()).not.toContain(oldApi);
+    expect(composeText()).toContain(`image: ${web}`);
+  });
+
+  it("pins the services that built when another one fails, and leaves the failed one's build:", async () => {
+    world.failing.add("web");
+    const report = await bake();
+    expect(built()).toEqual(["api", "web"]);
+    const byService = Object.fromEntries(report.results.map((r) => [r.service, r]));
+    expect(byService.web.action).toBe("failed");
+    expect(byService.web.error?.code).toBe("ERR_KILN_BUILD_FAILED");
+    expect(byService.api.action).toBe("built");
+    expect(report.pins?.pinned).toEqual(["api"]);
+    const text = composeText();
+    expect(text).toContain(`image: ${report.plan.targets.find((t) => t.service === "api")!.imageRef}`);
+    expect(text).toMatch(/web:\n\s+build:\n\s+context: \.\/web/);
+  });
+
+  it("build mode builds and tags but pins nothing", async () => {
+    const report = await bake({ mode: "build" });
+    expect(built()).toEqual(["api", "web"]);
+    expect(report.pins).toBeUndefined();
+    expect(composeText()).toBe(COMPOSE);
+  });
+
+  it("completes a pin a crash interrupted before planning again, and builds nothing twice", async () => {
+    faults.armed = "between-renames";
+    await expect(bake()).rejects.toThrow("simulated crash at between-renames");
+    const stateDir = projectStateDir(projectDir, env);
+    // the crash left the journal and the compose file unchanged
+    expect(existsSync(journalPath(stateDir))).toBe(true);
+    expect(composeText()).toBe(COMPOSE);
+    expect(built()).toEqual(["api", "web"]);
+
+    world.builds.length = 0;
+    const report = await bake();
+    expect(world.log.some((l) => l.startsWith("kiln: completed an interrupted change"))).toBe(true);
+    expect(existsSync(journalPath(stateDir))).toBe(false);
+    expect(world.builds).toEqual([]);
+    expect(report.results.map((r) => r.action)).toEqual(["skipped", "skipped"]);
+    for (const t of report.plan.targets) expect(composeText()).toContain(`image: ${t.imageRef}`);
+  });
+
+  it("--dry-run plans without building or writing", async () => {
+    const report = await bake({ dryRun: true });
+    expect(world.builds).toEqual([]);
+    expect(report.plan.targets.map((t) => [t.service, t.action, t.cause.code])).toEqual([
+      ["api", "build", "no-image"],
+      ["web", "build", "no-image"],
+    ]);
+    expect(composeText()).toBe(COMPOSE);
+  });
+});

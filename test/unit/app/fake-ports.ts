@@ -1,0 +1,126 @@
+/**
+ * Fake ports for the use-case tests (tier 2): an in-memory engine that knows the images the fake
+ * build client "built", a build client that records each request, no compose. The state port is
+ * the real one on a temp dir (lock, journal recovery, history), so recovery is the real code.
+ */
+import { KilnError } from "../../../src/core/errors.js";
+import type { BuildRequest } from "../../../src/core/build/docker-build-args.js";
+import type { Ports } from "../../../src/app/ports.js";
+import type { DockerClient } from "../../../src/adapters/engine/client.js";
+import type { Engine, ImageInfo } from "../../../src/adapters/engine/types.js";
+import { HistoryStore } from "../../../src/adapters/history/history-store.js";
+import { openProjectSession } from "../../../src/adapters/state/project-session.js";
+import type { ServiceOutcome } from "../../../src/report/progress/reporter.js";
+
+export interface FakeWorld {
+  ports: Ports;
+  /** every image on the fake engine */
+  images: ImageInfo[];
+  /** each build request, in order, with the service it was for */
+  builds: { service: string; request: BuildRequest }[];
+  /** services whose next builds fail */
+  failing: Set<string>;
+  /** what the reporter was told */
+  finished: ServiceOutcome[];
+  log: string[];
+}
+
+export const BASE_IMAGE = "kiln-local/busybox:latest";
+
+function fakeEngine(images: ImageInfo[]): Engine {
+  const unsupported = (what: string) => (): never => {
+    throw new KilnError("ERR_KILN_INTERNAL", `the fake engine has no ${what}`, { hint: "a test bug" });
+  };
+  const find = (ref: string): ImageInfo | undefined =>
+    images.find((i) => i.id === ref || i.repoTags.includes(ref));
+  return {
+    host: "fake://engine",
+    version: unsupported("version"),
+    identify: unsupported("identify"),
+    info: unsupported("info"),
+    imageInspect: async (ref) => find(ref),
+    listImages: async (labels) =>
+      images.filter((i) =>
+        labels.every((l) => {
+          const [k, v] = l.split("=", 2);
+          return v === undefined ? k in i.labels : i.labels[k] === v;
+        }),
+      ),
+    tagImage: async (source, target) => {
+      for (const i of images) i.repoTags = i.repoTags.filter((t) => t !== target);
+      find(source)?.repoTags.push(target);
+    },
+    removeImage: unsupported("removeImage"),
+    volumeInspect: unsupported("volumeInspect"),
+    listVolumes: unsupported("listVolumes"),
+    createVolume: unsupported("createVolume"),
+    removeVolume: unsupported("removeVolume"),
+    listContainers: unsupported("listContainers"),
+  };
+}
+
+export function fakeWorld(): FakeWorld {
+  const images: ImageInfo[] = [
+    { id: "sha256:base", repoTags: [BASE_IMAGE], labels: {}, created: "2026-01-01T00:00:00Z", size: 1 },
+  ];
+  const world: FakeWorld = {
+    images,
+    builds: [],
+    failing: new Set(),
+    finished: [],
+    log: [],
+    ports: undefined as unknown as Ports,
+  };
+  const client: DockerClient = { path: "docker", version: "fake", mode: "buildx", argv: ["docker"], env: {} };
+  let built = 0;
+  world.ports = {
+    engine: fakeEngine(images),
+    volumeTransfer: () => {
+      throw new KilnError("ERR_KILN_INTERNAL", "the fake world has no volumes", { hint: "a test bug" });
+    },
+    builds: {
+      client: async () => client,
+      build: async (_client, request) => {
+        const service = request.labels["kiln.service"];
+        world.builds.push({ service, request });
+        if (world.failing.has(service)) {
+          throw new KilnError("ERR_KILN_BUILD_FAILED", `RUN make ${service}: exit code 2`, {
+            hint: "fix the Dockerfile step above",
+          });
+        }
+        built += 1;
+        const id = `sha256:built${built}`;
+        // a new image takes its tags from any older one, as the engine does
+        for (const i of images) i.repoTags = i.repoTags.filter((t) => !request.tags.includes(t));
+        images.push({
+          id,
+          repoTags: [...request.tags],
+          labels: { ...request.labels },
+          created: new Date(Date.UTC(2026, 0, 1, 0, built)).toISOString(),
+          size: 1000 + built,
+        });
+        return { imageId: id, steps: { total: 2, cached: 0, done: 2, failed: 0 }, durationMs: 5 };
+      },
+    },
+    compose: {
+      detect: async () => undefined,
+      require: async () => {
+        throw new KilnError("ERR_KILN_NO_COMPOSE", "the fake world has no compose", { hint: "a test bug" });
+      },
+      run: async () => undefined,
+    },
+    state: {
+      openSession: openProjectSession,
+      history: (stateDir) => new HistoryStore(stateDir),
+    },
+    reporter: {
+      start: () => undefined,
+      serviceStarted: () => undefined,
+      event: () => undefined,
+      serviceFinished: (o) => world.finished.push(o),
+      close: () => undefined,
+    },
+    log: (line) => world.log.push(line),
+  };
+  return world;
+}
