@@ -13,6 +13,7 @@ import { getEngine } from "../adapters/engine/index.js";
 import { HistoryStore } from "../adapters/history/history-store.js";
 import { fingerprintProject } from "./fingerprint-project.js";
 import { openProject, type OpenedProject } from "./open-project.js";
+import type { ProjectFiles } from "../adapters/project-files.js";
 import { kilnImages } from "./project-images.js";
 import { overridePath, readOverridePins } from "./override-pins.js";
 import { generatedConfigProblem } from "../adapters/bake/devcontainer-config.js";
@@ -48,12 +49,14 @@ export interface ProjectStatus {
   manifests: Map<string, FingerprintManifest>;
 }
 
+/** `files`: the run's files when the caller read the project already (doctor) */
 export async function projectStatus(
   globals: ProjectRequest,
   env: NodeJS.ProcessEnv,
   log: (line: string) => void,
+  files?: ProjectFiles,
 ): Promise<ProjectStatus> {
-  const project = await openProject(globals, env, log);
+  const project = await openProject(globals, env, log, files);
   const engine = getEngine({ env, ...(globals.context ? { context: globals.context } : {}) });
   const [manifests, images] = await Promise.all([
     fingerprintProject(project, engine, { env, ...(globals.context ? { context: globals.context } : {}) }),
@@ -73,6 +76,7 @@ export async function projectStatus(
           dc,
           overridePath(project.stateDir),
           !!dc.service && overridePins.has(dc.service),
+          project.files.read(dc.configPath),
         )
       : undefined;
 

@@ -17,6 +17,7 @@ import { takeInventory } from "../adapters/volumes/inventory.js";
 import { extraLabels } from "../adapters/volumes/labels.js";
 import { runProcess } from "../adapters/process-runner.js";
 import { loadProject } from "../adapters/project-loader.js";
+import { ProjectFiles } from "../adapters/project-files.js";
 import { existsSync } from "node:fs";
 import { overridePath } from "../app/override-pins.js";
 import { projectStateDir } from "../adapters/state/state-dir.js";
@@ -30,7 +31,7 @@ import { outcomesOf, reportData } from "./bake.js";
 import type { CommandResult } from "./output.js";
 import { action, type CommandContext } from "./runtime.js";
 
-interface UpFlags {
+export interface UpFlags {
   bake?: boolean;
   volumes?: boolean;
   jobs?: string;
@@ -53,13 +54,15 @@ async function ensureProjectVolumes(
   ctx: CommandContext,
   model: ProjectModel,
   used: Set<string>,
+  files: ProjectFiles,
 ): Promise<string[]> {
   const { engine, transfer } = engineOf(ctx);
   const inv = await takeInventory({
     projectDir: ctx.globals.projectDir,
     root: loadOptions(ctx),
     env: ctx.env,
-    load: (o) => loadProject(o),
+    load: (o) => loadProject(o, files.io),
+    readText: (file) => files.readText(file),
     engine,
     transfer,
   });
@@ -107,18 +110,25 @@ function composeArgs(compose: ComposeCli, model: ProjectModel): string[] {
 }
 
 /** the project with kiln's override file (`bake --mode override`) as its last compose file */
-async function withOverride(ctx: CommandContext, model: ProjectModel): Promise<ProjectModel> {
+async function withOverride(
+  ctx: CommandContext,
+  model: ProjectModel,
+  files: ProjectFiles,
+): Promise<ProjectModel> {
   const override = overridePath(projectStateDir(model.projectDir, ctx.env));
   if (!existsSync(override)) return model;
   const { devcontainer: _dc, ...options } = loadOptions(ctx);
   void _dc;
-  return loadProject({
-    ...options,
-    projectDir: model.projectDir,
-    projectName: model.name,
-    files: [...model.files, override],
-    variant: model.variant,
-  });
+  return loadProject(
+    {
+      ...options,
+      projectDir: model.projectDir,
+      projectName: model.name,
+      files: [...model.files, override],
+      variant: model.variant,
+    },
+    files.io,
+  );
 }
 
 /** services with a container whose image is not the one the (pinned) model names */
@@ -136,11 +146,20 @@ async function staleContainers(engine: Engine, model: ProjectModel, services: st
   return stale;
 }
 
-async function up(ctx: CommandContext, services: string[], flags: UpFlags): Promise<CommandResult> {
+/**
+ * `files`: the run's project files (#14.3) — read once here, reused by the volumes, the bake and
+ * the model compose is started with (the pin's writes update them; nothing is read again).
+ */
+export async function up(
+  ctx: CommandContext,
+  services: string[],
+  flags: UpFlags,
+  files: ProjectFiles = new ProjectFiles(),
+): Promise<CommandResult> {
   // fail fast, with the engine's own hint, before touching volumes or building
   await engineOf(ctx).engine.version();
   const compose = await requireCompose({ env: ctx.env });
-  const before = await loadProject({ ...loadOptions(ctx), variant: compose.variant });
+  const before = await loadProject({ ...loadOptions(ctx), variant: compose.variant }, files.io);
   for (const s of services) {
     if (!before.allServices.some((x) => x.name === s)) {
       throw new KilnError("ERR_KILN_UNKNOWN_SERVICE", `no service "${s}" in project ${before.name}`, {
@@ -155,7 +174,7 @@ async function up(ctx: CommandContext, services: string[], flags: UpFlags): Prom
       .flatMap((s) => s.volumes.filter((v) => v.type === "volume").map((v) => v.source ?? "")),
   );
   const lines: string[] = [];
-  const created = flags.volumes === false ? [] : await ensureProjectVolumes(ctx, before, used);
+  const created = flags.volumes === false ? [] : await ensureProjectVolumes(ctx, before, used, files);
   if (created.length > 0) lines.push(`created volume(s) ${created.join(", ")}`);
 
   let bakeData: unknown;
@@ -185,6 +204,7 @@ async function up(ctx: CommandContext, services: string[], flags: UpFlags): Prom
         reporter: recorder,
         onLocked: attachTo(ctx, recorder),
         log: ctx.log,
+        files,
       });
     const report = await recorded(ctx, recorder, bake, (r) => ({
       failed: r.results.some((x) => x.action === "failed"),
@@ -205,7 +225,11 @@ async function up(ctx: CommandContext, services: string[], flags: UpFlags): Prom
 
   // the model again: the compose file (or kiln's override file, after --mode override) now names
   // the baked images
-  const model = await withOverride(ctx, await loadProject({ ...loadOptions(ctx), variant: compose.variant }));
+  const model = await withOverride(
+    ctx,
+    await loadProject({ ...loadOptions(ctx), variant: compose.variant }, files.io),
+    files,
+  );
   const { engine } = engineOf(ctx);
   const recreate = await staleContainers(engine, model, selected);
   const base = composeArgs(compose, model);

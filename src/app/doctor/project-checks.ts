@@ -10,6 +10,7 @@ import { projectStatus } from "../status.js";
 import { extraLabels } from "../project-images.js";
 import { getEngine } from "../../adapters/engine/index.js";
 import { loadProject } from "../../adapters/project-loader.js";
+import { ProjectFiles } from "../../adapters/project-files.js";
 import { loadOptions } from "../open-project.js";
 import { projectStateDir, stateDirError } from "../../adapters/state/state-dir.js";
 import { backupChecks, gitChecks, serviceChecks } from "./checks/pin-checks.js";
@@ -47,8 +48,10 @@ function failFrom(id: string, caught: unknown, env: NodeJS.ProcessEnv): CheckRes
 export async function projectChecks(options: ProjectCheckOptions): Promise<CheckResult[]> {
   const { globals, env, fix } = options;
   let model;
+  // one read of each project file for the whole doctor run (#14.3): status reuses these
+  const files = new ProjectFiles();
   try {
-    model = await loadProject(loadOptions(globals, env));
+    model = await loadProject(loadOptions(globals, env), files.io);
   } catch (error: unknown) {
     if (
       error instanceof KilnError &&
@@ -86,7 +89,7 @@ export async function projectChecks(options: ProjectCheckOptions): Promise<Check
   if (!options.engineReachable) return checks;
 
   try {
-    const status = await projectStatus(globals, env, options.log ?? (() => undefined));
+    const status = await projectStatus(globals, env, options.log ?? (() => undefined), files);
     const engine = getEngine({ env, ...(globals.context ? { context: globals.context } : {}) });
     checks.push(...serviceChecks(status.services));
     checks.push(...(await devcontainerChecks(status, env)));
