@@ -15,11 +15,11 @@
  * every write kiln makes still compares the file's bytes with the text it planned on
  * (journal / atomic-write `expectedCurrent`), so such an edit is refused, never lost.
  */
-import { statSync } from "node:fs";
+import { realpathSync, statSync } from "node:fs";
+import path from "node:path";
 import { KilnError } from "../core/errors.js";
 import type { ComposeIo } from "../core/compose/io.js";
 import { nodeComposeIo } from "./compose-files.js";
-import { resolveTarget } from "./fs/atomic-write.js";
 
 interface Kept {
   text: string | undefined;
@@ -37,12 +37,12 @@ function stampOf(file: string): string | null {
   }
 }
 
-/** the path kiln edits for `file` (symlinks resolved), or `file` when it cannot be resolved */
+/** the path kiln edits for `file` (symlinks resolved; one syscall), or `file` when it does not exist */
 function keyOf(file: string): string {
   try {
-    return resolveTarget(file);
+    return realpathSync.native(file);
   } catch {
-    return file;
+    return path.resolve(file);
   }
 }
 
