@@ -8,6 +8,7 @@ export type { BakeOptions, ProjectSelection } from "./app/library.js";
 export type { BakeReport } from "./app/bake-project.js";
 export type { TargetResult } from "./app/run-plan.js";
 export type { ServiceStatus, ServiceState } from "./app/status.js";
+export type { StatusCause } from "./core/plan/status-cause.js";
 export type { ProjectRequest } from "./app/request.js";
 export { exportBundle, type BundleExportOptions, type BundleExportReport } from "./app/export-bundle.js";
 export { importBundle, type BundleImportOptions, type BundleImportReport } from "./app/import-bundle.js";

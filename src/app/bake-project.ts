@@ -14,7 +14,8 @@ import type { Ports } from "./ports.js";
 import type { Engine, ImageInfo } from "../adapters/engine/types.js";
 import type { HistoryStore } from "../adapters/history/history-store.js";
 import { fingerprintProject } from "./fingerprint-project.js";
-import { locateProject, openProject, type OpenedProject } from "./open-project.js";
+import { locateProject, openProject, type LocatedProject, type OpenedProject } from "./open-project.js";
+import type { ProjectFiles } from "../adapters/project-files.js";
 import { findForeignPins } from "../core/pin/foreign-pins.js";
 import { checkPinnable, pinProject, unpinProject, type PinOutcome } from "./pin-project.js";
 import { extraLabels, imagesByFingerprint } from "./project-images.js";
@@ -54,6 +55,8 @@ export interface BakeOptions {
   push?: boolean;
   /** called once the run holds the project lock (the run history starts recording here) */
   onLocked?: (run: { projectDir: string; stateDir: string }) => void;
+  /** the run's files when the caller read the project already (`up`); else read here, once */
+  files?: ProjectFiles;
 }
 
 export interface BakeReport {
@@ -88,14 +91,19 @@ export type PlanPorts = Pick<Ports, "engine" | "builds" | "state" | "log">;
 
 /** open + fingerprint + plan: everything up to the first build, no change made */
 export async function planProject(
-  options: Pick<BakeOptions, "globals" | "env" | "mode" | "services" | "noCache" | "registry" | "all"> & {
+  options: Pick<
+    BakeOptions,
+    "globals" | "env" | "mode" | "services" | "noCache" | "registry" | "all" | "files"
+  > & {
     /** plan without asking any registry (bundles) */
     noRegistry?: boolean;
+    /** located before the lock: its files are checked with stats, not read again */
+    located?: LocatedProject;
   },
   ports: PlanPorts,
 ): Promise<PlannedProject> {
   const log = ports.log;
-  const project = await openProject(options.globals, options.env, log);
+  const project = await openProject(options.globals, options.env, log, options.located ?? options.files);
   const engine = ports.engine;
   const [manifests, images] = await Promise.all([
     fingerprintProject(project, engine, { env: options.env, client: ports.builds.client, warn: log }),
@@ -146,9 +154,11 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
     return { plan: planned.plan, results: [], dryRun: true };
   }
   // The lock comes before the plan: every file the plan depends on (compose files, pin
-  // records, history) is read while no other kiln run can change it. Opening the project
-  // here only finds its state dir; planProject reads everything again under the lock.
-  const located = await locateProject(options.globals, options.env);
+  // records, history) is read while no other kiln run can change it. Locating the project
+  // here reads the compose files once and finds the state dir; under the lock planProject
+  // checks with a stat per file that none changed meanwhile (else reads those again), then
+  // reads the pin records and unpins.
+  const located = await locateProject(options.globals, options.env, options.files);
   const stateDir = located.stateDir;
   const session = ports.state.openSession(stateDir, {
     command: `kiln ${options.mode}`,
@@ -163,7 +173,7 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
         `kiln: completed an interrupted change (${recovered.completed.join(", ") || "nothing left"}); planning again`,
       );
     }
-    const planned = await planProject(options, ports);
+    const planned = await planProject({ ...options, located }, ports);
     checkPush(options, planned);
     const { project, plan, manifests, history, engine, images } = planned;
     const foreign = findForeignPins(project.model);
@@ -279,7 +289,9 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
         const file = await writeOverridePins(project.stateDir, requests);
         const dc = project.model.devcontainer;
         const featuresBaked = !!dc?.service && readOverridePins(project.stateDir).has(dc.service);
-        const devcontainerConfig = dc ? await writeGeneratedConfig(dc, file, featuresBaked) : undefined;
+        const devcontainerConfig = dc
+          ? await writeGeneratedConfig(dc, file, featuresBaked, project.files.read(dc.configPath))
+          : undefined;
         return {
           ...(devcontainerConfig ? { devcontainerConfig } : {}),
           plan,
@@ -291,8 +303,11 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
           ...(pushed ? { pushed } : {}),
         };
       }
+      // rebuild unpinned first: open again from the texts it wrote (nothing read from disk)
       const reopened =
-        options.mode === "rebuild" ? await openProject(options.globals, options.env, log) : project;
+        options.mode === "rebuild"
+          ? await openProject(options.globals, options.env, log, project.files)
+          : project;
       pins = pinProject(reopened, requests);
     }
     return {

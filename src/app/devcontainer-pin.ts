@@ -5,7 +5,6 @@
  * committed in the same journal as the compose edit and pins.json, the original backed up first.
  * Restore puts the same bytes back against the same neighbours.
  */
-import { readFileSync } from "node:fs";
 import { configuredFeatures } from "../core/devcontainer/features.js";
 import {
   hasTopLevel,
@@ -50,7 +49,7 @@ export function devcontainerPinChange(
   if (!dc || !service || !pinned.includes(service)) return undefined;
   if (configuredFeatures(dc.config).length === 0) return undefined;
   if (pins.devcontainers?.[dc.configPath]) return undefined; // already out
-  const current = readFileSync(dc.configPath, "utf8");
+  const current = project.files.read(dc.configPath);
   let text = current;
   const removed: RemovedProperty[] = [];
   for (const key of BAKED_PROPERTIES) {
@@ -77,7 +76,7 @@ export function devcontainerUnpinChange(
 ): PinsUpdate | undefined {
   for (const [configPath, record] of Object.entries(project.pins.devcontainers ?? {})) {
     if (services.length > 0 && !services.includes(record.service)) continue;
-    const current = readFileSync(configPath, "utf8");
+    const current = project.files.read(configPath);
     return {
       pins: withDevcontainerPin(pins, configPath, null),
       change: {

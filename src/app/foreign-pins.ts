@@ -4,7 +4,6 @@
  * text can come from — kiln's records of the folder the pins were made in (a copy or the old
  * name of this one), or the newest committed version of the file that still has their build:.
  */
-import { readFileSync } from "node:fs";
 import {
   findForeignPins,
   pinnedElsewhereError,
@@ -14,7 +13,8 @@ import {
 } from "../core/pin/foreign-pins.js";
 import { committedVersions } from "../adapters/git/file-history.js";
 import { recordsElsewhere } from "../adapters/state/other-records.js";
-import { commitFiles, type FileChange } from "../adapters/state/journal.js";
+import type { FileChange } from "../adapters/state/journal.js";
+import { commitProjectFiles } from "./pin-project.js";
 import type { OpenedProject } from "./open-project.js";
 
 export interface ForeignFile {
@@ -43,7 +43,7 @@ export function examineForeignPins(
   const out: ForeignFile[] = [];
   for (const [file, list] of byFile) {
     const target = project.targets.get(file) ?? file;
-    const current = readFileSync(target, "utf8");
+    const current = project.files.read(target);
     const entry: ForeignFile = { file, target, pins: list, current };
     for (const other of recordsElsewhere(target, list, { env, ownStateDir: project.stateDir })) {
       const text = unpinWithRecords(current, other.records, file);
@@ -116,7 +116,7 @@ export function restoreForeignPins(
     content: restoredText(f, options.fromGit === true)!,
     expectedCurrent: f.current,
   }));
-  if (changes.length > 0) commitFiles(project.stateDir, changes);
+  if (changes.length > 0) commitProjectFiles(project, changes);
   return {
     restored: [...new Set(files.flatMap((f) => f.pins.map((p) => p.service)))],
     files: files.map((f) => f.target),

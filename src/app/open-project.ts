@@ -2,14 +2,18 @@
  * Opens a project for bake/status/restore: the compose model as it was before kiln pinned it
  * (pins undone in memory, the user's later edits kept), kiln's pin records and its state dir.
  * A pin never changes what kiln thinks the project builds.
+ *
+ * One opened project per run (#14.3): every compose file and devcontainer.json is read once,
+ * through the run's ProjectFiles (adapters/project-files.ts), and the opened project — texts,
+ * model, unpinned overlay — is passed down to plan, pin, rebuild and up. What is located
+ * before the project lock is checked after it with stats, not read again.
  */
-import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { loadProjectCached } from "../adapters/compose-model-cache.js";
 import type { LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
 import type { ComposeIo } from "../core/compose/io.js";
 import { unpinText } from "../core/pin/unpin-text.js";
-import { nodeComposeIo } from "../adapters/compose-files.js";
+import { ProjectFiles } from "../adapters/project-files.js";
 import { resolveTarget } from "../adapters/fs/atomic-write.js";
 import { readPins, withPin, type PinsFile } from "../adapters/state/pin-store.js";
 import { projectStateDir } from "../adapters/state/state-dir.js";
@@ -27,6 +31,17 @@ export interface OpenedProject {
   unpinned: Map<string, string>;
   /** absolute path as the model names it → symlink-resolved path */
   targets: Map<string, string>;
+  /** the run's files: every later read of a project file goes through them (read once) */
+  files: ProjectFiles;
+}
+
+/** where a project is, found before the project lock is taken (nothing unpinned yet) */
+export interface LocatedProject {
+  projectDir: string;
+  stateDir: string;
+  /** the model of the files as they were on disk when located */
+  model: ProjectModel;
+  files: ProjectFiles;
 }
 
 export function loadOptions(globals: ProjectRequest, env: NodeJS.ProcessEnv): LoadProjectOptions {
@@ -42,12 +57,12 @@ export function loadOptions(globals: ProjectRequest, env: NodeJS.ProcessEnv): Lo
   };
 }
 
-function overlayIo(overrides: Map<string, string>): ComposeIo {
+function overlayIo(base: ComposeIo, overrides: Map<string, string>): ComposeIo {
   return {
-    ...nodeComposeIo,
+    ...base,
     readText(file: string) {
       const hit = overrides.get(file) ?? overrides.get(safeTarget(file));
-      return hit ?? nodeComposeIo.readText(file);
+      return hit ?? base.readText(file);
     },
   };
 }
@@ -76,7 +91,11 @@ export function unpinnedText(
  * hand revert) or is gone — is forgotten: the file as it is now is the truth. A pin whose image
  * line the user edited is still refused (kiln cannot tell what they meant).
  */
-function livePins(pins: PinsFile, targets: Map<string, string>): { pins: PinsFile; dropped: string[] } {
+function livePins(
+  pins: PinsFile,
+  targets: Map<string, string>,
+  files: ProjectFiles,
+): { pins: PinsFile; dropped: string[] } {
   let out = pins;
   const dropped: string[] = [];
   for (const target of new Set(targets.values())) {
@@ -84,7 +103,7 @@ function livePins(pins: PinsFile, targets: Map<string, string>): { pins: PinsFil
     if (!records) continue;
     let services: Record<string, { build?: unknown } | null> = {};
     try {
-      const doc = parse(readFileSync(target, "utf8")) as { services?: typeof services } | null;
+      const doc = parse(files.read(target)) as { services?: typeof services } | null;
       services = doc?.services ?? {};
     } catch {
       continue; // unreadable: the normal path reports it
@@ -108,22 +127,33 @@ function livePins(pins: PinsFile, targets: Map<string, string>): { pins: PinsFil
 export async function locateProject(
   globals: ProjectRequest,
   env: NodeJS.ProcessEnv,
-): Promise<{ projectDir: string; stateDir: string }> {
-  const model = await loadProjectCached(loadOptions(globals, env));
-  return { projectDir: model.projectDir, stateDir: projectStateDir(model.projectDir, env) };
+  files: ProjectFiles = new ProjectFiles(),
+): Promise<LocatedProject> {
+  const model = await loadProjectCached(loadOptions(globals, env), files.io);
+  return { projectDir: model.projectDir, stateDir: projectStateDir(model.projectDir, env), model, files };
 }
 
-/** `log` gets kiln's notes (a pin forgotten because the file no longer has it) */
+/**
+ * `log` gets kiln's notes (a pin forgotten because the file no longer has it). `from`: the run's
+ * files, or the project located before the lock — its model is kept when a stat of every file
+ * it read (and the loader's directory probes) says nothing changed since; else the changed
+ * files are read again and the model loaded afresh.
+ */
 export async function openProject(
   globals: ProjectRequest,
   env: NodeJS.ProcessEnv,
   log: (line: string) => void,
+  from: ProjectFiles | LocatedProject = new ProjectFiles(),
 ): Promise<OpenedProject> {
   const options = loadOptions(globals, env);
-  const first = await loadProjectCached(options);
+  const files = from instanceof ProjectFiles ? from : from.files;
+  const first =
+    !(from instanceof ProjectFiles) && files.unchanged()
+      ? from.model
+      : await loadProjectCached(options, files.io);
   const stateDir = projectStateDir(first.projectDir, env);
   const allTargets = new Map(first.files.map((f) => [f, safeTarget(f)]));
-  const live = livePins(readPins(stateDir), allTargets);
+  const live = livePins(readPins(stateDir), allTargets, files);
   const dropped = live.dropped;
   let pins = live.pins;
   if (dropped.length > 0) {
@@ -136,13 +166,13 @@ export async function openProject(
     targets.set(file, target);
     const records = pins.files[target];
     if (!records || Object.keys(records).length === 0) continue;
-    unpinned.set(target, unpinnedText(readFileSync(target, "utf8"), records, file));
+    unpinned.set(target, unpinnedText(files.read(target), records, file));
   }
   // devcontainer.json without the Features kiln took out: the model sees them as written
   for (const [configPath, record] of Object.entries(pins.devcontainers ?? {})) {
     let text: string;
     try {
-      text = readFileSync(configPath, "utf8");
+      text = files.readText(configPath) ?? "";
     } catch {
       text = "";
     }
@@ -153,12 +183,12 @@ export async function openProject(
     unpinned.set(configPath, unpinnedDevcontainerText(text, record));
     targets.set(configPath, configPath);
   }
-  if (unpinned.size === 0) return { model: first, current: first, stateDir, pins, unpinned, targets };
+  if (unpinned.size === 0) return { model: first, current: first, stateDir, pins, unpinned, targets, files };
   const byModelPath = new Map<string, string>();
   for (const [file, target] of targets) {
     const text = unpinned.get(target);
     if (text !== undefined) byModelPath.set(file, text);
   }
-  const model = await loadProjectCached(options, overlayIo(byModelPath), "unpinned");
-  return { model, current: first, stateDir, pins, unpinned, targets };
+  const model = await loadProjectCached(options, overlayIo(files.io, byModelPath), "unpinned");
+  return { model, current: first, stateDir, pins, unpinned, targets, files };
 }

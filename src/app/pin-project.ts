@@ -5,13 +5,13 @@
  * (compose.yaml + compose.override.yaml, a two-entry dockerComposeFile) is pinned in each of
  * them, so the merged model has no build: left.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { KilnError } from "../core/errors.js";
 import { pinService } from "../core/pin/pin-text.js";
 import { repinText, unpinText } from "../core/pin/unpin-text.js";
 import { BackupStore } from "../adapters/state/backup-store.js";
 import { commitFiles, type FileChange } from "../adapters/state/journal.js";
-import { pinsFileChange, withPin, type PinsFile } from "../adapters/state/pin-store.js";
+import { pinsFileChange, pinsPath, withPin, type PinsFile } from "../adapters/state/pin-store.js";
 import type { OpenedProject } from "./open-project.js";
 import { devcontainerPinChange, devcontainerUnpinChange } from "./devcontainer-pin.js";
 
@@ -72,6 +72,20 @@ function declaringFiles(project: OpenedProject, service: string): string[] {
  * Refuses, before anything is built, a pin that could not be written: an inherited build:, or
  * a read-only compose file (by its mode bits — root could write it, but the user said no).
  */
+/**
+ * One journal commit of the project's files and pins.json; the run's files keep the texts
+ * written, so what comes next (rebuild's pin, `up`'s model) does not read them again. (The
+ * journal itself still compares each file's bytes with `expectedCurrent` before replacing it:
+ * an edit made meanwhile is refused, never overwritten.)
+ */
+export function commitProjectFiles(project: OpenedProject, changes: FileChange[]): void {
+  commitFiles(project.stateDir, changes);
+  const pinsFile = pinsPath(project.stateDir);
+  for (const c of changes) {
+    if (c.path !== pinsFile && typeof c.content === "string") project.files.wrote(c.path, c.content);
+  }
+}
+
 export function checkPinnable(project: OpenedProject, services: string[]): void {
   for (const service of services) {
     for (const file of declaringFiles(project, service)) {
@@ -94,7 +108,7 @@ export function pinProject(project: OpenedProject, requests: PinRequest[]): PinO
   const outcome: PinOutcome = { pinned: [], unchanged: [], files: [] };
   const backups = new BackupStore(project.stateDir);
   for (const [file, list] of byFile) {
-    const current = readFileSync(file, "utf8");
+    const current = project.files.read(file);
     let text = current;
     for (const r of list) {
       const record = pins.files[file]?.[r.service];
@@ -125,7 +139,7 @@ export function pinProject(project: OpenedProject, requests: PinRequest[]): PinO
   }
   if (changes.length > 0) {
     changes.push(pinsFileChange(project.stateDir, pins));
-    commitFiles(project.stateDir, changes);
+    commitProjectFiles(project, changes);
   }
   // a service pinned in several files (a split build:) is named once
   outcome.pinned = [...new Set(outcome.pinned)];
@@ -148,7 +162,7 @@ export function unpinProject(project: OpenedProject, services: string[]): UnpinO
       (r) => services.length === 0 || services.includes(r.service),
     );
     if (chosen.length === 0) continue;
-    const current = readFileSync(file, "utf8");
+    const current = project.files.read(file);
     let text = current;
     for (const r of [...chosen].reverse()) {
       text = unpinText(text, r.service, r, { file });
@@ -166,7 +180,7 @@ export function unpinProject(project: OpenedProject, services: string[]): UnpinO
   }
   if (changes.length > 0) {
     changes.push(pinsFileChange(project.stateDir, pins));
-    commitFiles(project.stateDir, changes);
+    commitProjectFiles(project, changes);
     // a fully unpinned file is its own original again (plus the user's edits): the next bake
     // must back up that, not an older original
     const backups = new BackupStore(project.stateDir);

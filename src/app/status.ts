@@ -5,27 +5,21 @@
  */
 import path from "node:path";
 import type { FingerprintManifest } from "../core/fingerprint/index.js";
-import { explainChange } from "../report/change-text.js";
+import { inputChanges } from "../core/fingerprint/index.js";
+import type { StatusCause } from "../core/plan/status-cause.js";
+import { statusReason } from "../report/status-reason.js";
 import { buildableServices } from "../core/plan/plan.js";
 import { contentRef } from "../core/plan/image-ref.js";
 import type { ProjectRequest } from "./request.js";
 import type { Ports } from "./ports.js";
 import { fingerprintProject } from "./fingerprint-project.js";
 import { openProject, type OpenedProject } from "./open-project.js";
+import type { ProjectFiles } from "../adapters/project-files.js";
 import { kilnImages } from "./project-images.js";
 import { overridePath, readOverridePins } from "./override-pins.js";
 import { generatedConfigProblem } from "../adapters/bake/devcontainer-config.js";
 import type { Engine } from "../adapters/engine/types.js";
 import { examineForeignPins, foreignFix } from "./foreign-pins.js";
-
-/** the reason prefix of an override pin a devcontainer would not use (doctor warns on it) */
-export const NOT_FOLLOWED = "pinned in kiln's override file, which the devcontainer does not follow:";
-
-/** the reason prefix of a pin the merged model does not carry whole (doctor warns on it, #12.1) */
-export const PARTLY_PINNED = "partly pinned:";
-
-/** in a pinned-elsewhere reason: compose cannot start the service here (doctor fails on it) */
-export const IMAGE_NOT_HERE = "that image is not on this engine, so compose cannot start it";
 
 export type ServiceState = "baked" | "stale" | "unbaked" | "missing-image" | "pinned-elsewhere";
 
@@ -35,9 +29,16 @@ export interface ServiceStatus {
   /** the pinned image, else the image a bake would pin */
   image: string;
   fingerprint: string;
+  /** why, as data: what doctor and programs switch on */
+  cause: StatusCause;
+  /** the cause in words (src/report/status-reason.ts) */
   reason: string;
   /** pinned-elsewhere: the command that undoes the pin, when kiln found where from */
   fix?: string;
+}
+
+function serviceStatus(s: Omit<ServiceStatus, "reason">): ServiceStatus {
+  return { ...s, reason: statusReason(s) };
 }
 
 export interface ProjectStatus {
@@ -50,12 +51,14 @@ export interface ProjectStatus {
 /** what status needs from the outside world */
 export type StatusPorts = Pick<Ports, "engine" | "builds" | "state" | "log">;
 
+/** `files`: the run's files when the caller read the project already (doctor) */
 export async function projectStatus(
   globals: ProjectRequest,
   env: NodeJS.ProcessEnv,
   ports: StatusPorts,
+  files?: ProjectFiles,
 ): Promise<ProjectStatus> {
-  const project = await openProject(globals, env, ports.log);
+  const project = await openProject(globals, env, ports.log, files);
   const engine = ports.engine;
   const [manifests, images] = await Promise.all([
     fingerprintProject(project, engine, { env, client: ports.builds.client }),
@@ -75,6 +78,7 @@ export async function projectStatus(
           dc,
           overridePath(project.stateDir),
           !!dc.service && overridePins.has(dc.service),
+          project.files.read(dc.configPath),
         )
       : undefined;
 
@@ -85,64 +89,36 @@ export async function projectStatus(
     const current = contentRef(svc.imageName, manifest.hash);
     const pinned = pinnedRefs.get(svc.name);
     const fresh = images.has(manifest.hash);
-    const changed = (): string => {
+    const changes = () => {
       const last = history.service(svc.name).lastFingerprint;
       const prev = last && last !== manifest.hash ? history.manifest<FingerprintManifest>(last) : undefined;
-      const why = prev ? explainChange(prev, manifest) : [];
-      return why.length > 0 ? why.join("; ") : "sources changed since the pinned build";
+      return prev ? inputChanges(prev, manifest) : [];
     };
+    const entry = (
+      state: ServiceState,
+      image: string,
+      cause: StatusCause,
+    ): Omit<ServiceStatus, "reason"> => ({ name: svc.name, state, image, fingerprint: manifest.hash, cause });
     // status must never say baked while compose itself (the files on disk, merged) still builds it
     const stillBuilds = inplacePinned(project, svc.name) ? buildingFiles(project, svc.name) : [];
     if (stillBuilds.length > 0) {
-      services.push({
-        name: svc.name,
-        state: "unbaked",
-        image: pinned ?? current,
-        fingerprint: manifest.hash,
-        reason: `${PARTLY_PINNED} build: is back in ${stillBuilds.join(", ")}, so compose builds it instead of using the pinned image (run \`kiln bake ${svc.name}\` to pin it whole, or \`kiln restore ${svc.name}\`)`,
-      });
+      services.push(
+        serviceStatus(entry("unbaked", pinned ?? current, { code: "partly-pinned", files: stillBuilds })),
+      );
     } else if (notFollowed && overridePins.has(svc.name) && !inplacePinned(project, svc.name)) {
-      services.push({
-        name: svc.name,
-        state: "unbaked",
-        image: pinned ?? current,
-        fingerprint: manifest.hash,
-        reason: `${NOT_FOLLOWED} ${notFollowed}`,
-      });
+      services.push(
+        serviceStatus(
+          entry("unbaked", pinned ?? current, { code: "override-not-followed", problem: notFollowed }),
+        ),
+      );
     } else if (pinned === undefined) {
-      services.push({
-        name: svc.name,
-        state: "unbaked",
-        image: current,
-        fingerprint: manifest.hash,
-        reason: fresh
-          ? "built for the current sources, not pinned (run `kiln bake`)"
-          : "no image for the current sources",
-      });
+      services.push(serviceStatus(entry("unbaked", current, { code: "not-pinned", built: fresh })));
     } else if (pinned !== current) {
-      services.push({
-        name: svc.name,
-        state: "stale",
-        image: pinned,
-        fingerprint: manifest.hash,
-        reason: changed(),
-      });
+      services.push(serviceStatus(entry("stale", pinned, { code: "sources-changed", changes: changes() })));
     } else if (!fresh || !images.get(manifest.hash)?.some((i) => i.repoTags.includes(pinned))) {
-      services.push({
-        name: svc.name,
-        state: "missing-image",
-        image: pinned,
-        fingerprint: manifest.hash,
-        reason: `pinned image ${pinned} is not on the engine (run \`kiln rebuild ${svc.name}\` or \`kiln restore\`)`,
-      });
+      services.push(serviceStatus(entry("missing-image", pinned, { code: "image-missing" })));
     } else {
-      services.push({
-        name: svc.name,
-        state: "baked",
-        image: pinned,
-        fingerprint: manifest.hash,
-        reason: "pinned image matches the sources",
-      });
+      services.push(serviceStatus(entry("baked", pinned, { code: "pinned-fresh" })));
     }
   }
   services.push(...(await pinnedElsewhere(project, engine, env)));
@@ -160,18 +136,23 @@ async function pinnedElsewhere(
     const fix = foreignFix(f);
     const where = path.relative(project.model.projectDir, f.file) || f.file;
     for (const p of f.pins) {
-      const present = (await engine.imageInspect(p.imageRef)) !== undefined;
-      const advice = fix
-        ? `run \`${fix.command}\` (${fix.why})`
-        : `put its build: back (git checkout -- ${where}, or copy the file from the folder kiln baked it in)`;
-      out.push({
-        name: p.service,
-        state: "pinned-elsewhere",
-        image: p.imageRef,
-        fingerprint: "",
-        reason: `${where}:${p.line} pins it to a kiln image, but this folder has no record of the pin (made in another folder, or kiln's state was removed); ${present ? "that image is on this engine" : IMAGE_NOT_HERE}; ${advice}`,
-        ...(fix ? { fix: fix.command } : {}),
-      });
+      const imagePresent = (await engine.imageInspect(p.imageRef)) !== undefined;
+      out.push(
+        serviceStatus({
+          name: p.service,
+          state: "pinned-elsewhere",
+          image: p.imageRef,
+          fingerprint: "",
+          cause: {
+            code: "pinned-elsewhere",
+            file: where,
+            line: p.line,
+            imagePresent,
+            ...(fix ? { fix } : {}),
+          },
+          ...(fix ? { fix: fix.command } : {}),
+        }),
+      );
     }
   }
   return out;

@@ -12,6 +12,7 @@ import type { ComposeVariant, LoadProjectOptions, ProjectModel } from "../core/c
 import type { ComposeCli } from "../adapters/engine/compose-cli.js";
 import type { Engine } from "../adapters/engine/types.js";
 import { loadProject } from "../adapters/project-loader.js";
+import { ProjectFiles } from "../adapters/project-files.js";
 import { projectStateDir } from "../adapters/state/state-dir.js";
 import { ensureVolumes } from "../adapters/volumes/ensure.js";
 import { takeInventory } from "../adapters/volumes/inventory.js";
@@ -34,6 +35,11 @@ export interface UpRequest {
   /** false: do not create missing cache volumes (`--no-volumes`) */
   volumes: boolean;
   jobs: number;
+  /**
+   * the run's project files (#14.3): read once, reused by the volumes, the bake and the model
+   * compose is started with (the pin's writes update them; nothing is read again)
+   */
+  files?: ProjectFiles;
 }
 
 export interface UpReport {
@@ -71,7 +77,8 @@ export async function upProject(request: UpRequest, ports: Ports, hooks: UpHooks
   await ports.engine.version();
   const compose = await ports.compose.require();
   const options = (): LoadProjectOptions => loadOptions(request.globals, request.env);
-  const before = await loadProject({ ...options(), variant: compose.variant });
+  const files = request.files ?? new ProjectFiles();
+  const before = await loadProject({ ...options(), variant: compose.variant }, files.io);
   for (const s of services) {
     if (!before.allServices.some((x) => x.name === s)) {
       throw new KilnError("ERR_KILN_UNKNOWN_SERVICE", `no service "${s}" in project ${before.name}`, {
@@ -85,7 +92,9 @@ export async function upProject(request: UpRequest, ports: Ports, hooks: UpHooks
       .filter((s) => selected.includes(s.name))
       .flatMap((s) => s.volumes.filter((v) => v.type === "volume").map((v) => v.source ?? "")),
   );
-  const created = request.volumes ? await ensureProjectVolumes(request, options(), ports, before, used) : [];
+  const created = request.volumes
+    ? await ensureProjectVolumes(request, options(), ports, before, used, files)
+    : [];
 
   let bake: BakeReport | undefined;
   // bake decides freshness on the project as it was before any pin: call it even when pinned
@@ -104,6 +113,7 @@ export async function upProject(request: UpRequest, ports: Ports, hooks: UpHooks
           noCache: false,
           pull: false,
           purgeCaches: false,
+          files,
           ...(watch?.onLocked ? { onLocked: watch.onLocked } : {}),
         },
         watch ? { ...ports, reporter: watch.reporter } : ports,
@@ -119,7 +129,8 @@ export async function upProject(request: UpRequest, ports: Ports, hooks: UpHooks
   const model = await withOverride(
     request,
     options(),
-    await loadProject({ ...options(), variant: compose.variant }),
+    await loadProject({ ...options(), variant: compose.variant }, files.io),
+    files,
   );
   const recreate = await staleContainers(ports.engine, model, selected);
   const base = composeArgs(compose, model);
@@ -150,6 +161,7 @@ async function ensureProjectVolumes(
   ports: Pick<Ports, "engine" | "volumeTransfer">,
   model: ProjectModel,
   used: Set<string>,
+  files: ProjectFiles,
 ): Promise<string[]> {
   const engine = ports.engine;
   const transfer = ports.volumeTransfer();
@@ -157,7 +169,8 @@ async function ensureProjectVolumes(
     projectDir: request.globals.projectDir,
     root,
     env: request.env,
-    load: (o) => loadProject(o),
+    load: (o) => loadProject(o, files.io),
+    readText: (file) => files.readText(file),
     engine,
     transfer,
   });
@@ -209,18 +222,22 @@ async function withOverride(
   request: UpRequest,
   root: LoadProjectOptions,
   model: ProjectModel,
+  files: ProjectFiles,
 ): Promise<ProjectModel> {
   const override = overridePath(projectStateDir(model.projectDir, request.env));
   if (!existsSync(override)) return model;
   const { devcontainer: _dc, ...options } = root;
   void _dc;
-  return loadProject({
-    ...options,
-    projectDir: model.projectDir,
-    projectName: model.name,
-    files: [...model.files, override],
-    variant: model.variant,
-  });
+  return loadProject(
+    {
+      ...options,
+      projectDir: model.projectDir,
+      projectName: model.name,
+      files: [...model.files, override],
+      variant: model.variant,
+    },
+    files.io,
+  );
 }
 
 /** services with a container whose image is not the one the (pinned) model names */

@@ -14,10 +14,18 @@ export function generatedConfigOf(dc: DevcontainerModel): string {
   return generatedConfigPath(dc.configPath, dc.workspaceFolder);
 }
 
-/** `featuresBaked`: the override pins the devcontainer's service to an image carrying its Features */
-function expectedText(dc: DevcontainerModel, overrideFile: string, featuresBaked: boolean): string {
+/**
+ * `featuresBaked`: the override pins the devcontainer's service to an image carrying its Features.
+ * `configText`: devcontainer.json as the run read it (else read here).
+ */
+function expectedText(
+  dc: DevcontainerModel,
+  overrideFile: string,
+  featuresBaked: boolean,
+  configText?: string,
+): string {
   return generatedConfigText({
-    text: readFileSync(dc.configPath, "utf8"),
+    text: configText ?? readFileSync(dc.configPath, "utf8"),
     configPath: dc.configPath,
     generatedPath: generatedConfigOf(dc),
     overrideFile,
@@ -29,10 +37,11 @@ export async function writeGeneratedConfig(
   dc: DevcontainerModel,
   overrideFile: string,
   featuresBaked = false,
+  configText?: string,
 ): Promise<string> {
   const file = generatedConfigOf(dc);
   mkdirSync(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, expectedText(dc, overrideFile, featuresBaked));
+  await writeFileAtomic(file, expectedText(dc, overrideFile, featuresBaked, configText));
   await excludeFromGit(path.dirname(file), "add");
   return file;
 }
@@ -55,11 +64,12 @@ export function generatedConfigProblem(
   dc: DevcontainerModel,
   overrideFile: string,
   featuresBaked = false,
+  configText?: string,
 ): string | undefined {
   const file = generatedConfigOf(dc);
   if (!existsSync(file))
     return `kiln's devcontainer config ${file} is missing (run \`kiln bake --mode override\`)`;
-  if (readFileSync(file, "utf8") !== expectedText(dc, overrideFile, featuresBaked))
+  if (readFileSync(file, "utf8") !== expectedText(dc, overrideFile, featuresBaked, configText))
     return `kiln's devcontainer config ${file} no longer matches ${dc.configPath} (run \`kiln bake --mode override\`)`;
   return undefined;
 }

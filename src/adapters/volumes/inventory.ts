@@ -25,6 +25,8 @@ export interface InventoryInput {
   root: LoadProjectOptions;
   env: Record<string, string | undefined>;
   load: ProjectLoader;
+  /** reads a devcontainer.json found next to the project (default: from disk) */
+  readText?: (file: string) => string | undefined;
   engine: Engine;
   transfer: VolumeTransfer;
   /** false: skip the engine's disk-usage walk (sizeBytes stays null) */
@@ -42,7 +44,12 @@ function declaredCaches(projects: ProjectModel[]): DeclaredCache[] {
 
 export async function takeInventory(input: InventoryInput): Promise<Inventory> {
   const projects = await discoverProjects(
-    { projectDir: input.projectDir, root: input.root, env: input.env },
+    {
+      projectDir: input.projectDir,
+      root: input.root,
+      env: input.env,
+      ...(input.readText ? { readText: input.readText } : {}),
+    },
     input.load,
   );
   const declared = declaredCaches(projects);

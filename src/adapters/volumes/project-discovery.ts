@@ -22,23 +22,28 @@ export interface DiscoveryRoot {
   /** options for the root project (-f, -p, --profile, --env-file) */
   root: LoadProjectOptions;
   env: Record<string, string | undefined>;
+  /** reads a devcontainer.json (a run passes its ProjectFiles: read once, #14.3) */
+  readText?: TextReader;
 }
+
+type TextReader = (file: string) => string | undefined;
+
+const readFromDisk: TextReader = (file) => readFileSync(file, "utf8");
 
 function hasCompose(dir: string): boolean {
   return COMPOSE_NAMES.some((n) => existsSync(path.join(dir, n)));
 }
 
-function usesCompose(configPath: string): boolean {
+function usesCompose(configPath: string, read: TextReader): boolean {
   try {
-    const config = parseJsonc(readFileSync(configPath, "utf8")) as
-      { dockerComposeFile?: unknown } | undefined;
+    const config = parseJsonc(read(configPath) ?? "") as { dockerComposeFile?: unknown } | undefined;
     return config?.dockerComposeFile !== undefined;
   } catch {
     return false;
   }
 }
 
-export function devcontainerConfigs(dir: string): string[] {
+export function devcontainerConfigs(dir: string, read: TextReader = readFromDisk): string[] {
   const found: string[] = [];
   const direct = [path.join(dir, ".devcontainer.json"), path.join(dir, ".devcontainer", "devcontainer.json")];
   for (const f of direct) if (existsSync(f)) found.push(f);
@@ -49,7 +54,7 @@ export function devcontainerConfigs(dir: string): string[] {
       if (entry.isDirectory() && existsSync(f)) found.push(f);
     }
   }
-  return found.filter(usesCompose);
+  return found.filter((f) => usesCompose(f, read));
 }
 
 /** sub-folders (one and two levels down) holding a compose file */
@@ -122,7 +127,7 @@ export async function discoverProjects(root: DiscoveryRoot, load: ProjectLoader)
     for (const options of candidatesFromList(root.projectDir, listed, root.env)) add(await load(options));
     return projects;
   }
-  for (const config of devcontainerConfigs(root.projectDir)) {
+  for (const config of devcontainerConfigs(root.projectDir, root.readText)) {
     add(await tryLoad(load, { projectDir: root.projectDir, devcontainer: config, env: root.env }));
   }
   for (const dir of composeSubfolders(root.projectDir))

@@ -9,6 +9,7 @@ import type { ProjectRequest } from "../request.js";
 import { projectStatus, type StatusPorts } from "../status.js";
 import { extraLabels } from "../project-images.js";
 import { loadProject } from "../../adapters/project-loader.js";
+import { ProjectFiles } from "../../adapters/project-files.js";
 import { loadOptions } from "../open-project.js";
 import { projectStateDir, stateDirError } from "../../adapters/state/state-dir.js";
 import { backupChecks, gitChecks, serviceChecks } from "./checks/pin-checks.js";
@@ -46,8 +47,10 @@ function failFrom(id: string, caught: unknown, env: NodeJS.ProcessEnv): CheckRes
 export async function projectChecks(options: ProjectCheckOptions): Promise<CheckResult[]> {
   const { globals, env, fix } = options;
   let model;
+  // one read of each project file for the whole doctor run (#14.3): status reuses these
+  const files = new ProjectFiles();
   try {
-    model = await loadProject(loadOptions(globals, env));
+    model = await loadProject(loadOptions(globals, env), files.io);
   } catch (error: unknown) {
     if (
       error instanceof KilnError &&
@@ -85,7 +88,7 @@ export async function projectChecks(options: ProjectCheckOptions): Promise<Check
   if (!options.engineReachable) return checks;
 
   try {
-    const status = await projectStatus(globals, env, options.ports);
+    const status = await projectStatus(globals, env, options.ports, files);
     const engine = options.ports.engine;
     checks.push(...serviceChecks(status.services));
     checks.push(...(await devcontainerChecks(status, options.ports.builds.client)));

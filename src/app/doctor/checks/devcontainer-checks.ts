@@ -5,7 +5,6 @@
  * false in the config nor in the image's metadata); or devcontainer.json still lists Features the
  * pinned image carries (the CLI installs them a second time).
  */
-import { readFileSync } from "node:fs";
 import { parse } from "jsonc-parser";
 import type { CheckResult } from "../../../core/doctor/check.js";
 import { configuredFeatures, sameFeature } from "../../../core/devcontainer/features.js";
@@ -66,7 +65,7 @@ export async function devcontainerChecks(
   try {
     if (inplace)
       onDisk = configuredFeatures(
-        (parse(readFileSync(dc.configPath, "utf8"), [], { allowTrailingComma: true }) ?? {}) as Record<
+        (parse(status.opened.files.read(dc.configPath), [], { allowTrailingComma: true }) ?? {}) as Record<
           string,
           unknown
         >,

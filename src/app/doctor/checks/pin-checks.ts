@@ -1,10 +1,11 @@
 /**
  * Pinned services: the image exists, it matches the sources, the backup is intact, and the
- * pinned file is not about to be committed by git.
+ * pinned file is not about to be committed by git. Decided on each status's `cause` (data),
+ * never on its words.
  */
 import path from "node:path";
 import type { CheckResult } from "../../../core/doctor/check.js";
-import { IMAGE_NOT_HERE, NOT_FOLLOWED, PARTLY_PINNED, type ServiceStatus } from "../../status.js";
+import type { ServiceStatus } from "../../status.js";
 import type { OpenedProject } from "../../open-project.js";
 import { BackupStore } from "../../../adapters/state/backup-store.js";
 import { runProcess, type ProcessRunner } from "../../../adapters/process-runner.js";
@@ -24,7 +25,7 @@ export function serviceChecks(statuses: ServiceStatus[]): CheckResult[] {
         };
       case "pinned-elsewhere": {
         // compose cannot start a kiln.invalid image that is not here: that is a failure
-        const missing = s.reason.includes(IMAGE_NOT_HERE);
+        const missing = s.cause.code === "pinned-elsewhere" && !s.cause.imagePresent;
         return {
           id,
           status: missing ? "fail" : "warn",
@@ -40,7 +41,7 @@ export function serviceChecks(statuses: ServiceStatus[]): CheckResult[] {
           hint: `kiln bake ${s.name}`,
         };
       case "unbaked":
-        if (s.reason.startsWith(PARTLY_PINNED)) {
+        if (s.cause.code === "partly-pinned") {
           return {
             id,
             status: "warn",
@@ -48,7 +49,7 @@ export function serviceChecks(statuses: ServiceStatus[]): CheckResult[] {
             hint: `kiln bake ${s.name}   (or: kiln restore ${s.name})`,
           };
         }
-        if (s.reason.startsWith(NOT_FOLLOWED)) {
+        if (s.cause.code === "override-not-followed") {
           return {
             id,
             status: "warn",
