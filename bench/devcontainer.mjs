@@ -156,7 +156,12 @@ try {
       const u = await timeOnce(project, "unbaked", index);
       r.unbaked.push(u.ms);
       r.built = u.built;
-      r.baked.push((await timeOnce(project, "baked", index)).ms);
+      const b = await timeOnce(project, "baked", index);
+      r.baked.push(b.ms);
+      console.error(
+        `${project.key} run ${i + 1}/${runs}: unbaked ${(u.ms / 1000).toFixed(2)} s, baked ${(b.ms / 1000).toFixed(2)} s` +
+          ` (load ${os.loadavg()[0].toFixed(1)})`,
+      );
     }
     results.push(r);
   }
