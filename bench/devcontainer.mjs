@@ -2,251 +2,190 @@
 // Time from a cold builder cache to a running dev container (issue #13): the real Dev Containers
 // CLI's `devcontainer up` on a baked project (kiln bake pinned the compose service to the image
 // with the Features and the UID layer in it) against `devcontainer up` on the same project
-// unbaked (the CLI builds the service, then its Features image, then its UID layer).
-// Project: test/fixtures/devcontainer/features — a compose devcontainer with two local Features
-// and a non-root remoteUser. Each timed run gets a brand-new second engine (own data root, socket,
-// bridge; started and stopped by pid, as in bench/sharing.mjs) holding the base image and, for
-// the baked run, the images `kiln bake` made on it — then that engine's builder cache is cleared
-// (never the main engine's). Untimed: starting the engine, loading the base image, the bake.
+// unbaked (the CLI builds the service, with its Features, then its UID layer).
+// Projects:
+// - examples/dukat's dev container (the seed's own project, copied read-only to a temp dir at run
+//   time): a Debian image whose build apt-installs Python and the developer's tools from Debian's
+//   archive, a venv with the dev requirements from the loopback pip index scripts/pip-index.mjs
+//   serves (as test/integration/dukat-*.test.ts do), a local Feature, remoteUser vscode (the UID
+//   layer), an initializeCommand creating six external cache volumes. Offline overrides as in
+//   examples/dukat/offline.env (BASE_IMAGE=kiln-local/debian:bookworm, PIP_INDEX_URL).
+// - test/fixtures/devcontainer/features: two local Features, remoteUser dev, a postCreateCommand,
+//   and a two-line Dockerfile — the CLI's own floor, where the builds are tiny.
+// Each timed run gets a brand-new second engine (bench/lib/second-engine.mjs) holding the base
+// image and, for the baked run, the images `kiln bake` made on it — then that engine's builder
+// cache is cleared (never the main engine's): what a teammate, a CI runner or a pruned machine
+// has. Untimed: starting the engine, loading the base image, the bake. Timed: `devcontainer up`
+// until it reports success; then the bench checks the container runs (and, baked, that it runs
+// the pinned image and nothing was built).
 // Offline on engine 20.10 the unbaked `devcontainer up` needs `--buildkit never
 // --omit-syntax-directive` (the engine's built-in frontend has no named build contexts; the
 // CLI's `# syntax=` line would fetch a frontend image) — the flags kiln itself uses to install
 // Features; the baked one builds nothing and runs with no flags.
-// Run after `npm run build`, as root, with the engine up: node bench/devcontainer.mjs [runs]
-import { spawn, spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import http from "node:http";
+// Run after `npm run build`, as root, with the engine up:
+//   node bench/devcontainer.mjs [runs]        BENCH_ONLY=dukat|fixture for one project
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startSecondEngine } from "./lib/second-engine.mjs";
+import { median, run } from "./lib/timed.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const kiln = path.join(root, "bin", "kiln");
 const devcontainer = path.join(root, "node_modules", ".bin", "devcontainer");
-const fixture = path.join(root, "test", "fixtures", "devcontainer", "features");
 const base = "kiln-local/debian:bookworm";
 const runs = Number(process.argv[2] ?? 1);
 const label = `kiln.bench=devcontainer-${process.pid}`;
 const offlineFlags = ["--buildkit", "never", "--omit-syntax-directive"];
 
-function run(args, opts = {}) {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(args[0], args.slice(1), { encoding: "utf8", maxBuffer: 1 << 28, ...opts });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== 0)
-    throw new Error(`${args.join(" ")} failed (${r.status}):\n${(r.stderr ?? "").slice(-3000)}`);
-  return { ms, stdout: r.stdout, stderr: r.stderr };
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(check, timeoutMs) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await sleep(50);
-  }
-  return false;
-}
-const alive = (pid) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-// a second dockerd (see test/helpers/second-engine.ts for the rules: its own bridge, never
-// --bridge=none or --default-address-pool, --iptables=false with our own NAT rules)
-async function startEngine() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-dc-"));
-  let n = 0;
-  for (let attempt = 0; ; attempt++) {
-    n = 100 + Math.floor(Math.random() * 150);
-    const r = spawnSync("ip", ["link", "add", `kilnbd${n}`, "type", "bridge"], { encoding: "utf8" });
-    if (r.status === 0) break;
-    if (attempt >= 30 || !/File exists/.test(r.stderr)) throw new Error(`ip link add: ${r.stderr}`);
-  }
-  const bridge = `kilnbd${n}`;
-  const subnet = `10.216.${n}.0/24`;
-  run(["ip", "addr", "add", `10.216.${n}.1/24`, "dev", bridge]);
-  run(["ip", "link", "set", bridge, "up"]);
-  const rules = [
-    ["-t", "nat", "POSTROUTING", "-s", subnet, "!", "-o", bridge, "-j", "MASQUERADE"],
-    ["FORWARD", "-o", bridge, "-j", "ACCEPT"],
-    ["FORWARD", "-i", bridge, "-j", "ACCEPT"],
-  ];
-  const ipt = (op, r) =>
-    spawnSync("iptables", r[0] === "-t" ? [r[0], r[1], op, ...r.slice(2)] : [op, ...r], { encoding: "utf8" });
-  for (const r of rules) ipt("-I", r);
-  const socket = path.join(dir, "docker.sock");
-  const log = openSync(path.join(dir, "dockerd.log"), "a");
+/** the loopback PEP 503 index dukat's build installs its dev requirements from */
+async function startPipIndex() {
   const child = spawn(
-    "dockerd",
-    [
-      "--data-root",
-      path.join(dir, "data"),
-      "--exec-root",
-      path.join(dir, "exec"),
-      "--pidfile",
-      path.join(dir, "docker.pid"),
-      "-H",
-      `unix://${socket}`,
-      `--bridge=${bridge}`,
-      "--iptables=false",
-    ],
-    { stdio: ["ignore", log, log], detached: true },
-  );
-  child.unref();
-  const ping = () =>
-    new Promise((resolve) => {
-      const req = http.request({ socketPath: socket, path: "/_ping" }, (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      });
-      req.on("error", () => resolve(false));
-      req.end();
-    });
-  const host = `unix://${socket}`;
-  const engine = {
-    host,
-    subnet: `10.217.${n}.0/24`,
-    async stop() {
-      if (alive(child.pid)) {
-        const ids = spawnSync("docker", ["-H", host, "ps", "-aq"], { encoding: "utf8" })
-          .stdout.split("\n")
-          .filter(Boolean);
-        if (ids.length > 0) spawnSync("docker", ["-H", host, "rm", "-f", ...ids]);
-        spawnSync("docker", ["-H", host, "network", "prune", "-f"]);
-        process.kill(child.pid, "SIGTERM");
-      }
-      if (!(await until(() => !alive(child.pid), 20_000)) && alive(child.pid))
-        process.kill(child.pid, "SIGKILL");
-      await until(() => !alive(child.pid), 5_000);
-      for (const r of rules) ipt("-D", r);
-      spawnSync("ip", ["link", "del", bridge]);
-      spawnSync("umount", ["-R", path.join(dir, "data")]);
-      rmSync(dir, { recursive: true, force: true });
+    process.execPath,
+    [path.join(root, "scripts", "pip-index.mjs"), "--port", "0", "--quiet"],
+    {
+      stdio: ["ignore", "pipe", "ignore"],
     },
-  };
-  if (!(await until(ping, 30_000))) {
-    const tail = readFileSync(path.join(dir, "dockerd.log"), "utf8").slice(-2000);
-    await engine.stop();
-    throw new Error(`second dockerd did not start:\n${tail}`);
-  }
-  // the base image from the main engine (docker save | docker load): "images present"
-  const tar = path.join(dir, "base.tar");
-  run(["docker", "save", "-o", tar, base]);
-  run(["docker", "-H", host, "load", "-q", "-i", tar]);
-  rmSync(tar, { force: true });
-  return engine;
-}
-
-function project(engine) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-dcp-"));
-  cpSync(fixture, dir, { recursive: true });
-  // the engine's default address pools overlap the main engine's networks
-  appendFileSync(
-    path.join(dir, ".devcontainer", "docker-compose.yml"),
-    `\nnetworks:\n  default:\n    ipam:\n      config:\n        - subnet: ${engine.subnet}\n`,
   );
-  return dir;
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.setEncoding("utf8").once("data", (d) => resolve(d.trim()));
+    child.once("exit", (code) => reject(new Error(`pip-index exited ${code}`)));
+  });
+  return { url, stop: () => child.kill("SIGTERM") };
 }
 
-function up(engine, dir, extra) {
-  const env = { ...process.env, DOCKER_HOST: engine.host };
-  delete env.COMPOSE_PROJECT_NAME;
+const projects = [
+  {
+    key: "dukat",
+    title: "examples/dukat (Debian + apt python3/git, pip venv, 1 local Feature, remoteUser vscode)",
+    service: "devcontainer",
+    copy(dir) {
+      cpSync(path.join(root, "examples", "dukat"), dir, {
+        recursive: true,
+        filter: (src) => !src.includes("__pycache__"),
+      });
+      return path.join(dir, ".devcontainer", "docker-compose.yml");
+    },
+    env: (index) => ({
+      BASE_IMAGE: base,
+      PIP_INDEX_URL: index.url,
+      DUKAT_VOLUME_PREFIX: `kb${process.pid}-`,
+    }),
+    bakeArgs: (dir) => ["--devcontainer", path.join(dir, ".devcontainer", "devcontainer.json")],
+  },
+  {
+    key: "fixture",
+    title: "fixture devcontainer/features (2 local Features, remoteUser dev, tiny builds)",
+    service: "app",
+    copy(dir) {
+      cpSync(path.join(root, "test", "fixtures", "devcontainer", "features"), dir, { recursive: true });
+      return path.join(dir, ".devcontainer", "docker-compose.yml");
+    },
+    env: () => ({}),
+    bakeArgs: () => [],
+  },
+].filter((p) => !process.env.BENCH_ONLY || p.key === process.env.BENCH_ONLY);
+
+function up(engine, dir, env, extra) {
   const r = run(
     [devcontainer, "up", "--workspace-folder", dir, "--id-label", label, "--log-level", "info", ...extra],
-    { env, timeout: 600_000 },
+    { env, timeout: 900_000 },
   );
   const result = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}");
   if (result.outcome !== "success") throw new Error(`devcontainer up: ${r.stdout}\n${r.stderr.slice(-3000)}`);
-  const state = run([
-    "docker",
-    "-H",
-    engine.host,
-    "inspect",
-    "-f",
-    "{{.State.Running}} {{.Image}}",
-    result.containerId,
-  ])
-    .stdout.trim()
-    .split(" ");
-  if (state[0] !== "true") throw new Error("the dev container is not running");
-  return { ms: r.ms, image: state[1], log: r.stderr };
+  const state = engine.docker(["inspect", "-f", "{{.State.Running}} {{.Image}}", result.containerId]);
+  const [running, image] = state.stdout.trim().split(" ");
+  if (running !== "true") throw new Error(`the dev container is not running: ${state.stderr}`);
+  return { ms: r.ms, image, log: r.stderr };
 }
 
-function images(engine) {
-  return run(["docker", "-H", engine.host, "images", "-aq", "--no-trunc"]).stdout.split("\n").filter(Boolean);
-}
+const images = (engine) => engine.docker(["images", "-aq", "--no-trunc"]).stdout.split("\n").filter(Boolean);
+const namedImages = (engine) =>
+  engine
+    .docker(["images", "--format", "{{.Repository}}"])
+    .stdout.split("\n")
+    .filter((t) => t && t !== base.split(":")[0] && t !== "<none>");
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const baked = [];
-const unbaked = [];
-let built = [];
-for (let i = 0; i < runs; i++) {
-  for (const kind of ["unbaked", "baked"]) {
-    const engine = await startEngine();
-    const dir = project(engine);
-    try {
-      if (kind === "baked") {
-        const env = {
-          ...process.env,
-          DOCKER_HOST: engine.host,
-          KILN_STATE_DIR: `${dir}.state`,
-          KILN_LABELS: label,
-        };
-        const bake = JSON.parse(
-          run([process.execPath, kiln, "bake", "--json", "--project-dir", dir], { env }).stdout,
-        );
-        const pinned = bake.services.find((s) => s.name === "app").image;
-        const pinnedId = run([
-          "docker",
-          "-H",
-          engine.host,
-          "image",
-          "inspect",
-          "-f",
-          "{{.Id}}",
-          pinned,
-        ]).stdout.trim();
-        run(["docker", "-H", engine.host, "builder", "prune", "-af"]);
-        const before = images(engine).length;
-        const r = up(engine, dir, []);
-        if (r.image !== pinnedId) throw new Error(`baked: the dev container runs ${r.image}, not ${pinned}`);
-        if (images(engine).length !== before || /-features|-uid/.test(r.log))
-          throw new Error("baked: devcontainer up built an image");
-        if (process.env.BENCH_VERBOSE) console.error(r.log);
-        baked.push(r.ms);
-      } else {
-        run(["docker", "-H", engine.host, "builder", "prune", "-af"]);
-        unbaked.push(up(engine, dir, offlineFlags).ms);
-        const tags = run(["docker", "-H", engine.host, "images", "--format", "{{.Repository}}"]).stdout;
-        built = tags.split("\n").filter((t) => t && t !== base.split(":")[0] && t !== "<none>");
-      }
-    } finally {
-      await engine.stop();
-      rmSync(dir, { recursive: true, force: true });
-      rmSync(`${dir}.state`, { recursive: true, force: true });
+async function timeOnce(project, kind, index) {
+  const engine = await startSecondEngine();
+  // a folder name of its own: the CLI names the compose project <folder>_devcontainer
+  const dir = mkdtempSync(path.join(os.tmpdir(), `kiln-bench-${project.key}-`));
+  try {
+    engine.loadFromFirst([base]);
+    engine.isolateNetwork(project.copy(dir));
+    const env = { ...process.env, DOCKER_HOST: engine.host, KILN_LABELS: label, ...project.env(index) };
+    delete env.COMPOSE_PROJECT_NAME;
+    if (kind === "unbaked") {
+      engine.docker(["builder", "prune", "-af"]);
+      const r = up(engine, dir, env, offlineFlags);
+      if (process.env.BENCH_VERBOSE) console.error(r.log);
+      return { ms: r.ms, built: namedImages(engine) };
     }
+    const bake = JSON.parse(
+      run([process.execPath, kiln, "bake", "--json", "--project-dir", dir, ...project.bakeArgs(dir)], {
+        env: { ...env, KILN_STATE_DIR: `${dir}.state` },
+        timeout: 900_000,
+      }).stdout,
+    );
+    const pinned = bake.services.find((s) => s.name === project.service).image;
+    const pinnedId = engine.docker(["image", "inspect", "-f", "{{.Id}}", pinned]).stdout.trim();
+    engine.docker(["builder", "prune", "-af"]);
+    const before = images(engine).length;
+    const r = up(engine, dir, env, []);
+    if (process.env.BENCH_VERBOSE) console.error(r.log);
+    if (r.image !== pinnedId) throw new Error(`baked: the dev container runs ${r.image}, not ${pinned}`);
+    if (images(engine).length !== before || /-features|-uid/.test(r.log))
+      throw new Error("baked: devcontainer up built an image");
+    return { ms: r.ms, built: [] };
+  } finally {
+    await engine.stop();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(`${dir}.state`, { recursive: true, force: true });
   }
 }
-const b = median(baked);
-const u = median(unbaked);
+
+const loadBefore = os.loadavg();
+const index = await startPipIndex();
+const results = [];
+try {
+  for (const project of projects) {
+    const r = { project, baked: [], unbaked: [], built: [] };
+    for (let i = 0; i < runs; i++) {
+      const u = await timeOnce(project, "unbaked", index);
+      r.unbaked.push(u.ms);
+      r.built = u.built;
+      const b = await timeOnce(project, "baked", index);
+      r.baked.push(b.ms);
+      console.error(
+        `${project.key} run ${i + 1}/${runs}: unbaked ${(u.ms / 1000).toFixed(2)} s, baked ${(b.ms / 1000).toFixed(2)} s` +
+          ` (load ${os.loadavg()[0].toFixed(1)})`,
+      );
+    }
+    results.push(r);
+  }
+} finally {
+  index.stop();
+}
+const loadAfter = os.loadavg();
+const s = (ms) => (ms / 1000).toFixed(2);
 console.log(
-  `time from a cold builder cache to a running dev container (median of ${runs}; fresh engine each):`,
+  `time from a cold builder cache to a running dev container (median of ${runs}; fresh engine each;` +
+    ` load average ${loadBefore[0].toFixed(1)} before, ${loadAfter[0].toFixed(1)} after):`,
 );
-console.log(
-  `  fixture devcontainer/features (2 local Features, remoteUser dev): devcontainer up baked ${(b / 1000).toFixed(2)} s` +
-    `  vs  unbaked ${(u / 1000).toFixed(2)} s  → ${(b / u).toFixed(2)}× (target ≤ 0.3×)`,
-);
-console.log(
-  `  raw: baked ${baked.map((x) => x.toFixed(0)).join(", ")} ms; unbaked ${unbaked.map((x) => x.toFixed(0)).join(", ")} ms`,
-);
+for (const { project, baked, unbaked, built } of results) {
+  const b = median(baked);
+  const u = median(unbaked);
+  console.log(
+    `  ${project.title}: devcontainer up baked ${s(b)} s  vs  unbaked ${s(u)} s  → ${(b / u).toFixed(2)}× (target ≤ 0.3×)`,
+  );
+  console.log(`    raw: baked ${baked.map(s).join(", ")} s; unbaked ${unbaked.map(s).join(", ")} s`);
+  console.log(
+    `    images the unbaked up built: ${built.join(", ") || "none"}; the baked up built none (checked)`,
+  );
+}
 console.log(
   `  unbaked ran \`devcontainer up ${offlineFlags.join(" ")}\`: offline on engine 20.10 the CLI's Features build needs them` +
     " (no named build contexts in the built-in frontend; no `# syntax=` frontend to fetch); baked ran plain `devcontainer up`",
-);
-console.log(
-  `  images the unbaked up built: ${built.join(", ") || "none"}; the baked up built none (checked)`,
 );

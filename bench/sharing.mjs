@@ -12,7 +12,6 @@
 // Run after `npm run build`, as root, with the engine up: node bench/sharing.mjs [runs]
 import { spawn, spawnSync } from "node:child_process";
 import {
-  appendFileSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -22,33 +21,18 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startSecondEngine, until } from "./lib/second-engine.mjs";
+import { median, run } from "./lib/timed.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const kiln = path.join(root, "bin", "kiln");
 const runs = Number(process.argv[2] ?? 1);
 const label = `kiln.bench=sharing-${process.pid}`;
 
-function run(args, opts = {}) {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(args[0], args.slice(1), { encoding: "utf8", maxBuffer: 1 << 28, ...opts });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== 0) throw new Error(`${args.join(" ")} failed (${r.status}):\n${r.stderr.slice(-3000)}`);
-  return { ms, stdout: r.stdout, stderr: r.stderr };
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(check, timeoutMs) {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await sleep(50);
-  }
-  return false;
-}
 const alive = (pid) => {
   try {
     process.kill(pid, 0);
@@ -97,77 +81,27 @@ async function startRegistry() {
   };
 }
 
+/** a brand-new engine B (bench/lib/second-engine.mjs) holding only the base images */
 async function startEngineB(baseImages) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-eb-"));
-  const n = 100 + Math.floor(Math.random() * 150);
-  const bridge = `kilnbb${n}`;
-  const subnet = `10.214.${n}.0/24`;
-  run(["ip", "link", "add", bridge, "type", "bridge"]);
-  run(["ip", "addr", "add", `10.214.${n}.1/24`, "dev", bridge]);
-  run(["ip", "link", "set", bridge, "up"]);
-  const rules = [
-    ["-t", "nat", "POSTROUTING", "-s", subnet, "!", "-o", bridge, "-j", "MASQUERADE"],
-    ["FORWARD", "-o", bridge, "-j", "ACCEPT"],
-    ["FORWARD", "-i", bridge, "-j", "ACCEPT"],
-  ];
-  const ipt = (op, r) =>
-    spawnSync("iptables", r[0] === "-t" ? [r[0], r[1], op, ...r.slice(2)] : [op, ...r], { encoding: "utf8" });
-  for (const r of rules) ipt("-I", r);
-  const socket = path.join(dir, "docker.sock");
-  const log = openSync(path.join(dir, "dockerd.log"), "a");
-  const child = spawn(
-    "dockerd",
-    [
-      "--data-root",
-      path.join(dir, "data"),
-      "--exec-root",
-      path.join(dir, "exec"),
-      "--pidfile",
-      path.join(dir, "docker.pid"),
-      "-H",
-      `unix://${socket}`,
-      `--bridge=${bridge}`,
-      "--iptables=false",
-    ],
-    { stdio: ["ignore", log, log], detached: true },
-  );
-  child.unref();
-  const ping = () =>
-    new Promise((resolve) => {
-      const req = http.request({ socketPath: socket, path: "/_ping" }, (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      });
-      req.on("error", () => resolve(false));
-      req.end();
-    });
-  if (!(await until(ping, 30_000)))
-    throw new Error(readFileSync(path.join(dir, "dockerd.log"), "utf8").slice(-2000));
-  const host = `unix://${socket}`;
-  // the base image arrives the way a teammate gets python:3.11-slim: pulled from a registry
-  // (so the engine knows its layers' registry digests), then named as the Dockerfiles name it
-  for (const [image, mirror] of baseImages) {
-    run(["docker", "-H", host, "pull", "-q", mirror]);
-    run(["docker", "-H", host, "tag", mirror, image]);
-    run(["docker", "-H", host, "rmi", mirror]);
+  const engine = await startSecondEngine();
+  try {
+    // the base image arrives the way a teammate gets python:3.11-slim: pulled from a registry
+    // (so the engine knows its layers' registry digests), then named as the Dockerfiles name it
+    for (const [image, mirror] of baseImages) {
+      for (const args of [
+        ["pull", "-q", mirror],
+        ["tag", mirror, image],
+        ["rmi", mirror],
+      ]) {
+        const r = engine.docker(args);
+        if (r.code !== 0) throw new Error(`docker ${args.join(" ")} on engine B failed: ${r.stderr}`);
+      }
+    }
+  } catch (e) {
+    await engine.stop();
+    throw e;
   }
-  return {
-    host,
-    subnet: `10.215.${n}.0/24`,
-    async stop() {
-      // remove containers and networks while the daemon runs: a stopped daemon leaves its
-      // networks' bridges (and routes) on the host, exhausting engine A's address pools
-      const ids = run(["docker", "-H", host, "ps", "-aq"]).stdout.split("\n").filter(Boolean);
-      if (ids.length > 0) spawnSync("docker", ["-H", host, "rm", "-f", ...ids]);
-      spawnSync("docker", ["-H", host, "network", "prune", "-f"]);
-      if (alive(child.pid)) process.kill(child.pid, "SIGTERM");
-      await until(() => !alive(child.pid), 20_000);
-      for (const r of rules) ipt("-D", r);
-      spawnSync("ip", ["link", "del", bridge]);
-      spawnSync("umount", ["-R", path.join(dir, "data")]);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return engine;
 }
 
 function basicProject() {
@@ -222,7 +156,6 @@ function running(host, project) {
   return out.split("\n").filter((s) => s === "running" || s === "exited").length;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const registry = await startRegistry();
 const results = [];
 try {
@@ -263,10 +196,7 @@ try {
         const composeFile = ["docker-compose.yml", "compose.yaml"]
           .map((f) => path.join(copy, f))
           .find((f) => existsSync(f));
-        appendFileSync(
-          composeFile,
-          `\nnetworks:\n  default:\n    ipam:\n      config:\n        - subnet: ${b.subnet}\n`,
-        );
+        b.isolateNetwork(composeFile);
         const name = `bench${process.pid}${tool}${i}`;
         try {
           const env = {
