@@ -44,7 +44,8 @@ export async function restoreProject(
   const first = await locateProject(globals, env);
   const session = ports.state.openSession(first.stateDir, { command: "kiln restore", log });
   try {
-    const project = await openProject(globals, env, log);
+    // the located project's model is kept when a stat of each file says none changed meanwhile
+    const project = await openProject(globals, env, log, first);
     if (request.fromBackup) {
       const backups = new BackupStore(project.stateDir);
       const files: string[] = [];
@@ -69,7 +70,10 @@ export async function restoreProject(
     const outcome = unpinProject(project, services);
     if (foreign.length > 0) {
       // the local unpin may have rewritten a file that also holds foreign pins: look again
-      const again = examineForeignPins(await openProject(globals, env, log), env, { services, git: fromGit });
+      const again = examineForeignPins(await openProject(globals, env, log, project.files), env, {
+        services,
+        git: fromGit,
+      });
       const done = restoreForeignPins(project, again, { fromGit });
       outcome.restored.push(...done.restored.filter((s) => !outcome.restored.includes(s)));
       outcome.files.push(...done.files.filter((f) => !outcome.files.includes(f)));
