@@ -1,13 +1,15 @@
 /**
  * The real ports of a run (app/ports.ts): the engine of the selected endpoint/context, the
  * docker client detected on first use, the compose found, the state dir on disk. Built once per
- * command by cli/runtime.ts and per call by app/library.ts. Nothing is spawned here.
+ * command by cli/runtime.ts and per call by app/library.ts. Nothing is resolved or spawned here:
+ * each port does its work when a use case first calls it.
  */
 import type { ProgressReporter } from "../report/progress/reporter.js";
 import { runBuild } from "./engine/build.js";
 import { dockerClient } from "./engine/client.js";
 import { detectCompose, requireCompose } from "./engine/compose-cli.js";
 import { endpointFor, getEngine } from "./engine/index.js";
+import type { Engine } from "./engine/types.js";
 import { VolumeTransfer } from "./volumes/volume-transfer.js";
 import { HistoryStore } from "./history/history-store.js";
 import { runProcess } from "./process-runner.js";
@@ -25,8 +27,14 @@ export interface RealPortsOptions {
 // assign the result to `Ports`, so the compiler checks that the two agree.
 export function realPorts(options: RealPortsOptions) {
   const selection = { env: options.env, ...(options.context ? { context: options.context } : {}) };
+  let engine: Engine | undefined;
   return {
-    engine: getEngine(selection),
+    // resolved on first use: commands that never talk to an engine (lint, completion) pay
+    // nothing, and an unknown --context fails only where an engine is needed
+    get engine(): Engine {
+      engine ??= getEngine(selection);
+      return engine;
+    },
     volumeTransfer: (signal?: AbortSignal) => new VolumeTransfer(endpointFor(selection), options.env, signal),
     builds: {
       client: () => dockerClient(selection),

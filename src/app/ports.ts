@@ -63,3 +63,18 @@ export interface Ports {
   /** kiln's notes (stderr in the CLI, dropped by default in the library) */
   log: (line: string) => void;
 }
+
+/** the same ports with another reporter (the engine still resolved only when first used) */
+export function withReporter(ports: Ports, reporter: ProgressReporter): Ports {
+  return {
+    get engine(): Engine {
+      return ports.engine;
+    },
+    volumeTransfer: ports.volumeTransfer,
+    builds: ports.builds,
+    compose: ports.compose,
+    state: ports.state,
+    reporter,
+    log: ports.log,
+  };
+}

@@ -20,7 +20,7 @@ import { extraLabels } from "../adapters/volumes/labels.js";
 import { bakeProject, type BakeOptions, type BakeReport } from "./bake-project.js";
 import { loadOptions } from "./open-project.js";
 import { overridePath } from "./override-pins.js";
-import type { Ports } from "./ports.js";
+import { withReporter, type Ports } from "./ports.js";
 import type { ProgressReporter } from "../report/progress/reporter.js";
 import type { ProjectRequest } from "./request.js";
 
@@ -116,7 +116,7 @@ export async function upProject(request: UpRequest, ports: Ports, hooks: UpHooks
           files,
           ...(watch?.onLocked ? { onLocked: watch.onLocked } : {}),
         },
-        watch ? { ...ports, reporter: watch.reporter } : ports,
+        watch ? withReporter(ports, watch.reporter) : ports,
       );
     bake = await (watch ? watch.around(run) : run());
     if (bake.results.some((r) => r.action === "failed")) {

@@ -18,6 +18,7 @@ import { reportPointer } from "../report/report-pointer.js";
 import { action, type CommandContext } from "./runtime.js";
 import { attachTo, bakeSummaries, recorded, runRecorder } from "./run-history.js";
 import type { CommandResult } from "./output.js";
+import { withReporter } from "../app/ports.js";
 
 interface BakeFlags {
   dryRun?: boolean;
@@ -116,7 +117,7 @@ async function run(
         ...(flags.registry ? { registry: flags.registry } : {}),
         push: flags.push === true,
       },
-      { ...ctx.ports, reporter: recorder },
+      withReporter(ctx.ports, recorder),
     );
   const report = await recorded(ctx, recorder, bake, (r) => ({
     failed: r.results.some((x) => x.action === "failed"),

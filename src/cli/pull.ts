@@ -7,6 +7,7 @@ import { pullProject, type PullReport } from "../app/pull.js";
 import { EXIT } from "../core/errors.js";
 import { action, type CommandContext } from "./runtime.js";
 import type { CommandResult } from "./output.js";
+import { withReporter } from "../app/ports.js";
 import { quietReporter } from "../report/progress/create-reporter.js";
 import { attachTo, recorded, runRecorder } from "./run-history.js";
 
@@ -30,7 +31,7 @@ async function pull(ctx: CommandContext, services: string[], flags: PullFlags): 
             ...(flags.registry ? { registry: flags.registry } : {}),
             onOpened: attachTo(ctx, recorder),
           },
-          { ...ctx.ports, reporter: recorder },
+          withReporter(ctx.ports, recorder),
         ),
       ),
     (r) => ({ failed: (r.exitCode ?? 0) !== 0, services: [] }),

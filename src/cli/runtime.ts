@@ -20,7 +20,7 @@ export interface CommandContext {
   log: (line: string) => void;
   /**
    * the use cases' outside world, built once per command (app/ports.ts); its reporter is quiet:
-   * a command that shows build progress passes its own (`{ ...ctx.ports, reporter }`)
+   * a command that shows build progress passes its own (`withReporter(ctx.ports, reporter)`)
    */
   ports: Ports;
 }

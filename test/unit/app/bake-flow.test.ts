@@ -3,14 +3,14 @@
  * → pin, on a real project in a temp dir. The fake build client records what it was asked to
  * build, so a flow that builds too much, too little, or pins a failed build fails here.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { bakeProject, type BakeOptions } from "../../../src/app/bake-project.js";
 import { journalPath } from "../../../src/adapters/state/journal.js";
 import { projectStateDir } from "../../../src/adapters/state/state-dir.js";
-import { BASE_IMAGE, fakeWorld, type FakeWorld } from "./fake-ports.js";
+import { fakeWorld, SHOP_COMPOSE, shopProject, type FakeWorld } from "./fake-ports.js";
 
 // A power cut between writing the journal and replacing the first file, without killing the
 // test process: the armed point throws once instead of SIGKILL.
@@ -28,24 +28,12 @@ let projectDir: string;
 let env: NodeJS.ProcessEnv;
 let world: FakeWorld;
 
-const COMPOSE = `services:
-  api:
-    build: ./api
-  web:
-    build:
-      context: ./web
-`;
+const COMPOSE = SHOP_COMPOSE;
 
 beforeEach(() => {
   root = mkdtempSync(path.join(os.tmpdir(), "kiln-bake-flow-"));
   projectDir = path.join(root, "shop");
-  for (const service of ["api", "web"]) {
-    mkdirSync(path.join(projectDir, service), { recursive: true });
-    writeFileSync(path.join(projectDir, service, "Dockerfile"), `FROM ${BASE_IMAGE}\nCOPY . /app\n`);
-    writeFileSync(path.join(projectDir, service, "main.txt"), `${service} v1\n`);
-  }
-  writeFileSync(path.join(projectDir, "compose.yaml"), COMPOSE);
-  env = { PATH: process.env.PATH, HOME: root, KILN_STATE_DIR: path.join(root, "state") };
+  env = shopProject(root, projectDir);
   world = fakeWorld();
   faults.armed = undefined;
 });

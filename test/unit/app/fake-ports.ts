@@ -3,11 +3,14 @@
  * build client "built", a build client that records each request, no compose. The state port is
  * the real one on a temp dir (lock, journal recovery, history), so recovery is the real code.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { KilnError } from "../../../src/core/errors.js";
 import type { BuildRequest } from "../../../src/core/build/docker-build-args.js";
 import type { Ports } from "../../../src/app/ports.js";
 import type { DockerClient } from "../../../src/adapters/engine/client.js";
-import type { Engine, ImageInfo } from "../../../src/adapters/engine/types.js";
+import type { ContainerInfo, Engine, ImageInfo } from "../../../src/adapters/engine/types.js";
+import type { ComposeCli } from "../../../src/adapters/engine/compose-cli.js";
 import { HistoryStore } from "../../../src/adapters/history/history-store.js";
 import { openProjectSession } from "../../../src/adapters/state/project-session.js";
 import type { ServiceOutcome } from "../../../src/report/progress/reporter.js";
@@ -20,6 +23,10 @@ export interface FakeWorld {
   builds: { service: string; request: BuildRequest }[];
   /** services whose next builds fail */
   failing: Set<string>;
+  /** the containers the fake engine lists */
+  containers: ContainerInfo[];
+  /** each compose run's arguments (after the compose argv) */
+  composeRuns: string[][];
   /** what the reporter was told */
   finished: ServiceOutcome[];
   log: string[];
@@ -27,7 +34,28 @@ export interface FakeWorld {
 
 export const BASE_IMAGE = "kiln-local/busybox:latest";
 
-function fakeEngine(images: ImageInfo[]): Engine {
+const FAKE_COMPOSE: ComposeCli = { variant: "v2", version: "2.99.0", argv: ["docker", "compose"], env: {} };
+
+export const SHOP_COMPOSE = `services:
+  api:
+    build: ./api
+  web:
+    build:
+      context: ./web
+`;
+
+/** a two-service project (api, web) in `projectDir`, and an env whose state dir is under `root` */
+export function shopProject(root: string, projectDir: string): NodeJS.ProcessEnv {
+  for (const service of ["api", "web"]) {
+    mkdirSync(path.join(projectDir, service), { recursive: true });
+    writeFileSync(path.join(projectDir, service, "Dockerfile"), `FROM ${BASE_IMAGE}\nCOPY . /app\n`);
+    writeFileSync(path.join(projectDir, service, "main.txt"), `${service} v1\n`);
+  }
+  writeFileSync(path.join(projectDir, "compose.yaml"), SHOP_COMPOSE);
+  return { PATH: process.env.PATH, HOME: root, KILN_STATE_DIR: path.join(root, "state") };
+}
+
+function fakeEngine(images: ImageInfo[], containers: ContainerInfo[]): Engine {
   const unsupported = (what: string) => (): never => {
     throw new KilnError("ERR_KILN_INTERNAL", `the fake engine has no ${what}`, { hint: "a test bug" });
   };
@@ -35,7 +63,13 @@ function fakeEngine(images: ImageInfo[]): Engine {
     images.find((i) => i.id === ref || i.repoTags.includes(ref));
   return {
     host: "fake://engine",
-    version: unsupported("version"),
+    version: async () => ({
+      version: "99.0",
+      apiVersion: "1.99",
+      os: "linux",
+      arch: "amd64",
+      components: ["Engine"],
+    }),
     identify: unsupported("identify"),
     info: unsupported("info"),
     imageInspect: async (ref) => find(ref),
@@ -55,7 +89,7 @@ function fakeEngine(images: ImageInfo[]): Engine {
     listVolumes: unsupported("listVolumes"),
     createVolume: unsupported("createVolume"),
     removeVolume: unsupported("removeVolume"),
-    listContainers: unsupported("listContainers"),
+    listContainers: async () => containers,
   };
 }
 
@@ -67,6 +101,8 @@ export function fakeWorld(): FakeWorld {
     images,
     builds: [],
     failing: new Set(),
+    containers: [],
+    composeRuns: [],
     finished: [],
     log: [],
     ports: undefined as unknown as Ports,
@@ -74,7 +110,7 @@ export function fakeWorld(): FakeWorld {
   const client: DockerClient = { path: "docker", version: "fake", mode: "buildx", argv: ["docker"], env: {} };
   let built = 0;
   world.ports = {
-    engine: fakeEngine(images),
+    engine: fakeEngine(images, world.containers),
     volumeTransfer: () => {
       throw new KilnError("ERR_KILN_INTERNAL", "the fake world has no volumes", { hint: "a test bug" });
     },
@@ -103,11 +139,11 @@ export function fakeWorld(): FakeWorld {
       },
     },
     compose: {
-      detect: async () => undefined,
-      require: async () => {
-        throw new KilnError("ERR_KILN_NO_COMPOSE", "the fake world has no compose", { hint: "a test bug" });
+      detect: async () => FAKE_COMPOSE,
+      require: async () => FAKE_COMPOSE,
+      run: async (_compose, args) => {
+        world.composeRuns.push(args);
       },
-      run: async () => undefined,
     },
     state: {
       openSession: openProjectSession,
