@@ -105,7 +105,7 @@ export class FsFingerprintIo implements FingerprintIo {
     if (stats.isDirectory()) return `d${mode}`;
     if (stats.isSymbolicLink()) return `l:${readlinkSync(abs)}`;
     if (!stats.isFile()) return `o${(stats.mode & 0o170000).toString(8)}:${mode}`;
-    const override = this.overrides.get(abs);
+    const override = this.overrides.size > 0 ? this.overrides.get(abs) : undefined;
     if (override) return `${mode}:${hashBytes(override)}`;
     // the cache keeps the whole value (a chmod moves ctime anyway; the mode is checked too)
     let value = this.cache.lookup(root, rel, stats);
