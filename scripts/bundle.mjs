@@ -37,11 +37,15 @@ await build({
 // them and adds `default` reads the same and costs one allocation.
 const out = "dist/bundle/kiln.cjs";
 const text = readFileSync(out, "utf8");
-const lean = text.replace(/__toESM\((require\("node:[a-z_/]+"\)),1\)/g, "__kilnBuiltin($1)");
-writeFileSync(
-  out,
-  lean.replace(
-    "var __kilnModuleUrl",
-    "var __kilnBuiltin = (m) => Object.create(m, { default: { value: m, enumerable: true } });\nvar __kilnModuleUrl",
-  ),
-);
+// Modules only some commands need (child_process: commander requires it at load; http: the
+// volume transfer) are required on first use: a no-op bake spawns nothing.
+const LAZY = /(?:__toESM\()?require\("(node:(?:child_process|http))"\)(?:,1\))?/g;
+const lean = text
+  .replace(LAZY, '__kilnLazy("$1")')
+  .replace(/__toESM\((require\("node:[a-z_/]+"\)),1\)/g, "__kilnBuiltin($1)");
+const helpers = [
+  "var __kilnBuiltin = (m) => Object.create(m, { default: { value: m, enumerable: true } });",
+  "var __kilnLazy = (id) => { let m; const load = () => (m ??= require(id));",
+  "  return new Proxy({}, { get: (_, k) => (k === 'default' ? load() : load()[k]), has: (_, k) => k in load() }); };",
+].join("\n");
+writeFileSync(out, lean.replace("var __kilnModuleUrl", `${helpers}\nvar __kilnModuleUrl`));
