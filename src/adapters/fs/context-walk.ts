@@ -66,7 +66,7 @@ export function walkContext(root: string, options: WalkOptions, visit: WalkVisit
       if (excludePaths?.has(childAbs)) continue;
       if (select && !select(childRel)) continue;
       const isDir = entry.isDirectory();
-      let info: MatchInfo = [];
+      let info: MatchInfo = NO_INFO;
       if (matcher) {
         const m = matcher.matches(childRel, parentInfo);
         info = m.info;
@@ -85,7 +85,7 @@ export function walkContext(root: string, options: WalkOptions, visit: WalkVisit
       }
       const stats = lstatOrSkip(childAbs);
       if (stats === undefined) continue; // removed since readdir: fsutil skips it too
-      sendPending(pending);
+      if (pending.length > 0) sendPending(pending);
       visit(childRel, childAbs, stats);
       if (isDir) walkDir(childAbs, childRel, info, [], false);
     }
@@ -93,6 +93,9 @@ export function walkContext(root: string, options: WalkOptions, visit: WalkVisit
 
   walkDir(path.resolve(root), "", [], [], false);
 }
+
+/** shared by every entry when there is no ignore file (MatchInfo is read-only): no array per entry */
+const NO_INFO: MatchInfo = [];
 
 function byName(a: Dirent, b: Dirent): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
