@@ -91,7 +91,32 @@ export function walkContext(root: string, options: WalkOptions, visit: WalkVisit
     }
   };
 
-  walkDir(path.resolve(root), "", [], [], false);
+  // Without an ignore file nothing is excluded, so every entry is lstat'ed anyway: its type comes
+  // from that lstat, and the listing is plain names (no Dirent per entry, a plain string sort —
+  // the same order as byName: both compare UTF-16 code units).
+  const walkAll = (abs: string, rel: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(abs).sort();
+    } catch (cause) {
+      throw unreadable(abs, cause);
+    }
+    const absPrefix = abs.endsWith("/") ? abs : `${abs}/`;
+    const relPrefix = rel === "" ? "" : `${rel}/`;
+    for (const name of names) {
+      const childRel = relPrefix + name;
+      const childAbs = absPrefix + name;
+      if (excludePaths?.has(childAbs)) continue;
+      if (select && !select(childRel)) continue;
+      const stats = lstatOrSkip(childAbs);
+      if (stats === undefined) continue; // removed since readdir: fsutil skips it too
+      visit(childRel, childAbs, stats);
+      if (stats.isDirectory()) walkAll(childAbs, childRel);
+    }
+  };
+
+  if (matcher === undefined) walkAll(path.resolve(root), "");
+  else walkDir(path.resolve(root), "", [], [], false);
 }
 
 /** shared by every entry when there is no ignore file (MatchInfo is read-only): no array per entry */
