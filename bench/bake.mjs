@@ -7,7 +7,7 @@
 // KILN_BASELINE=/path/to/other/bin/kiln also times that kiln's no-op bake (its own state dir) and
 // prints this kiln's ratio to it — e.g. the main branch before a change.
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,10 +26,24 @@ function sh(args, opts = {}) {
   return ms;
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/**
+ * CPU time of the waited-for children so far (Linux: cutime + cstime of /proc/self/stat, clock
+ * ticks of 10 ms): on a busy machine the wall time measures the run queue, the CPU time the work.
+ */
+function childCpuMs() {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+/** median wall time, and the mean CPU time per run (the ticks are too coarse for a median) */
 function timeIt(name, args, opts) {
   const xs = [];
+  const c0 = childCpuMs();
   for (let i = 0; i < runs; i++) xs.push(sh(args, opts));
-  return { name, ms: median(xs) };
+  return { name, ms: median(xs), cpu: (childCpuMs() - c0) / runs };
 }
 
 const FLOOR = `
@@ -85,10 +99,15 @@ try {
     timeIt("floor: node + lstat each file + 1 API call", [process.execPath, "-e", FLOOR, dir], q),
   ];
   const kilnMs = results[0].ms;
-  console.log(`no-op bake, ${filesPer} files per service, median of ${runs}:`);
+  const kilnCpu = results[0].cpu;
+  console.log(
+    `no-op bake, ${filesPer} files per service, median of ${runs} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores):`,
+  );
+  // CPU: compose and buildx bake do their work in the engine, not in a child of this process, so
+  // their column counts only the client; the node and floor rows are all local, like kiln's
   for (const r of results)
     console.log(
-      `  ${r.name.padEnd(36)} ${r.ms.toFixed(0).padStart(6)} ms   kiln/this = ${(kilnMs / r.ms).toFixed(2)}×`,
+      `  ${r.name.padEnd(36)} ${r.ms.toFixed(0).padStart(6)} ms   kiln/this = ${(kilnMs / r.ms).toFixed(2)}×   CPU ${r.cpu.toFixed(0).padStart(4)} ms (kiln/this ${(kilnCpu / r.cpu).toFixed(2)}×)`,
     );
 
   if (baseline) {

@@ -1,7 +1,7 @@
 // Bundles the CLI into one CommonJS file (dist/bundle/kiln.cjs): one module to load instead of
 // hundreds, and — being a classic script — one whose compiled code V8 can cache between runs
 // (bin/kiln keeps that cache next to it). Start-up is most of a no-op bake's time.
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 // code caches of earlier bundles (bin/kiln writes one per bundle) are stale now
@@ -30,3 +30,22 @@ await build({
   // whitespace and syntax only: names stay, so stack traces (--debug) still read
   logLevel: "warning",
 });
+
+// `import path from "node:path"` becomes __toESM(require("node:path"), 1): a fresh object with one
+// getter per export, built again in every file that imports it (~70 of them, fs's ~100 exports
+// included) while the bundle loads. A builtin's exports never change, so an object that inherits
+// them and adds `default` reads the same and costs one allocation.
+const out = "dist/bundle/kiln.cjs";
+const text = readFileSync(out, "utf8");
+// Modules only some commands need (child_process: commander requires it at load; http: the
+// volume transfer) are required on first use: a no-op bake spawns nothing.
+const LAZY = /(?:__toESM\()?require\("(node:(?:child_process|http))"\)(?:,1\))?/g;
+const lean = text
+  .replace(LAZY, '__kilnLazy("$1")')
+  .replace(/__toESM\((require\("node:[a-z_/]+"\)),1\)/g, "__kilnBuiltin($1)");
+const helpers = [
+  "var __kilnBuiltin = (m) => Object.create(m, { default: { value: m, enumerable: true } });",
+  "var __kilnLazy = (id) => { let m; const load = () => (m ??= require(id));",
+  "  return new Proxy({}, { get: (_, k) => (k === 'default' ? load() : load()[k]), has: (_, k) => k in load() }); };",
+].join("\n");
+writeFileSync(out, lean.replace("var __kilnModuleUrl", `${helpers}\nvar __kilnModuleUrl`));

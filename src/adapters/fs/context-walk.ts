@@ -31,7 +31,9 @@ interface PendingDir {
  * sorted within each directory (a fixed order for a given tree).
  */
 export function walkContext(root: string, options: WalkOptions, visit: WalkVisitor): void {
-  const { matcher, excludePaths, select } = options;
+  const { matcher, select } = options;
+  // an empty set is skipped: looking a fresh path string up hashes it, 20,000 times a walk
+  const excludePaths = options.excludePaths?.size ? options.excludePaths : undefined;
 
   const sendPending = (pending: PendingDir[]): void => {
     for (const dir of pending) {
@@ -64,7 +66,7 @@ export function walkContext(root: string, options: WalkOptions, visit: WalkVisit
       if (excludePaths?.has(childAbs)) continue;
       if (select && !select(childRel)) continue;
       const isDir = entry.isDirectory();
-      let info: MatchInfo = [];
+      let info: MatchInfo = NO_INFO;
       if (matcher) {
         const m = matcher.matches(childRel, parentInfo);
         info = m.info;
@@ -83,14 +85,42 @@ export function walkContext(root: string, options: WalkOptions, visit: WalkVisit
       }
       const stats = lstatOrSkip(childAbs);
       if (stats === undefined) continue; // removed since readdir: fsutil skips it too
-      sendPending(pending);
+      if (pending.length > 0) sendPending(pending);
       visit(childRel, childAbs, stats);
       if (isDir) walkDir(childAbs, childRel, info, [], false);
     }
   };
 
-  walkDir(path.resolve(root), "", [], [], false);
+  // Without an ignore file nothing is excluded, so every entry is lstat'ed anyway: its type comes
+  // from that lstat, and the listing is plain names (no Dirent per entry, a plain string sort —
+  // the same order as byName: both compare UTF-16 code units).
+  const walkAll = (abs: string, rel: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(abs).sort();
+    } catch (cause) {
+      throw unreadable(abs, cause);
+    }
+    const absPrefix = abs.endsWith("/") ? abs : `${abs}/`;
+    const relPrefix = rel === "" ? "" : `${rel}/`;
+    for (const name of names) {
+      const childRel = relPrefix + name;
+      const childAbs = absPrefix + name;
+      if (excludePaths?.has(childAbs)) continue;
+      if (select && !select(childRel)) continue;
+      const stats = lstatOrSkip(childAbs);
+      if (stats === undefined) continue; // removed since readdir: fsutil skips it too
+      visit(childRel, childAbs, stats);
+      if (stats.isDirectory()) walkAll(childAbs, childRel);
+    }
+  };
+
+  if (matcher === undefined) walkAll(path.resolve(root), "");
+  else walkDir(path.resolve(root), "", [], [], false);
 }
+
+/** shared by every entry when there is no ignore file (MatchInfo is read-only): no array per entry */
+const NO_INFO: MatchInfo = [];
 
 function byName(a: Dirent, b: Dirent): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;

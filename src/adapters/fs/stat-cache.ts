@@ -47,6 +47,8 @@ interface RootState {
 export class StatCache {
   private readonly roots = new Map<string, RootState>();
   private dirty = false;
+  private lastRoot: string | undefined;
+  private lastState: RootState | undefined;
   /** whole seconds: an entry with mtime at or past this second is racy */
   private readonly racySecond: number;
 
@@ -170,6 +172,8 @@ export class StatCache {
   }
 
   private state(root: string): RootState {
+    // one lookup per file of a walk, all for the same root
+    if (root === this.lastRoot && this.lastState !== undefined) return this.lastState;
     let state = this.roots.get(root);
     if (state === undefined) {
       const loaded = this.loaded[root];
@@ -183,6 +187,8 @@ export class StatCache {
       };
       this.roots.set(root, state);
     }
+    this.lastRoot = root;
+    this.lastState = state;
     return state;
   }
 }
