@@ -8,13 +8,15 @@ import { KilnError } from "../../core/errors.js";
 import type { ProjectRequest } from "../request.js";
 import { projectStatus } from "../status.js";
 import { extraLabels } from "../project-images.js";
-import { getEngine } from "../../adapters/engine/index.js";
+import { endpointFor, getEngine } from "../../adapters/engine/index.js";
+import { VolumeTransfer } from "../../adapters/volumes/volume-transfer.js";
 import { loadProject } from "../../adapters/project-loader.js";
 import { loadOptions } from "../open-project.js";
 import { projectStateDir, stateDirError } from "../../adapters/state/state-dir.js";
 import { backupChecks, gitChecks, serviceChecks } from "./checks/pin-checks.js";
 import { contextChecks } from "./checks/context-checks.js";
 import { containerChecks, volumeChecks } from "./checks/runtime-checks.js";
+import { cacheAccessChecks } from "./checks/cache-access-checks.js";
 import { stateChecks } from "./checks/state-checks.js";
 
 export interface ProjectCheckOptions {
@@ -42,6 +44,15 @@ function failFrom(id: string, caught: unknown, env: NodeJS.ProcessEnv): CheckRes
     message: error instanceof Error ? error.message : String(error),
     hint: "rerun with --debug and report it",
   };
+}
+
+/** the engine's HTTP API, when kiln can reach it directly (not over ssh) */
+function volumeTransfer(env: NodeJS.ProcessEnv, context: string | undefined): VolumeTransfer | undefined {
+  try {
+    return new VolumeTransfer(endpointFor({ env, ...(context ? { context } : {}) }), env);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function projectChecks(options: ProjectCheckOptions): Promise<CheckResult[]> {
@@ -94,6 +105,8 @@ export async function projectChecks(options: ProjectCheckOptions): Promise<Check
     checks.push(...(await gitChecks(status.opened)));
     checks.push(...(await containerChecks(engine, status.opened.model, status.services)));
     checks.push(...(await volumeChecks(engine, status.opened.model, fix, extraLabels(env))));
+    const transfer = volumeTransfer(env, globals.context);
+    if (transfer) checks.push(...(await cacheAccessChecks(engine, transfer, status.opened.model)));
     checks.push(...contextChecks(status.opened.model, status.manifests, fix));
   } catch (error: unknown) {
     checks.push(failFrom("project.status", error, env));
