@@ -561,3 +561,37 @@ describe("examples/dukat seed scripts with the engine down", () => {
     expect(r.stderr).toMatch(/hint: /);
   });
 });
+
+describe("examples/dukat: the UID test-gen runs as (scripts/_kiln.sh)", () => {
+  const kilnSh = path.join(example, "scripts", "_kiln.sh");
+  const ids = (env: NodeJS.ProcessEnv, as: string[] = []) =>
+    ok(
+      run(
+        as.length > 0 ? "setpriv" : "bash",
+        [...as, ...(as.length > 0 ? ["bash"] : []), "-c", `. "${kilnSh}"; echo "$DUKAT_UID:$DUKAT_GID"`],
+        {
+          KILN: kilnBin,
+          DUKAT_UID: "",
+          DUKAT_GID: "",
+          ...env,
+        },
+      ),
+      "_kiln.sh",
+    ).stdout.trim();
+  const root = process.getuid?.() === 0 && process.platform === "linux";
+
+  it.skipIf(!root)(
+    "the host user's on Linux, as the CLI's UID layer gives vscode; 1000:1000 for root",
+    () => {
+      expect(ids({})).toBe("1000:1000");
+      expect(ids({}, ["--reuid=4321", "--regid=4322", "--clear-groups"])).toBe("4321:4322");
+      // root's group is not handed on (the CLI keeps vscode's group then)
+      expect(ids({}, ["--reuid=4321", "--regid=0", "--clear-groups"])).toBe("4321:1000");
+    },
+  );
+
+  it("keeps DUKAT_UID / DUKAT_GID when they are set", () => {
+    expect(ids({ DUKAT_UID: "0", DUKAT_GID: "0" })).toBe("0:0");
+    expect(ids({ DUKAT_UID: "2000" })).toBe("2000:1000");
+  });
+});
