@@ -10,6 +10,7 @@ import path from "node:path";
 import { parse as parseJsonc } from "jsonc-parser";
 import { isKilnError } from "../../core/errors.js";
 import type { LoadProjectOptions, ProjectModel } from "../../core/compose/model.js";
+import { generatedConfigPath } from "../../core/pin/devcontainer-override.js";
 import { readKilnVolumesConfig } from "../../core/volumes/kiln-extension.js";
 
 export const COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
@@ -49,7 +50,10 @@ export function devcontainerConfigs(dir: string): string[] {
       if (entry.isDirectory() && existsSync(f)) found.push(f);
     }
   }
-  return found.filter(usesCompose);
+  // kiln's own copies for `--mode override` (.devcontainer/kiln*/) are the same devcontainers
+  // with kiln's override added: counting them would list each of their services twice
+  const generated = new Set(found.map((f) => generatedConfigPath(f, dir)));
+  return found.filter((f) => !generated.has(f)).filter(usesCompose);
 }
 
 /** sub-folders (one and two levels down) holding a compose file */
