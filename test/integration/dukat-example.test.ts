@@ -50,6 +50,37 @@ async function waitFor(done: () => boolean, ms = 3000): Promise<void> {
   for (let waited = 0; !done() && waited < ms; waited += 50) await new Promise((r) => setTimeout(r, 50));
 }
 
+/**
+ * The shared caches: engine name (without the prefix), mount path in both containers, and the
+ * variable that points the tool there. The apt cache is apt's: root writes it (see the README).
+ */
+const userCaches = [
+  { volume: "dukat-pip-cache", path: "/cache/pip", variable: "PIP_CACHE_DIR", dir: "/cache/pip" },
+  { volume: "dukat-torch-cache", path: "/cache/torch", variable: "TORCH_HOME", dir: "/cache/torch" },
+  { volume: "model-cache", path: "/cache/models", variable: "MODEL_CACHE", dir: "/cache/models" },
+  { volume: "huggingface-cache", path: "/cache/huggingface", variable: "HF_HOME", dir: "/cache/huggingface" },
+  { volume: "OllamaModels", path: "/cache/ollama", variable: "OLLAMA_MODELS", dir: "/cache/ollama/models" },
+] as const;
+const aptCache = { volume: "dukat-apt-cache", path: "/var/cache/apt" };
+
+/** the UID the Dev Containers CLI gives vscode here (the host user's; root's host: the image's 1000) */
+const remoteUid =
+  process.getuid?.() === 0 || process.platform !== "linux" ? 1000 : (process.getuid?.() ?? 1000);
+
+/** the shell line that writes `text` to NAME in every user cache (as the variables say) and prints them back */
+function writeEach(name: string, text: string): string {
+  return userCaches
+    .map(
+      (c) =>
+        `mkdir -p "$${c.variable}" && echo ${text} > "$${c.variable}/${name}" && cat "$${c.variable}/${name}"`,
+    )
+    .join(" && ");
+}
+
+function catEach(name: string): string {
+  return userCaches.map((c) => `cat "$${c.variable}/${name}"`).join(" && ");
+}
+
 function copyExample(root: string, name: string): string {
   const dir = path.join(root, name);
   cpSync(example, dir, { recursive: true, filter: (src) => !src.includes("__pycache__") });
@@ -114,6 +145,40 @@ describe.skipIf(!engineAvailable()).each(["v2", "v1"] as const)(
       const svc = status(flags).services[0];
       expect(svc?.state, JSON.stringify(svc)).toBe(state);
     };
+    const devExec = (script: string) =>
+      run(
+        devcontainerCli,
+        [
+          "exec",
+          "--workspace-folder",
+          dir,
+          ...(variant === "v1" ? ["--docker-compose-path", "docker-compose"] : []),
+          "sh",
+          "-c",
+          script,
+        ],
+        env,
+      );
+    /** mount destination → volume name, from the engine */
+    const volumeMounts = (container: string): Record<string, string> => {
+      const mounts = JSON.parse(
+        ok(docker(["inspect", "--format", "{{json .Mounts}}", container]), "inspect mounts").stdout,
+      ) as { Type: string; Name?: string; Destination: string }[];
+      return Object.fromEntries(
+        mounts.filter((m) => m.Type === "volume").map((m) => [m.Destination, m.Name ?? ""]),
+      );
+    };
+    const expectCacheMounts = (container: string) => {
+      const prefix = env.DUKAT_VOLUME_PREFIX ?? "";
+      expect(volumeMounts(container)).toEqual(
+        Object.fromEntries([...userCaches, aptCache].map((c) => [c.path, `${prefix}${c.volume}`] as const)),
+      );
+    };
+    /** the variables as a process of that user sees them */
+    const cacheVariables = (out: string) =>
+      Object.fromEntries(userCaches.map((c, i) => [c.variable, out.split("\n")[i]]));
+    const wantedVariables = Object.fromEntries(userCaches.map((c) => [c.variable, c.dir]));
+    const printVariables = userCaches.map((c) => `printenv ${c.variable}`).join(" && ");
     const containersOf = (label: string) =>
       docker(["ps", "-aq", "--filter", `label=${label}`])
         .stdout.split("\n")
@@ -124,6 +189,9 @@ describe.skipIf(!engineAvailable()).each(["v2", "v1"] as const)(
     beforeAll(() => {
       root = mkdtempSync(path.join(os.tmpdir(), "kiln-dukat-"));
       dir = copyExample(root, folder);
+      // a developer's checkout belongs to the developer: vscode and test-gen write into it as
+      // that UID (on a root host, the CLI leaves vscode at 1000 and the scripts run test-gen so)
+      ok(run("chown", ["-R", `${remoteUid}:${remoteUid}`, dir]), "chown the checkout");
       // test-gen's compose project name, read by compose and kiln alike (never by the Dev Containers CLI)
       writeFileSync(path.join(dir, "test-gen", ".env"), `COMPOSE_PROJECT_NAME=${tgProject}\n`);
       const files = composeFiles();
@@ -273,17 +341,25 @@ describe.skipIf(!engineAvailable()).each(["v2", "v1"] as const)(
         "exec",
       );
       expect(py.stdout.trim()).toBe("ok");
-      // what the dev container writes into the Hugging Face cache, test-gen reads later
+    });
+
+    it("the remote user finds every cache variable pointing into its volume and writes each cache", () => {
+      const container = containersOf(`devcontainer.local_folder=${dir}`)[0] ?? "";
+      expectCacheMounts(container);
+      const who = ok(devExec("id -u; id -g"), "devcontainer exec id").stdout.split("\n");
+      expect(Number(who[0])).toBe(remoteUid);
+      expect(cacheVariables(ok(devExec(printVariables), "printenv").stdout)).toEqual(wantedVariables);
+      // pip, as the developer runs it, caches into the shared volume
+      expect(ok(devExec("python -m pip cache dir"), "pip cache dir").stdout.trim()).toBe("/cache/pip");
+      // the developer (not root) writes into each cache volume and reads it back
+      const wrote = ok(devExec(writeEach("from-dev.txt", `dev-${id}`)), "write caches as vscode");
+      expect(wrote.stdout.trim().split("\n")).toEqual(userCaches.map(() => `dev-${id}`));
+      // apt's cache is written by apt, as root; the developer reads it
       ok(
-        docker([
-          "exec",
-          result.containerId ?? "",
-          "sh",
-          "-c",
-          `echo from-devcontainer-${id} > /root/.cache/huggingface/handoff.txt`,
-        ]),
-        "write hf",
+        docker(["exec", "-u", "0", container, "sh", "-c", `echo apt-${id} > ${aptCache.path}/from-root.txt`]),
+        "write apt cache as root",
       );
+      expect(ok(devExec(`cat ${aptCache.path}/from-root.txt`), "read apt").stdout.trim()).toBe(`apt-${id}`);
     });
 
     it("setup_test_gen.sh starts test-gen from its baked image; it generates tests and reads the shared cache", () => {
@@ -314,8 +390,69 @@ describe.skipIf(!engineAvailable()).each(["v2", "v1"] as const)(
       expect(written).toContain("def test_fetch_remote_stock():");
       expect(written).toContain("inventory.Item(sku=..., price_cents=...)");
       expect(written).not.toContain("_private_helper");
-      const hf = ok(docker(["exec", container, "cat", "/root/.cache/huggingface/handoff.txt"]), "read hf");
-      expect(hf.stdout.trim()).toBe(`from-devcontainer-${id}`);
+    });
+
+    it("test-gen runs as the remote user's UID: it reads and rewrites what the developer cached, and writes its own", () => {
+      const container = containersOf(`com.docker.compose.project=${tgProject}`)[0] ?? "";
+      expectCacheMounts(container);
+      const exec = (script: string, what: string) =>
+        ok(docker(["exec", container, "sh", "-c", script]), what).stdout;
+      expect(exec("id -u", "id").trim()).toBe(String(remoteUid));
+      expect(cacheVariables(exec(printVariables, "printenv"))).toEqual(wantedVariables);
+      expect(exec(catEach("from-dev.txt"), "read the developer's files").trim().split("\n")).toEqual(
+        userCaches.map(() => `dev-${id}`),
+      );
+      // the developer's files are test-gen's to change too (a cache rewrites and deletes entries)
+      const rewritten = exec(writeEach("from-dev.txt", `dev-then-tg-${id}`), "rewrite the developer's files");
+      expect(rewritten.trim().split("\n")).toEqual(userCaches.map(() => `dev-then-tg-${id}`));
+      exec(writeEach("from-test-gen.txt", `tg-${id}`), "write test-gen's files");
+      expect(exec(`cat ${aptCache.path}/from-root.txt`, "read apt").trim()).toBe(`apt-${id}`);
+    });
+
+    it("the remote user reads, rewrites and deletes what test-gen wrote into the caches", () => {
+      const read = ok(
+        devExec(`${catEach("from-test-gen.txt")} && ${catEach("from-dev.txt")}`),
+        "read as vscode",
+      );
+      expect(read.stdout.trim().split("\n")).toEqual([
+        ...userCaches.map(() => `tg-${id}`),
+        ...userCaches.map(() => `dev-then-tg-${id}`),
+      ]);
+      const removeAll = userCaches.map((c) => `rm "$${c.variable}/from-test-gen.txt"`).join(" && ");
+      ok(
+        devExec(`${writeEach("from-test-gen.txt", `tg-then-dev-${id}`)} && ${removeAll}`),
+        "rewrite and delete as vscode",
+      );
+      const left = ok(devExec(userCaches.map((c) => `ls "$${c.variable}"`).join(" && ")), "ls caches").stdout;
+      expect(left).not.toContain("from-test-gen.txt");
+    });
+
+    it("kiln agrees: no owner warning in volumes ls, apt's cache left to root, doctor finds each cache writable by vscode", () => {
+      const prefix = env.DUKAT_VOLUME_PREFIX ?? "";
+      const ls = JSON.parse(
+        ok(kiln(["volumes", "ls", "--json", ...devFlags()]), "kiln volumes ls").stdout,
+      ) as {
+        volumes: { name: string; owner: string | null; usedBy: { service: string }[]; warnings: unknown[] }[];
+      };
+      expect(ls.volumes.map((v) => v.name).sort()).toEqual(
+        [...userCaches, aptCache].map((c) => `${prefix}${c.volume}`).sort(),
+      );
+      for (const v of ls.volumes) {
+        expect(v.warnings, v.name).toEqual([]);
+        expect(v.usedBy.map((u) => u.service).sort()).toEqual(["devcontainer", "test-gen"]);
+      }
+      expect(ls.volumes.find((v) => v.name === `${prefix}${aptCache.volume}`)?.owner).toBe("0:0");
+      const doctor = JSON.parse(kiln(["doctor", "--json", ...devFlags()]).stdout) as {
+        checks: { id: string; status: string; message: string }[];
+      };
+      const access = doctor.checks.filter((c) => /^volume\..*\.access\./.test(c.id));
+      expect(access.map((c) => c.id).sort()).toEqual(
+        userCaches.map((c) => `volume.${prefix}${c.volume}.access.devcontainer`).sort(),
+      );
+      for (const c of access) {
+        expect(c.status, c.message).toBe("ok");
+        expect(c.message).toContain(`as vscode (uid ${remoteUid})`);
+      }
     });
 
     it("after a source change in test-gen only test-gen is stale, and only it is rebuilt", () => {
@@ -422,5 +559,39 @@ describe("examples/dukat seed scripts with the engine down", () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/kiln: error: .*(engine|docker)/i);
     expect(r.stderr).toMatch(/hint: /);
+  });
+});
+
+describe("examples/dukat: the UID test-gen runs as (scripts/_kiln.sh)", () => {
+  const kilnSh = path.join(example, "scripts", "_kiln.sh");
+  const ids = (env: NodeJS.ProcessEnv, as: string[] = []) =>
+    ok(
+      run(
+        as.length > 0 ? "setpriv" : "bash",
+        [...as, ...(as.length > 0 ? ["bash"] : []), "-c", `. "${kilnSh}"; echo "$DUKAT_UID:$DUKAT_GID"`],
+        {
+          KILN: kilnBin,
+          DUKAT_UID: "",
+          DUKAT_GID: "",
+          ...env,
+        },
+      ),
+      "_kiln.sh",
+    ).stdout.trim();
+  const root = process.getuid?.() === 0 && process.platform === "linux";
+
+  it.skipIf(!root)(
+    "the host user's on Linux, as the CLI's UID layer gives vscode; 1000:1000 for root",
+    () => {
+      expect(ids({})).toBe("1000:1000");
+      expect(ids({}, ["--reuid=4321", "--regid=4322", "--clear-groups"])).toBe("4321:4322");
+      // root's group is not handed on (the CLI keeps vscode's group then)
+      expect(ids({}, ["--reuid=4321", "--regid=0", "--clear-groups"])).toBe("4321:1000");
+    },
+  );
+
+  it("keeps DUKAT_UID / DUKAT_GID when they are set", () => {
+    expect(ids({ DUKAT_UID: "0", DUKAT_GID: "0" })).toBe("0:0");
+    expect(ids({ DUKAT_UID: "2000" })).toBe("2000:1000");
   });
 });

@@ -5,6 +5,7 @@
  * skipped (kiln never pulls).
  */
 import type { ImageFacts } from "../../core/volumes/detect.js";
+import { parseDevcontainerMetadata } from "../../core/devcontainer/remote-user.js";
 import { parseGroups, parsePasswd } from "../../core/volumes/users.js";
 import type { VolumeTransfer } from "./volume-transfer.js";
 
@@ -16,10 +17,14 @@ export async function readImageFacts(
 ): Promise<ImageFacts | undefined> {
   const inspect = await transfer.text("GET", `/images/${encodeURIComponent(image)}/json`);
   if (inspect.status !== 200) return undefined;
-  const config = (JSON.parse(inspect.body) as { Config?: { User?: string } | null }).Config;
+  const config = (
+    JSON.parse(inspect.body) as { Config?: { User?: string; Labels?: Record<string, string> | null } | null }
+  ).Config;
   const files = await transfer.readImageFiles(image, ["/etc/passwd", "/etc/group", DOCKER_CLEAN]);
+  const metadata = parseDevcontainerMetadata(config?.Labels?.["devcontainer.metadata"]);
   return {
     ...(config?.User ? { user: config.User } : {}),
+    ...(metadata.length > 0 ? { devcontainerMetadata: metadata } : {}),
     ...(files["/etc/passwd"] ? { passwd: parsePasswd(files["/etc/passwd"].toString("utf8")) } : {}),
     ...(files["/etc/group"] ? { groups: parseGroups(files["/etc/group"].toString("utf8")) } : {}),
     aptDockerClean: files[DOCKER_CLEAN] !== undefined,

@@ -10,6 +10,7 @@ import path from "node:path";
 import { parse as parseJsonc } from "jsonc-parser";
 import { isKilnError } from "../../core/errors.js";
 import type { LoadProjectOptions, ProjectModel } from "../../core/compose/model.js";
+import { generatedConfigPath } from "../../core/pin/devcontainer-override.js";
 import { readKilnVolumesConfig } from "../../core/volumes/kiln-extension.js";
 
 export const COMPOSE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
@@ -54,7 +55,10 @@ export function devcontainerConfigs(dir: string, read: TextReader = readFromDisk
       if (entry.isDirectory() && existsSync(f)) found.push(f);
     }
   }
-  return found.filter((f) => usesCompose(f, read));
+  // kiln's own copies for `--mode override` (.devcontainer/kiln*/) are the same devcontainers
+  // with kiln's override added: counting them would list each of their services twice
+  const generated = new Set(found.map((f) => generatedConfigPath(f, dir)));
+  return found.filter((f) => !generated.has(f)).filter((f) => usesCompose(f, read));
 }
 
 /** sub-folders (one and two levels down) holding a compose file */

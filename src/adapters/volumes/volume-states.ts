@@ -48,6 +48,7 @@ export async function readVolumeStates(
       exists: true,
       ...(size === undefined ? {} : { sizeBytes: size }),
       ...(owner ? { owner } : {}),
+      ...(root ? { mode: root.mode } : {}),
     };
   }
   return states;

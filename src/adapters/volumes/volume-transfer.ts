@@ -269,6 +269,56 @@ export class VolumeTransfer {
     return root;
   }
 
+  /** owner and mode of the volume's root folder, and whether anything is in it */
+  async rootAndEmptiness(
+    volume: string,
+  ): Promise<{ root: { uid: number; gid: number; mode: number }; empty: boolean } | undefined> {
+    const entries: TarEntry[] = [];
+    await this.withContainer({ volume }, async (id) => {
+      const stream = await this.getArchive(id, `${MOUNT}/.`);
+      const parser = new TarStreamParser((e) => entries.push(e));
+      for await (const chunk of stream) {
+        parser.push(chunk as Buffer);
+        if (entries.length >= 2) {
+          stream.destroy();
+          return;
+        }
+      }
+      parser.end();
+    });
+    const root = entries[0];
+    return root
+      ? { root: { uid: root.uid, gid: root.gid, mode: root.mode }, empty: entries.length < 2 }
+      : undefined;
+  }
+
+  /**
+   * Owner and mode of a folder in an image (undefined when the image has no folder there): what
+   * the engine gives an empty volume's root when a container of that image mounts it there.
+   */
+  async imageFolder(
+    image: string,
+    folder: string,
+  ): Promise<{ uid: number; gid: number; mode: number } | undefined> {
+    return this.withContainer({ image }, async (id) => {
+      const res = await this.send("GET", `/containers/${id}/archive?path=${encodeURIComponent(folder)}`);
+      if (res.status !== 200) {
+        res.stream.resume();
+        return undefined;
+      }
+      let first: TarEntry | undefined;
+      const parser = new TarStreamParser((e) => (first ??= e));
+      for await (const chunk of res.stream) {
+        parser.push(chunk as Buffer);
+        if (first) {
+          res.stream.destroy();
+          break;
+        }
+      }
+      return first?.type === "dir" ? { uid: first.uid, gid: first.gid, mode: first.mode } : undefined;
+    });
+  }
+
   /** extracts a tar (entries relative to the volume root) into the volume */
   async importFrom(
     volume: string,

@@ -7,6 +7,8 @@ import { devcontainerChecks } from "./checks/devcontainer-checks.js";
 import { KilnError } from "../../core/errors.js";
 import type { ProjectRequest } from "../request.js";
 import { projectStatus, type StatusPorts } from "../status.js";
+import type { Ports } from "../ports.js";
+import type { VolumeTransfer } from "../../adapters/volumes/volume-transfer.js";
 import { extraLabels } from "../project-images.js";
 import { loadProject } from "../../adapters/project-loader.js";
 import { ProjectFiles } from "../../adapters/project-files.js";
@@ -15,6 +17,7 @@ import { projectStateDir, stateDirError } from "../../adapters/state/state-dir.j
 import { backupChecks, gitChecks, serviceChecks } from "./checks/pin-checks.js";
 import { contextChecks } from "./checks/context-checks.js";
 import { containerChecks, volumeChecks } from "./checks/runtime-checks.js";
+import { cacheAccessChecks } from "./checks/cache-access-checks.js";
 import { stateChecks } from "./checks/state-checks.js";
 
 export interface ProjectCheckOptions {
@@ -23,7 +26,7 @@ export interface ProjectCheckOptions {
   fix: boolean;
   engineReachable: boolean;
   /** the engine, build client and state dir; its log gets kiln's notes while opening the project */
-  ports: StatusPorts;
+  ports: StatusPorts & Pick<Ports, "volumeTransfer">;
 }
 
 function failFrom(id: string, caught: unknown, env: NodeJS.ProcessEnv): CheckResult {
@@ -42,6 +45,15 @@ function failFrom(id: string, caught: unknown, env: NodeJS.ProcessEnv): CheckRes
     message: error instanceof Error ? error.message : String(error),
     hint: "rerun with --debug and report it",
   };
+}
+
+/** the engine's HTTP API, when kiln can reach it directly (not over ssh) */
+function volumeTransfer(ports: Pick<Ports, "volumeTransfer">): VolumeTransfer | undefined {
+  try {
+    return ports.volumeTransfer();
+  } catch {
+    return undefined;
+  }
 }
 
 export async function projectChecks(options: ProjectCheckOptions): Promise<CheckResult[]> {
@@ -96,6 +108,8 @@ export async function projectChecks(options: ProjectCheckOptions): Promise<Check
     checks.push(...(await gitChecks(status.opened)));
     checks.push(...(await containerChecks(engine, status.opened.model, status.services)));
     checks.push(...(await volumeChecks(engine, status.opened.model, fix, extraLabels(env))));
+    const transfer = volumeTransfer(options.ports);
+    if (transfer) checks.push(...(await cacheAccessChecks(engine, transfer, status.opened.model)));
     checks.push(...contextChecks(status.opened.model, status.manifests, fix));
   } catch (error: unknown) {
     checks.push(failFrom("project.status", error, env));

@@ -7,6 +7,7 @@
 import type { ProjectModel, ServiceModel } from "../compose/model.js";
 import type { DeclaredCache } from "./kiln-extension.js";
 import { isDataPath, purposeForName, purposeForPath, type CachePurpose } from "./purposes.js";
+import { remoteUserSpec } from "../devcontainer/remote-user.js";
 import { resolveUser, type PasswdEntry, type ResolvedUser } from "./users.js";
 
 /** what kiln read from a service's image (absent when the image is not local) */
@@ -17,6 +18,8 @@ export interface ImageFacts {
   groups?: Map<string, number>;
   /** /etc/apt/apt.conf.d/docker-clean exists: apt empties /var/cache/apt after each install */
   aptDockerClean?: boolean;
+  /** the `devcontainer.metadata` label's entries (Features and baked images write remoteUser) */
+  devcontainerMetadata?: Record<string, unknown>[];
 }
 
 export interface ServiceRef {
@@ -69,7 +72,17 @@ function serviceRef(
   images: Record<string, ImageFacts>,
 ): ServiceRef {
   const facts = images[service.imageName];
-  const spec = service.user ?? facts?.user;
+  // a devcontainer's service: the caches are written by the developer's processes, which run as
+  // the remote user (vscode), not as the container's main process
+  const spec =
+    project.devcontainer?.service === service.name
+      ? remoteUserSpec({
+          config: project.devcontainer.config,
+          ...(facts?.devcontainerMetadata ? { metadata: facts.devcontainerMetadata } : {}),
+          ...(service.user ? { serviceUser: service.user } : {}),
+          ...(facts?.user ? { imageUser: facts.user } : {}),
+        })
+      : (service.user ?? facts?.user);
   return {
     project: project.name,
     projectDir: project.projectDir,

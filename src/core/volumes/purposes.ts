@@ -110,6 +110,14 @@ export function defaultPathFor(
   return rule.absolute?.[0];
 }
 
+/**
+ * Caches only root writes, whoever the container's user is: apt downloads and updates only as
+ * root (sudo), so a non-root user never needs them and kiln never hands them to one.
+ */
+export function writtenByRootOnly(purpose: CachePurpose): boolean {
+  return purpose === "apt" || purpose === "apt-lists";
+}
+
 export function isKnownPurpose(value: string): value is KnownPurpose {
   return PURPOSE_RULES.some((r) => r.purpose === value);
 }

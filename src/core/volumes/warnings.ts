@@ -3,6 +3,8 @@
  * code (for --json users) and a message that names the projects and services involved.
  */
 import type { CacheGroup, CacheMount, ServiceRef } from "./detect.js";
+import { canWriteRoot } from "./access.js";
+import { writtenByRootOnly } from "./purposes.js";
 import { describeUser, isRoot } from "./users.js";
 
 export type WarningCode =
@@ -31,6 +33,8 @@ export interface VolumeState {
   sizeBytes?: number;
   /** owner of the volume's root folder, when kiln could read it */
   owner?: Owner;
+  /** permission bits of the volume's root folder (with setuid/setgid/sticky), read with the owner */
+  mode?: number;
 }
 
 export function where(ref: ServiceRef): string {
@@ -39,6 +43,7 @@ export function where(ref: ServiceRef): string {
 
 /** the owner a cache's root should have: the one non-root user that mounts it, if any */
 export function wantedOwner(group: CacheGroup): Owner | undefined {
+  if (writtenByRootOnly(group.purpose)) return undefined;
   const owners = new Map<number, Owner>();
   for (const m of group.mounts) {
     if (isRoot(m.user) || m.user.uid === undefined) continue;
@@ -122,6 +127,7 @@ function ownerWarnings(
   state: VolumeState | undefined,
   engineName: string,
 ): VolumeWarning[] {
+  if (writtenByRootOnly(group.purpose)) return [];
   const mounts = group.mounts.filter((m) => m.engineName === engineName);
   const nonRoot = mounts.filter((m) => !isRoot(m.user));
   const uids = distinct(nonRoot.map((m) => m.user.uid).filter((u): u is number => u !== undefined));
@@ -139,6 +145,9 @@ function ownerWarnings(
   if (!want) return [];
   if (state?.exists && state.owner) {
     if (state.owner.uid === want.uid) return [];
+    // a root folder the users may write to anyway (1777, like /tmp) is no EACCES
+    const root = state.mode === undefined ? undefined : { ...state.owner, mode: state.mode };
+    if (root && nonRoot.every((m) => canWriteRoot(m.user, root) === true)) return [];
     return [
       {
         code: "owner-mismatch",

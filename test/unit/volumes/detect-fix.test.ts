@@ -107,7 +107,21 @@ describe("cache detection and warnings", () => {
     const codes = buildVolumeReport(detection, { apt: { exists: true } }, []).volumes[0]?.warnings.map(
       (w) => w.code,
     );
-    expect(codes).toEqual(["mixed-users", "apt-docker-clean"]);
+    // only root writes apt's cache (apt runs as root): the services' users do not matter to it
+    expect(codes).toEqual(["apt-docker-clean"]);
+    const pip = project(
+      "y",
+      "/y.yml",
+      [
+        { name: "a", image: "deb", user: "1000", mounts: [["pip", "/root/.cache/pip"]] },
+        { name: "b", image: "deb", user: "1001", mounts: [["pip", "/root/.cache/pip"]] },
+      ],
+      { pip: { engineName: "pip", explicitName: true, external: true } },
+    );
+    const pipDetection = detectCaches({ projects: [pip], images: {} });
+    expect(
+      buildVolumeReport(pipDetection, { pip: { exists: true } }, []).volumes[0]?.warnings.map((w) => w.code),
+    ).toEqual(["mixed-users"]);
   });
 
   it("never takes a database's data folder for a cache, whatever the volume's name (#12.6)", () => {

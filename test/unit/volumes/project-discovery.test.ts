@@ -70,6 +70,20 @@ describe("which projects share caches", () => {
     expect(projects).toHaveLength(5);
   });
 
+  it("leaves out kiln's own devcontainer configs for --mode override (the same devcontainers)", () => {
+    const config = '{ "dockerComposeFile": ["../docker-compose.yml", "/state/compose.kiln.yml"] }';
+    const root = tree({
+      ".devcontainer/devcontainer.json": '{ "dockerComposeFile": "docker-compose.yml" }',
+      ".devcontainer/kiln/devcontainer.json": config,
+      ".devcontainer/gpu/devcontainer.json": '{ "dockerComposeFile": "../docker-compose.yml" }',
+      ".devcontainer/kiln-gpu/devcontainer.json": config,
+    });
+    expect(devcontainerConfigs(root).map((f) => path.relative(root, f))).toEqual([
+      ".devcontainer/devcontainer.json",
+      ".devcontainer/gpu/devcontainer.json",
+    ]);
+  });
+
   it("uses exactly x-kiln.projects when the root compose file lists them", async () => {
     const root = tree({
       "compose.yaml": "x\n",
