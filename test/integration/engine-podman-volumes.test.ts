@@ -4,10 +4,21 @@
  * explicitly named caches, as examples/dukat does. `kiln volumes ensure` creates them once,
  * labelled and owned by the non-root user for good (Podman re-owns an API-created volume at
  * its first start); `kiln up` starts both projects on them; what one writes the other reads;
- * `volumes ls` shows them shared; doctor and prune leave the database's volume alone.
+ * `volumes ls` shows them shared; doctor and prune leave the database's volume alone; import
+ * keeps owners; export is refused (Podman's archive API rewrites every owner).
  */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -208,6 +219,37 @@ describe.skipIf(!engineAvailable() || !podmanAvailable())(
       expect(error.code).toBe("ERR_KILN_ENGINE_UNSUPPORTED");
       expect(error.hint).toContain(`podman volume export ${hf}`);
       expect(existsSync(file)).toBe(false);
+    });
+
+    it("kiln volumes import on Podman keeps the owners, and the root's survives a root container's first start", () => {
+      const imported = `kpv${id}-imported`;
+      const tree = path.join(`${dir}.state`, "tree");
+      mkdirSync(path.join(tree, "wheels"), { recursive: true });
+      writeFileSync(path.join(tree, "wheels", "a.whl"), "wheel");
+      chownSync(path.join(tree, "wheels", "a.whl"), 1000, 1001);
+      chownSync(path.join(tree, "wheels"), 1000, 1000);
+      chownSync(tree, 1000, 1000);
+      chmodSync(tree, 0o750);
+      const tar = `${tree}.tar`;
+      execFileSync("tar", ["--numeric-owner", "-C", tree, "-cf", tar, "."]);
+      const r = kiln(["volumes", "import", tar, imported, "--json"]);
+      expect(r.code, r.stderr).toBe(0);
+      const mountpoint = podmanVolume(imported)?.Mountpoint ?? "";
+      const file = statSync(path.join(mountpoint, "wheels", "a.whl"));
+      expect(`${file.uid}:${file.gid}`).toBe("1000:1001");
+      const root = podman([
+        "run",
+        "--rm",
+        "--label",
+        testLabel(),
+        "-v",
+        `${imported}:/data`,
+        "kiln-local/busybox:latest",
+        "true",
+      ]);
+      expect(root.code, root.stderr).toBe(0);
+      expect(podmanVolumeOwner(imported)).toBe("1000:1000");
+      expect(statSync(mountpoint).mode & 0o7777).toBe(0o750);
     });
 
     it("prune keeps caches in use, never touches the database's volume, and its data survives", () => {
