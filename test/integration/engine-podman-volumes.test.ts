@@ -30,7 +30,7 @@ import {
   testRunId,
   type KilnRun,
 } from "../helpers/kiln.js";
-import { PODMAN_HOST, podman, podmanAvailable, sweepPodman } from "../helpers/podman.js";
+import { PODMAN_HOST, podman, podmanAvailable, sweepPodman, TEST_FILE_LABEL } from "../helpers/podman.js";
 import { composeOnPodman, podmanExec, podmanVolume, podmanVolumeOwner } from "../helpers/podman-volumes.js";
 
 interface LsVolume {
@@ -60,12 +60,22 @@ const id = randomBytes(4).toString("hex");
 const hf = `kpv${id}-huggingface-cache`;
 const pip = `kpv${id}-pip-cache`;
 const caches = [hf, pip].sort();
+/** engine-podman.test.ts may run at the same time and sweeps the run label: this file sweeps its own */
+const testFile = `engine-podman-volumes-${id}`;
+const labels = [testLabel(), `${TEST_FILE_LABEL}=${testFile}`];
+const labelArgs = labels.flatMap((l) => ["--label", l]);
 
 function fill(dir: string): void {
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (!e.isFile()) continue;
     const p = path.join(e.parentPath, e.name);
-    writeFileSync(p, readFileSync(p, "utf8").replaceAll("@ID@", id).replaceAll("@RUN@", testRunId()));
+    writeFileSync(
+      p,
+      readFileSync(p, "utf8")
+        .replaceAll("@ID@", id)
+        .replaceAll("@RUN@", testRunId())
+        .replaceAll("@FILE@", testFile),
+    );
   }
 }
 
@@ -101,7 +111,7 @@ describe.skipIf(!engineAvailable() || !podmanAvailable())(
     beforeAll(() => {
       dir = tempCopy("volumes/podman-shared");
       fill(dir);
-      env = { DOCKER_HOST: PODMAN_HOST, KILN_STATE_DIR: `${dir}.state`, KILN_LABELS: testLabel() };
+      env = { DOCKER_HOST: PODMAN_HOST, KILN_STATE_DIR: `${dir}.state`, KILN_LABELS: labels.join(",") };
     });
 
     afterAll(() => {
@@ -112,7 +122,7 @@ describe.skipIf(!engineAvailable() || !podmanAvailable())(
           // already down
         }
       }
-      sweepPodman(testLabel());
+      sweepPodman(testLabel(), testFile);
       // external volumes survive `down -v`; a failed test may leave one without the run label
       const left = podman(["volume", "ls", "-q"])
         .stdout.split("\n")
@@ -240,8 +250,7 @@ describe.skipIf(!engineAvailable() || !podmanAvailable())(
       const root = podman([
         "run",
         "--rm",
-        "--label",
-        testLabel(),
+        ...labelArgs,
         "-v",
         `${imported}:/data`,
         "kiln-local/busybox:latest",
@@ -278,7 +287,7 @@ describe.skipIf(!engineAvailable() || !podmanAvailable())(
     });
 
     it("a cache created the plain way (podman volume create, as ensure-volumes.sh does) keeps the owner ensure gives it when root starts first", () => {
-      const created = podman(["volume", "create", "--label", testLabel(), hf]);
+      const created = podman(["volume", "create", ...labelArgs, hf]);
       expect(created.code, created.stderr).toBe(0);
       // Podman would re-own it at the first container start
       expect(podmanVolume(hf)?.NeedsChown).toBe(true);
@@ -293,8 +302,7 @@ describe.skipIf(!engineAvailable() || !podmanAvailable())(
       const root = podman([
         "run",
         "--rm",
-        "--label",
-        testLabel(),
+        ...labelArgs,
         "-v",
         `${hf}:/root/.cache/huggingface`,
         "kiln-local/busybox:latest",

@@ -189,7 +189,14 @@ export class VolumeTransfer {
           }
         : {},
     };
-    const created = await this.text("POST", "/containers/create", body);
+    let created = await this.text("POST", "/containers/create", body);
+    if (created.status === 404 && !spec.image) {
+      // the helper image went away since kiln checked it (an image prune, a test's sweep):
+      // import it again, once
+      this.helperReady = undefined;
+      await this.helper();
+      created = await this.text("POST", "/containers/create", body);
+    }
     if (created.status >= 300) {
       throw new KilnError("ERR_KILN_VOLUME", `cannot create a helper container: ${created.body.trim()}`, {
         hint: "check the engine's log and free disk space, then run the command again",

@@ -24,6 +24,8 @@ let archiveStatus = 200;
 /** answer /images/create like Podman 4.3's compatible API: `tag` ignored, the tag only from `repo` */
 let podmanLike = false;
 let imported = "";
+/** the helper image disappears once right after kiln found it */
+let helperGoneOnce = false;
 
 beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "kiln-fake-engine-"));
@@ -32,6 +34,7 @@ beforeEach(async () => {
   archiveStatus = 200;
   podmanLike = false;
   imported = "";
+  helperGoneOnce = false;
   server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -49,6 +52,10 @@ beforeEach(async () => {
         res.writeHead(200).end('{"status":"sha256:abc"}');
       } else if (url === "/containers/create") {
         const image = (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { Image: string }).Image;
+        if (image === HELPER_IMAGE && helperGoneOnce) {
+          helperGoneOnce = false;
+          helperExists = false;
+        }
         if (image === HELPER_IMAGE && !helperExists) res.writeHead(404).end('{"message":"image not known"}');
         else res.writeHead(201).end('{"Id":"c1"}');
       } else if (url.startsWith("/containers/c1/archive") && req.method === "GET") {
@@ -99,6 +106,13 @@ describe("VolumeTransfer", () => {
     podmanLike = true;
     expect(await transfer().rootOf("cache")).toEqual({ uid: 1000, gid: 1001, mode: 0o750 });
     expect(imported).toBe(HELPER_IMAGE);
+  });
+
+  it("imports the helper image again when it went away after kiln found it", async () => {
+    helperExists = true;
+    helperGoneOnce = true;
+    expect(await transfer().rootOf("cache")).toEqual({ uid: 1000, gid: 1001, mode: 0o750 });
+    expect(seen.filter((s) => s.url.startsWith("/images/create"))).toHaveLength(1);
   });
 
   it("removes the helper container when the transfer fails", async () => {
