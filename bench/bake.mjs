@@ -6,11 +6,13 @@
 // Run after `npm run build` with the engine up: node bench/bake.mjs [filesPerService] [runs]
 // KILN_BASELINE=/path/to/other/bin/kiln also times that kiln's no-op bake (its own state dir) and
 // prints this kiln's ratio to it — e.g. the main branch before a change.
+// When Podman's socket answers, bench/lib/podman-bake.mjs then does the same on Podman (#18).
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { podmanBake } from "./lib/podman-bake.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const kiln = path.join(root, "bin", "kiln");
@@ -200,3 +202,5 @@ try {
   rmSync(`${dir}-baseline`, { recursive: true, force: true });
   rmSync(`${state}.baseline`, { recursive: true, force: true });
 }
+
+await podmanBake({ kiln, filesPer, runs });

@@ -19,13 +19,29 @@ export function podmanAvailable(): boolean {
   return r.status === 0;
 }
 
-/** removes the containers, images and volumes carrying the label (`key=value`) from Podman */
-export function sweepPodman(label: string): void {
-  const ids = (args: string[]): string[] => podman(args).stdout.split("\n").filter(Boolean);
-  const containers = ids(["ps", "-aq", "--filter", `label=${label}`]);
+/** the label a test file adds to what it makes on Podman when it sweeps only its own (below) */
+export const TEST_FILE_LABEL = "kiln.test.file";
+
+/**
+ * removes the containers, images and volumes carrying the label (`key=value`) from Podman.
+ * Test files run at the same time share the run label: without `file` this leaves alone what
+ * carries a TEST_FILE_LABEL (a file that sweeps its own); with `file`, it removes only that.
+ */
+export function sweepPodman(label: string, file?: string): void {
+  const ids = (args: string[], key: "Id" | "Name"): string[] => {
+    const r = podman([...args, "--filter", `label=${label}`, "--format", "json"]);
+    const rows =
+      r.code === 0 ? ((JSON.parse(r.stdout || "[]") as Record<string, unknown>[] | null) ?? []) : [];
+    return rows
+      .filter(
+        (row) => ((row.Labels as Record<string, string> | null)?.[TEST_FILE_LABEL] ?? undefined) === file,
+      )
+      .map((row) => String(row[key]));
+  };
+  const containers = ids(["ps", "-a"], "Id");
   if (containers.length > 0) podman(["rm", "-f", ...containers]);
-  const images = [...new Set(ids(["images", "-q", "--filter", `label=${label}`]))];
+  const images = [...new Set(ids(["images"], "Id"))];
   if (images.length > 0) podman(["rmi", "-f", ...images]);
-  const volumes = ids(["volume", "ls", "-q", "--filter", `label=${label}`]);
+  const volumes = ids(["volume", "ls"], "Name");
   if (volumes.length > 0) podman(["volume", "rm", "-f", ...volumes]);
 }

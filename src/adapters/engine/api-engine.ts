@@ -72,6 +72,8 @@ function filters(labels: string[], extra: Record<string, string[]> = {}): string
   return encodeURIComponent(JSON.stringify(f));
 }
 
+const LIST_ATTEMPTS = 4;
+
 function refPath(ref: string): string {
   return encodeURIComponent(ref);
 }
@@ -109,8 +111,18 @@ export class ApiEngine implements Engine {
   }
 
   async listImages(labels: string[]): Promise<ImageInfo[]> {
-    const { value } = await this.api.json<RawImage[]>("GET", `/images/json?filters=${filters(labels)}`);
-    return (value ?? []).map(image);
+    // Podman 4.3 fails the whole list (500 "image not known") when an image goes away while it
+    // reads them (another process removing images); asked again a moment later it lists the rest
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { value } = await this.api.json<RawImage[]>("GET", `/images/json?filters=${filters(labels)}`);
+        return (value ?? []).map(image);
+      } catch (e: unknown) {
+        if (attempt >= LIST_ATTEMPTS || !(e instanceof KilnError && /image not known/.test(e.message)))
+          throw e;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
   }
 
   async tagImage(source: string, target: string): Promise<void> {

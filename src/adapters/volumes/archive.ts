@@ -12,6 +12,7 @@ import type { Engine } from "../engine/types.js";
 import type { VolumeTransfer } from "./volume-transfer.js";
 import { requireVolume } from "./inspect.js";
 import { extraLabels } from "./labels.js";
+import { createOwnedPodmanVolume } from "./podman-volumes.js";
 import type { TransferProgress } from "../../report/transfer-progress.js";
 import { volumeSizes, volumesInUse } from "./volume-states.js";
 
@@ -111,10 +112,11 @@ export async function importVolume(
     }
     await deps.engine.removeVolume(name);
   }
-  await deps.engine.createVolume(
-    name,
-    existing ? existing.labels : (options.labels ?? extraLabels(deps.env)),
-  );
+  const labels = existing ? existing.labels : (options.labels ?? extraLabels(deps.env));
+  // Podman re-owns an API-created volume's root at its first start: create it owned instead
+  if (check.root && (await deps.transfer.isPodman()))
+    await createOwnedPodmanVolume(deps.transfer, name, labels, check.root);
+  else await deps.engine.createVolume(name, labels);
   const progress = deps.progress(check.bytes);
   const counter = new Transform({
     transform(chunk: Buffer, _enc, cb) {

@@ -9,6 +9,7 @@ import { wantedOwner, type Owner, type VolumeState } from "../../core/volumes/wa
 import type { Engine } from "../engine/types.js";
 import type { VolumeTransfer } from "./volume-transfer.js";
 import { composeVolumeLabels, managedLabels } from "./labels.js";
+import { createOwnedPodmanVolume, podmanNeedsChown } from "./podman-volumes.js";
 
 export interface EnsureAction {
   name: string;
@@ -22,10 +23,16 @@ export interface EnsureAction {
 
 const FALLBACK_CHOWN_IMAGE = "kiln-local/busybox:latest";
 
-/** a local image to run `chown -R` in: a service's own image first, then kiln's busybox */
-async function chownImage(engine: Engine, images: string[]): Promise<string> {
+/** a local image to run `chown` in: a service's own image first, then kiln's busybox */
+async function localChownImage(engine: Engine, images: string[]): Promise<string | undefined> {
   for (const image of [...new Set(images), FALLBACK_CHOWN_IMAGE])
     if (await engine.imageInspect(image)) return image;
+  return undefined;
+}
+
+async function chownImage(engine: Engine, images: string[]): Promise<string> {
+  const image = await localChownImage(engine, images);
+  if (image) return image;
   throw new KilnError("ERR_KILN_IMAGE_MISSING", "no local image to run chown -R in", {
     hint: "build the services' images first (kiln bake), or drop --recursive: the volume's root folder is changed without one",
   });
@@ -44,25 +51,48 @@ export async function ensureVolumes(
 ): Promise<EnsureAction[]> {
   const actions: EnsureAction[] = [];
   const done = new Set<string>();
+  const podman = await deps.transfer.isPodman();
   for (const group of detection.groups) {
     for (const name of new Set(group.mounts.map((m) => m.engineName))) {
       if (done.has(name)) continue;
       done.add(name);
       const state = states[name];
-      let created = false;
+      const mounts = group.mounts.filter((m) => m.engineName === name);
+      const want = deps.owner ?? wantedOwner({ ...group, mounts });
+      const action: EnsureAction = { name, purpose: group.purpose, created: false };
+      actions.push(action);
       if (!state?.exists) {
-        const mount = group.mounts.find((m) => m.engineName === name && !m.external);
-        await deps.engine.createVolume(name, {
+        const mount = mounts.find((m) => !m.external);
+        const labels = {
           ...managedLabels(deps.env, group.purpose),
           // a volume a project declares without external: compose's own labels keep `up` quiet
           ...(mount ? composeVolumeLabels(mount.project, mount.volumeKey) : {}),
-        });
-        created = true;
+        };
+        action.created = true;
+        if (podman && want) {
+          // Podman re-owns an API-created volume at its first start; one created owned keeps it
+          await createOwnedPodmanVolume(deps.transfer, name, labels, want);
+          action.owner = action.currentOwner = `${want.uid}:${want.gid}`;
+          continue;
+        }
+        await deps.engine.createVolume(name, labels);
       }
-      const want =
-        deps.owner ?? wantedOwner({ ...group, mounts: group.mounts.filter((m) => m.engineName === name) });
+      const created = action.created;
       const root = created ? { uid: 0, gid: 0, mode: 0o755 } : await deps.transfer.rootOf(name);
-      const action: EnsureAction = { name, purpose: group.purpose, created };
+      if (want && !created && podman && (await podmanNeedsChown(deps.transfer, name))) {
+        // never started with: Podman would re-own its root at the first start, undoing an owner
+        // set through the archive API; a started chown settles it (none without a local image)
+        const image = await localChownImage(
+          deps.engine,
+          mounts.map((m) => m.image),
+        );
+        if (image) {
+          await deps.transfer.chownAll(name, want, image, { recursive: deps.recursive === true });
+          action.owner = `${want.uid}:${want.gid}${deps.recursive ? " (recursive)" : ""}`;
+          action.currentOwner = `${want.uid}:${want.gid}`;
+          continue;
+        }
+      }
       if (want && !created && deps.recursive) {
         const image = await chownImage(
           deps.engine,
@@ -71,12 +101,12 @@ export async function ensureVolumes(
         await deps.transfer.chownAll(name, want, image);
         action.owner = `${want.uid}:${want.gid} (recursive)`;
         action.currentOwner = `${want.uid}:${want.gid}`;
-      } else if (want && root && (root.uid !== want.uid || root.gid !== want.gid)) {
-        await deps.transfer.setRoot(name, want, root.mode & 0o7777 || 0o755);
+      } else if (want && (root ? root.uid !== want.uid || root.gid !== want.gid : podman)) {
+        // (Podman: an owner kiln cannot read — rootless or remote — is set anyway)
+        await deps.transfer.setRoot(name, want, root ? root.mode & 0o7777 || 0o755 : 0o755);
         action.owner = `${want.uid}:${want.gid}`;
         action.currentOwner = `${want.uid}:${want.gid}`;
       } else if (root) action.currentOwner = `${root.uid}:${root.gid}`;
-      actions.push(action);
     }
   }
   return actions;

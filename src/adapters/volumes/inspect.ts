@@ -74,6 +74,11 @@ export async function inspectVolume(
       }
     }
   });
+  if (result.owner === null) {
+    // Podman's archive has no root entry
+    const root = await transfer.rootOf(name);
+    if (root) result.owner = `${root.uid}:${root.gid}`;
+  }
   largest.sort((a, b) => b.sizeBytes - a.sizeBytes);
   result.largest = largest.slice(0, top);
   return result;

@@ -5,6 +5,7 @@
  * one in, keeping owners, modes and symlinks. The container's image only has to exist, so
  * kiln imports its own empty one (`kiln-local/volume-helper:1`, one folder, no layers to
  * pull) from a 1.5 kB tar the first time. Image files (/etc/passwd) are read the same way.
+ * Podman's archive endpoints differ (root entry, owners): see podman-volumes.ts.
  */
 import http from "node:http";
 import type { Readable } from "node:stream";
@@ -13,6 +14,7 @@ import { directoryHeaderTar, TarStreamParser, type TarEntry } from "../../core/v
 import { managedLabels } from "./labels.js";
 import { engineHint } from "../engine/api.js";
 import { directAddress, type Endpoint } from "../engine/endpoint.js";
+import { podmanExportRefusal, podmanRootOf } from "./podman-volumes.js";
 
 export const HELPER_IMAGE = "kiln-local/volume-helper:1";
 const MOUNT = "/v";
@@ -27,6 +29,7 @@ export interface StreamResponse {
 export class VolumeTransfer {
   private readonly address: Address;
   private helperReady: Promise<void> | undefined;
+  private podman: Promise<boolean> | undefined;
 
   constructor(
     readonly endpoint: Endpoint,
@@ -44,6 +47,20 @@ export class VolumeTransfer {
       );
     }
     this.address = address;
+  }
+
+  /** the engine listens on a unix socket on this machine */
+  get local(): boolean {
+    return "socketPath" in this.address;
+  }
+
+  /** Podman answers (its `/_ping` sends Libpod-Api-Version); asked once */
+  isPodman(): Promise<boolean> {
+    this.podman ??= this.send("GET", "/_ping").then((res) => {
+      res.stream.resume();
+      return res.stream.headers["libpod-api-version"] !== undefined;
+    });
+    return this.podman;
   }
 
   /**
@@ -119,11 +136,12 @@ export class VolumeTransfer {
   private async ensureHelperImage(): Promise<void> {
     const probe = await this.text("GET", `/images/${encodeURIComponent(HELPER_IMAGE)}/json`);
     if (probe.status === 200) return;
-    const [repo, tag] = HELPER_IMAGE.split(":") as [string, string];
     const labels = Object.entries(managedLabels(this.env, "volume-helper")).map(
       ([k, v]) => `LABEL ${JSON.stringify(k)}=${JSON.stringify(v)}`,
     );
-    const query = new URLSearchParams({ fromSrc: "-", repo, tag });
+    // the tag goes in `repo` (the API allows "repo:tag"): Podman's compatible API ignores `tag`
+    // and would store the helper as :latest, then fail to find it (#18)
+    const query = new URLSearchParams({ fromSrc: "-", repo: HELPER_IMAGE });
     for (const change of labels) query.append("changes", change);
     const res = await this.send(
       "POST",
@@ -171,7 +189,14 @@ export class VolumeTransfer {
           }
         : {},
     };
-    const created = await this.text("POST", "/containers/create", body);
+    let created = await this.text("POST", "/containers/create", body);
+    if (created.status === 404 && !spec.image) {
+      // the helper image went away since kiln checked it (an image prune, a test's sweep):
+      // import it again, once
+      this.helperReady = undefined;
+      await this.helper();
+      created = await this.text("POST", "/containers/create", body);
+    }
     if (created.status >= 300) {
       throw new KilnError("ERR_KILN_VOLUME", `cannot create a helper container: ${created.body.trim()}`, {
         hint: "check the engine's log and free disk space, then run the command again",
@@ -225,6 +250,7 @@ export class VolumeTransfer {
 
   /** the volume's contents as a tar stream whose entries start with "./" */
   async exportTo(volume: string, sink: NodeJS.WritableStream, onBytes?: (n: number) => void): Promise<void> {
+    if (await this.isPodman()) throw podmanExportRefusal(volume);
     await this.withContainer({ volume }, async (id) => {
       const stream = await this.getArchive(id, `${MOUNT}/.`);
       await new Promise<void>((resolve, reject) => {
@@ -237,18 +263,23 @@ export class VolumeTransfer {
     });
   }
 
-  /** every entry of the volume, read without storing the data */
+  /**
+   * every entry of the volume, read without storing the data, named "./…". Docker's archive
+   * starts with the root ("./"); Podman's has no root entry (an empty volume: no entry at all),
+   * names without "./" and every owner set to the helper's user (0:0) — use rootOf for owners.
+   */
   async walk(
     volume: string,
     onEntry: (entry: TarEntry) => void,
     options: { firstOnly?: boolean } = {},
   ): Promise<void> {
+    const podman = await this.isPodman();
     await this.withContainer({ volume }, async (id) => {
       const stream = await this.getArchive(id, `${MOUNT}/.`);
       let stop = false;
       const parser = new TarStreamParser((e) => {
         if (stop) return;
-        onEntry(e);
+        onEntry(podman && !e.name.startsWith("./") ? { ...e, name: `./${e.name}` } : e);
         if (options.firstOnly) stop = true;
       });
       for await (const chunk of stream) {
@@ -258,12 +289,13 @@ export class VolumeTransfer {
           return;
         }
       }
-      parser.end();
+      parser.end({ allowEmpty: podman });
     });
   }
 
   /** owner and mode of the volume's root folder */
   async rootOf(volume: string): Promise<{ uid: number; gid: number; mode: number } | undefined> {
+    if (await this.isPodman()) return podmanRootOf(this, volume);
     let root: { uid: number; gid: number; mode: number } | undefined;
     await this.walk(volume, (e) => (root = { uid: e.uid, gid: e.gid, mode: e.mode }), { firstOnly: true });
     return root;
@@ -325,17 +357,35 @@ export class VolumeTransfer {
     body: Readable,
     root?: { uid: number; gid: number; mode: number },
   ): Promise<void> {
+    const podman = await this.isPodman();
     await this.withContainer({ volume }, async (id) => {
       await this.putArchive(id, MOUNT, body);
       // the engine skips the archive's "./" entry: set the root's owner and mode from it
-      if (root) await this.putArchive(id, "/", directoryHeaderTar("v", root, root.mode));
+      if (root) await this.putRoot(id, root, root.mode, podman);
     });
+  }
+
+  /**
+   * the volume root's owner and mode through the archive API: Docker applies a "v/" entry put
+   * at "/" to the mount; Podman applies it to the image's /v under the mount, but a "./" entry
+   * put at /v to the volume
+   */
+  private putRoot(
+    id: string,
+    owner: { uid: number; gid: number },
+    mode: number,
+    podman: boolean,
+  ): Promise<void> {
+    return podman
+      ? this.putArchive(id, MOUNT, directoryHeaderTar("./", owner, mode))
+      : this.putArchive(id, "/", directoryHeaderTar("v", owner, mode));
   }
 
   async setRoot(volume: string, owner: { uid: number; gid: number }, mode?: number): Promise<void> {
     const current = mode === undefined ? await this.rootOf(volume) : undefined;
+    const podman = await this.isPodman();
     await this.withContainer({ volume }, (id) =>
-      this.putArchive(id, "/", directoryHeaderTar("v", owner, mode ?? current?.mode ?? 0o755)),
+      this.putRoot(id, owner, mode ?? current?.mode ?? 0o755, podman),
     );
   }
 
@@ -344,11 +394,16 @@ export class VolumeTransfer {
    * chown — the image of a service that mounts the volume, or kiln-local/busybox. The
    * archive API cannot change owners without rewriting every file.
    */
-  async chownAll(volume: string, owner: { uid: number; gid: number }, image: string): Promise<void> {
+  async chownAll(
+    volume: string,
+    owner: { uid: number; gid: number },
+    image: string,
+    options: { recursive?: boolean } = {},
+  ): Promise<void> {
     const body = {
       Image: image,
       Entrypoint: ["chown"],
-      Cmd: ["-R", `${owner.uid}:${owner.gid}`, MOUNT],
+      Cmd: [...(options.recursive === false ? [] : ["-R"]), `${owner.uid}:${owner.gid}`, MOUNT],
       User: "0:0",
       Labels: managedLabels(this.env, "volume-helper"),
       NetworkDisabled: true,

@@ -123,10 +123,13 @@ export class TarStreamParser {
     this.buffer = Buffer.from(this.buffer.subarray(offset));
   }
 
-  /** call at the end of input: throws when the archive is cut short or empty */
-  end(): void {
+  /**
+   * call at the end of input: throws when the archive is cut short or empty (unless
+   * `allowEmpty`: Podman's archive of an empty folder has no entry at all)
+   */
+  end(options: { allowEmpty?: boolean } = {}): void {
     if (this.remaining > 0 || this.buffer.length > 0) throw invalidTar("the archive is truncated");
-    if (!this.sawHeader) throw invalidTar("no entries");
+    if (!this.sawHeader && !options.allowEmpty) throw invalidTar("no entries");
   }
 
   private finishCollecting(): void {

@@ -21,12 +21,20 @@ let server: http.Server;
 let seen: Seen[] = [];
 let helperExists = false;
 let archiveStatus = 200;
+/** answer /images/create like Podman 4.3's compatible API: `tag` ignored, the tag only from `repo` */
+let podmanLike = false;
+let imported = "";
+/** the helper image disappears once right after kiln found it */
+let helperGoneOnce = false;
 
 beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "kiln-fake-engine-"));
   seen = [];
   helperExists = false;
   archiveStatus = 200;
+  podmanLike = false;
+  imported = "";
+  helperGoneOnce = false;
   server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -36,10 +44,20 @@ beforeEach(async () => {
       if (url.startsWith(`/images/${encodeURIComponent(HELPER_IMAGE)}/json`)) {
         res.writeHead(helperExists ? 200 : 404).end("{}");
       } else if (url.startsWith("/images/create")) {
-        helperExists = true;
+        const q = new URLSearchParams(url.split("?")[1]);
+        const repo = q.get("repo") ?? "";
+        const tagged = /:[^/]+$/.test(repo);
+        imported = tagged ? repo : `${repo}:${(podmanLike ? null : q.get("tag")) ?? "latest"}`;
+        helperExists = imported === HELPER_IMAGE;
         res.writeHead(200).end('{"status":"sha256:abc"}');
       } else if (url === "/containers/create") {
-        res.writeHead(201).end('{"Id":"c1"}');
+        const image = (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { Image: string }).Image;
+        if (image === HELPER_IMAGE && helperGoneOnce) {
+          helperGoneOnce = false;
+          helperExists = false;
+        }
+        if (image === HELPER_IMAGE && !helperExists) res.writeHead(404).end('{"message":"image not known"}');
+        else res.writeHead(201).end('{"Id":"c1"}');
       } else if (url.startsWith("/containers/c1/archive") && req.method === "GET") {
         if (archiveStatus !== 200) res.writeHead(archiveStatus).end('{"message":"boom"}');
         else res.writeHead(200).end(directoryHeaderTar("./", { uid: 1000, gid: 1001 }, 0o750));
@@ -82,6 +100,19 @@ describe("VolumeTransfer", () => {
       VolumeOptions: { NoCopy: true },
     });
     expect(seen.filter((s) => s.method === "DELETE")).toHaveLength(2);
+  });
+
+  it("names its helper image so that Podman, whose import ignores `tag`, stores it under that name", async () => {
+    podmanLike = true;
+    expect(await transfer().rootOf("cache")).toEqual({ uid: 1000, gid: 1001, mode: 0o750 });
+    expect(imported).toBe(HELPER_IMAGE);
+  });
+
+  it("imports the helper image again when it went away after kiln found it", async () => {
+    helperExists = true;
+    helperGoneOnce = true;
+    expect(await transfer().rootOf("cache")).toEqual({ uid: 1000, gid: 1001, mode: 0o750 });
+    expect(seen.filter((s) => s.url.startsWith("/images/create"))).toHaveLength(1);
   });
 
   it("removes the helper container when the transfer fails", async () => {
