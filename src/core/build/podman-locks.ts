@@ -135,16 +135,16 @@ export function podmanLockRewrite(dockerfile: string): PodmanDockerfile | undefi
     const inst = runs.get(step.start);
     const flags = inst ? splitFlags(inst.line).flags.filter((f) => f.name === "mount") : [];
     if (!inst || flags.length !== step.mounts.length) return undefined;
-    const span = (i: number) => fileSpan(inst.line.offs, flags[i]!.start, flags[i]!.end);
+    const span = (i: number) => fileSpan(inst.line.offs, flags[i].start, flags[i].end);
     const lockedAt = step.mounts.flatMap((m, i) => (isLocked(m) ? [i] : []));
-    const keep = lockedAt[lockedAt.length - 1]!;
+    const keep = lockedAt[lockedAt.length - 1];
     for (const i of lockedAt.slice(0, -1)) {
-      const hits = [...inst.line.text.slice(flags[i]!.start, flags[i]!.end).matchAll(LOCKED)];
+      const hits = [...inst.line.text.slice(flags[i].start, flags[i].end).matchAll(LOCKED)];
       const where = span(i);
       if (hits.length !== 1 || !where) return undefined;
-      const at = where.at + (hits[0]!.index ?? 0) + "sharing=".length;
+      const at = where.at + (hits[0].index ?? 0) + "sharing=".length;
       edits.push({ at, end: at + "locked".length, text: "shared" });
-      const id = cacheId(step.mounts[i]!);
+      const id = cacheId(step.mounts[i]);
       if (id !== undefined) exclusive.add(id);
     }
     const lastCache = step.mounts.map((m) => m.type).lastIndexOf("cache");
@@ -152,7 +152,7 @@ export function podmanLockRewrite(dockerfile: string): PodmanDockerfile | undefi
       const between = step.mounts.slice(keep + 1, lastCache + 1);
       const a = span(keep);
       const b = span(lastCache);
-      if (!a || !b || between.some((m) => nests(m, step.mounts[keep]!))) return undefined;
+      if (!a || !b || between.some((m) => nests(m, step.mounts[keep]))) return undefined;
       edits.push(
         { ...a, text: dockerfile.slice(b.at, b.end) },
         { ...b, text: dockerfile.slice(a.at, a.end) },
