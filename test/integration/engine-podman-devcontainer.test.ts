@@ -18,7 +18,8 @@ import {
   removeDir,
   repoRoot,
   runKiln,
-  testLabel,
+  TEST_LABEL,
+  testRunId,
 } from "../helpers/kiln.js";
 import {
   PODMAN_HOST,
@@ -30,6 +31,9 @@ import {
 } from "../helpers/podman.js";
 
 const devcontainerCli = path.join(repoRoot, "node_modules", ".bin", "devcontainer");
+// a label of this file's own: another Podman test file of the same run sweeps the run's label
+// (`podman rmi -f`, which also removes the containers of a build still running)
+const label = `${TEST_LABEL}=${testRunId()}-pdc`;
 const available = engineAvailable() && podmanAvailable();
 const dirs: string[] = [];
 const projects: string[] = [];
@@ -37,7 +41,7 @@ const projects: string[] = [];
 afterAll(() => {
   projects.forEach(removePodmanProject);
   if (available) {
-    sweepPodman(testLabel());
+    sweepPodman(label);
     // the CLI's Feature content image (a fixed name, no label) from the bake
     podman(["rmi", "localhost/dev_container_feature_content_temp:latest"]);
   }
@@ -57,7 +61,7 @@ describe.skipIf(!available)("the Dev Containers CLI on Podman", () => {
     cpSync(path.join(fixturesDir, "devcontainer", "features"), root, { recursive: true });
     makeContextsUnique(root);
     dirs.push(root, `${root}.state`);
-    const env = { KILN_STATE_DIR: `${root}.state`, KILN_LABELS: testLabel(), DOCKER_HOST: PODMAN_HOST };
+    const env = { KILN_STATE_DIR: `${root}.state`, KILN_LABELS: label, DOCKER_HOST: PODMAN_HOST };
     const dcFile = path.join(root, ".devcontainer", "devcontainer.json");
     const composeFile = path.join(root, ".devcontainer", "docker-compose.yml");
     const dcOriginal = readFileSync(dcFile, "utf8");
@@ -92,7 +96,7 @@ describe.skipIf(!available)("the Dev Containers CLI on Podman", () => {
         "--docker-compose-path",
         composeForDevcontainerCli(),
         "--id-label",
-        testLabel(),
+        label,
         "--log-level",
         "debug",
       ],

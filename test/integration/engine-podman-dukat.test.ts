@@ -19,7 +19,7 @@ import {
   makeContextUnique,
   removeDir,
   repoRoot,
-  testLabel,
+  TEST_LABEL,
   testRunId,
 } from "../helpers/kiln.js";
 import {
@@ -32,6 +32,9 @@ import {
 } from "../helpers/podman.js";
 
 const devcontainerCli = path.join(repoRoot, "node_modules", ".bin", "devcontainer");
+// a label of this file's own: another Podman test file of the same run sweeps the run's label
+// (`podman rmi -f`, which also removes the containers of a build still running)
+const label = `${TEST_LABEL}=${testRunId()}-pdk`;
 const available = engineAvailable() && podmanAvailable();
 
 interface Run {
@@ -88,7 +91,7 @@ const dirs: string[] = [];
 const cleanups: (() => void)[] = [];
 afterAll(() => {
   cleanups.forEach((c) => c());
-  if (available) sweepPodman(testLabel());
+  if (available) sweepPodman(label);
   dirs.forEach(removeDir);
 }, 180_000);
 
@@ -118,7 +121,7 @@ describe.skipIf(!available)("the Buildah 1.28 sharing=locked hang, worked around
     const base = `localhost/kiln-p18-hang-${testRunId()}`.toLowerCase();
     expect(podman(["tag", "kiln-local/busybox:latest", base]).code).toBe(0);
     writeFileSync(path.join(dir, "Dockerfile"), hazard(id, base));
-    const r = spawnSync("podman", ["build", "--layers", "--label", testLabel(), dir], {
+    const r = spawnSync("podman", ["build", "--layers", "--label", label, dir], {
       encoding: "utf8",
       timeout: 20_000,
     });
@@ -199,8 +202,8 @@ describe.skipIf(!available)("examples/dukat on Podman alone", () => {
   });
   const devFlags = () => ["--project-dir", dir, "--devcontainer", files().dc];
   const tgFlags = () => ["--project-dir", path.join(dir, "test-gen")];
-  const containersOf = (label: string) =>
-    podman(["ps", "-aq", "--filter", `label=${label}`])
+  const containersOf = (filter: string) =>
+    podman(["ps", "-aq", "--filter", `label=${filter}`])
       .stdout.split("\n")
       .filter(Boolean);
 
@@ -224,8 +227,8 @@ describe.skipIf(!available)("examples/dukat on Podman alone", () => {
     originals.dc = readFileSync(files().dc, "utf8");
     env = {
       KILN_STATE_DIR: path.join(root, "state"),
-      KILN_LABELS: testLabel(),
-      KILN_EXTRA_LABELS: testLabel(),
+      KILN_LABELS: label,
+      KILN_EXTRA_LABELS: label,
       BASE_IMAGE: "kiln-local/debian:bookworm",
       PIP_INDEX_URL: indexUrl,
       DUKAT_VOLUME_PREFIX: `kt-${id}-`,
@@ -315,6 +318,11 @@ describe.skipIf(!available)("examples/dukat on Podman alone", () => {
   }, 300_000);
 
   it("the Dev Containers CLI with --docker-path podman opens the baked devcontainer with no build", () => {
+    // the container `kiln up` started goes first: the CLI would adopt a running container of its
+    // compose project without its own labels, and `devcontainer exec` then finds none (the CLI's
+    // behaviour on any engine); as when the folder is opened for the first time
+    const running = containersOf(`com.docker.compose.project=${devProject}`);
+    if (running.length > 0) expect(podman(["rm", "-f", ...running]).code).toBe(0);
     const before = new Set(podman(["images", "-a", "-q", "--no-trunc"]).stdout.split("\n").filter(Boolean));
     const compose = composeForDevcontainerCli();
     const cliFlags = ["--workspace-folder", dir, "--docker-path", "podman", "--docker-compose-path", compose];
@@ -345,10 +353,13 @@ describe.skipIf(!available)("examples/dukat on Podman alone", () => {
       .filter((t) => t.includes(folder) && /-(features|uid)\b/.test(t));
     expect(vsc).toEqual([]);
     // the remote user is vscode and the local Feature is in effect for it
-    const remote = ok(
-      run(devcontainerCli, ["exec", ...cliFlags, "sh", "-c", 'id -un; echo "$DUKAT_SHELL"; dukat-info'], env),
-      "devcontainer exec",
-    ).stdout.split("\n");
+    const exec = run(
+      devcontainerCli,
+      ["exec", ...cliFlags, "sh", "-c", 'id -un; echo "$DUKAT_SHELL"; dukat-info'],
+      env,
+    );
+    const seen = podman(["ps", "-a", "--filter", `label=devcontainer.local_folder=${dir}`]).stdout;
+    const remote = ok(exec, `devcontainer exec (containers of the folder: ${seen})`).stdout.split("\n");
     expect(remote[0]).toBe("vscode");
     expect(remote[1]).toBe("1");
     expect(remote).toContain("venv:      /opt/venv");
