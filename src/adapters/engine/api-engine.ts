@@ -109,8 +109,17 @@ export class ApiEngine implements Engine {
   }
 
   async listImages(labels: string[]): Promise<ImageInfo[]> {
-    const { value } = await this.api.json<RawImage[]>("GET", `/images/json?filters=${filters(labels)}`);
-    return (value ?? []).map(image);
+    // Podman 4.3 lists the image IDs, then reads each: one removed in between (by another
+    // process) fails the whole list with 500 "image not known" — ask again (#18)
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { value } = await this.api.json<RawImage[]>("GET", `/images/json?filters=${filters(labels)}`);
+        return (value ?? []).map(image);
+      } catch (error: unknown) {
+        const vanished = error instanceof KilnError && error.message.includes("image not known");
+        if (!vanished || attempt >= 5) throw error;
+      }
+    }
   }
 
   async tagImage(source: string, target: string): Promise<void> {
