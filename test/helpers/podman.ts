@@ -3,6 +3,7 @@
  * podman CLI, and clean-up of what a test made there.
  */
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 
 export const PODMAN_SOCKET = "/run/podman/podman.sock";
 export const PODMAN_HOST = `unix://${PODMAN_SOCKET}`;
@@ -44,4 +45,27 @@ export function sweepPodman(label: string, file?: string): void {
   if (images.length > 0) podman(["rmi", "-f", ...images]);
   const volumes = ids(["volume", "ls"], "Name");
   if (volumes.length > 0) podman(["volume", "rm", "-f", ...volumes]);
+}
+
+/** removes a compose project's containers and default network from Podman */
+export function removePodmanProject(project: string): void {
+  const ids = podman(["ps", "-aq", "--filter", `label=com.docker.compose.project=${project}`])
+    .stdout.split("\n")
+    .filter(Boolean);
+  if (ids.length > 0) podman(["rm", "-f", ...ids]);
+  podman(["network", "rm", "-f", `${project}_default`]);
+}
+
+/**
+ * The compose the Dev Containers CLI (0.89) can drive on Podman with `--docker-compose-path`: it
+ * runs `<path> version --short`, which podman-compose 1.0 does not know; compose v2 run as a
+ * standalone binary (the CLI plugin) does, and reaches Podman through DOCKER_HOST. docker-compose
+ * v1 works too (the CLI falls back to it when `podman compose` fails).
+ */
+export function composeForDevcontainerCli(): string {
+  const v2 = [
+    "/usr/local/lib/docker/cli-plugins/docker-compose",
+    "/usr/libexec/docker/cli-plugins/docker-compose",
+  ];
+  return v2.find((p) => existsSync(p)) ?? "docker-compose";
 }

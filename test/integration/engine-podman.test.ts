@@ -161,7 +161,9 @@ describe.skipIf(!engineAvailable() || !podmanAvailable())("kiln on Podman", () =
       dockerfile,
       readFileSync(dockerfile, "utf8").replace(
         "COPY hello.txt /hello.txt",
-        "RUN --mount=type=cache,target=/a,sharing=locked --mount=type=cache,target=/b,sharing=locked true\n" +
+        // sharing=$MODE: kiln cannot build a copy with one locked mount per RUN (#18)
+        "ARG MODE=locked\n" +
+          "RUN --mount=type=cache,target=/a,sharing=$MODE --mount=type=cache,target=/b,sharing=locked true\n" +
           "RUN --mount=type=cache,target=/a,sharing=locked true\nCOPY hello.txt /hello.txt",
       ),
     );
@@ -170,7 +172,7 @@ describe.skipIf(!engineAvailable() || !podmanAvailable())("kiln on Podman", () =
     const failed = app(hang.stdout) as { action: string; reason?: string } | undefined;
     expect(failed?.action).toBe("failed");
     expect(failed?.reason).toContain("the cache mount /a stays locked");
-    expect(failed?.reason).toContain("Dockerfile:7");
+    expect(failed?.reason).toContain("Dockerfile:8");
 
     const purge = runKiln(["bake", "--purge-caches", "--json", "--project-dir", dir], { env: e });
     expect(purge.code).toBe(3);

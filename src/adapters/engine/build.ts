@@ -10,10 +10,11 @@ import { seesEngineImages } from "../../core/build/builder-inspect.js";
 import { StepCounter, type BuildEvent, type StepTally } from "../../core/build/events.js";
 import { PlainProgressParser } from "../../core/build/parse-plain.js";
 import { PodmanProgressParser } from "../../core/build/parse-podman.js";
-import { podmanLockRefusal } from "../../core/build/podman-locks.js";
+import { podmanLockRefusal, podmanLockRewrite, type CacheClaim } from "../../core/build/podman-locks.js";
 import { RawJsonProgressParser } from "../../core/build/parse-rawjson.js";
 import { describeBuildFailure } from "../../core/build/failure.js";
 import { ProcessError, runProcess, type ProcessRunner } from "../process-runner.js";
+import { podmanCacheClaims } from "./cache-claims.js";
 import type { DockerClient } from "./client.js";
 
 export interface BuildOutcome {
@@ -40,6 +41,10 @@ export async function runBuild(
   req: BuildRequest,
   options: BuildRunOptions = {},
 ): Promise<BuildOutcome> {
+  // where a failing line is: the user's Dockerfile, also when Buildah builds a copy of it
+  const shownDockerfile = req.dockerfileInline === undefined ? req.dockerfile : undefined;
+  let podmanCopy: string | undefined;
+  let claim: CacheClaim = { exclusive: [], locked: [] };
   if (client.mode === "podman") {
     const file = req.dockerfile ?? path.join(req.context, "Dockerfile");
     let text = req.dockerfileInline;
@@ -48,17 +53,24 @@ export async function runBuild(
     } catch {
       // unreadable here: podman build reports it
     }
-    const refusal =
-      podmanRefusal(req) ??
-      (text === undefined ? undefined : podmanLockRefusal(text, req.dockerfile ?? file));
+    const refusal = podmanRefusal(req);
     if (refusal) throw refusal;
+    if (text !== undefined) {
+      const plan = podmanLockRewrite(text);
+      const cannot = plan ? undefined : podmanLockRefusal(text, req.dockerfile ?? file);
+      if (cannot) throw cannot;
+      if (plan) claim = plan.claim;
+      podmanCopy = plan?.rewritten ?? req.dockerfileInline;
+    }
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-build-"));
   const iidFile = path.join(dir, "iid");
-  if (client.mode === "podman" && req.dockerfileInline !== undefined) {
-    // podman reads `-f -` from /dev/stdin, which a socket (node's child stdio) cannot open
+  if (podmanCopy !== undefined) {
+    // podman reads `-f -` from /dev/stdin, which a socket (node's child stdio) cannot open; and a
+    // Dockerfile Buildah 1.28 would hang on is built from a rewritten copy: both go in a temp
+    // file (Buildah 1.28 reads no `<Dockerfile>.dockerignore`, so the file's place changes nothing)
     const file = path.join(dir, "Dockerfile");
-    writeFileSync(file, req.dockerfileInline);
+    writeFileSync(file, podmanCopy);
     const { dockerfileInline: _inline, ...rest } = req;
     void _inline;
     req = { ...rest, dockerfile: file };
@@ -85,7 +97,9 @@ export async function runBuild(
       options.onEvent?.(ev);
     }
   };
+  let release: (() => void) | undefined;
   try {
+    release = await podmanCacheClaims.hold(claim);
     const args = [
       ...client.argv,
       ...buildArgs(client.mode, req, {
@@ -122,7 +136,7 @@ export async function runBuild(
             : `load it (\`docker load -i FILE\`), build it, or tag a local image as ${failure.missingBase}; or override the base-image build arg (e.g. in .env) with a local image`,
       });
     }
-    const dockerfile = req.dockerfileInline === undefined ? req.dockerfile : undefined;
+    const dockerfile = shownDockerfile;
     throw new KilnError("ERR_KILN_BUILD_FAILED", failure.message, {
       cause: error,
       ...(failure.line !== undefined && dockerfile ? { location: `${dockerfile}:${failure.line}` } : {}),
@@ -132,6 +146,7 @@ export async function runBuild(
           : "fix the failing step, then run the same kiln command again (only failed and stale services are rebuilt)",
     });
   } finally {
+    release?.();
     rmSync(dir, { recursive: true, force: true });
   }
 }

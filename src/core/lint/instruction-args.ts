@@ -16,7 +16,8 @@ export function words(seg: Segment): Word[] {
 /** the words after the keyword, split into leading `--flags` and the rest (as a segment) */
 export function splitFlags(line: Segment): {
   keywordEnd: number;
-  flags: { name: string; value: string }[];
+  /** `start`/`end`: the flag's span in `line.text` (map to the file with `line.offs`) */
+  flags: { name: string; value: string; start: number; end: number }[];
   rest: Segment;
 } {
   const t = line.text;
@@ -26,7 +27,7 @@ export function splitFlags(line: Segment): {
   let j = i;
   while (j < t.length && /\s/.test(t[j])) j++;
   const keywordEnd = j;
-  const flags: { name: string; value: string }[] = [];
+  const flags: { name: string; value: string; start: number; end: number }[] = [];
   for (;;) {
     if (!t.startsWith("--", j)) break;
     let k = j;
@@ -37,7 +38,13 @@ export function splitFlags(line: Segment): {
       k++;
     }
     const m = FLAG.exec(t.slice(j, k));
-    if (m) flags.push({ name: m[1].toLowerCase(), value: (m[2] ?? "").replace(/^(["'])(.*)\1$/s, "$2") });
+    if (m)
+      flags.push({
+        name: m[1].toLowerCase(),
+        value: (m[2] ?? "").replace(/^(["'])(.*)\1$/s, "$2"),
+        start: j,
+        end: k,
+      });
     j = k;
     while (j < t.length && /\s/.test(t[j])) j++;
   }
