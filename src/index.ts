@@ -18,7 +18,7 @@ export type { LoadProjectOptions, ProjectModel } from "./core/compose/model.js";
 export { makePlan } from "./core/plan/plan.js";
 export type { Plan, PlanInput, PlanMode, PlanTarget } from "./core/plan/plan.js";
 export { lintDockerfile as lint, fixDockerfile } from "./core/lint/lint.js";
-export type { Finding, LintOptions, Severity } from "./core/lint/types.js";
+export type { Finding, LintOptions, Severity } from "./core/lint/finding-types.js";
 export type { CheckResult } from "./core/doctor/check.js";
 
 export { EXIT, KilnError, isKilnError } from "./core/errors.js";

@@ -9,7 +9,7 @@ import { runBuild } from "./engine/build.js";
 import { dockerClient } from "./engine/client.js";
 import { detectCompose, requireCompose } from "./engine/compose-cli.js";
 import { endpointFor, getEngine } from "./engine/index.js";
-import type { Engine } from "./engine/types.js";
+import type { Engine } from "./engine/engine-types.js";
 import { VolumeTransfer } from "./volumes/volume-transfer.js";
 import { HistoryStore } from "./history/history-store.js";
 import { runProcess } from "./process-runner.js";

@@ -11,7 +11,7 @@ import { outsideScopeCause } from "../core/plan/cause.js";
 import { makePlan, type Plan, type PlanMode, type PlanTarget } from "../core/plan/plan.js";
 import type { ProjectRequest } from "./request.js";
 import type { Ports } from "./ports.js";
-import type { Engine, ImageInfo } from "../adapters/engine/types.js";
+import type { Engine, ImageInfo } from "../adapters/engine/engine-types.js";
 import type { HistoryStore } from "../adapters/history/history-store.js";
 import { fingerprintProject } from "./fingerprint-project.js";
 import { locateProject, openProject, type LocatedProject, type OpenedProject } from "./open-project.js";

@@ -12,7 +12,7 @@ import {
   registryLatestRef,
   registryRepository,
 } from "../core/registry/registry-ref.js";
-import type { Engine } from "../adapters/engine/types.js";
+import type { Engine } from "../adapters/engine/engine-types.js";
 import { lookupFingerprint, type Lookup } from "../adapters/registry/lookup.js";
 import { RegistryClient } from "../adapters/registry/registry-client.js";
 import { pushBaked } from "../adapters/registry/transfer.js";

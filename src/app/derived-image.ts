@@ -3,8 +3,8 @@
  * Containers CLI's `-uid` / Features image inherits the baked image's fingerprint label, and is
  * that image plus the CLI's layers, not an older build to recreate (#12.2).
  */
-import { LABEL } from "../core/plan/image-ref.js";
-import type { Engine, ImageInfo } from "../adapters/engine/types.js";
+import { LABEL } from "../core/image-ref.js";
+import type { Engine, ImageInfo } from "../adapters/engine/engine-types.js";
 
 export async function runsBakedImage(engine: Engine, imageId: string, baked: ImageInfo): Promise<boolean> {
   if (imageId === baked.id) return true;

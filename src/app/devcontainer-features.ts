@@ -32,7 +32,7 @@ import {
   type FeatureFingerprint,
 } from "../core/devcontainer/layers.js";
 import type { PlanTarget } from "../core/plan/plan.js";
-import { LABEL, imageRepo, imageTag } from "../core/plan/image-ref.js";
+import { LABEL, imageRepo, imageTag } from "../core/image-ref.js";
 import { FsFingerprintIo } from "../adapters/fs/context-hasher.js";
 import {
   engineMajor,

@@ -6,7 +6,7 @@ import path from "node:path";
 import type { FingerprintManifest } from "../core/fingerprint/index.js";
 import { buildableServices } from "../core/plan/plan.js";
 import { fingerprintServices } from "../adapters/fs/fingerprint-services.js";
-import type { Engine, ImageInfo } from "../adapters/engine/types.js";
+import type { Engine, ImageInfo } from "../adapters/engine/engine-types.js";
 import type { DockerClient } from "../adapters/engine/client.js";
 import type { OpenedProject } from "./open-project.js";
 import { generatedConfigOf } from "../adapters/bake/devcontainer-config.js";

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { KilnError } from "../core/errors.js";
-import { LABEL } from "../core/plan/image-ref.js";
+import { LABEL } from "../core/image-ref.js";
 import { realPorts } from "../adapters/real-ports.js";
 import { quietReporter } from "../report/progress/create-reporter.js";
 import type { Ports } from "./ports.js";

@@ -13,7 +13,7 @@ import type { ProgressReporter } from "../report/progress/reporter.js";
 import type { BuildOutcome, BuildRunOptions } from "../adapters/engine/build.js";
 import type { DockerClient } from "../adapters/engine/client.js";
 import type { ComposeCli } from "../adapters/engine/compose-cli.js";
-import type { Engine } from "../adapters/engine/types.js";
+import type { Engine } from "../adapters/engine/engine-types.js";
 import type { HistoryStore } from "../adapters/history/history-store.js";
 import type { ProjectSession, ProjectSessionOptions } from "../adapters/state/project-session.js";
 import type { VolumeTransfer } from "../adapters/volumes/volume-transfer.js";

@@ -3,8 +3,8 @@
  * fingerprint label and a content tag of that fingerprint, by fingerprint. Images built FROM a
  * kiln image carry its labels too, never its tags: they are not kiln's and are left out (#12.2).
  */
-import { isKilnImage, LABEL } from "../core/plan/image-ref.js";
-import type { Engine, ImageInfo } from "../adapters/engine/types.js";
+import { isKilnImage, LABEL } from "../core/image-ref.js";
+import type { Engine, ImageInfo } from "../adapters/engine/engine-types.js";
 
 /** every kiln image per fingerprint (more than one after a rebuild that another project shares) */
 export async function kilnImages(engine: Engine): Promise<Map<string, ImageInfo[]>> {

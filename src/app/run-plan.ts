@@ -11,7 +11,7 @@ import { injectRebuildArg, REBUILD_ARG } from "../core/build/rebuild-nonce.js";
 import type { Plan, PlanTarget } from "../core/plan/plan.js";
 import { planReason } from "../report/plan-reason.js";
 import type { ServiceOutcome } from "../report/progress/reporter.js";
-import { LABEL, imageRepo, imageTag } from "../core/plan/image-ref.js";
+import { LABEL, imageRepo, imageTag } from "../core/image-ref.js";
 import type { DockerClient } from "../adapters/engine/client.js";
 import type { BuildPort } from "./ports.js";
 import { buildStages } from "./devcontainer-features.js";

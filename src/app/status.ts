@@ -9,7 +9,7 @@ import { inputChanges } from "../core/fingerprint/index.js";
 import type { StatusCause } from "../core/plan/status-cause.js";
 import { statusReason } from "../report/status-reason.js";
 import { buildableServices } from "../core/plan/plan.js";
-import { contentRef } from "../core/plan/image-ref.js";
+import { contentRef } from "../core/image-ref.js";
 import type { ProjectRequest } from "./request.js";
 import type { Ports } from "./ports.js";
 import { fingerprintProject } from "./fingerprint-project.js";
@@ -18,7 +18,7 @@ import type { ProjectFiles } from "../adapters/project-files.js";
 import { kilnImages } from "./project-images.js";
 import { overridePath, readOverridePins } from "./override-pins.js";
 import { generatedConfigProblem } from "../adapters/bake/devcontainer-config.js";
-import type { Engine } from "../adapters/engine/types.js";
+import type { Engine } from "../adapters/engine/engine-types.js";
 import { examineForeignPins, foreignFix } from "./foreign-pins.js";
 
 export type ServiceState = "baked" | "stale" | "unbaked" | "missing-image" | "pinned-elsewhere";

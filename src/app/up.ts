@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { KilnError } from "../core/errors.js";
 import type { ComposeVariant, LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
 import type { ComposeCli } from "../adapters/engine/compose-cli.js";
-import type { Engine } from "../adapters/engine/types.js";
+import type { Engine } from "../adapters/engine/engine-types.js";
 import { loadProject } from "../adapters/project-loader.js";
 import { ProjectFiles } from "../adapters/project-files.js";
 import { projectStateDir } from "../adapters/state/state-dir.js";

@@ -7,13 +7,13 @@ import type { FingerprintManifest } from "../core/fingerprint/index.js";
 import type { InputDiff } from "../core/why/input-diff.js";
 import { normalizeImageRef } from "../core/fingerprint/index.js";
 import { checkSelection } from "../core/plan/plan.js";
-import { CONTENT_TAG_PREFIX, imageTag } from "../core/plan/image-ref.js";
+import { CONTENT_TAG_PREFIX, imageTag } from "../core/image-ref.js";
 import { diffIsEmpty, diffSize, inputDiff } from "../core/why/input-diff.js";
 import { firstMiss } from "../core/why/first-miss.js";
 import { ignoreSuggestions } from "../core/why/ignore-suggestions.js";
 import type { RegistryWhy, ServiceWhy, WhyReport } from "../core/why/why-report.js";
 import { KilnError } from "../core/errors.js";
-import { LABEL, contentTag } from "../core/plan/image-ref.js";
+import { LABEL, contentTag } from "../core/image-ref.js";
 import { chooseRegistry, LATEST_TAG, registryRepository } from "../core/registry/registry-ref.js";
 import { RegistryClient } from "../adapters/registry/registry-client.js";
 

@@ -11,7 +11,7 @@ import { shellParses } from "../adapters/shell-check.js";
 import { EXIT, KilnError } from "../core/errors.js";
 import { fixUntilStable, lintDockerfile } from "../core/lint/lint.js";
 import { findRule, RULES } from "../core/lint/rules/index.js";
-import { SEVERITY_RANK, type Finding, type LintOptions, type Severity } from "../core/lint/types.js";
+import { SEVERITY_RANK, type Finding, type LintOptions, type Severity } from "../core/lint/finding-types.js";
 import { lintJson, type LintFileResult } from "../report/lint-json.js";
 import { lintText } from "../report/lint-text.js";
 import { lintSarif } from "../report/sarif.js";

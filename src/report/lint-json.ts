@@ -1,7 +1,7 @@
 /**
  * `kiln lint --format json`: {"files":[{"path","findings":[{rule,line,endLine,severity,message,fixable}]}]}.
  */
-import type { Finding } from "../core/lint/types.js";
+import type { Finding } from "../core/lint/finding-types.js";
 
 export interface LintFileResult {
   /** as shown to the user (relative to the working directory when inside it) */

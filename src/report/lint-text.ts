@@ -2,7 +2,7 @@
  * `kiln lint` for people: one line per finding (`path:line  severity  rule  message`), the
  * fixable ones marked, and a summary with what to type next.
  */
-import type { Finding, Severity } from "../core/lint/types.js";
+import type { Finding, Severity } from "../core/lint/finding-types.js";
 import { palette } from "./color.js";
 import type { LintFileResult } from "./lint-json.js";
 

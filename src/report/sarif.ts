@@ -4,7 +4,7 @@
  * Spec: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
  */
 import type { Rule } from "../core/lint/rule.js";
-import type { Severity } from "../core/lint/types.js";
+import type { Severity } from "../core/lint/finding-types.js";
 import type { LintFileResult } from "./lint-json.js";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {

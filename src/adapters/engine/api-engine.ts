@@ -18,7 +18,7 @@ import type {
   EngineVersion,
   ImageInfo,
   VolumeInfo,
-} from "./types.js";
+} from "./engine-types.js";
 
 interface RawImage {
   Id: string;

@@ -19,7 +19,7 @@ import type {
   EngineVersion,
   ImageInfo,
   VolumeInfo,
-} from "./types.js";
+} from "./engine-types.js";
 
 interface InspectImage {
   Id: string;

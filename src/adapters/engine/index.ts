@@ -7,9 +7,9 @@ import { EngineApi } from "./api.js";
 import { ApiEngine } from "./api-engine.js";
 import { CliEngine } from "./cli-engine.js";
 import { resolveEndpoint, type Endpoint } from "./endpoint.js";
-import type { Engine } from "./types.js";
+import type { Engine } from "./engine-types.js";
 
-export type { Engine } from "./types.js";
+export type { Engine } from "./engine-types.js";
 export { resolveEndpoint } from "./endpoint.js";
 
 export interface EngineSelection {

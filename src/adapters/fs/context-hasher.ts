@@ -19,7 +19,7 @@ import { createRequire } from "node:module";
 import type * as Xxhash from "@node-rs/xxhash";
 import type { ExcludeMatcher } from "../../core/fingerprint/dockerignore-patterns.js";
 import type { ReadSet } from "../../core/fingerprint/build-reads.js";
-import type { ContextDigest, ContextFiles, FingerprintIo } from "../../core/fingerprint/types.js";
+import type { ContextDigest, ContextFiles, FingerprintIo } from "../../core/fingerprint/fingerprint-types.js";
 import { StatCache } from "./stat-cache.js";
 import { walkContext } from "./context-walk.js";
 

@@ -5,9 +5,9 @@
  * tag can be overwritten by hand; either way kiln builds instead of pinning a wrong image.
  */
 import { KilnError } from "../../core/errors.js";
-import { LABEL } from "../../core/plan/image-ref.js";
+import { LABEL } from "../../core/image-ref.js";
 import { registryRef, registryRepository } from "../../core/registry/registry-ref.js";
-import { contentTag } from "../../core/plan/image-ref.js";
+import { contentTag } from "../../core/image-ref.js";
 import type { RegistryClient } from "./registry-client.js";
 
 export type Lookup =

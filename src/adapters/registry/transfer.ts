@@ -9,11 +9,11 @@
  * image fails with kiln's hint instead of a pull from somewhere unexpected.
  */
 import { KilnError } from "../../core/errors.js";
-import { LABEL, imageRepo, imageTag } from "../../core/plan/image-ref.js";
+import { LABEL, imageRepo, imageTag } from "../../core/image-ref.js";
 import type { PlanTarget } from "../../core/plan/plan.js";
 import { registryLatestRef, registryRef, type RegistryLocation } from "../../core/registry/registry-ref.js";
 import type { DockerClient } from "../engine/client.js";
-import type { Engine } from "../engine/types.js";
+import type { Engine } from "../engine/engine-types.js";
 import { ProcessError, runProcess, type ProcessRunner } from "../process-runner.js";
 
 export interface TransferOptions {

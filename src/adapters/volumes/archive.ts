@@ -8,7 +8,7 @@ import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, st
 import { Transform } from "node:stream";
 import { KilnError } from "../../core/errors.js";
 import { TarStreamParser } from "../../core/volumes/tar-stream.js";
-import type { Engine } from "../engine/types.js";
+import type { Engine } from "../engine/engine-types.js";
 import type { VolumeTransfer } from "./volume-transfer.js";
 import { requireVolume } from "./inspect.js";
 import { extraLabels } from "./labels.js";

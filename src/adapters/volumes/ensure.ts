@@ -6,7 +6,7 @@
 import { KilnError } from "../../core/errors.js";
 import type { Detection } from "../../core/volumes/detect.js";
 import { wantedOwner, type Owner, type VolumeState } from "../../core/volumes/warnings.js";
-import type { Engine } from "../engine/types.js";
+import type { Engine } from "../engine/engine-types.js";
 import type { VolumeTransfer } from "./volume-transfer.js";
 import { composeVolumeLabels, managedLabels } from "./labels.js";
 import { createOwnedPodmanVolume, podmanNeedsChown } from "./podman-volumes.js";

@@ -3,7 +3,7 @@
  * the engine's archive stream (nothing is started, nothing is pulled).
  */
 import { KilnError } from "../../core/errors.js";
-import type { Engine } from "../engine/types.js";
+import type { Engine } from "../engine/engine-types.js";
 import type { VolumeTransfer } from "./volume-transfer.js";
 import { volumeSizes, volumesInUse } from "./volume-states.js";
 

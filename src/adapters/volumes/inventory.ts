@@ -7,7 +7,7 @@ import { detectCaches, type Detection } from "../../core/volumes/detect.js";
 import { readKilnVolumesConfig, type DeclaredCache } from "../../core/volumes/kiln-extension.js";
 import { buildVolumeReport, type VolumeReport } from "../../core/volumes/report.js";
 import type { VolumeState } from "../../core/volumes/warnings.js";
-import type { Engine } from "../engine/types.js";
+import type { Engine } from "../engine/engine-types.js";
 import type { VolumeTransfer } from "./volume-transfer.js";
 import { readAllImageFacts } from "./image-facts.js";
 import { discoverProjects, type ProjectLoader } from "./project-discovery.js";

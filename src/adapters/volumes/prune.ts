@@ -6,7 +6,7 @@
  * a cache (a database's data, even one an older kiln labelled), is never touched (#12.6).
  */
 import { KilnError } from "../../core/errors.js";
-import type { Engine, VolumeInfo } from "../engine/types.js";
+import type { Engine, VolumeInfo } from "../engine/engine-types.js";
 import { MANAGED_LABEL, PURPOSE_LABEL } from "./labels.js";
 import { volumesInUse } from "./volume-states.js";
 

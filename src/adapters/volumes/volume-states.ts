@@ -3,7 +3,7 @@
  * engine's own disk-usage numbers, /system/df) and the owner of each one's root folder.
  */
 import type { Owner, VolumeState } from "../../core/volumes/warnings.js";
-import type { Engine } from "../engine/types.js";
+import type { Engine } from "../engine/engine-types.js";
 import type { VolumeTransfer } from "./volume-transfer.js";
 
 interface DfVolume {

@@ -11,7 +11,7 @@ import { contextReads, ReadSet, type ContextReads } from "./build-reads.js";
 import { fingerprintArgs } from "./build-args.js";
 import { canonicalHash, sha256 } from "./canonical-hash.js";
 import { ExcludeMatcher, readIgnoreLines } from "./dockerignore-patterns.js";
-import { normalizeImageRef } from "./image-ref.js";
+import { normalizeImageRef } from "../image-ref.js";
 import { orderServices } from "./service-order.js";
 import type {
   ContextDigest,
@@ -19,7 +19,7 @@ import type {
   FingerprintInput,
   FingerprintIo,
   FingerprintManifest,
-} from "./types.js";
+} from "./fingerprint-types.js";
 
 interface Prepared {
   input: FingerprintInput;

@@ -2,7 +2,7 @@
  * What changed between two fingerprints, as data: the plan's cause carries it, and
  * src/report/change-text.ts says it in words ("sources changed (api/server.txt)").
  */
-import type { FingerprintManifest } from "./types.js";
+import type { FingerprintManifest } from "./fingerprint-types.js";
 import { explainLayers } from "../devcontainer/layers.js";
 
 export type ChangeVerb = "added" | "removed" | "changed";

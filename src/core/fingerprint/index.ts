@@ -9,10 +9,10 @@ export type {
   FingerprintInput,
   FingerprintIo,
   FingerprintManifest,
-} from "./types.js";
+} from "./fingerprint-types.js";
 export { computeFingerprints } from "./compute.js";
 export { inputChanges, type InputChange, type ChangeVerb } from "./explain.js";
 export { baseImagesOf, expandVars } from "./base-images.js";
 export { fingerprintArgs, isProxyArg } from "./build-args.js";
 export { ExcludeMatcher, readIgnoreLines, cleanPath, type ContextDialect } from "./dockerignore-patterns.js";
-export { normalizeImageRef } from "./image-ref.js";
+export { normalizeImageRef } from "../image-ref.js";

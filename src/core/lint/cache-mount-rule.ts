@@ -12,7 +12,7 @@ import { covers, normalizePath } from "./mounts.js";
 import type { Tool, ToolUse } from "./package-commands.js";
 import { finding, type Rule, type RuleContext } from "./rule.js";
 import type { Command } from "./shell-commands.js";
-import type { Edit, Finding } from "./types.js";
+import type { Edit, Finding } from "./finding-types.js";
 import { userIds } from "./user-ids.js";
 import { expand } from "./variables.js";
 

@@ -4,7 +4,7 @@
  */
 import type { Command } from "./shell-commands.js";
 import type { Word } from "./shell-words.js";
-import type { Edit } from "./types.js";
+import type { Edit } from "./finding-types.js";
 
 const JOINERS = new Set(["&&", ";", "\n"]);
 

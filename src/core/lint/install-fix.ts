@@ -15,7 +15,7 @@ import { depsOnlyCommand, type Manifests } from "./install-manifests.js";
 import { normalizePath } from "./mounts.js";
 import type { ToolUse } from "./package-commands.js";
 import type { RuleContext } from "./rule.js";
-import type { Edit } from "./types.js";
+import type { Edit } from "./finding-types.js";
 
 export interface InstallFixInput {
   step: RunStep;

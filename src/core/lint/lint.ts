@@ -5,8 +5,8 @@
 import { analyze } from "./analysis.js";
 import { ignoredAt } from "./ignore-comments.js";
 import { RULES } from "./rules/index.js";
-import type { Edit, Finding, LintOptions } from "./types.js";
-import { SEVERITY_RANK } from "./types.js";
+import type { Edit, Finding, LintOptions } from "./finding-types.js";
+import { SEVERITY_RANK } from "./finding-types.js";
 
 function internalFinding(error: unknown): Finding {
   const message = error instanceof Error ? error.message : String(error);

@@ -4,7 +4,7 @@
  */
 import type { Analysis } from "./analysis.js";
 import type { Step } from "./dockerfile-model.js";
-import type { Edit, Finding, LintOptions, Severity } from "./types.js";
+import type { Edit, Finding, LintOptions, Severity } from "./finding-types.js";
 
 export interface RuleContext {
   analysis: Analysis;

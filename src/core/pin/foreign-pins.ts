@@ -13,7 +13,7 @@
 import path from "node:path";
 import type { ProjectModel } from "../compose/model.js";
 import { KilnError, isKilnError } from "../errors.js";
-import { imageTag, PIN_HOST } from "../plan/image-ref.js";
+import { imageTag, PIN_HOST } from "../image-ref.js";
 import type { PinRecord } from "./pin-record.js";
 import { pinService } from "./pin-text.js";
 import { unpinText } from "./unpin-text.js";

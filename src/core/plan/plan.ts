@@ -4,7 +4,7 @@
  */
 import { BUG_HINT, KilnError } from "../errors.js";
 import type { ProjectModel, ServiceModel } from "../compose/model.js";
-import { contentRef } from "./image-ref.js";
+import { contentRef } from "../image-ref.js";
 import { bakeScope } from "./bake-scope.js";
 import { stageHashes, type DevcontainerLayers } from "../devcontainer/layers.js";
 import { changeCause, isFreshCause, type PlanCause } from "./cause.js";

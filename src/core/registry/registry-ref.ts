@@ -9,7 +9,7 @@
  * service name does not; the prefix is what tells projects apart.
  */
 import { KilnError } from "../errors.js";
-import { CONTENT_TAG_PREFIX, contentTag } from "../plan/image-ref.js";
+import { CONTENT_TAG_PREFIX, contentTag } from "../image-ref.js";
 
 export interface RegistryLocation {
   /** `127.0.0.1:5000` or `registry.example.com` */

@@ -20,7 +20,7 @@ import {
   type Stage,
 } from "../fingerprint/build-reads.js";
 import { expandVars } from "../fingerprint/base-images.js";
-import { normalizeImageRef } from "../fingerprint/image-ref.js";
+import { normalizeImageRef } from "../image-ref.js";
 import type { InputDiff } from "./input-diff.js";
 
 /** instructions BuildKit runs as steps (and reports CACHED or not) */

@@ -3,7 +3,7 @@
  * and the current ones, field by field.
  */
 import { changedKeys, withoutParents } from "../fingerprint/explain.js";
-import type { FingerprintManifest } from "../fingerprint/types.js";
+import type { FingerprintManifest } from "../fingerprint/fingerprint-types.js";
 import { lineDiff, type LineChange } from "./line-diff.js";
 
 export interface ValueChange<T> {

@@ -9,7 +9,7 @@ import { KilnError } from "../../../src/core/errors.js";
 import type { BuildRequest } from "../../../src/core/build/docker-build-args.js";
 import type { Ports } from "../../../src/app/ports.js";
 import type { DockerClient } from "../../../src/adapters/engine/client.js";
-import type { ContainerInfo, Engine, ImageInfo } from "../../../src/adapters/engine/types.js";
+import type { ContainerInfo, Engine, ImageInfo } from "../../../src/adapters/engine/engine-types.js";
 import type { ComposeCli } from "../../../src/adapters/engine/compose-cli.js";
 import { HistoryStore } from "../../../src/adapters/history/history-store.js";
 import { openProjectSession } from "../../../src/adapters/state/project-session.js";

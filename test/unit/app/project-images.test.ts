@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { imagesByFingerprint } from "../../../src/app/project-images.js";
-import type { Engine, ImageInfo } from "../../../src/adapters/engine/types.js";
+import type { Engine, ImageInfo } from "../../../src/adapters/engine/engine-types.js";
 
 const FP = "b2ae5f2f25ed0123456789";
 const image = (id: string, created: string, repoTags: string[]): ImageInfo => ({

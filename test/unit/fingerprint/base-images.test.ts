@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { baseImagesOf, expandVars } from "../../../src/core/fingerprint/index.js";
-import { normalizeImageRef } from "../../../src/core/fingerprint/image-ref.js";
+import { normalizeImageRef } from "../../../src/core/image-ref.js";
 import { argDeclarations, parseInstructions } from "../../../src/core/fingerprint/dockerfile-instructions.js";
 
 describe("baseImagesOf", () => {

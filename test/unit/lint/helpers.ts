@@ -1,5 +1,5 @@
 import { fixUntilStable, lintDockerfile } from "../../../src/core/lint/lint.js";
-import type { Finding, LintOptions } from "../../../src/core/lint/types.js";
+import type { Finding, LintOptions } from "../../../src/core/lint/finding-types.js";
 
 export function lint(text: string, options: Partial<LintOptions> = {}): Finding[] {
   return lintDockerfile(text, { path: "Dockerfile", ...options });

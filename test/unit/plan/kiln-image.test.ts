@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isKilnImage } from "../../../src/core/plan/image-ref.js";
+import { isKilnImage } from "../../../src/core/image-ref.js";
 
 const fp = "0123456789abcdef".repeat(4);
 

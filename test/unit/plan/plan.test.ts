@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { planReason } from "../../../src/report/plan-reason.js";
 import { makePlan, type ManifestLike, type PlanInput } from "../../../src/core/plan/plan.js";
-import { contentRef, imageRepo, imageTag, registryHost } from "../../../src/core/plan/image-ref.js";
+import { contentRef, imageRepo, imageTag, registryHost } from "../../../src/core/image-ref.js";
 import type { BuildSpec, ProjectModel, ServiceModel } from "../../../src/core/compose/model.js";
 import { buildSpec } from "../../helpers/build-spec.js";
 

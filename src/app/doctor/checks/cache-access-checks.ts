@@ -10,7 +10,7 @@ import { detectCaches } from "../../../core/volumes/detect.js";
 import { judgeAccess } from "../../../core/volumes/access.js";
 import { wantedOwner } from "../../../core/volumes/warnings.js";
 import { writtenByRootOnly } from "../../../core/volumes/purposes.js";
-import type { Engine } from "../../../adapters/engine/types.js";
+import type { Engine } from "../../../adapters/engine/engine-types.js";
 import { readAllImageFacts } from "../../../adapters/volumes/image-facts.js";
 import type { VolumeTransfer } from "../../../adapters/volumes/volume-transfer.js";
 

@@ -4,7 +4,7 @@
  */
 import type { CheckResult } from "../../../core/doctor/check.js";
 import type { ProjectModel } from "../../../core/compose/model.js";
-import type { Engine } from "../../../adapters/engine/types.js";
+import type { Engine } from "../../../adapters/engine/engine-types.js";
 import type { ServiceStatus } from "../../status.js";
 import { detectCaches } from "../../../core/volumes/detect.js";
 import { composeVolumeLabels, managedLabels } from "../../../adapters/volumes/labels.js";

@@ -1,6 +1,6 @@
 import type { Word } from "../shell-words.js";
 import { cacheMountRule } from "../cache-mount-rule.js";
-import type { Edit } from "../types.js";
+import type { Edit } from "../finding-types.js";
 
 export const apkCacheMount = cacheMountRule({
   id: "apk-cache-mount",

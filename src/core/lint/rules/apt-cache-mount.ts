@@ -8,7 +8,7 @@ import {
 import { cacheMountRule } from "../cache-mount-rule.js";
 import type { RunStep } from "../dockerfile-model.js";
 import { insert } from "../edits.js";
-import type { Edit } from "../types.js";
+import type { Edit } from "../finding-types.js";
 
 /** the lines that make apt keep what it downloads, put before the step's script */
 export function keepPackagesEdit(step: RunStep, text?: string): Edit | undefined {

@@ -5,7 +5,7 @@ import { cacheMounts } from "../cache-needs.js";
 import { insert, removeCommand } from "../edits.js";
 import { covers } from "../mounts.js";
 import { finding, type Rule } from "../rule.js";
-import type { Edit, Finding } from "../types.js";
+import type { Edit, Finding } from "../finding-types.js";
 import { keepPackagesEdit } from "./apt-cache-mount.js";
 
 function usesAptFrontEnd(facts: RunFacts): boolean {

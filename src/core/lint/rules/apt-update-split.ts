@@ -1,7 +1,7 @@
 import { isUpdateOnly, splitUpdates } from "../apt-facts.js";
 import { insert } from "../edits.js";
 import { finding, type Rule } from "../rule.js";
-import type { Edit, Finding } from "../types.js";
+import type { Edit, Finding } from "../finding-types.js";
 
 export const aptUpdateSplit: Rule = {
   id: "apt-update-split",

@@ -1,6 +1,6 @@
 import { stageChain } from "../dockerfile-model.js";
 import { finding, type Rule } from "../rule.js";
-import type { Finding } from "../types.js";
+import type { Finding } from "../finding-types.js";
 
 const TOOLS =
   /^(build-essential|build-base|gcc|g\+\+|gcc-\d+|g\+\+-\d+|cpp|clang|clang-\d+|llvm|make|cmake|ninja-build|autoconf|automake|libtool|gfortran|musl-dev|linux-headers|rustc|cargo|golang|golang-go|gcc-c\+\+|"?Development Tools"?)$/;

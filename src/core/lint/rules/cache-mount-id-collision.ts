@@ -1,7 +1,7 @@
 import { cacheId } from "../mounts.js";
 import { finding, type Rule } from "../rule.js";
 import type { RunStep } from "../dockerfile-model.js";
-import type { Finding } from "../types.js";
+import type { Finding } from "../finding-types.js";
 
 export const cacheMountIdCollision: Rule = {
   id: "cache-mount-id-collision",

@@ -11,7 +11,7 @@ import {
 } from "../install-manifests.js";
 import type { ToolUse } from "../package-commands.js";
 import { finding, type Rule } from "../rule.js";
-import type { Finding } from "../types.js";
+import type { Finding } from "../finding-types.js";
 
 /**
  * the same ecosystem installed before: its dependencies are in the image already (an install

@@ -1,6 +1,6 @@
 import { isBroadCopy } from "../context-copies.js";
 import { finding, type Rule } from "../rule.js";
-import type { Finding } from "../types.js";
+import type { Finding } from "../finding-types.js";
 
 const HEAVY = [
   "node_modules",

@@ -1,7 +1,7 @@
 import { cacheNeeds, isMet } from "../cache-needs.js";
 import { removeWord } from "../edits.js";
 import { finding, type Rule } from "../rule.js";
-import type { Edit, Finding } from "../types.js";
+import type { Edit, Finding } from "../finding-types.js";
 
 const OFF = new Set(["", "0", "false", "no", "off"]);
 
