@@ -508,7 +508,8 @@ describe.skipIf(!engineAvailable()).each(["v2", "v1"] as const)(
       expect(readFileSync(composeFiles().tg, "utf8")).toContain(`image: ${image}`);
       expectState(tgFlags(), "baked");
       baked.tg = image;
-    });
+      // a rebuild runs test-gen's apt and pip steps again: ~100 s on a loaded 2-core machine
+    }, 300_000);
 
     it("kiln up recreates the container still running the image from before the rebuild", () => {
       const r = ok(kiln(["up", "--json", "--progress", "quiet", ...tgFlags()]), "kiln up");
