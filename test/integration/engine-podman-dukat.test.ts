@@ -312,9 +312,9 @@ describe.skipIf(!available)("examples/dukat on Podman alone", () => {
     }
     // the two share the cache volumes on Podman
     const c = containersOf(`com.docker.compose.project=${tgProject}`)[0] ?? "";
-    expect(podman(["exec", c, "sh", "-c", `echo ${id} > /root/.cache/huggingface/p.txt`]).code).toBe(0);
+    expect(podman(["exec", c, "sh", "-c", `echo ${id} > /cache/huggingface/p.txt`]).code).toBe(0);
     const d = containersOf(`com.docker.compose.project=${devProject}`)[0] ?? "";
-    expect(podman(["exec", d, "cat", "/root/.cache/huggingface/p.txt"]).stdout.trim()).toBe(id);
+    expect(podman(["exec", d, "cat", "/cache/huggingface/p.txt"]).stdout.trim()).toBe(id);
   }, 300_000);
 
   it("the Dev Containers CLI with --docker-path podman opens the baked devcontainer with no build", () => {
