@@ -22,6 +22,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { KilnError } from "../../core/errors.js";
 import { ProcessError, runProcess, lastLines, type ProcessRunner } from "../process-runner.js";
+import { contentImageLockDir, withContentImageLock } from "./content-image-lock.js";
 
 export interface DevcontainerCli {
   /** argv prefix: `[node, devcontainer.js]` or `[devcontainer]` */
@@ -177,14 +178,19 @@ export async function installFeatures(req: InstallFeaturesRequest): Promise<void
   };
   let result;
   try {
-    result = await (req.runner ?? runProcess)(args, {
-      env: req.env,
-      cwd: req.workspaceFolder,
-      ...(req.signal ? { signal: req.signal } : {}),
-      onStdoutLine: keep,
-      onStderrLine: keep,
-      allowFailure: true,
-    });
+    const run = () =>
+      (req.runner ?? runProcess)(args, {
+        env: req.env,
+        cwd: req.workspaceFolder,
+        ...(req.signal ? { signal: req.signal } : {}),
+        onStdoutLine: keep,
+        onStderrLine: keep,
+        allowFailure: true,
+      });
+    // `--buildkit never` builds through one fixed temp image name: one such build per engine
+    result = req.noBuildContexts
+      ? await withContentImageLock(contentImageLockDir(req.dockerPath, req.env), req.signal, run)
+      : await run();
   } catch (error: unknown) {
     if (error instanceof ProcessError) throw featureError(log, error.message, req.featureKeys);
     throw error;
