@@ -6,9 +6,8 @@
 import { KilnError } from "../core/errors.js";
 import { isFresh } from "../core/plan/plan.js";
 import { pullBaked } from "../adapters/registry/transfer.js";
-import { planProject } from "./bake-project.js";
 import type { Ports } from "./ports.js";
-import { NO_REGISTRY_HINT } from "./push.js";
+import { NO_REGISTRY_HINT, planForRegistry } from "./push.js";
 import type { ProjectRequest } from "./request.js";
 
 export interface PullRequest {
@@ -40,17 +39,7 @@ export async function pullProject(
   ports: Pick<Ports, "engine" | "builds" | "state" | "log" | "reporter">,
 ): Promise<PullReport> {
   const { services } = request;
-  const planned = await planProject(
-    {
-      globals: request.globals,
-      env: request.env,
-      mode: "build",
-      services,
-      noCache: false,
-      ...(request.registry ? { registry: request.registry } : {}),
-    },
-    ports,
-  );
+  const planned = await planForRegistry(request, ports);
   const registry = planned.registry;
   request.onOpened?.({ projectDir: planned.project.model.projectDir, stateDir: planned.project.stateDir });
   if (!registry)

@@ -5,7 +5,7 @@
 import { KilnError } from "../core/errors.js";
 import { isFresh } from "../core/plan/plan.js";
 import { planReason } from "../report/plan-reason.js";
-import { planProject, type PlanPorts } from "./bake-project.js";
+import { planProject, type PlannedProject, type PlanPorts } from "./bake-project.js";
 import { pushTargets } from "./bake-steps.js";
 import type { ProjectRequest } from "./request.js";
 
@@ -35,19 +35,27 @@ export interface PushReport {
   services: PushRow[];
 }
 
-export async function pushProject(request: PushRequest, ports: PlanPorts): Promise<PushReport> {
-  const { services } = request;
-  const planned = await planProject(
+/** the build plan of the selected services, with the registry push and pull talk to */
+export function planForRegistry(
+  request: Pick<PushRequest, "globals" | "env" | "services" | "registry">,
+  ports: PlanPorts,
+): Promise<PlannedProject> {
+  return planProject(
     {
       globals: request.globals,
       env: request.env,
       mode: "build",
-      services,
+      services: request.services,
       noCache: false,
       ...(request.registry ? { registry: request.registry } : {}),
     },
     ports,
   );
+}
+
+export async function pushProject(request: PushRequest, ports: PlanPorts): Promise<PushReport> {
+  const { services } = request;
+  const planned = await planForRegistry(request, ports);
   const registry = planned.registry;
   if (!registry)
     throw new KilnError("ERR_KILN_USAGE", "kiln push needs a registry", { hint: NO_REGISTRY_HINT });

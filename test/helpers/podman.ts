@@ -4,6 +4,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import path from "node:path";
+import { engineAvailable, repoRoot, TEST_LABEL, testRunId } from "./kiln.js";
 
 export const PODMAN_SOCKET = "/run/podman/podman.sock";
 export const PODMAN_HOST = `unix://${PODMAN_SOCKET}`;
@@ -68,4 +70,21 @@ export function composeForDevcontainerCli(): string {
     "/usr/libexec/docker/cli-plugins/docker-compose",
   ];
   return v2.find((p) => existsSync(p)) ?? "docker-compose";
+}
+
+/**
+ * What a Podman test file that drives the Dev Containers CLI starts with: the CLI, a label of the
+ * file's own (another Podman test file of the same run sweeps the run's label with `podman rmi
+ * -f`, which also removes the containers of a build still running), and whether both engines answer.
+ */
+export function podmanCliSetup(suffix: string): {
+  devcontainerCli: string;
+  label: string;
+  available: boolean;
+} {
+  return {
+    devcontainerCli: path.join(repoRoot, "node_modules", ".bin", "devcontainer"),
+    label: `${TEST_LABEL}=${testRunId()}-${suffix}`,
+    available: engineAvailable() && podmanAvailable(),
+  };
 }

@@ -11,30 +11,17 @@ import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  engineAvailable,
-  fixturesDir,
-  makeContextsUnique,
-  removeDir,
-  repoRoot,
-  runKiln,
-  TEST_LABEL,
-  testRunId,
-} from "../helpers/kiln.js";
+import { fixturesDir, makeContextsUnique, removeDir, runKiln } from "../helpers/kiln.js";
 import {
   PODMAN_HOST,
   composeForDevcontainerCli,
   podman,
-  podmanAvailable,
   removePodmanProject,
+  podmanCliSetup,
   sweepPodman,
 } from "../helpers/podman.js";
 
-const devcontainerCli = path.join(repoRoot, "node_modules", ".bin", "devcontainer");
-// a label of this file's own: another Podman test file of the same run sweeps the run's label
-// (`podman rmi -f`, which also removes the containers of a build still running)
-const label = `${TEST_LABEL}=${testRunId()}-pdc`;
-const available = engineAvailable() && podmanAvailable();
+const { devcontainerCli, label, available } = podmanCliSetup("pdc");
 const dirs: string[] = [];
 const projects: string[] = [];
 

@@ -12,30 +12,17 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  bakeFixture,
-  engineAvailable,
-  kilnBin,
-  makeContextUnique,
-  removeDir,
-  repoRoot,
-  TEST_LABEL,
-  testRunId,
-} from "../helpers/kiln.js";
+import { bakeFixture, kilnBin, makeContextUnique, removeDir, repoRoot, testRunId } from "../helpers/kiln.js";
 import {
   PODMAN_HOST,
   composeForDevcontainerCli,
   podman,
-  podmanAvailable,
   removePodmanProject,
+  podmanCliSetup,
   sweepPodman,
 } from "../helpers/podman.js";
 
-const devcontainerCli = path.join(repoRoot, "node_modules", ".bin", "devcontainer");
-// a label of this file's own: another Podman test file of the same run sweeps the run's label
-// (`podman rmi -f`, which also removes the containers of a build still running)
-const label = `${TEST_LABEL}=${testRunId()}-pdk`;
-const available = engineAvailable() && podmanAvailable();
+const { devcontainerCli, label, available } = podmanCliSetup("pdk");
 
 interface Run {
   code: number;
