@@ -4,16 +4,7 @@
  * buffer (reading, not hashing, is the limit — see ENVIRONMENT.md); big files in chunks.
  */
 import { createHash } from "node:crypto";
-import {
-  closeSync,
-  constants,
-  openSync,
-  readFileSync,
-  readSync,
-  readlinkSync,
-  statSync,
-  type Stats,
-} from "node:fs";
+import { closeSync, constants, openSync, readFileSync, readSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import type * as Xxhash from "@node-rs/xxhash";
@@ -22,6 +13,7 @@ import type { ReadSet } from "../../core/fingerprint/build-reads.js";
 import type { ContextDigest, ContextFiles, FingerprintIo } from "../../core/fingerprint/types.js";
 import { StatCache } from "./stat-cache.js";
 import { walkContext } from "./context-walk.js";
+import type { EntryStat } from "./entry-stat.js";
 
 const CHUNK = 8 * 1024 * 1024;
 const { S_IFMT, S_IFDIR, S_IFLNK, S_IFREG } = constants;
@@ -90,7 +82,7 @@ export class FsFingerprintIo implements FingerprintIo {
     this.cache.beginWalk(root);
     const select = reads ? (rel: string) => reads.wants(rel) : undefined;
     walkContext(root, { matcher, excludePaths: this.excludePaths, select }, (rel, abs, stats) => {
-      if (reads && symlink === undefined && stats.isSymbolicLink()) symlink = rel;
+      if (reads && symlink === undefined && (stats.mode & S_IFMT) === S_IFLNK) symlink = rel;
       listing += `${rel}\0${this.describe(root, rel, abs, stats)}\n`;
     });
     const digest = createHash("sha256").update(listing).digest("hex");
@@ -110,7 +102,7 @@ export class FsFingerprintIo implements FingerprintIo {
     this.cache.save();
   }
 
-  private describe(root: string, rel: string, abs: string, stats: Stats): string {
+  private describe(root: string, rel: string, abs: string, stats: EntryStat): string {
     const mode = modeText(stats.mode);
     // the file type from the mode bits directly: Stats' isDirectory() & co. are two calls each,
     // three of them per entry of a 20,000-entry walk

@@ -19,7 +19,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import type { Stats } from "node:fs";
+import type { EntryStat } from "./entry-stat.js";
 import path from "node:path";
 
 const WIDTH = 6;
@@ -90,7 +90,7 @@ export class StatCache {
   }
 
   /** The cached value of `rel` under `root` when its stat is unchanged and not racy. */
-  lookup(root: string, rel: string, stats: Stats): string | undefined {
+  lookup(root: string, rel: string, stats: EntryStat): string | undefined {
     const state = this.state(root);
     if (state.walks > 1) {
       const mine = state.storedIndex.get(rel);
@@ -111,7 +111,7 @@ export class StatCache {
     return state.loaded[at + 5] as string;
   }
 
-  store(root: string, rel: string, stats: Stats, hash: string): void {
+  store(root: string, rel: string, stats: EntryStat, hash: string): void {
     const state = this.state(root);
     state.order.push(~state.stored.length);
     if (state.walks > 1) state.storedIndex.set(rel, state.stored.length);
@@ -193,7 +193,7 @@ export class StatCache {
   }
 }
 
-function sameStat(flat: Flat, at: number, stats: Stats): boolean {
+function sameStat(flat: Flat, at: number, stats: EntryStat): boolean {
   return (
     flat[at + 1] === stats.size &&
     flat[at + 2] === stats.mtimeMs &&
