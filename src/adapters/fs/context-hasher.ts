@@ -27,6 +27,8 @@ function xxh3(): typeof Xxhash.xxh3 {
   return xxhash;
 }
 const COLON = ":".charCodeAt(0);
+/** entries per piece of the listing handed to the hash */
+const CHUNK_ENTRIES = 256;
 
 export interface FsFingerprintIoOptions {
   /** the stat cache file; none = nothing persisted */
@@ -81,17 +83,29 @@ export class FsFingerprintIo implements FingerprintIo {
     let listing = "";
     this.cache.beginWalk(root);
     const select = reads ? (rel: string) => reads.wants(rel) : undefined;
+    // The listing goes to the hash a chunk at a time: a rope of 20,000 pieces that lives until
+    // the walk ends is what the garbage collector would otherwise copy, again and again.
+    const hash = createHash("sha256");
+    const chunks: string[] = [];
+    let entries = 0;
     walkContext(root, { matcher, excludePaths: this.excludePaths, select }, (rel, abs, stats) => {
       if (reads && symlink === undefined && (stats.mode & S_IFMT) === S_IFLNK) symlink = rel;
       listing += `${rel}\0${this.describe(root, rel, abs, stats)}\n`;
+      if (++entries === CHUNK_ENTRIES) {
+        hash.update(listing);
+        chunks.push(listing);
+        listing = "";
+        entries = 0;
+      }
     });
-    const digest = createHash("sha256").update(listing).digest("hex");
+    const digest = hash.update(listing).digest("hex");
+    chunks.push(listing);
     let files: ContextFiles | undefined;
     return {
       digest,
       ...(symlink !== undefined ? { symlink } : {}),
       get files(): ContextFiles {
-        files ??= recordOf(listing);
+        files ??= recordOf(chunks.join(""));
         return files;
       },
     };
