@@ -40,12 +40,22 @@ function childCpuMs() {
     return NaN;
   }
 }
-/** median wall time, and the mean CPU time per run (the ticks are too coarse for a median) */
-function timeIt(name, args, opts) {
-  const xs = [];
-  const c0 = childCpuMs();
-  for (let i = 0; i < runs; i++) xs.push(sh(args, opts));
-  return { name, ms: median(xs), cpu: (childCpuMs() - c0) / runs };
+/**
+ * Per command, the median wall time and the mean CPU time per run (the ticks are too coarse for
+ * a median). The commands take turns, run by run: on a machine whose load changes meanwhile
+ * (other jobs starting, stopping), each sees the same mix of it.
+ */
+function timeInTurns(specs) {
+  const walls = specs.map(() => []);
+  const cpus = specs.map(() => 0);
+  for (let i = 0; i < runs; i++) {
+    specs.forEach(([, args, opts], j) => {
+      const c0 = childCpuMs();
+      walls[j].push(sh(args, opts));
+      cpus[j] += childCpuMs() - c0;
+    });
+  }
+  return specs.map(([name], j) => ({ name, ms: median(walls[j]), cpu: cpus[j] / runs }));
 }
 
 const FLOOR = `
@@ -88,22 +98,22 @@ try {
   sh(["docker", "compose", "-f", "compose.orig.yml", "-p", "kilnbench", "build"], q);
   sh(["docker", "buildx", "bake", "-f", "compose.orig.yml", "--load"], q);
 
-  const results = [
-    timeIt("kiln bake (no-op)", [process.execPath, kiln, "bake", "--progress", "quiet"], q),
-    timeIt(
+  const results = timeInTurns([
+    ["kiln bake (no-op)", [process.execPath, kiln, "bake", "--progress", "quiet"], q],
+    [
       "docker compose build (v2, no-op)",
       ["docker", "compose", "-f", "compose.orig.yml", "-p", "kilnbench", "build"],
       q,
-    ),
-    timeIt("docker buildx bake (no-op)", ["docker", "buildx", "bake", "-f", "compose.orig.yml", "--load"], q),
-    timeIt("node start", [process.execPath, "-e", "0"], q),
+    ],
+    ["docker buildx bake (no-op)", ["docker", "buildx", "bake", "-f", "compose.orig.yml", "--load"], q],
+    ["node start", [process.execPath, "-e", "0"], q],
     // the floor ENVIRONMENT.md names: Node's start, one lstat per context file, one engine call
-    timeIt("floor: node + lstat each file + 1 API call", [process.execPath, "-e", FLOOR, dir], q),
-  ];
+    ["floor: node + lstat each file + 1 API call", [process.execPath, "-e", FLOOR, dir], q],
+  ]);
   const kilnMs = results[0].ms;
   const kilnCpu = results[0].cpu;
   console.log(
-    `no-op bake, ${filesPer} files per service, median of ${runs} (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores):`,
+    `no-op bake, ${filesPer} files per service, median of ${runs}, the commands in turns (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores):`,
   );
   // CPU: compose and buildx bake do their work in the engine, not in a child of this process, so
   // their column counts only the client; the node and floor rows are all local, like kiln's

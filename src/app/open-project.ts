@@ -20,6 +20,7 @@ import { projectStateDir } from "../adapters/state/state-dir.js";
 import type { ProjectRequest } from "./request.js";
 import { devcontainerPinIsLive, unpinnedDevcontainerText } from "./devcontainer-pin.js";
 import { withDevcontainerPin } from "../adapters/state/pin-store.js";
+import { UnpinMemo, type UnpinView } from "../adapters/unpin-memo.js";
 
 export interface OpenedProject {
   model: ProjectModel;
@@ -89,34 +90,44 @@ export function unpinnedText(
 /**
  * A pin the file no longer carries — the service has its `build:` back (a `git checkout`, a
  * hand revert) or is gone — is forgotten: the file as it is now is the truth. A pin whose image
- * line the user edited is still refused (kiln cannot tell what they meant).
+ * line the user edited is still refused (kiln cannot tell what they meant). `memo`: what an
+ * earlier run found for the same text and records (no YAML parsed then).
  */
 function livePins(
   pins: PinsFile,
   targets: Map<string, string>,
   files: ProjectFiles,
-): { pins: PinsFile; dropped: string[] } {
+  memo: Map<string, UnpinView>,
+): { pins: PinsFile; dropped: string[]; gone: Map<string, string[]> } {
   let out = pins;
   const dropped: string[] = [];
+  const goneByTarget = new Map<string, string[]>();
   for (const target of new Set(targets.values())) {
     const records = pins.files[target];
     if (!records) continue;
-    let services: Record<string, { build?: unknown } | null> = {};
-    try {
-      const doc = parse(files.read(target)) as { services?: typeof services } | null;
-      services = doc?.services ?? {};
-    } catch {
-      continue; // unreadable: the normal path reports it
-    }
-    for (const r of Object.values(records)) {
-      const svc = services[r.service];
-      if (!svc || (typeof svc === "object" && "build" in svc)) {
-        out = withPin(out, target, r.service, null);
-        dropped.push(`${r.service} (${target})`);
+    let gone = memo.get(target)?.gone;
+    if (gone === undefined) {
+      let services: Record<string, { build?: unknown } | null> = {};
+      try {
+        const doc = parse(files.read(target)) as { services?: typeof services } | null;
+        services = doc?.services ?? {};
+      } catch {
+        continue; // unreadable: the normal path reports it
       }
+      gone = Object.values(records)
+        .filter((r) => {
+          const svc = services[r.service];
+          return !svc || (typeof svc === "object" && "build" in svc);
+        })
+        .map((r) => r.service);
+    }
+    goneByTarget.set(target, gone);
+    for (const service of gone) {
+      out = withPin(out, target, service, null);
+      dropped.push(`${service} (${target})`);
     }
   }
-  return { pins: out, dropped };
+  return { pins: out, dropped, gone: goneByTarget };
 }
 
 /**
@@ -153,7 +164,21 @@ export async function openProject(
       : await loadProjectCached(options, files.io);
   const stateDir = projectStateDir(first.projectDir, env);
   const allTargets = new Map(first.files.map((f) => [f, safeTarget(f)]));
-  const live = livePins(readPins(stateDir), allTargets, files);
+  const recorded = readPins(stateDir);
+  const unpinMemo = new UnpinMemo(env);
+  const memo = new Map<string, UnpinView>();
+  for (const target of new Set(allTargets.values())) {
+    const records = recorded.files[target];
+    if (!records) continue;
+    let hit: UnpinView | undefined;
+    try {
+      hit = unpinMemo.get(target, files.read(target), records);
+    } catch {
+      hit = undefined; // unreadable: the normal path reports it
+    }
+    if (hit) memo.set(target, hit);
+  }
+  const live = livePins(recorded, allTargets, files, memo);
   const dropped = live.dropped;
   let pins = live.pins;
   if (dropped.length > 0) {
@@ -166,7 +191,18 @@ export async function openProject(
     targets.set(file, target);
     const records = pins.files[target];
     if (!records || Object.keys(records).length === 0) continue;
-    unpinned.set(target, unpinnedText(files.read(target), records, file));
+    const hit = memo.get(target);
+    if (hit?.unpinned) {
+      unpinned.set(target, hit.unpinned);
+      continue;
+    }
+    const text = files.read(target);
+    const view = { gone: live.gone.get(target) ?? [], unpinned: unpinnedText(text, records, file) };
+    unpinned.set(target, view.unpinned);
+    if (!memo.has(target)) {
+      unpinMemo.set(target, text, recorded.files[target], view);
+      memo.set(target, view);
+    }
   }
   // devcontainer.json without the Features kiln took out: the model sees them as written
   for (const [configPath, record] of Object.entries(pins.devcontainers ?? {})) {

@@ -4,16 +4,7 @@
  * buffer (reading, not hashing, is the limit — see ENVIRONMENT.md); big files in chunks.
  */
 import { createHash } from "node:crypto";
-import {
-  closeSync,
-  constants,
-  openSync,
-  readFileSync,
-  readSync,
-  readlinkSync,
-  statSync,
-  type Stats,
-} from "node:fs";
+import { closeSync, constants, openSync, readFileSync, readSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import type * as Xxhash from "@node-rs/xxhash";
@@ -22,6 +13,7 @@ import type { ReadSet } from "../../core/fingerprint/build-reads.js";
 import type { ContextDigest, ContextFiles, FingerprintIo } from "../../core/fingerprint/fingerprint-types.js";
 import { StatCache } from "./stat-cache.js";
 import { walkContext } from "./context-walk.js";
+import type { EntryStat } from "./entry-stat.js";
 
 const CHUNK = 8 * 1024 * 1024;
 const { S_IFMT, S_IFDIR, S_IFLNK, S_IFREG } = constants;
@@ -35,6 +27,8 @@ function xxh3(): typeof Xxhash.xxh3 {
   return xxhash;
 }
 const COLON = ":".charCodeAt(0);
+/** entries per piece of the listing handed to the hash */
+const CHUNK_ENTRIES = 256;
 
 export interface FsFingerprintIoOptions {
   /** the stat cache file; none = nothing persisted */
@@ -89,17 +83,29 @@ export class FsFingerprintIo implements FingerprintIo {
     let listing = "";
     this.cache.beginWalk(root);
     const select = reads ? (rel: string) => reads.wants(rel) : undefined;
+    // The listing goes to the hash a chunk at a time: a rope of 20,000 pieces that lives until
+    // the walk ends is what the garbage collector would otherwise copy, again and again.
+    const hash = createHash("sha256");
+    const chunks: string[] = [];
+    let entries = 0;
     walkContext(root, { matcher, excludePaths: this.excludePaths, select }, (rel, abs, stats) => {
-      if (reads && symlink === undefined && stats.isSymbolicLink()) symlink = rel;
+      if (reads && symlink === undefined && (stats.mode & S_IFMT) === S_IFLNK) symlink = rel;
       listing += `${rel}\0${this.describe(root, rel, abs, stats)}\n`;
+      if (++entries === CHUNK_ENTRIES) {
+        hash.update(listing);
+        chunks.push(listing);
+        listing = "";
+        entries = 0;
+      }
     });
-    const digest = createHash("sha256").update(listing).digest("hex");
+    const digest = hash.update(listing).digest("hex");
+    chunks.push(listing);
     let files: ContextFiles | undefined;
     return {
       digest,
       ...(symlink !== undefined ? { symlink } : {}),
       get files(): ContextFiles {
-        files ??= recordOf(listing);
+        files ??= recordOf(chunks.join(""));
         return files;
       },
     };
@@ -110,7 +116,7 @@ export class FsFingerprintIo implements FingerprintIo {
     this.cache.save();
   }
 
-  private describe(root: string, rel: string, abs: string, stats: Stats): string {
+  private describe(root: string, rel: string, abs: string, stats: EntryStat): string {
     const mode = modeText(stats.mode);
     // the file type from the mode bits directly: Stats' isDirectory() & co. are two calls each,
     // three of them per entry of a 20,000-entry walk

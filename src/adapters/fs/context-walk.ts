@@ -4,13 +4,16 @@
  * re-include something below it, and such a directory is sent only when something inside it is.
  * Symlinks are never followed. One lstat per sent entry; excluded entries cost no syscall.
  */
-import { lstatSync, readdirSync, type Dirent, type Stats } from "node:fs";
+import { constants, lstatSync, readdirSync, type Dirent } from "node:fs";
 import path from "node:path";
 import type { ExcludeMatcher, MatchInfo } from "../../core/fingerprint/dockerignore-patterns.js";
 import { KilnError } from "../../core/errors.js";
+import { entryLstat, type EntryLstat, type EntryStat } from "./entry-stat.js";
+
+const { S_IFMT, S_IFDIR } = constants;
 
 /** `rel`: context-relative, `/`-separated (three arguments, not an object: 20,000 calls per walk) */
-export type WalkVisitor = (rel: string, abs: string, stats: Stats) => void;
+export type WalkVisitor = (rel: string, abs: string, stats: EntryStat) => void;
 
 export interface WalkOptions {
   matcher?: ExcludeMatcher;
@@ -34,6 +37,8 @@ export function walkContext(root: string, options: WalkOptions, visit: WalkVisit
   const { matcher, select } = options;
   // an empty set is skipped: looking a fresh path string up hashes it, 20,000 times a walk
   const excludePaths = options.excludePaths?.size ? options.excludePaths : undefined;
+  const absRoot = path.resolve(root);
+  const lstat = entryLstat(absRoot);
 
   const sendPending = (pending: PendingDir[]): void => {
     for (const dir of pending) {
@@ -83,7 +88,7 @@ export function walkContext(root: string, options: WalkOptions, visit: WalkVisit
           continue;
         }
       }
-      const stats = lstatOrSkip(childAbs);
+      const stats = lstatOrSkip(lstat, childAbs);
       if (stats === undefined) continue; // removed since readdir: fsutil skips it too
       if (pending.length > 0) sendPending(pending);
       visit(childRel, childAbs, stats);
@@ -108,15 +113,15 @@ export function walkContext(root: string, options: WalkOptions, visit: WalkVisit
       const childAbs = absPrefix + name;
       if (excludePaths?.has(childAbs)) continue;
       if (select && !select(childRel)) continue;
-      const stats = lstatOrSkip(childAbs);
+      const stats = lstatOrSkip(lstat, childAbs);
       if (stats === undefined) continue; // removed since readdir: fsutil skips it too
       visit(childRel, childAbs, stats);
-      if (stats.isDirectory()) walkAll(childAbs, childRel);
+      if ((stats.mode & S_IFMT) === S_IFDIR) walkAll(childAbs, childRel);
     }
   };
 
-  if (matcher === undefined) walkAll(path.resolve(root), "");
-  else walkDir(path.resolve(root), "", [], [], false);
+  if (matcher === undefined) walkAll(absRoot, "");
+  else walkDir(absRoot, "", [], [], false);
 }
 
 /** shared by every entry when there is no ignore file (MatchInfo is read-only): no array per entry */
@@ -126,12 +131,11 @@ function byName(a: Dirent, b: Dirent): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-function lstatOrSkip(abs: string): Stats | undefined {
+/** undefined for an entry removed since readdir */
+function lstatOrSkip(lstat: EntryLstat, abs: string): EntryStat | undefined {
   try {
-    return lstatSync(abs);
+    return lstat(abs);
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
     throw unreadable(abs, cause);
   }
 }

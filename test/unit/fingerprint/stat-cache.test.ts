@@ -9,13 +9,12 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { StatCache } from "../../../src/adapters/fs/stat-cache.js";
+import { StatCache, cachedPaths as cachedPathsByRoot } from "../../../src/adapters/fs/stat-cache.js";
 import { fingerprintOne, makeTempDir, removeTempDir, writeTree } from "./helpers.js";
 
-/** The paths stored for `root` in the cache file (flat `[rel, size, mtime, ctime, ino, hash, …]`). */
-function cachedPaths(file: string, root: string): unknown[] {
-  const parsed = JSON.parse(readFileSync(file, "utf8")) as { roots: Record<string, unknown[]> };
-  return (parsed.roots[root] ?? []).filter((_, i) => i % 6 === 0);
+/** The paths stored for `root` in the cache file. */
+function cachedPaths(file: string, root: string): string[] {
+  return cachedPathsByRoot(file).get(root) ?? [];
 }
 
 describe("StatCache", () => {
@@ -65,7 +64,8 @@ describe("StatCache", () => {
     cache.store("/root", "a.txt", aged("ctx/a.txt", 60), "h1");
     cache.save();
     expect(readdirSync(path.dirname(cacheFile))).toEqual(["stat-cache.json"]);
-    expect(JSON.parse(readFileSync(cacheFile, "utf8"))).toMatchObject({ v: 3 });
+    expect(readFileSync(cacheFile).subarray(0, 8).toString("latin1")).toBe("KILNSC4\n");
+    expect(cachedPaths(cacheFile, "/root")).toEqual(["a.txt"]);
     writeFileSync(cacheFile, "{not json");
     expect(
       StatCache.load(cacheFile).lookup("/root", "a.txt", lstatSync(path.join(dir, "ctx/a.txt"))),
@@ -108,6 +108,77 @@ describe("StatCache", () => {
     const inode = lstatSync(cacheFile).ino;
     second.save();
     expect(lstatSync(cacheFile).ino).toBe(inode);
+  });
+});
+
+describe("StatCache file", () => {
+  let dir: string;
+  let cacheFile: string;
+  beforeEach(() => {
+    dir = makeTempDir();
+    cacheFile = path.join(dir, "state", "stat-cache.bin");
+    writeTree(dir, { "ctx/a.txt": "a", "ctx/b.txt": "b" });
+  });
+  afterEach(() => removeTempDir(dir));
+
+  const aged = (rel: string) => {
+    const t = Date.now() / 1000 - 60;
+    utimesSync(path.join(dir, rel), t, t);
+    return lstatSync(path.join(dir, rel));
+  };
+
+  it("keeps the roots a run did not walk, and names beyond ASCII", () => {
+    const a = aged("ctx/a.txt");
+    const b = aged("ctx/b.txt");
+    const first = StatCache.load(cacheFile);
+    first.beginWalk("/one");
+    first.store("/one", "é/ü\n.txt", a, "644:h1");
+    first.beginWalk("/two");
+    first.store("/two", "b.txt", b, "644:h2");
+    first.save();
+    const second = StatCache.load(cacheFile);
+    second.beginWalk("/two");
+    second.store("/two", "c.txt", a, "644:h3");
+    second.save();
+    const third = StatCache.load(cacheFile);
+    third.beginWalk("/one");
+    expect(third.lookup("/one", "é/ü\n.txt", a)).toBe("644:h1");
+    third.beginWalk("/two");
+    expect(third.lookup("/two", "b.txt", b)).toBeUndefined();
+    expect(third.lookup("/two", "c.txt", a)).toBe("644:h3");
+    expect(cachedPaths(cacheFile, "/one")).toEqual(["é/ü\n.txt"]);
+  });
+
+  it("keeps a fractional mtime and a large inode exact", () => {
+    const a = aged("ctx/a.txt");
+    const odd = {
+      ...a,
+      mtimeMs: 1_700_000_000_000 + 123.4567,
+      ctimeMs: 1_700_000_000_000 + 987.6543,
+      ino: 2 ** 52 + 3,
+    };
+    const first = StatCache.load(cacheFile);
+    first.store("/root", "a.txt", odd, "644:h1");
+    first.save();
+    expect(StatCache.load(cacheFile).lookup("/root", "a.txt", odd)).toBe("644:h1");
+    expect(
+      StatCache.load(cacheFile).lookup("/root", "a.txt", { ...odd, mtimeMs: odd.mtimeMs + 0.001 }),
+    ).toBeUndefined();
+  });
+
+  it("counts an older kiln's JSON cache or a truncated file as no cache", () => {
+    const a = aged("ctx/a.txt");
+    const cache = StatCache.load(cacheFile);
+    cache.store("/root", "a.txt", a, "644:h1");
+    cache.save();
+    const bytes = readFileSync(cacheFile);
+    writeFileSync(cacheFile, bytes.subarray(0, bytes.length - 8));
+    expect(StatCache.load(cacheFile).lookup("/root", "a.txt", a)).toBeUndefined();
+    writeFileSync(
+      cacheFile,
+      JSON.stringify({ v: 3, roots: { "/root": ["a.txt", a.size, a.mtimeMs, a.ctimeMs, a.ino, "644:h1"] } }),
+    );
+    expect(StatCache.load(cacheFile).lookup("/root", "a.txt", a)).toBeUndefined();
   });
 });
 
