@@ -1,10 +1,11 @@
 /**
- * kiln as a library: the use cases (bake, status, doctor, bundles), the pure pieces they are
+ * kiln as a library: the use cases (bake, status, restore, doctor, bundles), the pure pieces they are
  * made of (loadProject, makePlan, lint) and the error type with its codes. See README.md,
  * "As a library", and docs/architecture.md.
  */
-export { bake, doctor, projectRequest, status } from "./app/library.js";
-export type { BakeOptions, ProjectSelection } from "./app/library.js";
+export { bake, doctor, projectRequest, restore, status } from "./app/library.js";
+export type { BakeOptions, ProjectSelection, RestoreOptions } from "./app/library.js";
+export type { RestoreReport } from "./app/restore.js";
 export type { BakeReport } from "./app/bake-project.js";
 export type { TargetResult } from "./app/run-plan.js";
 export type { ServiceStatus, ServiceState } from "./app/status.js";

@@ -14,6 +14,7 @@ import { kilnVersion } from "../adapters/kiln-version.js";
 import { projectChecks } from "./doctor/project-checks.js";
 import type { CheckResult } from "../core/doctor/check.js";
 import { projectStatus, type ServiceStatus } from "./status.js";
+import { restoreProject, type RestoreReport } from "./restore.js";
 import type { ProjectRequest } from "./request.js";
 import type { Ports } from "./ports.js";
 
@@ -179,4 +180,31 @@ export async function doctor(options: ProjectSelection & { fix?: boolean } = {})
     engineReachable: true,
     ports: libraryPorts(options),
   });
+}
+
+export interface RestoreOptions extends ProjectSelection {
+  /** services to unpin (default: every pinned one, and kiln's override file) */
+  services?: string[];
+  /** write the pristine backups back wholesale (edits made after baking are refused unless `force`) */
+  fromBackup?: boolean;
+  force?: boolean;
+  /** pins made in another folder: `build:` back from the last commit that has it */
+  fromGit?: boolean;
+  /** kiln's notes (default: dropped) */
+  log?: (line: string) => void;
+}
+
+/** `kiln restore`: each pinned service's `build:` back, keeping the edits made after baking */
+export async function restore(options: RestoreOptions = {}): Promise<RestoreReport> {
+  return restoreProject(
+    {
+      globals: projectRequest(options),
+      env: options.env ?? process.env,
+      services: options.services ?? [],
+      ...(options.fromBackup ? { fromBackup: true } : {}),
+      ...(options.force ? { force: true } : {}),
+      ...(options.fromGit ? { fromGit: true } : {}),
+    },
+    libraryPorts(options),
+  );
 }

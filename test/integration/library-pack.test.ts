@@ -24,8 +24,11 @@ const DOCUMENTED = [
   "loadProject",
   "makePlan",
   "projectRequest",
+  "restore",
   "status",
 ];
+
+const COMPOSE = "services:\n  api:\n    build: ./api\n  worker:\n    build: ./worker\n";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -50,11 +53,16 @@ afterAll(() => {
 });
 
 const SCRIPT = `
-import { bake, status, lint, KilnError } from "kiln";
+import { bake, status, restore, lint, KilnError } from "kiln";
+import { readFileSync } from "node:fs";
 const projectDir = process.argv[2];
 const api = Object.keys(await import("kiln")).sort();
 const report = await bake({ projectDir });
 const now = await status({ projectDir });
+const compose = projectDir + "/compose.yaml";
+const pinnedText = readFileSync(compose, "utf8");
+const restored = await restore({ projectDir });
+const after = await status({ projectDir });
 let error;
 try {
   await bake({ projectDir, services: ["nope"] });
@@ -67,6 +75,10 @@ console.log(JSON.stringify({
   results: report.results.map((r) => ({ service: r.service, action: r.action, image: r.image })),
   pinned: report.pins?.pinned ?? [],
   status: now.services.map((s) => s.state),
+  pinnedText,
+  restored: restored.restored.sort(),
+  restoredText: readFileSync(compose, "utf8"),
+  afterRestore: after.services.map((s) => s.state),
   error,
   rules: [...new Set(findings.map((f) => f.rule))],
 }));
@@ -110,10 +122,7 @@ describe.skipIf(!engineAvailable())("the packed package", () => {
       );
       writeFileSync(path.join(project, svc, "a.txt"), `${svc} ${process.pid} ${Math.random()}\n`);
     }
-    writeFileSync(
-      path.join(project, "compose.yaml"),
-      "services:\n  api:\n    build: ./api\n  worker:\n    build: ./worker\n",
-    );
+    writeFileSync(path.join(project, "compose.yaml"), COMPOSE);
 
     const r = spawnSync(process.execPath, ["bake.mjs", project], {
       cwd: app,
@@ -127,6 +136,10 @@ describe.skipIf(!engineAvailable())("the packed package", () => {
       results: { service: string; action: string; image: string }[];
       pinned: string[];
       status: string[];
+      pinnedText: string;
+      restored: string[];
+      restoredText: string;
+      afterRestore: string[];
       error: { code: string; hint?: string };
       rules: string[];
     };
@@ -138,6 +151,11 @@ describe.skipIf(!engineAvailable())("the packed package", () => {
     expect(out.results[0]?.image).toMatch(/^kiln\.invalid\/libshop-api:kiln-[0-9a-f]{12}$/);
     expect(out.pinned).toEqual(["api", "worker"]);
     expect(out.status).toEqual(["baked", "baked"]);
+    // restore through the library: build: back byte for byte, nothing pinned any more
+    expect(out.pinnedText).toContain(out.results[0]?.image);
+    expect(out.restored).toEqual(["api", "worker"]);
+    expect(out.restoredText).toBe(COMPOSE);
+    expect(out.afterRestore).toEqual(["unbaked", "unbaked"]);
     expect(out.error.code).toBe("ERR_KILN_UNKNOWN_SERVICE");
     expect(out.error.hint).toBeTruthy();
     expect(out.rules.length).toBeGreaterThan(0);
