@@ -16,7 +16,7 @@ import type { FileChange } from "../adapters/state/journal.js";
 import { BackupStore } from "../adapters/state/backup-store.js";
 import { withDevcontainerPin, type DevcontainerPin, type PinsFile } from "../adapters/state/pin-store.js";
 import type { OpenedProject } from "./open-project.js";
-import { devcontainerService } from "./devcontainer-features.js";
+import { devcontainerService } from "./devcontainer-layers.js";
 
 /** the properties a baked image makes redundant, removed in this order */
 export const BAKED_PROPERTIES = ["features", "overrideFeatureInstallOrder"] as const;

@@ -10,7 +10,7 @@ import type { Engine, ImageInfo } from "../adapters/engine/engine-types.js";
 import type { DockerClient } from "../adapters/engine/client.js";
 import type { OpenedProject } from "./open-project.js";
 import { generatedConfigOf } from "../adapters/bake/devcontainer-config.js";
-import { withDevcontainerLayers } from "./devcontainer-features.js";
+import { withDevcontainerLayers } from "./devcontainer-layers.js";
 
 /** which sender decides what a context holds: the legacy client's differs from buildx's */
 async function dialect(client: () => Promise<DockerClient>): Promise<"buildkit" | "legacy" | undefined> {

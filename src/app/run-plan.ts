@@ -14,7 +14,7 @@ import type { ServiceOutcome } from "../report/progress/reporter.js";
 import { LABEL, imageRepo, imageTag } from "../core/image-ref.js";
 import type { DockerClient } from "../adapters/engine/client.js";
 import type { BuildPort } from "./ports.js";
-import { buildStages } from "./devcontainer-features.js";
+import { buildStages } from "./devcontainer-stages.js";
 
 /** a target's result: the reporters' ServiceOutcome with the KilnError itself, and the image id */
 export interface TargetResult extends ServiceOutcome<KilnError> {

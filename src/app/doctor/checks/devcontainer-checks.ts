@@ -11,7 +11,8 @@ import { configuredFeatures, sameFeature } from "../../../core/devcontainer/feat
 import { uidLayerWanted } from "../../../core/devcontainer/layers.js";
 import type { DockerClient } from "../../../adapters/engine/client.js";
 import type { ProjectStatus } from "../../status.js";
-import { devcontainerService, imageConfig } from "../../devcontainer-features.js";
+import { devcontainerService } from "../../devcontainer-layers.js";
+import { imageConfig } from "../../devcontainer-stages.js";
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
