@@ -1,19 +1,6 @@
 /** The text of `kiln volumes` (the report) and `kiln volumes inspect`. */
-import type { VolumeReport } from "../core/volumes/report.js";
+import type { VolumeInspection, VolumeReport } from "../core/volumes/report.js";
 import { formatBytes } from "./format-bytes.js";
-
-/** the fields of `kiln volumes inspect`'s result (adapters/volumes/inspect.ts) the text shows */
-export interface VolumeInspectionFacts {
-  name: string;
-  sizeBytes: number | null;
-  contentBytes: number;
-  files: number;
-  directories: number;
-  symlinks: number;
-  owner: string | null;
-  largest: { path: string; sizeBytes: number }[];
-  usedBy: string[];
-}
 
 export function formatVolumeReport(report: VolumeReport): string {
   const lines: string[] = [];
@@ -39,7 +26,7 @@ export function formatVolumeReport(report: VolumeReport): string {
   return lines.join("\n");
 }
 
-export function formatVolumeInspection(r: VolumeInspectionFacts): string {
+export function formatVolumeInspection(r: VolumeInspection): string {
   return [
     `${r.name}: ${formatBytes(r.sizeBytes)} on disk, ${r.files} files (${formatBytes(r.contentBytes)}), ${r.directories} folders, ${r.symlinks} symlinks, owner ${r.owner ?? "?"}`,
     `used by: ${r.usedBy.length ? r.usedBy.join(", ") : "no container"}`,

@@ -6,21 +6,9 @@ import { KilnError } from "../../core/errors.js";
 import type { Engine } from "../engine/engine-types.js";
 import type { VolumeTransfer } from "./volume-transfer.js";
 import { volumeSizes, volumesInUse } from "./volume-states.js";
+import type { VolumeInspection } from "../../core/volumes/report.js";
 
-export interface VolumeInspection {
-  name: string;
-  labels: Record<string, string>;
-  createdAt: string | null;
-  sizeBytes: number | null;
-  /** sum of the regular files' sizes */
-  contentBytes: number;
-  files: number;
-  directories: number;
-  symlinks: number;
-  owner: string | null;
-  largest: { path: string; sizeBytes: number }[];
-  usedBy: string[];
-}
+export type { VolumeInspection };
 
 export async function requireVolume(
   engine: Engine,

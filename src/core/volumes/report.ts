@@ -60,3 +60,19 @@ export function buildVolumeReport(
   }
   return { projects, volumes };
 }
+
+/** `kiln volumes inspect NAME`'s result: what the volume holds, read from its archive stream */
+export interface VolumeInspection {
+  name: string;
+  labels: Record<string, string>;
+  createdAt: string | null;
+  sizeBytes: number | null;
+  /** sum of the regular files' sizes */
+  contentBytes: number;
+  files: number;
+  directories: number;
+  symlinks: number;
+  owner: string | null;
+  largest: { path: string; sizeBytes: number }[];
+  usedBy: string[];
+}
