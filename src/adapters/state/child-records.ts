@@ -10,7 +10,6 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { writeFileAtomicSync } from "../fs/atomic-write.js";
 import { setChildObserver } from "../process-runner.js";
 import { bootId, isAlive, processStart, type LockInfo } from "./lock.js";
 
@@ -62,7 +61,13 @@ export function recordChildren(stateDir: string): () => void {
           command: args.slice(0, 4).join(" "),
           startedAt: new Date().toISOString(),
         };
-        writeFileAtomicSync(path.join(dir, `${pid}.json`), JSON.stringify(record) + "\n");
+        // Temp file + rename, so that another kiln never reads half a record; no fsync: a record
+        // only matters while this boot lasts (a power cut or a crash of the machine ends the
+        // children too, and records of another boot are ignored), and until then the page cache
+        // holds it for every reader — also when kiln itself is killed (#14: two fsyncs per build).
+        const tmp = path.join(dir, `.${pid}.json.${process.pid}.tmp`);
+        fs.writeFileSync(tmp, JSON.stringify(record) + "\n");
+        fs.renameSync(tmp, path.join(dir, `${pid}.json`));
       } catch {
         // best effort
       }
