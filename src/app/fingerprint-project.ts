@@ -33,7 +33,8 @@ export async function fingerprintProject(
   },
 ): Promise<Map<string, FingerprintManifest>> {
   const services = buildableServices(project.model);
-  const contextDialect = await dialect(selection.client);
+  // not awaited here: the engine's answer to it and to the base images' inspects travel at once
+  const contextDialect = dialect(selection.client);
   const inspected = new Map<string, Promise<ImageInfo | undefined>>();
   const inspect = (ref: string): Promise<ImageInfo | undefined> => {
     let hit = inspected.get(ref);
@@ -62,7 +63,7 @@ export async function fingerprintProject(
       ...(project.model.devcontainer
         ? { excludePaths: [path.dirname(generatedConfigOf(project.model.devcontainer))] }
         : {}),
-      ...(contextDialect ? { contextDialect } : {}),
+      contextDialect,
     },
   );
   return withDevcontainerLayers(project.model, manifests, {

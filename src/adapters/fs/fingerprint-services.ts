@@ -24,7 +24,7 @@ export interface FingerprintServicesDeps {
   /** absolute path → content hashed instead of the file on disk (a pinned compose file's original) */
   overrideContents?: Record<string, string | Buffer>;
   /** "legacy" when builds go through the Docker 20.10 client with DOCKER_BUILDKIT=1 (default "buildkit") */
-  contextDialect?: ContextDialect;
+  contextDialect?: ContextDialect | Promise<ContextDialect | undefined>;
 }
 
 export async function fingerprintServices(

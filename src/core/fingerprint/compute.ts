@@ -63,6 +63,7 @@ export async function computeFingerprints(
       if (!byImage.has(normalizeImageRef(ref))) imageId(ref).catch(() => undefined);
     }
   }
+  const contextDialect = await deps.contextDialect;
   const digestOf = (dir: string, dockerfile: string | undefined, reads?: ReadSet): ContextDigest => {
     if (reads && reads.sources.length === 0) return NOTHING_READ;
     const ignore = ignoreFileFor(dir, dockerfile, deps.io);
@@ -70,7 +71,7 @@ export async function computeFingerprints(
     let digest = contexts.get(key);
     if (digest === undefined) {
       const matcher = ignore
-        ? new ExcludeMatcher(readIgnoreLines(ignore.text), ignore.path, deps.contextDialect)
+        ? new ExcludeMatcher(readIgnoreLines(ignore.text), ignore.path, contextDialect)
         : undefined;
       digest = deps.io.hashContext(dir, matcher, reads);
       contexts.set(key, digest);

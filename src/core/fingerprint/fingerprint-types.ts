@@ -83,6 +83,9 @@ export interface FingerprintDeps {
   hasOnBuild?(ref: string): Promise<boolean>;
   /** service → the image name it is tagged with (to detect FROM another service's image) */
   serviceImageNames: Record<string, string>;
-  /** whose sender walks the contexts: the buildx plugin (default) or the legacy 20.10 client */
-  contextDialect?: ContextDialect;
+  /**
+   * whose sender walks the contexts: the buildx plugin (default) or the legacy 20.10 client; a
+   * promise is awaited once the base images have been asked for, so both answers travel at once
+   */
+  contextDialect?: ContextDialect | Promise<ContextDialect | undefined>;
 }
