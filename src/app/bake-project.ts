@@ -254,6 +254,11 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
     } else {
       results = plan.targets.map((t) => targetResult(t, "skipped"));
     }
+    // a run that built or pulled nothing reuses the image list it planned with; else the new
+    // list is asked for now and arrives while the history is written
+    const changed = results.some((r) => r.action === "built" || r.action === "pulled");
+    const imagesAfter = changed ? imagesByFingerprint(engine) : Promise.resolve(images);
+    imagesAfter.catch(() => undefined);
     const lastColdMs = Object.fromEntries(
       Object.entries(history.services()).flatMap(([k, v]) => (v.lastColdMs ? [[k, v.lastColdMs]] : [])),
     );
@@ -268,9 +273,7 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
         ...(r.action === "built" && r.steps.cached === 0 ? { lastColdMs: r.durationMs } : {}),
       });
     }
-    // a run that built or pulled nothing reuses the image list it planned with
-    const changed = results.some((r) => r.action === "built" || r.action === "pulled");
-    const imageSizes = await ensureContentTags(engine, plan, results, changed ? undefined : images);
+    const imageSizes = await ensureContentTags(engine, plan, results, await imagesAfter);
     const pushed =
       options.push && registry
         ? await pushResults(registry, engine, plan, results, {
@@ -358,9 +361,8 @@ async function ensureContentTags(
   engine: Engine,
   plan: Plan,
   results: TargetResult[],
-  known?: Map<string, ImageInfo>,
+  images: Map<string, ImageInfo>,
 ): Promise<Record<string, number>> {
-  const images = known ?? (await imagesByFingerprint(engine));
   const sizes: Record<string, number> = {};
   for (const t of plan.targets) {
     const img = images.get(t.fingerprint);
