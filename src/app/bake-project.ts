@@ -105,9 +105,11 @@ export async function planProject(
   const log = ports.log;
   const project = await openProject(options.globals, options.env, log, options.located ?? options.files);
   const engine = ports.engine;
-  const [manifests, images] = await Promise.all([
-    fingerprintProject(project, engine, { env: options.env, client: ports.builds.client, warn: log }),
+  // the image list is asked for first: its answer also tells the engine's identity, which the
+  // fingerprint needs (the context dialect) — one engine round trip for both
+  const [images, manifests] = await Promise.all([
     imagesByFingerprint(engine),
+    fingerprintProject(project, engine, { env: options.env, client: ports.builds.client, warn: log }),
   ]);
   const history = ports.state.history(project.stateDir);
   const changes = new Map<string, InputChange[]>();

@@ -95,6 +95,15 @@ export class ApiEngine implements Engine {
   }
 
   async identify(): Promise<EngineIdentity> {
+    // a request already on its way (a bake asks for its images first) answers this too (#14)
+    const seen = this.api.firstHeaders;
+    if (seen) {
+      try {
+        return identifyFromPing(await seen);
+      } catch {
+        // that one failed: ask on our own, for our own error
+      }
+    }
     const res = await this.api.request("GET", "/_ping");
     return identifyFromPing(res.headers);
   }

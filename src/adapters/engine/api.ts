@@ -16,6 +16,7 @@ export interface ApiResponse {
 
 export class EngineApi {
   private readonly address: { socketPath: string } | { host: string; port: number };
+  private first: Promise<Record<string, string>> | undefined;
 
   constructor(
     readonly endpoint: Endpoint,
@@ -33,10 +34,18 @@ export class EngineApi {
     return directAddress(endpoint) !== undefined;
   }
 
+  /**
+   * The headers of the first answer this engine gave (or will give), whatever was asked: every
+   * answer names the engine (Server, Ostype, Libpod-Api-Version), as `/_ping`'s does.
+   */
+  get firstHeaders(): Promise<Record<string, string>> | undefined {
+    return this.first;
+  }
+
   async request(method: string, urlPath: string, body?: unknown): Promise<ApiResponse> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     try {
-      const res = await http10({
+      const answer = http10({
         address: this.address,
         method,
         path: urlPath,
@@ -49,6 +58,11 @@ export class EngineApi {
         ...(payload === undefined ? {} : { body: payload }),
         timeoutMs: this.timeoutMs,
       });
+      if (this.first === undefined) {
+        this.first = answer.then((r) => r.headers);
+        this.first.catch(() => undefined);
+      }
+      const res = await answer;
       return { status: res.status, body: res.body.toString("utf8"), headers: res.headers };
     } catch (e: unknown) {
       const message = e instanceof Error ? e.message : String(e);
