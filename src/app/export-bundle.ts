@@ -7,8 +7,6 @@ import path from "node:path";
 import type { ProjectRequest } from "./request.js";
 import { KilnError } from "../core/errors.js";
 import { planProject, type PlanPorts } from "./bake-project.js";
-import { realPorts } from "../adapters/real-ports.js";
-import { quietReporter } from "../report/progress/create-reporter.js";
 import { isFresh } from "../core/plan/plan.js";
 import { runProcess } from "../adapters/process-runner.js";
 import {
@@ -36,15 +34,10 @@ export interface BundleExportReport {
   manifest: BundleManifest;
 }
 
-/** `ports`: the CLI's (cli/runtime.ts); a library caller gets the real ones for its selection */
+/** `ports`: the CLI's (cli/runtime.ts) or the library's (app/library-volumes.ts) */
 export async function exportBundle(
   options: BundleExportOptions,
-  ports: PlanPorts = realPorts({
-    env: options.env,
-    ...(options.globals.context ? { context: options.globals.context } : {}),
-    reporter: quietReporter,
-    log: options.log,
-  }),
+  ports: PlanPorts,
 ): Promise<BundleExportReport> {
   const started = Date.now();
   const planned = await planProject(

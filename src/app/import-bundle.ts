@@ -9,8 +9,6 @@ import os from "node:os";
 import path from "node:path";
 import { KilnError } from "../core/errors.js";
 import { LABEL } from "../core/image-ref.js";
-import { realPorts } from "../adapters/real-ports.js";
-import { quietReporter } from "../report/progress/create-reporter.js";
 import type { Ports } from "./ports.js";
 import { runProcess } from "../adapters/process-runner.js";
 import { checkCacheMountsReachable, importCacheMount } from "../adapters/bundle/cache-mounts.js";
@@ -33,15 +31,10 @@ export interface BundleImportReport {
   cachesSeeded: string[];
 }
 
-/** `ports`: the CLI's (cli/runtime.ts); a library caller gets the real ones for its selection */
+/** `ports`: the CLI's (cli/runtime.ts) or the library's (app/library-volumes.ts) */
 export async function importBundle(
   options: BundleImportOptions,
-  ports: Pick<Ports, "engine" | "builds"> = realPorts({
-    env: options.env,
-    ...(options.context ? { context: options.context } : {}),
-    reporter: quietReporter,
-    log: options.log,
-  }),
+  ports: Pick<Ports, "engine" | "builds">,
 ): Promise<BundleImportReport> {
   const started = Date.now();
   const client = await ports.builds.client();
