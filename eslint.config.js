@@ -25,7 +25,52 @@ const PORTED_ADAPTERS = [
   "**/adapters/history/history-store.js",
   "**/adapters/state/project-session.js",
   "**/adapters/volumes/volume-transfer.js",
+  // h-lib (#14.2): the fingerprint, devcontainer, lint-target and bundle ports
+  "**/adapters/fs/context-hasher.js",
+  "**/adapters/fs/fingerprint-services.js",
+  "**/adapters/devcontainer/cli.js",
+  "**/adapters/devcontainer/image-config.js",
+  "**/adapters/bake/devcontainer-config.js",
+  "**/adapters/lint-targets.js",
+  "**/adapters/bundle/cache-mounts.js",
+  "**/adapters/bundle/manifest.js",
+  "**/adapters/bundle/bundle-files.js",
+  "**/adapters/engine/builder.js",
+  "**/adapters/engine/builder-context.js",
 ];
+
+/**
+ * what only a composition root builds: the real ports, the run recorder around the reporter, the
+ * version it records. cli/runtime.ts is the CLI's; app/library*.ts the library caller's.
+ */
+const COMPOSITION = [
+  "**/adapters/real-ports.js",
+  "**/adapters/history/run-recorder.js",
+  "**/adapters/kiln-version.js",
+];
+const LIBRARY_ROOT = ["src/app/library.ts", "src/app/library-volumes.ts"];
+
+/** app/ may import these adapters' types only */
+function portedOnly(files, ignores, group) {
+  return {
+    files,
+    ignores,
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group,
+              allowTypeImports: true,
+              message: "a use case gets this through its Ports (src/app/ports.ts), see docs/architecture.md",
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
 
 export default tseslint.config(
   {
@@ -64,23 +109,9 @@ export default tseslint.config(
   // Use cases reach the engine, the build client, compose, the history and the project session
   // only through the Ports they are given (src/app/ports.ts): importing those adapters' types is
   // fine, calling them directly is not. adapters/real-ports.ts builds the real ones.
-  {
-    files: ["src/app/**"],
-    rules: {
-      "@typescript-eslint/no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            {
-              group: PORTED_ADAPTERS,
-              allowTypeImports: true,
-              message: "a use case gets this through its Ports (src/app/ports.ts), see docs/architecture.md",
-            },
-          ],
-        },
-      ],
-    },
-  },
+  // The library's face (app/library*.ts) is a composition root too: it alone in app/ builds them.
+  portedOnly(["src/app/**"], LIBRARY_ROOT, [...PORTED_ADAPTERS, ...COMPOSITION]),
+  portedOnly(LIBRARY_ROOT, [], PORTED_ADAPTERS),
 
   // Use cases and adapters never print: their notes go through the log/reporter the caller
   // passes, so `--progress quiet` and `--json` hold (see docs/architecture.md).

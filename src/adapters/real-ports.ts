@@ -14,6 +14,25 @@ import { VolumeTransfer } from "./volumes/volume-transfer.js";
 import { HistoryStore } from "./history/history-store.js";
 import { runProcess } from "./process-runner.js";
 import { openProjectSession } from "./state/project-session.js";
+// h-lib (#14.2): the devcontainer, fingerprint, lint-target and bundle ports
+import { fingerprintServices } from "./fs/fingerprint-services.js";
+import { FsFingerprintIo } from "./fs/context-hasher.js";
+import { engineMajor, findDevcontainerCli, installFeatures, resolveFeatureLock } from "./devcontainer/cli.js";
+import { imageConfig, tagImage } from "./devcontainer/image-config.js";
+import {
+  generatedConfigProblem,
+  removeGeneratedConfig,
+  writeGeneratedConfig,
+} from "./bake/devcontainer-config.js";
+import { modelTargets, searchedTargets } from "./lint-targets.js";
+import {
+  cacheMountsOf,
+  checkCacheMountsReachable,
+  exportCacheMount,
+  importCacheMount,
+} from "./bundle/cache-mounts.js";
+import { loadImages, packTar, saveImages, unpackTar } from "./bundle/bundle-files.js";
+import { readManifest, sha256File, verifyMembers } from "./bundle/manifest.js";
 
 export interface RealPortsOptions {
   env: NodeJS.ProcessEnv;
@@ -54,6 +73,32 @@ export function realPorts(options: RealPortsOptions) {
     state: {
       openSession: openProjectSession,
       history: (stateDir: string) => new HistoryStore(stateDir),
+    },
+    fingerprints: { services: fingerprintServices, io: () => new FsFingerprintIo() },
+    devcontainer: {
+      cli: findDevcontainerCli,
+      resolveFeatureLock,
+      installFeatures,
+      engineMajor: (argv: string[], env: NodeJS.ProcessEnv) => engineMajor(argv, env),
+      imageConfig,
+      tag: tagImage,
+      writeConfig: writeGeneratedConfig,
+      configProblem: generatedConfigProblem,
+      removeConfig: removeGeneratedConfig,
+    },
+    lintTargets: { ofModel: modelTargets, search: searchedTargets },
+    bundles: {
+      cacheMounts: cacheMountsOf,
+      checkCacheMounts: checkCacheMountsReachable,
+      exportCacheMount,
+      importCacheMount,
+      saveImages,
+      loadImages,
+      pack: packTar,
+      unpack: unpackTar,
+      sha256: (file: string) => sha256File(file),
+      readManifest,
+      verifyMembers,
     },
     reporter: options.reporter,
     log: options.log,

@@ -20,8 +20,6 @@ import { findForeignPins } from "../core/pin/foreign-pins.js";
 import { checkPinnable, pinProject, unpinProject, type PinOutcome } from "./pin-project.js";
 import { extraLabels, imagesByFingerprint } from "./project-images.js";
 import { readOverridePins, refuseOverrideUnderV1, writeOverridePins } from "./override-pins.js";
-import { writeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
-import { cacheMountsOf } from "../adapters/bundle/cache-mounts.js";
 import type { ProjectModel } from "../core/compose/model.js";
 import { outcomeOf, runPlan, targetResult, type TargetResult } from "./run-plan.js";
 import { lookupAll, lookupNotes } from "../adapters/registry/lookup.js";
@@ -87,7 +85,7 @@ export interface PlannedProject {
 }
 
 /** what planning needs from the outside world */
-export type PlanPorts = Pick<Ports, "engine" | "builds" | "state" | "log">;
+export type PlanPorts = Pick<Ports, "engine" | "builds" | "state" | "log" | "fingerprints" | "devcontainer">;
 
 /** open + fingerprint + plan: everything up to the first build, no change made */
 export async function planProject(
@@ -106,7 +104,7 @@ export async function planProject(
   const project = await openProject(options.globals, options.env, log, options.located ?? options.files);
   const engine = ports.engine;
   const [manifests, images] = await Promise.all([
-    fingerprintProject(project, engine, { env: options.env, client: ports.builds.client, warn: log }),
+    fingerprintProject(project, ports, { env: options.env, warn: log }),
     imagesByFingerprint(engine),
   ]);
   const history = ports.state.history(project.stateDir);
@@ -208,7 +206,8 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
     const registry = planned.registry;
     if (toBuild.length > 0) {
       const client = await ports.builds.client();
-      if (options.purgeCaches && client.mode === "podman") refusePodmanPurge(project.model, toBuild);
+      if (options.purgeCaches && client.mode === "podman")
+        refusePodmanPurge(project.model, toBuild, ports.bundles.cacheMounts);
       const sharing = registry
         ? {
             // a rebuild from scratch / --no-cache must not take layers from the registry either
@@ -236,6 +235,7 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
           model: project.model,
           client,
           build: ports.builds.build,
+          devcontainer: ports.devcontainer,
           env: options.env,
           jobs: options.jobs,
           ...(options.signal ? { signal: options.signal } : {}),
@@ -290,7 +290,7 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
         const dc = project.model.devcontainer;
         const featuresBaked = !!dc?.service && readOverridePins(project.stateDir).has(dc.service);
         const devcontainerConfig = dc
-          ? await writeGeneratedConfig(dc, file, featuresBaked, project.files.read(dc.configPath))
+          ? await ports.devcontainer.writeConfig(dc, file, featuresBaked, project.files.read(dc.configPath))
           : undefined;
         return {
           ...(devcontainerConfig ? { devcontainerConfig } : {}),
@@ -327,7 +327,11 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
  * `podman build --no-cache` keeps Buildah's cache mounts (measured: a counter kept in one went
  * 14 → 15), so --purge-caches cannot do what it says there: refused, naming the directories.
  */
-function refusePodmanPurge(model: ProjectModel, targets: PlanTarget[]): void {
+function refusePodmanPurge(
+  model: ProjectModel,
+  targets: PlanTarget[],
+  cacheMountsOf: Ports["bundles"]["cacheMounts"],
+): void {
   const ids = cacheMountsOf(
     model,
     targets.map((t) => ({ service: t.service, imageRef: t.imageRef })),

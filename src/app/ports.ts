@@ -17,6 +17,15 @@ import type { Engine } from "../adapters/engine/engine-types.js";
 import type { HistoryStore } from "../adapters/history/history-store.js";
 import type { ProjectSession, ProjectSessionOptions } from "../adapters/state/project-session.js";
 import type { VolumeTransfer } from "../adapters/volumes/volume-transfer.js";
+// h-lib (#14.2): the devcontainer, fingerprint, lint-target and bundle ports' shapes
+import type { FingerprintInput, FingerprintIo, FingerprintManifest } from "../core/fingerprint/index.js";
+import type { FingerprintServicesDeps } from "../adapters/fs/fingerprint-services.js";
+import type { DevcontainerCli, InstallFeaturesRequest } from "../adapters/devcontainer/cli.js";
+import type { ImageConfig } from "../adapters/devcontainer/image-config.js";
+import type { DevcontainerModel, ProjectModel } from "../core/compose/model.js";
+import type { LintTarget } from "../adapters/lint-targets.js";
+import type { CacheMountRef } from "../adapters/bundle/cache-mounts.js";
+import type { BundleManifest } from "../core/bundle/manifest.js";
 
 /** the client kiln builds with (buildx, the legacy BuildKit client, or podman) */
 export interface BuildPort {
@@ -51,6 +60,83 @@ export interface StatePort {
   history: (stateDir: string) => HistoryStore;
 }
 
+/** the services' fingerprints, and files as the fingerprint reads them (adapters/fs/) */
+export interface FingerprintPort {
+  /** every service's fingerprint: contexts walked, the stat cache in the state dir kept */
+  services: (
+    inputs: FingerprintInput[],
+    deps: FingerprintServicesDeps,
+  ) => Promise<Map<string, FingerprintManifest>>;
+  /** a reader of files and folders as the fingerprint sees them (no stat cache) */
+  io: () => FingerprintIo;
+}
+
+/** the Dev Containers CLI and kiln's files for a devcontainer (adapters/devcontainer/, bake/) */
+export interface DevcontainerPort {
+  /** the CLI found, or ERR_KILN_DEVCONTAINER_CLI with the install command */
+  cli: (env: NodeJS.ProcessEnv) => DevcontainerCli;
+  /** the lock file the CLI would write for these OCI Features; undefined offline */
+  resolveFeatureLock: (env: NodeJS.ProcessEnv, features: Record<string, unknown>) => string | undefined;
+  installFeatures: (request: InstallFeaturesRequest) => Promise<void>;
+  /** the engine's major version, as `docker version` through the build client says */
+  engineMajor: (dockerArgv: string[], env: NodeJS.ProcessEnv) => Promise<number | undefined>;
+  /** an image's config (User, Labels) through the build client; undefined when absent */
+  imageConfig: (client: DockerClient, ref: string) => Promise<ImageConfig | undefined>;
+  tag: (client: DockerClient, source: string, target: string) => Promise<void>;
+  /** kiln's devcontainer.json copy for `--mode override`: written, checked (a problem in words), removed */
+  writeConfig: (
+    dc: DevcontainerModel,
+    overrideFile: string,
+    featuresBaked?: boolean,
+    configText?: string,
+  ) => Promise<string>;
+  configProblem: (
+    dc: DevcontainerModel,
+    overrideFile: string,
+    featuresBaked?: boolean,
+    configText?: string,
+  ) => string | undefined;
+  removeConfig: (dc: DevcontainerModel) => Promise<string | undefined>;
+}
+
+/** the Dockerfiles `kiln lint` checks (adapters/lint-targets.ts) */
+export interface LintTargetsPort {
+  ofModel: (model: ProjectModel, cwd: string, log: (line: string) => void) => LintTarget[];
+  /** a folder without a compose file: the Dockerfiles in it, two levels deep */
+  search: (dir: string, cwd: string) => LintTarget[];
+}
+
+/** what `kiln bundle` reads and writes besides the engine (adapters/bundle/) */
+export interface BundlePort {
+  /** every cache mount of the services' Dockerfiles, once per id */
+  cacheMounts: (model: ProjectModel, services: { service: string; imageRef: string }[]) => CacheMountRef[];
+  /** ERR_KILN_BUNDLE when the builder cannot reach the engine's images (cache mounts out of reach) */
+  checkCacheMounts: (client: DockerClient, verb: "export" | "import") => void;
+  exportCacheMount: (
+    client: DockerClient,
+    mount: CacheMountRef,
+    file: string,
+    signal?: AbortSignal,
+  ) => Promise<number>;
+  importCacheMount: (
+    client: DockerClient,
+    mount: CacheMountRef,
+    file: string,
+    signal?: AbortSignal,
+  ) => Promise<void>;
+  /** `docker save` / `docker load` through the build client */
+  saveImages: (client: DockerClient, refs: string[], file: string, signal?: AbortSignal) => Promise<void>;
+  loadImages: (client: DockerClient, file: string, signal?: AbortSignal) => Promise<void>;
+  /** a tar of `members` of `dir` written to `file`; a tar unpacked into `dir` */
+  pack: (dir: string, members: string[], file: string) => Promise<void>;
+  unpack: (file: string, dir: string) => Promise<void>;
+  sha256: (file: string) => Promise<string>;
+  /** the manifest of an unpacked bundle, or ERR_KILN_BUNDLE */
+  readManifest: (dir: string, bundle: string) => BundleManifest;
+  /** every member's checksum, or ERR_KILN_BUNDLE naming the first that differs */
+  verifyMembers: (dir: string, manifest: BundleManifest, bundle: string) => Promise<void>;
+}
+
 export interface Ports {
   engine: Engine;
   /** reads and writes volume contents on the engine's host (throws for an endpoint it cannot reach) */
@@ -58,6 +144,10 @@ export interface Ports {
   builds: BuildPort;
   compose: ComposePort;
   state: StatePort;
+  fingerprints: FingerprintPort;
+  devcontainer: DevcontainerPort;
+  lintTargets: LintTargetsPort;
+  bundles: BundlePort;
   /** build progress (a run recorder wraps the one the user sees) */
   reporter: ProgressReporter;
   /** kiln's notes (stderr in the CLI, dropped by default in the library) */
@@ -74,6 +164,10 @@ export function withReporter(ports: Ports, reporter: ProgressReporter): Ports {
     builds: ports.builds,
     compose: ports.compose,
     state: ports.state,
+    fingerprints: ports.fingerprints,
+    devcontainer: ports.devcontainer,
+    lintTargets: ports.lintTargets,
+    bundles: ports.bundles,
     reporter,
     log: ports.log,
   };

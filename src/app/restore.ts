@@ -10,7 +10,6 @@ import { assertForeignRestorable, examineForeignPins, restoreForeignPins } from 
 import { overridePath, removeOverridePins } from "./override-pins.js";
 import type { Ports } from "./ports.js";
 import type { ProjectRequest } from "./request.js";
-import { removeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
 import { BackupStore } from "../adapters/state/backup-store.js";
 import { commitFiles } from "../adapters/state/journal.js";
 import { pinsFileChange, withPin } from "../adapters/state/pin-store.js";
@@ -37,7 +36,7 @@ export interface RestoreReport {
 
 export async function restoreProject(
   request: RestoreRequest,
-  ports: Pick<Ports, "state" | "log">,
+  ports: Pick<Ports, "state" | "log" | "devcontainer">,
 ): Promise<RestoreReport> {
   const { globals, env, services } = request;
   const log = ports.log;
@@ -85,7 +84,7 @@ export async function restoreProject(
     if (services.length === 0 && removeOverridePins(project.stateDir))
       outcome.files.push(overridePath(project.stateDir));
     const dc = project.model.devcontainer;
-    const generated = services.length === 0 && dc ? await removeGeneratedConfig(dc) : undefined;
+    const generated = services.length === 0 && dc ? await ports.devcontainer.removeConfig(dc) : undefined;
     if (generated) outcome.files.push(generated);
     return { how: "unpin", restored: outcome.restored, files: outcome.files };
   } finally {

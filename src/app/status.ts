@@ -17,7 +17,6 @@ import { openProject, type OpenedProject } from "./open-project.js";
 import type { ProjectFiles } from "../adapters/project-files.js";
 import { kilnImages } from "./project-images.js";
 import { overridePath, readOverridePins } from "./override-pins.js";
-import { generatedConfigProblem } from "../adapters/bake/devcontainer-config.js";
 import type { Engine } from "../adapters/engine/engine-types.js";
 import { examineForeignPins, foreignFix } from "./foreign-pins.js";
 
@@ -49,7 +48,10 @@ export interface ProjectStatus {
 }
 
 /** what status needs from the outside world */
-export type StatusPorts = Pick<Ports, "engine" | "builds" | "state" | "log">;
+export type StatusPorts = Pick<
+  Ports,
+  "engine" | "builds" | "state" | "log" | "fingerprints" | "devcontainer"
+>;
 
 /** `files`: the run's files when the caller read the project already (doctor) */
 export async function projectStatus(
@@ -61,7 +63,7 @@ export async function projectStatus(
   const project = await openProject(globals, env, ports.log, files);
   const engine = ports.engine;
   const [manifests, images] = await Promise.all([
-    fingerprintProject(project, engine, { env, client: ports.builds.client }),
+    fingerprintProject(project, ports, { env }),
     kilnImages(engine),
   ]);
   const history = ports.state.history(project.stateDir);
@@ -74,7 +76,7 @@ export async function projectStatus(
   const dc = project.model.devcontainer;
   const notFollowed =
     dc && overridePins.size > 0
-      ? generatedConfigProblem(
+      ? ports.devcontainer.configProblem(
           dc,
           overridePath(project.stateDir),
           !!dc.service && overridePins.has(dc.service),

@@ -103,7 +103,13 @@ export async function projectChecks(options: ProjectCheckOptions): Promise<Check
     const status = await projectStatus(globals, env, options.ports, files);
     const engine = options.ports.engine;
     checks.push(...serviceChecks(status.services));
-    checks.push(...(await devcontainerChecks(status, options.ports.builds.client)));
+    checks.push(
+      ...(await devcontainerChecks(
+        status,
+        options.ports.builds.client,
+        options.ports.devcontainer.imageConfig,
+      )),
+    );
     checks.push(...backupChecks(status.opened));
     checks.push(...(await gitChecks(status.opened)));
     checks.push(...(await containerChecks(engine, status.opened.model, status.services)));

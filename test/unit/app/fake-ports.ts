@@ -13,6 +13,7 @@ import type { ContainerInfo, Engine, ImageInfo } from "../../../src/adapters/eng
 import type { ComposeCli } from "../../../src/adapters/engine/compose-cli.js";
 import { HistoryStore } from "../../../src/adapters/history/history-store.js";
 import { openProjectSession } from "../../../src/adapters/state/project-session.js";
+import { realPorts } from "../../../src/adapters/real-ports.js";
 import type { ServiceOutcome } from "../../../src/report/progress/reporter.js";
 
 export interface FakeWorld {
@@ -149,6 +150,9 @@ export function fakeWorld(): FakeWorld {
       openSession: openProjectSession,
       history: (stateDir) => new HistoryStore(stateDir),
     },
+    // the file-side ports are the real ones, on the temp dir (fingerprints, lint targets,
+    // kiln's devcontainer copy, bundles): none of them talks to the engine
+    ...filePorts(),
     reporter: {
       start: () => undefined,
       serviceStarted: () => undefined,
@@ -159,4 +163,13 @@ export function fakeWorld(): FakeWorld {
     log: (line) => world.log.push(line),
   };
   return world;
+}
+
+function filePorts(): Pick<Ports, "fingerprints" | "devcontainer" | "lintTargets" | "bundles"> {
+  const { fingerprints, devcontainer, lintTargets, bundles } = realPorts({
+    env: {},
+    reporter: { start() {}, serviceStarted() {}, event() {}, serviceFinished() {}, close() {} },
+    log: () => undefined,
+  });
+  return { fingerprints, devcontainer, lintTargets, bundles };
 }

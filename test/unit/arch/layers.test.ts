@@ -78,6 +78,46 @@ describe("use cases get the engine, build client, compose, history and session a
   });
 });
 
+describe("the remaining adapters behind ports, and the library as a composition root (#14.2)", () => {
+  const rule = "@typescript-eslint/no-restricted-imports";
+
+  it("rejects a use case calling the Dev Containers CLI, the bundle tar, the lint targets or the fingerprint io", async () => {
+    const cases: [string, string][] = [
+      [
+        "src/app/devcontainer-stages.ts",
+        'import { installFeatures } from "../adapters/devcontainer/cli.js";',
+      ],
+      ["src/app/export-bundle.ts", 'import { packTar } from "../adapters/bundle/bundle-files.js";'],
+      ["src/app/lint-project.ts", 'import { modelTargets } from "../adapters/lint-targets.js";'],
+      [
+        "src/app/devcontainer-layers.ts",
+        'import { FsFingerprintIo } from "../adapters/fs/context-hasher.js";',
+      ],
+      [
+        "src/app/status.ts",
+        'import { generatedConfigProblem } from "../adapters/bake/devcontainer-config.js";',
+      ],
+    ];
+    for (const [file, line] of cases) {
+      const name = /import \{ (\w+) \}/.exec(line)?.[1] ?? "";
+      expect(await lintAs(file, `${line}\nexport const x = ${name};\n`, rule), file).toHaveLength(1);
+    }
+  });
+
+  it("rejects the real ports or the run recorder anywhere in app/ but the library's face", async () => {
+    const code = 'import { realPorts } from "../adapters/real-ports.js";\nexport const x = realPorts;\n';
+    expect(await lintAs("src/app/export-bundle.ts", code, rule)).toHaveLength(1);
+    const recorder =
+      'import { RunRecorder } from "../adapters/history/run-recorder.js";\nexport const x = RunRecorder;\n';
+    expect(await lintAs("src/app/up.ts", recorder, rule)).toHaveLength(1);
+    expect(await lintAs("src/app/library.ts", recorder, rule)).toEqual([]);
+    expect(await lintAs("src/app/library-volumes.ts", code, rule)).toEqual([]);
+    // the library's face still gets the engine as a port, like any use case
+    const engine = 'import { getEngine } from "../adapters/engine/index.js";\nexport const x = getEngine;\n';
+    expect(await lintAs("src/app/library.ts", engine, rule)).toHaveLength(1);
+  });
+});
+
 describe("core does no I/O of its own", () => {
   it("no file under src/core reads process.env or process.cwd(), or imports adapters/app/cli", async () => {
     const { readdirSync, readFileSync } = await import("node:fs");
