@@ -36,15 +36,15 @@ const PORTED_ADAPTERS = [
   "**/adapters/bundle/manifest.js",
   "**/adapters/bundle/bundle-files.js",
   "**/adapters/engine/builder.js",
-  "**/adapters/engine/builder-context.js",
 ];
 
 /**
- * what only a composition root builds: the real ports, the run recorder around the reporter, the
- * version it records. cli/runtime.ts is the CLI's; app/library*.ts the library caller's.
+ * what only a composition root builds: the real ports (on `--builder`'s engine), the run recorder
+ * around the reporter, the version it records. cli/runtime.ts is the CLI's; app/library*.ts the library caller's.
  */
 const COMPOSITION = [
   "**/adapters/real-ports.js",
+  "**/adapters/engine/builder-context.js",
   "**/adapters/history/run-recorder.js",
   "**/adapters/kiln-version.js",
 ];

@@ -18,7 +18,13 @@ import {
 } from "./volumes.js";
 import { exportBundle as exportProjectBundle, type BundleExportReport } from "./export-bundle.js";
 import { importBundle as importProjectBundle, type BundleImportReport } from "./import-bundle.js";
-import { portsFor, projectRequest, type CallOptions, type ProjectSelection } from "./library.js";
+import {
+  onBuilderEngine,
+  portsFor,
+  projectRequest,
+  type CallOptions,
+  type ProjectSelection,
+} from "./library.js";
 
 export type VolumesOptions = ProjectSelection & CallOptions;
 
@@ -37,7 +43,8 @@ export type VolumeProgress = (label: string, total: number | undefined) => Trans
 
 const noProgress: VolumeProgress = () => ({ add: () => undefined, done: () => undefined });
 
-function volumesCall(options: VolumesOptions): [VolumesRequest, ReturnType<typeof portsFor>] {
+async function volumesCall(given: VolumesOptions): Promise<[VolumesRequest, ReturnType<typeof portsFor>]> {
+  const options = await onBuilderEngine(given);
   const env = options.env ?? process.env;
   return [
     { globals: projectRequest(options), env, ...(options.signal ? { signal: options.signal } : {}) },
@@ -46,13 +53,13 @@ function volumesCall(options: VolumesOptions): [VolumesRequest, ReturnType<typeo
 }
 
 /** `kiln volumes ls`: the project's cache volumes (and its devcontainer's and sibling projects') */
-export function listVolumes(options: VolumesOptions & { sizes?: boolean } = {}): Promise<VolumeList> {
-  const [request, ports] = volumesCall(options);
+export async function listVolumes(options: VolumesOptions & { sizes?: boolean } = {}): Promise<VolumeList> {
+  const [request, ports] = await volumesCall(options);
   return listCacheVolumes(request, ports, { sizes: options.sizes ?? true });
 }
 
 /** `kiln volumes ensure`: the missing cache volumes created, owned by the users that mount them */
-export function ensureVolumes(
+export async function ensureVolumes(
   options: VolumesOptions & {
     /** owner of every cache volume's root folder, "UID" or "UID:GID" */
     owner?: string;
@@ -60,7 +67,7 @@ export function ensureVolumes(
     recursive?: boolean;
   } = {},
 ): Promise<EnsuredVolume[]> {
-  const [request, ports] = volumesCall(options);
+  const [request, ports] = await volumesCall(options);
   return ensureCacheVolumes(request, ports, {
     ...(options.owner === undefined ? {} : { owner: options.owner }),
     recursive: options.recursive ?? false,
@@ -68,16 +75,16 @@ export function ensureVolumes(
 }
 
 /** `kiln volumes inspect NAME`: size, file count and largest files of an engine volume */
-export function inspectVolume(options: VolumesOptions & { name: string }): Promise<VolumeDetails> {
-  const [request, ports] = volumesCall(options);
+export async function inspectVolume(options: VolumesOptions & { name: string }): Promise<VolumeDetails> {
+  const [request, ports] = await volumesCall(options);
   return inspectCacheVolume(request, ports, options.name);
 }
 
 /** `kiln volumes prune`: the project's (or every project's) kiln-created caches no container uses */
-export function pruneVolumes(
+export async function pruneVolumes(
   options: VolumesOptions & { names?: string[]; dryRun?: boolean; allProjects?: boolean } = {},
 ): Promise<VolumePruneReport> {
-  const [request, ports] = volumesCall(options);
+  const [request, ports] = await volumesCall(options);
   return pruneCacheVolumes(request, ports, {
     names: options.names ?? [],
     dryRun: options.dryRun ?? false,
@@ -86,10 +93,10 @@ export function pruneVolumes(
 }
 
 /** `kiln volumes fix`: one explicit name per shared cache, mounted everywhere; all files or none */
-export function fixVolumes(
+export async function fixVolumes(
   options: VolumesOptions & { external?: boolean; dryRun?: boolean; addMounts?: boolean } = {},
 ): Promise<VolumeFixReport> {
-  const [request, ports] = volumesCall(options);
+  const [request, ports] = await volumesCall(options);
   return fixCacheVolumes(request, ports, {
     external: options.external ?? false,
     dryRun: options.dryRun ?? false,
@@ -98,10 +105,10 @@ export function fixVolumes(
 }
 
 /** `kiln volumes export NAME FILE`: a volume's files (owners, modes, symlinks) in a tar file */
-export function exportVolume(
+export async function exportVolume(
   options: VolumesOptions & { name: string; file: string; force?: boolean; progress?: VolumeProgress },
 ): Promise<{ bytes: number }> {
-  const [request, ports] = volumesCall(options);
+  const [request, ports] = await volumesCall(options);
   return exportCacheVolume(request, ports, {
     name: options.name,
     file: path.resolve(options.file),
@@ -111,10 +118,10 @@ export function exportVolume(
 }
 
 /** `kiln volumes import FILE NAME`: a volume filled from a tar file */
-export function importVolume(
+export async function importVolume(
   options: VolumesOptions & { file: string; name: string; force?: boolean; progress?: VolumeProgress },
 ): Promise<{ entries: number; bytes: number; replaced: boolean }> {
-  const [request, ports] = volumesCall(options);
+  const [request, ports] = await volumesCall(options);
   return importCacheVolume(request, ports, {
     file: path.resolve(options.file),
     name: options.name,
@@ -133,7 +140,8 @@ export interface BundleExportOptions extends ProjectSelection, CallOptions {
 }
 
 /** `kiln bundle export`: the baked images of the current fingerprints in one checksummed file */
-export function exportBundle(options: BundleExportOptions): Promise<BundleExportReport> {
+export async function exportBundle(options: BundleExportOptions): Promise<BundleExportReport> {
+  options = await onBuilderEngine(options);
   const env = options.env ?? process.env;
   const ports = portsFor({ ...options, env });
   return exportProjectBundle(
@@ -158,7 +166,8 @@ export interface BundleImportOptions extends Pick<ProjectSelection, "env" | "con
 }
 
 /** `kiln bundle import`: checksums verified, images loaded, cache mounts re-seeded */
-export function importBundle(options: BundleImportOptions): Promise<BundleImportReport> {
+export async function importBundle(options: BundleImportOptions): Promise<BundleImportReport> {
+  options = await onBuilderEngine(options);
   const env = options.env ?? process.env;
   const ports = portsFor({ ...options, env });
   return importProjectBundle(

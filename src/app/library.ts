@@ -15,6 +15,7 @@ import type { ProgressReporter } from "../report/progress/reporter.js";
 import { bakeProject, type BakeReport } from "./bake-project.js";
 import { bakeSummaries } from "./bake-summaries.js";
 import { realPorts } from "../adapters/real-ports.js";
+import { builderContext } from "../adapters/engine/builder-context.js";
 import { RunRecorder, type ServiceSummary } from "../adapters/history/run-recorder.js";
 import { kilnVersion } from "../adapters/kiln-version.js";
 import { projectChecks } from "./doctor/project-checks.js";
@@ -119,6 +120,19 @@ export function portsFor(
   return defaultPorts({ ...options, ...(reporter ? { reporter } : {}) });
 }
 
+/**
+ * The selection on the engine of the buildx builder `env` selects (BUILDX_BUILDER, as the CLI's
+ * `--builder`): a docker-driver builder of another docker context builds there, so kiln reads
+ * images and pins there too. Unchanged when the caller passes its own ports.
+ */
+export async function onBuilderEngine<T extends Pick<ProjectSelection, "env" | "context"> & CallOptions>(
+  options: T,
+): Promise<T> {
+  if (options.ports) return options;
+  const chosen = await builderContext(options, options.env ?? process.env);
+  return chosen.context === undefined ? options : { ...options, context: chosen.context };
+}
+
 export function projectRequest(selection: ProjectSelection): ProjectRequest {
   return {
     projectDir: path.resolve(selection.projectDir ?? process.cwd()),
@@ -184,6 +198,7 @@ const bakeOutcome: Outcome<BakeReport> = (report) => ({
  * run goes into the project's history (`kiln history`, `kiln report`) as the CLI's runs do.
  */
 export async function bake(options: BakeOptions = {}): Promise<BakeReport> {
+  options = await onBuilderEngine(options);
   const mode = options.mode ?? "bake";
   const env = options.env ?? process.env;
   const recorder = runRecorder(mode, options);
@@ -226,6 +241,7 @@ export function rebuild(options: RebuildOptions = {}): Promise<BakeReport> {
 export async function status(
   options: ProjectSelection & CallOptions = {},
 ): Promise<{ project: string; services: ServiceStatus[] }> {
+  options = await onBuilderEngine(options);
   const result = await projectStatus(projectRequest(options), options.env ?? process.env, portsFor(options));
   return { project: result.project, services: result.services };
 }
@@ -234,6 +250,7 @@ export async function status(
 export async function doctor(
   options: ProjectSelection & CallOptions & { fix?: boolean } = {},
 ): Promise<CheckResult[]> {
+  options = await onBuilderEngine(options);
   return projectChecks({
     globals: projectRequest(options),
     env: options.env ?? process.env,
@@ -255,6 +272,7 @@ export interface RestoreOptions extends ProjectSelection, CallOptions {
 
 /** `kiln restore`: each pinned service's `build:` back, keeping the edits made after baking */
 export async function restore(options: RestoreOptions = {}): Promise<RestoreReport> {
+  options = await onBuilderEngine(options);
   return restoreProject(
     {
       globals: projectRequest(options),
@@ -286,6 +304,7 @@ export interface UpOptions extends ProjectSelection, CallOptions {
  * run of `up`), then `compose up -d`, recreating containers that run an older image.
  */
 export async function up(options: UpOptions = {}): Promise<UpReport> {
+  options = await onBuilderEngine(options);
   const env = options.env ?? process.env;
   const ports = portsFor({ ...options, env });
   return upProject(
@@ -322,6 +341,7 @@ export interface PushOptions extends ProjectSelection, CallOptions {
 
 /** `kiln push`: the baked images of the current fingerprints pushed, what the registry has skipped */
 export async function push(options: PushOptions = {}): Promise<PushReport> {
+  options = await onBuilderEngine(options);
   return pushProject(
     {
       globals: projectRequest(options),
@@ -341,6 +361,7 @@ export interface PullOptions extends PushOptions {
 
 /** `kiln pull`: the baked images of the current fingerprints fetched and tagged; no build, no pin */
 export async function pull(options: PullOptions = {}): Promise<PullReport> {
+  options = await onBuilderEngine(options);
   const env = options.env ?? process.env;
   const recorder = runRecorder("pull", options);
   const ports = portsFor({ ...options, env }, recorder);

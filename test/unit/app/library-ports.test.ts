@@ -76,6 +76,16 @@ describe("the library with the caller's ports", () => {
     expect(runs()).toEqual([["up", "done@fake://engine"]]);
   });
 
+  it("with the caller's ports, BUILDX_BUILDER does not send kiln looking for another engine", async () => {
+    // without ports this would inspect the builder (and fail: there is no such builder)
+    const built = await build({
+      projectDir,
+      env: { ...env, BUILDX_BUILDER: "kiln-no-such-builder" },
+      ports: world.ports,
+    });
+    expect(built.results.map((r) => r.action)).toEqual(["built", "built"]);
+  });
+
   it("a failed build is a failed run in the history", async () => {
     world.failing.add("web");
     const report = await bake({ projectDir, env, ports: world.ports });
