@@ -24,7 +24,7 @@ import type { DevcontainerCli, InstallFeaturesRequest } from "../adapters/devcon
 import type { ImageConfig } from "../adapters/devcontainer/image-config.js";
 import type { DevcontainerModel, ProjectModel } from "../core/compose/model.js";
 import type { LintTarget } from "../adapters/lint-targets.js";
-import type { CacheMountRef } from "../adapters/bundle/cache-mounts.js";
+import type { CacheMountRef } from "../core/bundle/cache-mounts.js";
 import type { BundleManifest } from "../core/bundle/manifest.js";
 
 /** the client kiln builds with (buildx, the legacy BuildKit client, or podman) */
