@@ -50,7 +50,19 @@ export type {
   VolumePruneReport,
   VolumesOptions,
 } from "./app/library-volumes.js";
-export type { Ports, BuildPort, ComposePort, StatePort } from "./app/ports.js";
+export type {
+  Ports,
+  BuildPort,
+  BundlePort,
+  ComposePort,
+  DevcontainerPort,
+  FingerprintPort,
+  LintTargetsPort,
+  StatePort,
+} from "./app/ports.js";
+/** what a Ports' `engine` and `builds.client()` are: implement these for another engine */
+export type { Engine } from "./adapters/engine/engine-types.js";
+export type { DockerClient } from "./adapters/engine/client.js";
 export type { RestoreReport } from "./app/restore.js";
 export type { BakeReport } from "./app/bake-project.js";
 export type { TargetResult } from "./app/run-plan.js";
