@@ -25,6 +25,17 @@ const PORTED_ADAPTERS = [
   "**/adapters/history/history-store.js",
   "**/adapters/state/project-session.js",
   "**/adapters/volumes/volume-transfer.js",
+  // volumes and registry (Ports.volumes, Ports.registry)
+  "**/adapters/volumes/archive.js",
+  "**/adapters/volumes/ensure.js",
+  "**/adapters/volumes/fix-writer.js",
+  "**/adapters/volumes/image-facts.js",
+  "**/adapters/volumes/inspect.js",
+  "**/adapters/volumes/inventory.js",
+  "**/adapters/volumes/prune.js",
+  "**/adapters/registry/lookup.js",
+  "**/adapters/registry/registry-client.js",
+  "**/adapters/registry/transfer.js",
 ];
 
 export default tseslint.config(

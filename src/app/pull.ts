@@ -5,7 +5,6 @@
  */
 import { KilnError } from "../core/errors.js";
 import { isFresh } from "../core/plan/plan.js";
-import { pullBaked } from "../adapters/registry/transfer.js";
 import type { Ports } from "./ports.js";
 import { NO_REGISTRY_HINT, planForRegistry } from "./push.js";
 import type { ProjectRequest } from "./request.js";
@@ -36,7 +35,7 @@ export interface PullReport {
 
 export async function pullProject(
   request: PullRequest,
-  ports: Pick<Ports, "engine" | "builds" | "state" | "log" | "reporter">,
+  ports: Pick<Ports, "engine" | "builds" | "state" | "registry" | "log" | "reporter">,
 ): Promise<PullReport> {
   const { services } = request;
   const planned = await planForRegistry(request, ports);
@@ -78,7 +77,7 @@ export async function pullProject(
       continue;
     }
     try {
-      await pullBaked(t, {
+      await registry.port.pull(t, {
         client,
         engine: planned.engine,
         registry: registry.client.location,

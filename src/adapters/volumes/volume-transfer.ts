@@ -11,10 +11,12 @@ import http from "node:http";
 import type { Readable } from "node:stream";
 import { KilnError } from "../../core/errors.js";
 import { directoryHeaderTar, TarStreamParser, type TarEntry } from "../../core/volumes/tar-stream.js";
-import { managedLabels } from "./labels.js";
+import { managedLabels } from "../../core/volumes/labels.js";
 import { engineHint } from "../engine/api.js";
 import { directAddress, type Endpoint } from "../engine/endpoint.js";
 import { podmanExportRefusal, podmanRootOf } from "./podman-volumes.js";
+import type { ImageFacts } from "../../core/volumes/detect.js";
+import { readAllImageFacts } from "./image-facts.js";
 
 export const HELPER_IMAGE = "kiln-local/volume-helper:1";
 const MOUNT = "/v";
@@ -435,6 +437,11 @@ export class VolumeTransfer {
     } finally {
       await this.text("DELETE", `/containers/${id}?force=1&v=1`, undefined, true).catch(() => undefined);
     }
+  }
+
+  /** per local image: its User, passwd and group, apt's docker-clean hook (images not here are left out) */
+  imageFacts(images: string[]): Promise<Record<string, ImageFacts>> {
+    return readAllImageFacts(this, images);
   }
 
   /** small files of an image (e.g. /etc/passwd); missing files are absent from the result */
