@@ -42,27 +42,6 @@ export interface BuildPort {
   ) => Promise<BuildOutcome>;
 }
 
-/** the compose CLI the user has (v2 plugin, docker-compose v1/v2, podman-compose) */
-export interface ComposePort {
-  /** undefined when there is none */
-  detect: () => Promise<ComposeCli | undefined>;
-  /** the compose found, or ERR_KILN_NO_COMPOSE */
-  require: () => Promise<ComposeCli>;
-  /** runs `compose.argv` + `args` (an argument array), its stderr lines going to `onStderrLine` */
-  run: (
-    compose: ComposeCli,
-    args: string[],
-    options: { cwd?: string; signal?: AbortSignal; onStderrLine?: (line: string) => void },
-  ) => Promise<void>;
-}
-
-/** a project's state dir: the lock with journal recovery, and the build history */
-export interface StatePort {
-  /** the project lock, orphan builds ended, an interrupted change completed (project-session.ts) */
-  openSession: (stateDir: string, options: ProjectSessionOptions) => ProjectSession;
-  history: (stateDir: string) => HistoryStore;
-}
-
 /** kiln's cache volumes (adapters/volumes/): found in the projects, created, moved, pruned, fixed */
 export interface VolumesPort {
   /** the projects that share caches (loaded through `io`, else from disk), their caches, the engine's view of each */
@@ -115,6 +94,27 @@ export interface RegistryPort {
   pull: (target: PlanTarget, options: TransferOptions) => Promise<string>;
   /** pushes the target's content-tagged image as `…:kiln-<fp12>` and `…:kiln-latest`; the first ref */
   push: (target: PlanTarget, options: TransferOptions) => Promise<string>;
+}
+
+/** the compose CLI the user has (v2 plugin, docker-compose v1/v2, podman-compose) */
+export interface ComposePort {
+  /** undefined when there is none */
+  detect: () => Promise<ComposeCli | undefined>;
+  /** the compose found, or ERR_KILN_NO_COMPOSE */
+  require: () => Promise<ComposeCli>;
+  /** runs `compose.argv` + `args` (an argument array), its stderr lines going to `onStderrLine` */
+  run: (
+    compose: ComposeCli,
+    args: string[],
+    options: { cwd?: string; signal?: AbortSignal; onStderrLine?: (line: string) => void },
+  ) => Promise<void>;
+}
+
+/** a project's state dir: the lock with journal recovery, and the build history */
+export interface StatePort {
+  /** the project lock, orphan builds ended, an interrupted change completed (project-session.ts) */
+  openSession: (stateDir: string, options: ProjectSessionOptions) => ProjectSession;
+  history: (stateDir: string) => HistoryStore;
 }
 
 export interface Ports {
