@@ -62,6 +62,21 @@ describe("use cases get the engine, build client, compose, history and session a
     expect(history).toHaveLength(1);
   });
 
+  it("allows their types, and the real ports' factory", async () => {
+    const types = await lintAs(
+      "src/app/status.ts",
+      'import type { DockerClient } from "../adapters/engine/client.js";\nexport type X = DockerClient;\n',
+      rule,
+    );
+    expect(types).toEqual([]);
+    const real = await lintAs(
+      "src/app/library.ts",
+      'import { realPorts } from "../adapters/real-ports.js";\nexport const x = realPorts;\n',
+      rule,
+    );
+    expect(real).toEqual([]);
+  });
+
   it("rejects a use case creating volumes or talking to a registry itself (Ports.volumes, Ports.registry)", async () => {
     for (const [file, code] of [
       [
@@ -87,21 +102,6 @@ describe("use cases get the engine, build client, compose, history and session a
       rule,
     );
     expect(types).toEqual([]);
-  });
-
-  it("allows their types, and the real ports' factory", async () => {
-    const types = await lintAs(
-      "src/app/status.ts",
-      'import type { DockerClient } from "../adapters/engine/client.js";\nexport type X = DockerClient;\n',
-      rule,
-    );
-    expect(types).toEqual([]);
-    const real = await lintAs(
-      "src/app/library.ts",
-      'import { realPorts } from "../adapters/real-ports.js";\nexport const x = realPorts;\n',
-      rule,
-    );
-    expect(real).toEqual([]);
   });
 });
 
