@@ -16,6 +16,15 @@ function layer(files, forbidden) {
 
 /** the adapters behind app/ports.ts: a use case receives them, it does not import them */
 const PORTED_ADAPTERS = [
+  "**/adapters/engine/index.js",
+  "**/adapters/engine/client.js",
+  "**/adapters/engine/build.js",
+  "**/adapters/engine/compose-cli.js",
+  "**/adapters/engine/api-engine.js",
+  "**/adapters/engine/cli-engine.js",
+  "**/adapters/history/history-store.js",
+  "**/adapters/state/project-session.js",
+  "**/adapters/volumes/volume-transfer.js",
   // volumes and registry (Ports.volumes, Ports.registry)
   "**/adapters/volumes/archive.js",
   "**/adapters/volumes/ensure.js",
@@ -27,16 +36,6 @@ const PORTED_ADAPTERS = [
   "**/adapters/registry/lookup.js",
   "**/adapters/registry/registry-client.js",
   "**/adapters/registry/transfer.js",
-  // the engine, build client, compose, history, project session and volume transfer
-  "**/adapters/engine/index.js",
-  "**/adapters/engine/client.js",
-  "**/adapters/engine/build.js",
-  "**/adapters/engine/compose-cli.js",
-  "**/adapters/engine/api-engine.js",
-  "**/adapters/engine/cli-engine.js",
-  "**/adapters/history/history-store.js",
-  "**/adapters/state/project-session.js",
-  "**/adapters/volumes/volume-transfer.js",
 ];
 
 export default tseslint.config(
