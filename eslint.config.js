@@ -22,9 +22,6 @@ const PORTED_ADAPTERS = [
   "**/adapters/engine/compose-cli.js",
   "**/adapters/engine/api-engine.js",
   "**/adapters/engine/cli-engine.js",
-  "**/adapters/history/history-store.js",
-  "**/adapters/state/project-session.js",
-  "**/adapters/volumes/volume-transfer.js",
   // volumes and registry (Ports.volumes, Ports.registry)
   "**/adapters/volumes/archive.js",
   "**/adapters/volumes/ensure.js",
@@ -36,6 +33,9 @@ const PORTED_ADAPTERS = [
   "**/adapters/registry/lookup.js",
   "**/adapters/registry/registry-client.js",
   "**/adapters/registry/transfer.js",
+  "**/adapters/history/history-store.js",
+  "**/adapters/state/project-session.js",
+  "**/adapters/volumes/volume-transfer.js",
 ];
 
 export default tseslint.config(

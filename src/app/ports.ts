@@ -13,10 +13,6 @@ import type { ProgressReporter } from "../report/progress/reporter.js";
 import type { BuildOutcome, BuildRunOptions } from "../adapters/engine/build.js";
 import type { DockerClient } from "../adapters/engine/client.js";
 import type { ComposeCli } from "../adapters/engine/compose-cli.js";
-import type { Engine } from "../adapters/engine/engine-types.js";
-import type { HistoryStore } from "../adapters/history/history-store.js";
-import type { ProjectSession, ProjectSessionOptions } from "../adapters/state/project-session.js";
-import type { VolumeTransfer } from "../adapters/volumes/volume-transfer.js";
 import type { Detection } from "../core/volumes/detect.js";
 import type { VolumeInspection } from "../core/volumes/report.js";
 import type { VolumeState } from "../core/volumes/warnings.js";
@@ -29,6 +25,10 @@ import type { Inventory, InventoryInput } from "../adapters/volumes/inventory.js
 import type { PruneOptions, PruneResult } from "../adapters/volumes/prune.js";
 import type { RegistryReader } from "../adapters/registry/registry-client.js";
 import type { TransferOptions } from "../adapters/registry/transfer.js";
+import type { Engine } from "../adapters/engine/engine-types.js";
+import type { HistoryStore } from "../adapters/history/history-store.js";
+import type { ProjectSession, ProjectSessionOptions } from "../adapters/state/project-session.js";
+import type { VolumeTransfer } from "../adapters/volumes/volume-transfer.js";
 
 /** the client kiln builds with (buildx, the legacy BuildKit client, or podman) */
 export interface BuildPort {
