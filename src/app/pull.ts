@@ -6,6 +6,7 @@
 import { KilnError } from "../core/errors.js";
 import { isFresh } from "../core/plan/plan.js";
 import type { Ports } from "./ports.js";
+import type { PlanPorts } from "./bake-project.js";
 import { NO_REGISTRY_HINT, planForRegistry } from "./push.js";
 import type { ProjectRequest } from "./request.js";
 
@@ -35,7 +36,7 @@ export interface PullReport {
 
 export async function pullProject(
   request: PullRequest,
-  ports: Pick<Ports, "engine" | "builds" | "state" | "registry" | "log" | "reporter">,
+  ports: PlanPorts & Pick<Ports, "reporter">,
 ): Promise<PullReport> {
   const { services } = request;
   const planned = await planForRegistry(request, ports);
