@@ -5,7 +5,6 @@
  */
 import { KilnError } from "../core/errors.js";
 import { isFresh } from "../core/plan/plan.js";
-import { pullBaked } from "../adapters/registry/transfer.js";
 import type { Ports } from "./ports.js";
 import type { PlanPorts } from "./bake-project.js";
 import { NO_REGISTRY_HINT, planForRegistry } from "./push.js";
@@ -79,7 +78,7 @@ export async function pullProject(
       continue;
     }
     try {
-      await pullBaked(t, {
+      await registry.port.pull(t, {
         client,
         engine: planned.engine,
         registry: registry.client.location,
