@@ -58,7 +58,9 @@ export type {
   DevcontainerPort,
   FingerprintPort,
   LintTargetsPort,
+  RegistryPort,
   StatePort,
+  VolumesPort,
 } from "./app/ports.js";
 /** what a Ports' `engine` and `builds.client()` are: implement these for another engine */
 export type { Engine } from "./adapters/engine/engine-types.js";
