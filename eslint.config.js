@@ -25,6 +25,21 @@ const PORTED_ADAPTERS = [
   "**/adapters/history/history-store.js",
   "**/adapters/state/project-session.js",
   "**/adapters/volumes/volume-transfer.js",
+  // the project's state and files (StatePort, ProjectPort)
+  "**/adapters/state/backup-store.js",
+  "**/adapters/state/child-records.js",
+  "**/adapters/state/journal.js",
+  "**/adapters/state/leftovers.js",
+  "**/adapters/state/lock.js",
+  "**/adapters/state/other-records.js",
+  "**/adapters/state/override-file.js",
+  "**/adapters/state/pin-store.js",
+  "**/adapters/state/state-store.js",
+  "**/adapters/fs/atomic-write.js",
+  "**/adapters/git/file-history.js",
+  "**/adapters/compose-model-cache.js",
+  "**/adapters/unpin-memo.js",
+  "**/adapters/project-access.js",
 ];
 
 export default tseslint.config(
@@ -61,8 +76,8 @@ export default tseslint.config(
   layer("src/app/**", ["**/cli/**"]),
   layer("src/report/**", ["**/cli/**", "**/app/**"]),
 
-  // Use cases reach the engine, the build client, compose, the history and the project session
-  // only through the Ports they are given (src/app/ports.ts): importing those adapters' types is
+  // Use cases reach the engine, the build client, compose, the project's state and files only
+  // through the Ports they are given (src/app/ports.ts): importing those adapters' types is
   // fine, calling them directly is not. adapters/real-ports.ts builds the real ones.
   {
     files: ["src/app/**"],

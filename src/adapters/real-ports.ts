@@ -14,6 +14,8 @@ import { VolumeTransfer } from "./volumes/volume-transfer.js";
 import { HistoryStore } from "./history/history-store.js";
 import { runProcess } from "./process-runner.js";
 import { openProjectSession } from "./state/project-session.js";
+import { stateStore } from "./state/state-store.js";
+import { projectAccess } from "./project-access.js";
 
 export interface RealPortsOptions {
   env: NodeJS.ProcessEnv;
@@ -54,7 +56,9 @@ export function realPorts(options: RealPortsOptions) {
     state: {
       openSession: openProjectSession,
       history: (stateDir: string) => new HistoryStore(stateDir),
+      ...stateStore,
     },
+    project: projectAccess,
     reporter: options.reporter,
     log: options.log,
   };

@@ -5,18 +5,18 @@
  */
 import { modelTargets, searchedTargets, type LintTarget } from "../adapters/lint-targets.js";
 import { isKilnError } from "../core/errors.js";
-import { openProject } from "./open-project.js";
+import { openProject, type OpenPorts } from "./open-project.js";
 import type { ProjectRequest } from "./request.js";
 
 export async function projectLintTargets(
   request: ProjectRequest,
   env: NodeJS.ProcessEnv,
   cwd: string,
-  log: (line: string) => void,
+  ports: OpenPorts,
 ): Promise<LintTarget[]> {
   let opened;
   try {
-    opened = await openProject(request, env, log);
+    opened = await openProject(request, env, ports);
   } catch (error: unknown) {
     const noCompose =
       isKilnError(error) &&
@@ -26,5 +26,5 @@ export async function projectLintTargets(
     if (!noCompose) throw error;
     return searchedTargets(request.projectDir, cwd);
   }
-  return modelTargets(opened.model, cwd, log);
+  return modelTargets(opened.model, cwd, ports.log);
 }

@@ -36,7 +36,7 @@ export interface PullReport {
 
 export async function pullProject(
   request: PullRequest,
-  ports: Pick<Ports, "engine" | "builds" | "state" | "log" | "reporter">,
+  ports: Pick<Ports, "engine" | "builds" | "state" | "project" | "log" | "reporter">,
 ): Promise<PullReport> {
   const { services } = request;
   const planned = await planForRegistry(request, ports);

@@ -1,7 +1,8 @@
 /**
  * Fake ports for the use-case tests (tier 2): an in-memory engine that knows the images the fake
- * build client "built", a build client that records each request, no compose. The state port is
- * the real one on a temp dir (lock, journal recovery, history), so recovery is the real code.
+ * build client "built", a build client that records each request, no compose. The state and
+ * project ports are the real ones on a temp dir (lock, journal recovery, history, pins, backups,
+ * the compose files), so recovery and the pin transaction are the real code.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -13,6 +14,8 @@ import type { ContainerInfo, Engine, ImageInfo } from "../../../src/adapters/eng
 import type { ComposeCli } from "../../../src/adapters/engine/compose-cli.js";
 import { HistoryStore } from "../../../src/adapters/history/history-store.js";
 import { openProjectSession } from "../../../src/adapters/state/project-session.js";
+import { stateStore } from "../../../src/adapters/state/state-store.js";
+import { projectAccess } from "../../../src/adapters/project-access.js";
 import type { ServiceOutcome } from "../../../src/report/progress/reporter.js";
 
 export interface FakeWorld {
@@ -148,7 +151,9 @@ export function fakeWorld(): FakeWorld {
     state: {
       openSession: openProjectSession,
       history: (stateDir) => new HistoryStore(stateDir),
+      ...stateStore,
     },
+    project: projectAccess,
     reporter: {
       start: () => undefined,
       serviceStarted: () => undefined,
