@@ -16,15 +16,6 @@ function layer(files, forbidden) {
 
 /** the adapters behind app/ports.ts: a use case receives them, it does not import them */
 const PORTED_ADAPTERS = [
-  "**/adapters/engine/index.js",
-  "**/adapters/engine/client.js",
-  "**/adapters/engine/build.js",
-  "**/adapters/engine/compose-cli.js",
-  "**/adapters/engine/api-engine.js",
-  "**/adapters/engine/cli-engine.js",
-  "**/adapters/history/history-store.js",
-  "**/adapters/state/project-session.js",
-  "**/adapters/volumes/volume-transfer.js",
   // the project's state and files (StatePort, ProjectPort)
   "**/adapters/state/backup-store.js",
   "**/adapters/state/child-records.js",
@@ -40,6 +31,17 @@ const PORTED_ADAPTERS = [
   "**/adapters/compose-model-cache.js",
   "**/adapters/unpin-memo.js",
   "**/adapters/project-access.js",
+  "**/adapters/bake/devcontainer-config.js",
+  // engine, build client, compose, history, session, volume transfer
+  "**/adapters/engine/index.js",
+  "**/adapters/engine/client.js",
+  "**/adapters/engine/build.js",
+  "**/adapters/engine/compose-cli.js",
+  "**/adapters/engine/api-engine.js",
+  "**/adapters/engine/cli-engine.js",
+  "**/adapters/history/history-store.js",
+  "**/adapters/state/project-session.js",
+  "**/adapters/volumes/volume-transfer.js",
 ];
 
 export default tseslint.config(

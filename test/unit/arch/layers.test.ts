@@ -43,7 +43,7 @@ describe("layer arrows (eslint no-restricted-imports)", () => {
   });
 });
 
-describe("use cases get the engine, build client, compose, state and project files as ports", () => {
+describe("use cases get the engine, build client, compose, history and session as ports", () => {
   const rule = "@typescript-eslint/no-restricted-imports";
 
   it("rejects a use case calling the engine factory or the client detection itself", async () => {
@@ -60,49 +60,6 @@ describe("use cases get the engine, build client, compose, state and project fil
       rule,
     );
     expect(history).toHaveLength(1);
-  });
-
-  it("rejects a use case writing the project's state or files itself (#14.2)", async () => {
-    const wrong: [string, string][] = [
-      [
-        "src/app/restore.ts",
-        'import { BackupStore } from "../adapters/state/backup-store.js";\nexport const x = BackupStore;\n',
-      ],
-      [
-        "src/app/pin-project.ts",
-        'import { commitFiles } from "../adapters/state/journal.js";\nexport const x = commitFiles;\n',
-      ],
-      [
-        "src/app/open-project.ts",
-        'import { readPins } from "../adapters/state/pin-store.js";\nexport const x = readPins;\n',
-      ],
-      [
-        "src/app/open-project.ts",
-        'import { loadProjectCached } from "../adapters/compose-model-cache.js";\nexport const x = loadProjectCached;\n',
-      ],
-      [
-        "src/app/override-pins.ts",
-        'import { writeFileAtomic } from "../adapters/fs/atomic-write.js";\nexport const x = writeFileAtomic;\n',
-      ],
-      [
-        "src/app/foreign-pins.ts",
-        'import { committedVersions } from "../adapters/git/file-history.js";\nexport const x = committedVersions;\n',
-      ],
-      [
-        "src/app/doctor/checks/state-checks.ts",
-        'import { isAlive } from "../../../adapters/state/lock.js";\nexport const x = isAlive;\n',
-      ],
-    ];
-    for (const [file, code] of wrong) {
-      const messages = await lintAs(file, code, rule);
-      expect({ file, code, messages }).toEqual({ file, code, messages: [expect.stringContaining("Ports")] });
-    }
-    const types = await lintAs(
-      "src/app/pin-project.ts",
-      'import type { FileChange } from "../adapters/state/journal.js";\nexport type X = FileChange;\n',
-      rule,
-    );
-    expect(types).toEqual([]);
   });
 
   it("allows their types, and the real ports' factory", async () => {
@@ -132,5 +89,54 @@ describe("core does no I/O of its own", () => {
       if (/process\.(env|cwd)|from "[./]+(adapters|app|cli)\//.test(text)) offenders.push(file);
     }
     expect(offenders).toEqual([]);
+  });
+});
+
+describe("use cases get the project's state and files as ports (ports.state, ports.project)", () => {
+  it("rejects a use case writing the project's state or files itself (#14.2)", async () => {
+    const wrong: [string, string][] = [
+      [
+        "src/app/restore.ts",
+        'import { BackupStore } from "../adapters/state/backup-store.js";\nexport const x = BackupStore;\n',
+      ],
+      [
+        "src/app/pin-project.ts",
+        'import { commitFiles } from "../adapters/state/journal.js";\nexport const x = commitFiles;\n',
+      ],
+      [
+        "src/app/open-project.ts",
+        'import { readPins } from "../adapters/state/pin-store.js";\nexport const x = readPins;\n',
+      ],
+      [
+        "src/app/open-project.ts",
+        'import { loadProjectCached } from "../adapters/compose-model-cache.js";\nexport const x = loadProjectCached;\n',
+      ],
+      [
+        "src/app/override-pins.ts",
+        'import { writeFileAtomic } from "../adapters/fs/atomic-write.js";\nexport const x = writeFileAtomic;\n',
+      ],
+      [
+        "src/app/foreign-pins.ts",
+        'import { committedVersions } from "../adapters/git/file-history.js";\nexport const x = committedVersions;\n',
+      ],
+      [
+        "src/app/restore.ts",
+        'import { removeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";\nexport const x = removeGeneratedConfig;\n',
+      ],
+      [
+        "src/app/doctor/checks/state-checks.ts",
+        'import { isAlive } from "../../../adapters/state/lock.js";\nexport const x = isAlive;\n',
+      ],
+    ];
+    for (const [file, code] of wrong) {
+      const messages = await lintAs(file, code, "@typescript-eslint/no-restricted-imports");
+      expect({ file, code, messages }).toEqual({ file, code, messages: [expect.stringContaining("Ports")] });
+    }
+    const types = await lintAs(
+      "src/app/pin-project.ts",
+      'import type { FileChange } from "../adapters/state/journal.js";\nexport type X = FileChange;\n',
+      "@typescript-eslint/no-restricted-imports",
+    );
+    expect(types).toEqual([]);
   });
 });
