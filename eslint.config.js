@@ -31,7 +31,6 @@ const PORTED_ADAPTERS = [
   "**/adapters/compose-model-cache.js",
   "**/adapters/unpin-memo.js",
   "**/adapters/project-access.js",
-  "**/adapters/bake/devcontainer-config.js",
   // engine, build client, compose, history, session, volume transfer
   "**/adapters/engine/index.js",
   "**/adapters/engine/client.js",

@@ -1,15 +1,9 @@
 /**
  * The project port's real members (app/ports.ts `ProjectPort`): the run's files read once, the
  * compose loader (memoized, or afresh), symlink targets and mode bits of the files kiln edits,
- * the unpin memo, git for a file's committed versions and status, and kiln's devcontainer.json
- * copy for `--mode override`.
+ * the unpin memo, and git for a file's committed versions and status.
  */
 import { statSync } from "node:fs";
-import {
-  generatedConfigProblem,
-  removeGeneratedConfig,
-  writeGeneratedConfig,
-} from "./bake/devcontainer-config.js";
 import { loadProjectCached } from "./compose-model-cache.js";
 import { resolveTarget } from "./fs/atomic-write.js";
 import { committedVersions } from "./git/file-history.js";
@@ -27,7 +21,4 @@ export const projectAccess = {
   unpinMemo: (env: Record<string, string | undefined>) => new UnpinMemo(env),
   committedVersions: (file: string) => committedVersions(file),
   git: runProcess,
-  writeGeneratedConfig,
-  removeGeneratedConfig,
-  generatedConfigProblem,
 };

@@ -20,6 +20,7 @@ import { findForeignPins } from "../core/pin/foreign-pins.js";
 import { checkPinnable, pinProject, unpinProject, type PinOutcome } from "./pin-project.js";
 import { extraLabels, imagesByFingerprint } from "./project-images.js";
 import { refuseOverrideUnderV1 } from "./override-pins.js";
+import { writeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
 import { cacheMountsOf } from "../adapters/bundle/cache-mounts.js";
 import type { ProjectModel } from "../core/compose/model.js";
 import { outcomeOf, runPlan, targetResult, type TargetResult } from "./run-plan.js";
@@ -289,12 +290,7 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
         const dc = project.model.devcontainer;
         const featuresBaked = !!dc?.service && ports.state.readOverride(project.stateDir).has(dc.service);
         const devcontainerConfig = dc
-          ? await ports.project.writeGeneratedConfig(
-              dc,
-              file,
-              featuresBaked,
-              project.files.read(dc.configPath),
-            )
+          ? await writeGeneratedConfig(dc, file, featuresBaked, project.files.read(dc.configPath))
           : undefined;
         return {
           ...(devcontainerConfig ? { devcontainerConfig } : {}),

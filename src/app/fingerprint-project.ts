@@ -9,7 +9,7 @@ import { fingerprintServices } from "../adapters/fs/fingerprint-services.js";
 import type { Engine, ImageInfo } from "../adapters/engine/engine-types.js";
 import type { DockerClient } from "../adapters/engine/client.js";
 import type { OpenedProject } from "./open-project.js";
-import { generatedConfigOf } from "../core/pin/devcontainer-override.js";
+import { generatedConfigOf } from "../adapters/bake/devcontainer-config.js";
 import { withDevcontainerLayers } from "./devcontainer-layers.js";
 
 /** which sender decides what a context holds: the legacy client's differs from buildx's */

@@ -10,7 +10,7 @@
  */
 import type { BuildRequest } from "../core/build/docker-build-args.js";
 import type { ComposeIo } from "../core/compose/io.js";
-import type { DevcontainerModel, LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
+import type { LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
 import type { KilnError } from "../core/errors.js";
 import type { OverridePin } from "../core/pin/override-text.js";
 import type { PinsFile } from "../core/pin/pins-file.js";
@@ -22,7 +22,6 @@ import type { Engine } from "../adapters/engine/engine-types.js";
 import type { HistoryStore } from "../adapters/history/history-store.js";
 import type { ProjectSession, ProjectSessionOptions } from "../adapters/state/project-session.js";
 import type { CommittedVersion } from "../adapters/git/file-history.js";
-import type { generatedConfigProblem, writeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
 import type { ProcessRunner } from "../adapters/process-runner.js";
 import type { ProjectFiles } from "../adapters/project-files.js";
 import type { BackupStore } from "../adapters/state/backup-store.js";
@@ -120,12 +119,6 @@ export interface ProjectPort {
   committedVersions: (file: string) => Iterable<CommittedVersion>;
   /** runs git (argument arrays, the process runner) */
   git: ProcessRunner;
-  /** kiln's devcontainer.json copy for `--mode override` (adapters/bake/devcontainer-config.ts): its path */
-  writeGeneratedConfig: typeof writeGeneratedConfig;
-  /** its path when there was one to remove */
-  removeGeneratedConfig: (dc: DevcontainerModel) => Promise<string | undefined>;
-  /** why `devcontainer up` on the copy would not start the override's images, or undefined */
-  generatedConfigProblem: typeof generatedConfigProblem;
 }
 
 export interface Ports {

@@ -10,6 +10,7 @@ import { assertForeignRestorable, examineForeignPins, restoreForeignPins } from 
 import { overridePath } from "./override-pins.js";
 import type { Ports } from "./ports.js";
 import type { ProjectRequest } from "./request.js";
+import { removeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
 import { withPin } from "../core/pin/pins-file.js";
 
 export interface RestoreRequest {
@@ -82,7 +83,7 @@ export async function restoreProject(
     if (services.length === 0 && ports.state.removeOverride(project.stateDir))
       outcome.files.push(overridePath(project.stateDir));
     const dc = project.model.devcontainer;
-    const generated = services.length === 0 && dc ? await ports.project.removeGeneratedConfig(dc) : undefined;
+    const generated = services.length === 0 && dc ? await removeGeneratedConfig(dc) : undefined;
     if (generated) outcome.files.push(generated);
     return { how: "unpin", restored: outcome.restored, files: outcome.files };
   } finally {

@@ -17,6 +17,7 @@ import { openProject, type OpenedProject } from "./open-project.js";
 import type { ProjectFiles } from "../adapters/project-files.js";
 import { kilnImages } from "./project-images.js";
 import { overridePath } from "./override-pins.js";
+import { generatedConfigProblem } from "../adapters/bake/devcontainer-config.js";
 import { examineForeignPins, foreignFix } from "./foreign-pins.js";
 
 export type ServiceState = "baked" | "stale" | "unbaked" | "missing-image" | "pinned-elsewhere";
@@ -72,7 +73,7 @@ export async function projectStatus(
   const dc = project.model.devcontainer;
   const notFollowed =
     dc && overridePins.size > 0
-      ? ports.project.generatedConfigProblem(
+      ? generatedConfigProblem(
           dc,
           overridePath(project.stateDir),
           !!dc.service && overridePins.has(dc.service),

@@ -6,9 +6,13 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, rmdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type { DevcontainerModel } from "../../core/compose/model.js";
-import { generatedConfigOf, generatedConfigText } from "../../core/pin/devcontainer-override.js";
+import { generatedConfigPath, generatedConfigText } from "../../core/pin/devcontainer-override.js";
 import { configuredFeatures } from "../../core/devcontainer/features.js";
 import { writeFileAtomic } from "../fs/atomic-write.js";
+
+export function generatedConfigOf(dc: DevcontainerModel): string {
+  return generatedConfigPath(dc.configPath, dc.workspaceFolder);
+}
 
 /**
  * `featuresBaked`: the override pins the devcontainer's service to an image carrying its Features.

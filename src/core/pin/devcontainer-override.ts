@@ -8,7 +8,6 @@
  */
 import path from "node:path";
 import { applyEdits, modify, parseTree, findNodeAtLocation, getNodeValue, type Node } from "jsonc-parser";
-import type { DevcontainerModel } from "../compose/model.js";
 
 export const GENERATED_KEY = "x-kiln-generated";
 export const GENERATED_FOLDER = "kiln";
@@ -20,11 +19,6 @@ export function generatedConfigPath(configPath: string, workspaceFolder: string)
   const nested = path.dirname(parent) === dcFolder && path.basename(configPath) === "devcontainer.json";
   const folder = nested ? `${GENERATED_FOLDER}-${path.basename(parent)}` : GENERATED_FOLDER;
   return path.join(dcFolder, folder, "devcontainer.json");
-}
-
-/** where kiln writes its copy of the devcontainer's devcontainer.json */
-export function generatedConfigOf(dc: Pick<DevcontainerModel, "configPath" | "workspaceFolder">): string {
-  return generatedConfigPath(dc.configPath, dc.workspaceFolder);
 }
 
 export interface GeneratedConfigInput {

@@ -137,9 +137,6 @@ function memoryWorld(files: Record<string, string> = { [compose]: SHOP_COMPOSE }
     unpinMemo: () => ({ get: () => undefined, set: () => undefined }),
     committedVersions: (file) => world.git[file] ?? [],
     git: unused("git"),
-    writeGeneratedConfig: unused("devcontainer copy"),
-    removeGeneratedConfig: unused("devcontainer copy"),
-    generatedConfigProblem: unused("devcontainer copy"),
   };
   world.ports = { state, project, log: (line) => world.log.push(line) };
   return world;

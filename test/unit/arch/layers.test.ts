@@ -120,10 +120,6 @@ describe("use cases get the project's state and files as ports (ports.state, por
         'import { committedVersions } from "../adapters/git/file-history.js";\nexport const x = committedVersions;\n',
       ],
       [
-        "src/app/restore.ts",
-        'import { removeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";\nexport const x = removeGeneratedConfig;\n',
-      ],
-      [
         "src/app/doctor/checks/state-checks.ts",
         'import { isAlive } from "../../../adapters/state/lock.js";\nexport const x = isAlive;\n',
       ],
