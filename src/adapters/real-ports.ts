@@ -5,6 +5,8 @@
  * each port does its work when a use case first calls it.
  */
 import type { ProgressReporter } from "../report/progress/reporter.js";
+import { projectAccess } from "./project-access.js";
+import { stateStore } from "./state/state-store.js";
 import { runBuild } from "./engine/build.js";
 import { dockerClient } from "./engine/client.js";
 import { detectCompose, requireCompose } from "./engine/compose-cli.js";
@@ -14,8 +16,6 @@ import { VolumeTransfer } from "./volumes/volume-transfer.js";
 import { HistoryStore } from "./history/history-store.js";
 import { runProcess } from "./process-runner.js";
 import { openProjectSession } from "./state/project-session.js";
-import { stateStore } from "./state/state-store.js";
-import { projectAccess } from "./project-access.js";
 
 export interface RealPortsOptions {
   env: NodeJS.ProcessEnv;
@@ -37,6 +37,7 @@ export function realPorts(options: RealPortsOptions) {
       engine ??= getEngine(selection);
       return engine;
     },
+    project: projectAccess,
     volumeTransfer: (signal?: AbortSignal) => new VolumeTransfer(endpointFor(selection), options.env, signal),
     builds: {
       client: () => dockerClient(selection),
@@ -54,11 +55,10 @@ export function realPorts(options: RealPortsOptions) {
       },
     },
     state: {
+      ...stateStore,
       openSession: openProjectSession,
       history: (stateDir: string) => new HistoryStore(stateDir),
-      ...stateStore,
     },
-    project: projectAccess,
     reporter: options.reporter,
     log: options.log,
   };

@@ -59,6 +59,31 @@ export interface ComposePort {
 
 type Env = Record<string, string | undefined>;
 
+export type Backups = Pick<
+  BackupStore,
+  "get" | "ensureBackup" | "discard" | "verify" | "restoreWholesale" | "paths"
+>;
+
+/** the project's own files: read once per run, loaded into the compose model */
+export interface ProjectPort {
+  /** a run's files, each read once and again only when its stat changed (adapters/project-files.ts) */
+  files: () => ProjectFiles;
+  /** the compose model as `io` shows it, from kiln's memo when nothing it read changed */
+  load: (options: LoadProjectOptions, io: ComposeIo, view?: "disk" | "unpinned") => Promise<ProjectModel>;
+  /** the same, always parsed and validated afresh */
+  loadFresh: (options: LoadProjectOptions, io: ComposeIo) => Promise<ProjectModel>;
+  /** the file kiln writes for `file`: symlinks followed (dangling ones too) */
+  resolveTarget: (file: string) => string;
+  /** true when the file's mode bits let nobody write it */
+  readOnly: (file: string) => boolean;
+  /** what an earlier run found undoing the same pins in the same text */
+  unpinMemo: (env: Env) => Pick<UnpinMemo, "get" | "set">;
+  /** the file as committed in its git checkout, newest first (none outside one) */
+  committedVersions: (file: string) => Iterable<CommittedVersion>;
+  /** runs git (argument arrays, the process runner) */
+  git: ProcessRunner;
+}
+
 /**
  * A project's state dir (outside the project): the lock with journal recovery, the build
  * history, kiln's pin records, the pristine backups, the override file (adapters/state/).
@@ -96,39 +121,14 @@ export interface StatePort {
   leftovers: (stateDir: string) => StateLeftovers;
 }
 
-export type Backups = Pick<
-  BackupStore,
-  "get" | "ensureBackup" | "discard" | "verify" | "restoreWholesale" | "paths"
->;
-
-/** the project's own files: read once per run, loaded into the compose model */
-export interface ProjectPort {
-  /** a run's files, each read once and again only when its stat changed (adapters/project-files.ts) */
-  files: () => ProjectFiles;
-  /** the compose model as `io` shows it, from kiln's memo when nothing it read changed */
-  load: (options: LoadProjectOptions, io: ComposeIo, view?: "disk" | "unpinned") => Promise<ProjectModel>;
-  /** the same, always parsed and validated afresh */
-  loadFresh: (options: LoadProjectOptions, io: ComposeIo) => Promise<ProjectModel>;
-  /** the file kiln writes for `file`: symlinks followed (dangling ones too) */
-  resolveTarget: (file: string) => string;
-  /** true when the file's mode bits let nobody write it */
-  readOnly: (file: string) => boolean;
-  /** what an earlier run found undoing the same pins in the same text */
-  unpinMemo: (env: Env) => Pick<UnpinMemo, "get" | "set">;
-  /** the file as committed in its git checkout, newest first (none outside one) */
-  committedVersions: (file: string) => Iterable<CommittedVersion>;
-  /** runs git (argument arrays, the process runner) */
-  git: ProcessRunner;
-}
-
 export interface Ports {
   engine: Engine;
+  project: ProjectPort;
   /** reads and writes volume contents on the engine's host (throws for an endpoint it cannot reach) */
   volumeTransfer: (signal?: AbortSignal) => VolumeTransfer;
   builds: BuildPort;
   compose: ComposePort;
   state: StatePort;
-  project: ProjectPort;
   /** build progress (a run recorder wraps the one the user sees) */
   reporter: ProgressReporter;
   /** kiln's notes (stderr in the CLI, dropped by default in the library) */
@@ -141,11 +141,11 @@ export function withReporter(ports: Ports, reporter: ProgressReporter): Ports {
     get engine(): Engine {
       return ports.engine;
     },
+    project: ports.project,
     volumeTransfer: ports.volumeTransfer,
     builds: ports.builds,
     compose: ports.compose,
     state: ports.state,
-    project: ports.project,
     reporter,
     log: ports.log,
   };

@@ -12,10 +12,10 @@ import type { Ports } from "../../../src/app/ports.js";
 import type { DockerClient } from "../../../src/adapters/engine/client.js";
 import type { ContainerInfo, Engine, ImageInfo } from "../../../src/adapters/engine/engine-types.js";
 import type { ComposeCli } from "../../../src/adapters/engine/compose-cli.js";
+import { projectAccess } from "../../../src/adapters/project-access.js";
+import { stateStore } from "../../../src/adapters/state/state-store.js";
 import { HistoryStore } from "../../../src/adapters/history/history-store.js";
 import { openProjectSession } from "../../../src/adapters/state/project-session.js";
-import { stateStore } from "../../../src/adapters/state/state-store.js";
-import { projectAccess } from "../../../src/adapters/project-access.js";
 import type { ServiceOutcome } from "../../../src/report/progress/reporter.js";
 
 export interface FakeWorld {
@@ -114,6 +114,7 @@ export function fakeWorld(): FakeWorld {
   let built = 0;
   world.ports = {
     engine: fakeEngine(images, world.containers),
+    project: projectAccess,
     volumeTransfer: () => {
       throw new KilnError("ERR_KILN_INTERNAL", "the fake world has no volumes", { hint: "a test bug" });
     },
@@ -149,11 +150,10 @@ export function fakeWorld(): FakeWorld {
       },
     },
     state: {
+      ...stateStore,
       openSession: openProjectSession,
       history: (stateDir) => new HistoryStore(stateDir),
-      ...stateStore,
     },
-    project: projectAccess,
     reporter: {
       start: () => undefined,
       serviceStarted: () => undefined,
