@@ -150,10 +150,10 @@ export async function locateProject(
 }
 
 /**
- * `ports.log` gets kiln's notes (a pin forgotten because the file no longer has it). `from`: the run's
- * files, or the project located before the lock — its model is kept when a stat of every file
- * it read (and the loader's directory probes) says nothing changed since; else the changed
- * files are read again and the model loaded afresh.
+ * `ports.log` gets kiln's notes (a pin forgotten because the file no longer has it). `from`:
+ * the run's files, or the project located before the lock — its model is kept when a stat of
+ * every file it read (and the loader's directory probes) says nothing changed since; else the
+ * changed files are read again and the model loaded afresh.
  */
 export async function openProject(
   globals: ProjectRequest,
