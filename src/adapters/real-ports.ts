@@ -4,6 +4,7 @@
  * command by cli/runtime.ts and per call by app/library.ts. Nothing is resolved or spawned here:
  * each port does its work when a use case first calls it.
  */
+import type { RegistryLocation } from "../core/registry/registry-ref.js";
 import type { ProgressReporter } from "../report/progress/reporter.js";
 import { projectAccess } from "./project-access.js";
 import { stateStore } from "./state/state-store.js";
@@ -13,6 +14,15 @@ import { detectCompose, requireCompose } from "./engine/compose-cli.js";
 import { endpointFor, getEngine } from "./engine/index.js";
 import type { Engine } from "./engine/engine-types.js";
 import { VolumeTransfer } from "./volumes/volume-transfer.js";
+import { exportVolume, importVolume } from "./volumes/archive.js";
+import { ensureVolumes } from "./volumes/ensure.js";
+import { writeFixedFiles } from "./volumes/fix-writer.js";
+import { inspectVolume } from "./volumes/inspect.js";
+import { takeInventory } from "./volumes/inventory.js";
+import { pruneVolumes } from "./volumes/prune.js";
+import { lookupAll, lookupFingerprint } from "./registry/lookup.js";
+import { RegistryClient } from "./registry/registry-client.js";
+import { pullBaked, pushBaked } from "./registry/transfer.js";
 import { HistoryStore } from "./history/history-store.js";
 import { runProcess } from "./process-runner.js";
 import { openProjectSession } from "./state/project-session.js";
@@ -39,6 +49,22 @@ export function realPorts(options: RealPortsOptions) {
     },
     project: projectAccess,
     volumeTransfer: (signal?: AbortSignal) => new VolumeTransfer(endpointFor(selection), options.env, signal),
+    volumes: {
+      inventory: takeInventory,
+      ensure: ensureVolumes,
+      inspect: inspectVolume,
+      prune: pruneVolumes,
+      exportTar: exportVolume,
+      importTar: importVolume,
+      writeFixes: writeFixedFiles,
+    },
+    registry: {
+      open: (location: RegistryLocation, env: NodeJS.ProcessEnv) => new RegistryClient(location, { env }),
+      lookup: lookupFingerprint,
+      lookupAll,
+      pull: pullBaked,
+      push: pushBaked,
+    },
     builds: {
       client: () => dockerClient(selection),
       build: runBuild,

@@ -24,8 +24,7 @@ import { writeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
 import { cacheMountsOf } from "../adapters/bundle/cache-mounts.js";
 import type { ProjectModel } from "../core/compose/model.js";
 import { outcomeOf, runPlan, targetResult, type TargetResult } from "./run-plan.js";
-import { lookupAll, lookupNotes } from "../adapters/registry/lookup.js";
-import { pullBaked } from "../adapters/registry/transfer.js";
+import { lookupNotes } from "../core/registry/lookup-result.js";
 import {
   openRegistry,
   pushResults,
@@ -87,7 +86,7 @@ export interface PlannedProject {
 }
 
 /** what planning needs from the outside world */
-export type PlanPorts = Pick<Ports, "engine" | "builds" | "state" | "project" | "log">;
+export type PlanPorts = Pick<Ports, "engine" | "builds" | "state" | "project" | "registry" | "log">;
 
 /** open + fingerprint + plan: everything up to the first build, no change made */
 export async function planProject(
@@ -118,13 +117,15 @@ export async function planProject(
     if (previous) changes.set(service, inputChanges(previous, manifest));
   }
   const fresh = new Set(images.keys());
-  const registry = options.noRegistry ? undefined : await openRegistry(options, project.model.extensions);
+  const registry = options.noRegistry
+    ? undefined
+    : await openRegistry(ports.registry, options, project.model.extensions);
   let registryFingerprints: Set<string> | undefined;
   if (registry && options.mode !== "rebuild" && !options.noCache) {
     const wanted = [...manifests]
       .filter(([, m]) => !fresh.has(m.hash))
       .map(([service, m]) => ({ service, fingerprint: m.hash }));
-    registry.lookups = await lookupAll(registry.client, wanted);
+    registry.lookups = await registry.port.lookupAll(registry.client, wanted);
     for (const note of lookupNotes(registry.lookups)) log(note);
     registryFingerprints = new Set(
       wanted.filter((w) => registry.lookups.get(w.service)?.state === "found").map((w) => w.fingerprint),
@@ -221,7 +222,7 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
                   ),
             inlineCache: true,
             pullTarget: (t: PlanTarget) =>
-              pullBaked(t, {
+              registry.port.pull(t, {
                 client,
                 engine,
                 registry: registry.client.location,

@@ -18,6 +18,18 @@ import type { ProgressReporter } from "../report/progress/reporter.js";
 import type { BuildOutcome, BuildRunOptions } from "../adapters/engine/build.js";
 import type { DockerClient } from "../adapters/engine/client.js";
 import type { ComposeCli } from "../adapters/engine/compose-cli.js";
+import type { Detection } from "../core/volumes/detect.js";
+import type { VolumeInspection } from "../core/volumes/report.js";
+import type { VolumeState } from "../core/volumes/warnings.js";
+import type { Lookup } from "../core/registry/lookup-result.js";
+import type { RegistryLocation } from "../core/registry/registry-ref.js";
+import type { PlanTarget } from "../core/plan/plan.js";
+import type { ArchiveDeps, TarCheck } from "../adapters/volumes/archive.js";
+import type { EnsureAction, EnsureDeps } from "../adapters/volumes/ensure.js";
+import type { Inventory, InventoryInput } from "../adapters/volumes/inventory.js";
+import type { PruneOptions, PruneResult } from "../adapters/volumes/prune.js";
+import type { RegistryReader } from "../adapters/registry/registry-client.js";
+import type { TransferOptions } from "../adapters/registry/transfer.js";
 import type { Engine } from "../adapters/engine/engine-types.js";
 import type { HistoryStore } from "../adapters/history/history-store.js";
 import type { ProjectSession, ProjectSessionOptions } from "../adapters/state/project-session.js";
@@ -41,6 +53,60 @@ export interface BuildPort {
     request: BuildRequest,
     options: Pick<BuildRunOptions, "signal" | "onEvent">,
   ) => Promise<BuildOutcome>;
+}
+
+/** kiln's cache volumes (adapters/volumes/): found in the projects, created, moved, pruned, fixed */
+export interface VolumesPort {
+  /** the projects that share caches (loaded through `io`, else from disk), their caches, the engine's view of each */
+  inventory: (input: InventoryInput) => Promise<Inventory>;
+  /** the missing caches created (labelled as kiln's), each root given to the user that writes it */
+  ensure: (
+    detection: Detection,
+    states: Record<string, VolumeState>,
+    deps: EnsureDeps,
+  ) => Promise<EnsureAction[]>;
+  /** size, file count and largest files of a volume (ERR_KILN_VOLUME, exit 2, when there is none) */
+  inspect: (engine: Engine, transfer: VolumeTransfer, name: string) => Promise<VolumeInspection>;
+  /** kiln's unused cache volumes removed (or only listed: `dryRun`) */
+  prune: (engine: Engine, options: PruneOptions) => Promise<PruneResult>;
+  /** a volume's files into a tar file (written aside, then renamed) */
+  exportTar: (
+    name: string,
+    file: string,
+    options: { force: boolean },
+    deps: ArchiveDeps,
+  ) => Promise<{ bytes: number }>;
+  /** a volume filled from a tar file, checked whole first; `labels` for a volume it creates */
+  importTar: (
+    file: string,
+    name: string,
+    options: { force: boolean; labels?: Record<string, string> },
+    deps: ArchiveDeps,
+  ) => Promise<TarCheck & { replaced: boolean }>;
+  /** the compose files `volumes fix` edited: under the project lock, backed up, all or none */
+  writeFixes: (
+    projectDir: string,
+    before: Record<string, string>,
+    after: Record<string, string>,
+    options: { env: NodeJS.ProcessEnv; log: (line: string) => void },
+  ) => { backups: string[] };
+}
+
+/** a registry: asked about baked images over its HTTP API, images moved by the engine (`docker pull/push`) */
+export interface RegistryPort {
+  /** a reader of the registry at `location`, with docker's credentials for it (found through `env`) */
+  open: (location: RegistryLocation, env: NodeJS.ProcessEnv) => RegistryReader;
+  /** what the registry holds for a service's fingerprint (a failure is a `state: "error"` answer) */
+  lookup: (client: RegistryReader, service: string, fingerprint: string) => Promise<Lookup>;
+  /** every service looked up once, in parallel; a registry that fails once is not asked again */
+  lookupAll: (
+    client: RegistryReader,
+    wanted: { service: string; fingerprint: string }[],
+  ) => Promise<Map<string, Lookup>>;
+  /** pulls the target's baked image, checks its fingerprint, gives it the local names; its id */
+  pull: (target: PlanTarget, options: TransferOptions) => Promise<string>;
+  /** pushes the target's content-tagged image as `…:kiln-<fp12>` and `…:kiln-latest`; the first ref */
+  push: (target: PlanTarget, options: TransferOptions) => Promise<string>;
 }
 
 /** the compose CLI the user has (v2 plugin, docker-compose v1/v2, podman-compose) */
@@ -126,6 +192,8 @@ export interface Ports {
   project: ProjectPort;
   /** reads and writes volume contents on the engine's host (throws for an endpoint it cannot reach) */
   volumeTransfer: (signal?: AbortSignal) => VolumeTransfer;
+  volumes: VolumesPort;
+  registry: RegistryPort;
   builds: BuildPort;
   compose: ComposePort;
   state: StatePort;
@@ -143,6 +211,8 @@ export function withReporter(ports: Ports, reporter: ProgressReporter): Ports {
     },
     project: ports.project,
     volumeTransfer: ports.volumeTransfer,
+    volumes: ports.volumes,
+    registry: ports.registry,
     builds: ports.builds,
     compose: ports.compose,
     state: ports.state,

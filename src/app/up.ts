@@ -14,9 +14,7 @@ import type { Engine } from "../adapters/engine/engine-types.js";
 import { loadProject } from "../adapters/project-loader.js";
 import { ProjectFiles } from "../adapters/project-files.js";
 import { projectStateDir } from "../adapters/state/state-dir.js";
-import { ensureVolumes } from "../adapters/volumes/ensure.js";
-import { takeInventory } from "../adapters/volumes/inventory.js";
-import { extraLabels } from "../adapters/volumes/labels.js";
+import { extraLabels } from "../core/volumes/labels.js";
 import { bakeProject, type BakeOptions, type BakeReport } from "./bake-project.js";
 import { loadOptions } from "./open-project.js";
 import { overridePath } from "./override-pins.js";
@@ -158,23 +156,25 @@ export async function upProject(request: UpRequest, ports: Ports, hooks: UpHooks
 async function ensureProjectVolumes(
   request: UpRequest,
   root: LoadProjectOptions,
-  ports: Pick<Ports, "engine" | "volumeTransfer">,
+  ports: Pick<Ports, "engine" | "volumeTransfer" | "volumes">,
   model: ProjectModel,
   used: Set<string>,
   files: ProjectFiles,
 ): Promise<string[]> {
   const engine = ports.engine;
   const transfer = ports.volumeTransfer();
-  const inv = await takeInventory({
+  const inv = await ports.volumes.inventory({
     projectDir: request.globals.projectDir,
     root,
     env: request.env,
-    load: (o) => loadProject(o, files.io),
+    io: files.io,
     readText: (file) => files.readText(file),
     engine,
     transfer,
   });
-  const created = (await ensureVolumes(inv.detection, inv.states, { engine, transfer, env: request.env }))
+  const created = (
+    await ports.volumes.ensure(inv.detection, inv.states, { engine, transfer, env: request.env })
+  )
     .filter((a) => a.created)
     .map((a) => a.name);
   // compose refuses to start with a missing external volume; one kiln does not see as a cache

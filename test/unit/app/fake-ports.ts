@@ -96,6 +96,17 @@ function fakeEngine(images: ImageInfo[], containers: ContainerInfo[]): Engine {
   };
 }
 
+/** a port whose every function throws: the fake world has none (a test that needs it sets its own) */
+function noPort<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get: (_target, key) => (): never => {
+      throw new KilnError("ERR_KILN_INTERNAL", `the fake world has no ${name}.${String(key)}`, {
+        hint: "a test bug",
+      });
+    },
+  });
+}
+
 export function fakeWorld(): FakeWorld {
   const images: ImageInfo[] = [
     { id: "sha256:base", repoTags: [BASE_IMAGE], labels: {}, created: "2026-01-01T00:00:00Z", size: 1 },
@@ -118,6 +129,8 @@ export function fakeWorld(): FakeWorld {
     volumeTransfer: () => {
       throw new KilnError("ERR_KILN_INTERNAL", "the fake world has no volumes", { hint: "a test bug" });
     },
+    volumes: noPort<Ports["volumes"]>("volumes"),
+    registry: noPort<Ports["registry"]>("registry"),
     builds: {
       client: async () => client,
       build: async (_client, request) => {

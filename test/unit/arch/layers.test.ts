@@ -76,6 +76,33 @@ describe("use cases get the engine, build client, compose, history and session a
     );
     expect(real).toEqual([]);
   });
+
+  it("rejects a use case creating volumes or talking to a registry itself (Ports.volumes, Ports.registry)", async () => {
+    for (const [file, code] of [
+      [
+        "src/app/up.ts",
+        'import { ensureVolumes } from "../adapters/volumes/ensure.js";\nexport const x = ensureVolumes;\n',
+      ],
+      [
+        "src/app/pull.ts",
+        'import { pullBaked } from "../adapters/registry/transfer.js";\nexport const x = pullBaked;\n',
+      ],
+      [
+        "src/app/why.ts",
+        'import { RegistryClient } from "../adapters/registry/registry-client.js";\nexport const x = RegistryClient;\n',
+      ],
+    ] as const) {
+      const messages = await lintAs(file, code, rule);
+      expect(messages, file).toHaveLength(1);
+      expect(messages[0]).toContain("Ports");
+    }
+    const types = await lintAs(
+      "src/app/volumes.ts",
+      'import type { Inventory } from "../adapters/volumes/inventory.js";\nexport type X = Inventory;\n',
+      rule,
+    );
+    expect(types).toEqual([]);
+  });
 });
 
 describe("core does no I/O of its own", () => {
