@@ -25,13 +25,16 @@ const PORTED_ADAPTERS = [
   "**/adapters/state/other-records.js",
   "**/adapters/state/override-file.js",
   "**/adapters/state/pin-store.js",
+  "**/adapters/state/state-dir.js",
   "**/adapters/state/state-store.js",
   "**/adapters/fs/atomic-write.js",
   "**/adapters/git/file-history.js",
   "**/adapters/compose-model-cache.js",
+  "**/adapters/project-files.js",
+  "**/adapters/project-loader.js",
   "**/adapters/unpin-memo.js",
   "**/adapters/project-access.js",
-  // engine, build client, compose, history, session, volume transfer
+  // the engine, build client and compose (the history, session and volume transfer below)
   "**/adapters/engine/index.js",
   "**/adapters/engine/client.js",
   "**/adapters/engine/build.js",

@@ -147,6 +147,18 @@ describe("use cases get the project's state and files as ports (ports.state, por
         'import { committedVersions } from "../adapters/git/file-history.js";\nexport const x = committedVersions;\n',
       ],
       [
+        "src/app/up.ts",
+        'import { loadProject } from "../adapters/project-loader.js";\nexport const x = loadProject;\n',
+      ],
+      [
+        "src/app/up.ts",
+        'import { ProjectFiles } from "../adapters/project-files.js";\nexport const x = new ProjectFiles();\n',
+      ],
+      [
+        "src/app/doctor/project-checks.ts",
+        'import { projectStateDir } from "../../adapters/state/state-dir.js";\nexport const x = projectStateDir;\n',
+      ],
+      [
         "src/app/doctor/checks/state-checks.ts",
         'import { isAlive } from "../../../adapters/state/lock.js";\nexport const x = isAlive;\n',
       ],
