@@ -16,6 +16,25 @@ function layer(files, forbidden) {
 
 /** the adapters behind app/ports.ts: a use case receives them, it does not import them */
 const PORTED_ADAPTERS = [
+  // the project's state and files (StatePort, ProjectPort)
+  "**/adapters/state/backup-store.js",
+  "**/adapters/state/child-records.js",
+  "**/adapters/state/journal.js",
+  "**/adapters/state/leftovers.js",
+  "**/adapters/state/lock.js",
+  "**/adapters/state/other-records.js",
+  "**/adapters/state/override-file.js",
+  "**/adapters/state/pin-store.js",
+  "**/adapters/state/state-dir.js",
+  "**/adapters/state/state-store.js",
+  "**/adapters/fs/atomic-write.js",
+  "**/adapters/git/file-history.js",
+  "**/adapters/compose-model-cache.js",
+  "**/adapters/project-files.js",
+  "**/adapters/project-loader.js",
+  "**/adapters/unpin-memo.js",
+  "**/adapters/project-access.js",
+  // the engine, build client and compose (the history, session and volume transfer below)
   "**/adapters/engine/index.js",
   "**/adapters/engine/client.js",
   "**/adapters/engine/build.js",
@@ -117,8 +136,8 @@ export default tseslint.config(
   layer("src/app/**", ["**/cli/**"]),
   layer("src/report/**", ["**/cli/**", "**/app/**"]),
 
-  // Use cases reach the engine, the build client, compose, the history and the project session
-  // only through the Ports they are given (src/app/ports.ts): importing those adapters' types is
+  // Use cases reach the engine, the build client, compose, the project's state and files only
+  // through the Ports they are given (src/app/ports.ts): importing those adapters' types is
   // fine, calling them directly is not. adapters/real-ports.ts builds the real ones.
   // The library's face (app/library*.ts) is a composition root too: it alone in app/ builds them.
   portedOnly(["src/app/**"], LIBRARY_ROOT, [...PORTED_ADAPTERS, ...COMPOSITION]),

@@ -58,6 +58,7 @@ export type {
   DevcontainerPort,
   FingerprintPort,
   LintTargetsPort,
+  ProjectPort,
   RegistryPort,
   StatePort,
   VolumesPort,

@@ -6,6 +6,8 @@
  */
 import type { RegistryLocation } from "../core/registry/registry-ref.js";
 import type { ProgressReporter } from "../report/progress/reporter.js";
+import { projectAccess } from "./project-access.js";
+import { stateStore } from "./state/state-store.js";
 import { runBuild } from "./engine/build.js";
 import { dockerClient } from "./engine/client.js";
 import { detectCompose, requireCompose } from "./engine/compose-cli.js";
@@ -64,6 +66,7 @@ export function realPorts(options: RealPortsOptions) {
       engine ??= getEngine(selection);
       return engine;
     },
+    project: projectAccess,
     volumeTransfer: (signal?: AbortSignal) => new VolumeTransfer(endpointFor(selection), options.env, signal),
     volumes: {
       inventory: takeInventory,
@@ -97,6 +100,7 @@ export function realPorts(options: RealPortsOptions) {
       },
     },
     state: {
+      ...stateStore,
       openSession: openProjectSession,
       history: (stateDir: string) => new HistoryStore(stateDir),
     },

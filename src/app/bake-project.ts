@@ -19,7 +19,7 @@ import type { ProjectFiles } from "../adapters/project-files.js";
 import { findForeignPins } from "../core/pin/foreign-pins.js";
 import { checkPinnable, pinProject, unpinProject, type PinOutcome } from "./pin-project.js";
 import { extraLabels, imagesByFingerprint } from "./project-images.js";
-import { readOverridePins, refuseOverrideUnderV1, writeOverridePins } from "./override-pins.js";
+import { refuseOverrideUnderV1 } from "./override-pins.js";
 import type { ProjectModel } from "../core/compose/model.js";
 import { outcomeOf, runPlan, targetResult, type TargetResult } from "./run-plan.js";
 import { lookupNotes } from "../core/registry/lookup-result.js";
@@ -86,7 +86,7 @@ export interface PlannedProject {
 /** what planning needs from the outside world */
 export type PlanPorts = Pick<
   Ports,
-  "engine" | "builds" | "state" | "registry" | "log" | "fingerprints" | "devcontainer"
+  "engine" | "builds" | "state" | "project" | "registry" | "log" | "fingerprints" | "devcontainer"
 >;
 
 /** open + fingerprint + plan: everything up to the first build, no change made */
@@ -103,7 +103,7 @@ export async function planProject(
   ports: PlanPorts,
 ): Promise<PlannedProject> {
   const log = ports.log;
-  const project = await openProject(options.globals, options.env, log, options.located ?? options.files);
+  const project = await openProject(options.globals, options.env, ports, options.located ?? options.files);
   const engine = ports.engine;
   const [manifests, images] = await Promise.all([
     fingerprintProject(project, ports, { env: options.env, warn: log }),
@@ -160,7 +160,7 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
   // here reads the compose files once and finds the state dir; under the lock planProject
   // checks with a stat per file that none changed meanwhile (else reads those again), then
   // reads the pin records and unpins.
-  const located = await locateProject(options.globals, options.env, options.files);
+  const located = await locateProject(options.globals, options.env, ports, options.files);
   const stateDir = located.stateDir;
   const session = ports.state.openSession(stateDir, {
     command: `kiln ${options.mode}`,
@@ -193,12 +193,12 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
     const override = options.pinMode === "override";
     if (override) refuseOverrideUnderV1((await ports.compose.detect())?.variant ?? "v2");
     if (options.mode !== "build" && !override) {
-      checkPinnable(project, [...bakeScope(project.model, options.services, options.all).wanted]);
+      checkPinnable(project, ports, [...bakeScope(project.model, options.services, options.all).wanted]);
     }
     if (options.mode === "rebuild") {
       // restore first (the seed's "rebuild from scratch"), then bust the layer cache with a new nonce
       const names = toBuild.map((t) => t.service);
-      unpinProject(project, names);
+      unpinProject(project, ports, names);
       for (const name of names) history.updateService(name, { rebuildNonce: randomBytes(8).toString("hex") });
     }
     const nonces: Record<string, string> = {};
@@ -290,9 +290,9 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
       const ok = results.filter((r) => r.action !== "failed" && selected.has(r.service));
       const requests = ok.map((r) => ({ service: r.service, imageRef: r.image }));
       if (override) {
-        const file = await writeOverridePins(project.stateDir, requests);
+        const file = await ports.state.writeOverride(project.stateDir, requests);
         const dc = project.model.devcontainer;
-        const featuresBaked = !!dc?.service && readOverridePins(project.stateDir).has(dc.service);
+        const featuresBaked = !!dc?.service && ports.state.readOverride(project.stateDir).has(dc.service);
         const devcontainerConfig = dc
           ? await ports.devcontainer.writeConfig(dc, file, featuresBaked, project.files.read(dc.configPath))
           : undefined;
@@ -310,9 +310,9 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
       // rebuild unpinned first: open again from the texts it wrote (nothing read from disk)
       const reopened =
         options.mode === "rebuild"
-          ? await openProject(options.globals, options.env, log, project.files)
+          ? await openProject(options.globals, options.env, ports, project.files)
           : project;
-      pins = pinProject(reopened, requests);
+      pins = pinProject(reopened, ports, requests);
     }
     return {
       plan,

@@ -5,7 +5,7 @@
  */
 import type { LintTarget } from "../adapters/lint-targets.js";
 import { isKilnError } from "../core/errors.js";
-import { openProject } from "./open-project.js";
+import { openProject, type OpenPorts } from "./open-project.js";
 import type { Ports } from "./ports.js";
 import type { ProjectRequest } from "./request.js";
 
@@ -13,12 +13,12 @@ export async function projectLintTargets(
   request: ProjectRequest,
   env: NodeJS.ProcessEnv,
   cwd: string,
-  ports: Pick<Ports, "lintTargets" | "log">,
+  ports: OpenPorts & Pick<Ports, "lintTargets">,
 ): Promise<LintTarget[]> {
   const log = ports.log;
   let opened;
   try {
-    opened = await openProject(request, env, log);
+    opened = await openProject(request, env, ports);
   } catch (error: unknown) {
     const noCompose =
       isKilnError(error) &&

@@ -9,6 +9,11 @@
  * adapters/real-ports.ts returns an object of exactly this type.
  */
 import type { BuildRequest } from "../core/build/docker-build-args.js";
+import type { ComposeIo } from "../core/compose/io.js";
+import type { LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
+import type { KilnError } from "../core/errors.js";
+import type { OverridePin } from "../core/pin/override-text.js";
+import type { PinsFile } from "../core/pin/pins-file.js";
 import type { ProgressReporter } from "../report/progress/reporter.js";
 import type { BuildOutcome, BuildRunOptions } from "../adapters/engine/build.js";
 import type { DockerClient } from "../adapters/engine/client.js";
@@ -28,13 +33,21 @@ import type { TransferOptions } from "../adapters/registry/transfer.js";
 import type { Engine } from "../adapters/engine/engine-types.js";
 import type { HistoryStore } from "../adapters/history/history-store.js";
 import type { ProjectSession, ProjectSessionOptions } from "../adapters/state/project-session.js";
+import type { CommittedVersion } from "../adapters/git/file-history.js";
+import type { ProcessRunner } from "../adapters/process-runner.js";
+import type { ProjectFiles } from "../adapters/project-files.js";
+import type { BackupStore } from "../adapters/state/backup-store.js";
+import type { FileChange } from "../adapters/state/journal.js";
+import type { StateLeftovers } from "../adapters/state/leftovers.js";
+import type { OtherRecords } from "../adapters/state/other-records.js";
+import type { UnpinMemo } from "../adapters/unpin-memo.js";
 import type { VolumeTransfer } from "../adapters/volumes/volume-transfer.js";
 // h-lib (#14.2): the devcontainer, fingerprint, lint-target and bundle ports' shapes
 import type { FingerprintInput, FingerprintIo, FingerprintManifest } from "../core/fingerprint/index.js";
 import type { FingerprintServicesDeps } from "../adapters/fs/fingerprint-services.js";
 import type { DevcontainerCli, InstallFeaturesRequest } from "../adapters/devcontainer/cli.js";
 import type { ImageConfig } from "../adapters/devcontainer/image-config.js";
-import type { DevcontainerModel, ProjectModel } from "../core/compose/model.js";
+import type { DevcontainerModel } from "../core/compose/model.js";
 import type { LintTarget } from "../adapters/lint-targets.js";
 import type { CacheMountRef } from "../core/bundle/cache-mounts.js";
 import type { BundleManifest } from "../core/bundle/manifest.js";
@@ -119,11 +132,68 @@ export interface ComposePort {
   ) => Promise<void>;
 }
 
-/** a project's state dir: the lock with journal recovery, and the build history */
+type Env = Record<string, string | undefined>;
+
+export type Backups = Pick<
+  BackupStore,
+  "get" | "ensureBackup" | "discard" | "verify" | "restoreWholesale" | "paths"
+>;
+
+/** the project's own files: read once per run, loaded into the compose model */
+export interface ProjectPort {
+  /** a run's files, each read once and again only when its stat changed (adapters/project-files.ts) */
+  files: () => ProjectFiles;
+  /** the compose model as `io` shows it, from kiln's memo when nothing it read changed */
+  load: (options: LoadProjectOptions, io: ComposeIo, view?: "disk" | "unpinned") => Promise<ProjectModel>;
+  /** the same, always parsed and validated afresh */
+  loadFresh: (options: LoadProjectOptions, io: ComposeIo) => Promise<ProjectModel>;
+  /** the file kiln writes for `file`: symlinks followed (dangling ones too) */
+  resolveTarget: (file: string) => string;
+  /** true when the file's mode bits let nobody write it */
+  readOnly: (file: string) => boolean;
+  /** what an earlier run found undoing the same pins in the same text */
+  unpinMemo: (env: Env) => Pick<UnpinMemo, "get" | "set">;
+  /** the file as committed in its git checkout, newest first (none outside one) */
+  committedVersions: (file: string) => Iterable<CommittedVersion>;
+  /** runs git (argument arrays, the process runner) */
+  git: ProcessRunner;
+}
+
+/**
+ * A project's state dir (outside the project): the lock with journal recovery, the build
+ * history, kiln's pin records, the pristine backups, the override file (adapters/state/).
+ */
 export interface StatePort {
   /** the project lock, orphan builds ended, an interrupted change completed (project-session.ts) */
   openSession: (stateDir: string, options: ProjectSessionOptions) => ProjectSession;
   history: (stateDir: string) => HistoryStore;
+  /** where kiln keeps the state of the project in `projectDir` (not created here) */
+  dir: (projectDir: string, env: Env) => string;
+  /** a filesystem error on kiln's state folder as ERR_KILN_STATE_DIR; undefined for any other */
+  dirError: (error: unknown, env: Env) => KilnError | undefined;
+  /** kiln's pin records (empty when there are none) */
+  readPins: (stateDir: string) => PinsFile;
+  /**
+   * One all-or-none change of the files (a journal commit; a file that is not `expectedCurrent`
+   * any more is refused), with `pins` kiln's pin records in the same commit.
+   */
+  commit: (stateDir: string, changes: readonly FileChange[], pins?: PinsFile) => void;
+  /** the pristine originals of the files kiln changed */
+  backups: (stateDir: string) => Backups;
+  /** `--mode override`'s file: service → image ref */
+  readOverride: (stateDir: string) => Map<string, string>;
+  /** merges `pins` into the override file; its path */
+  writeOverride: (stateDir: string, pins: OverridePin[]) => Promise<string>;
+  /** false when there was none */
+  removeOverride: (stateDir: string) => boolean;
+  /** other folders' records of a file named like `file` that pin all of `pins` (a copy, an old name) */
+  recordsElsewhere: (
+    file: string,
+    pins: readonly { service: string; imageRef: string }[],
+    options: { env: Env; ownStateDir: string },
+  ) => OtherRecords[];
+  /** what an interrupted run left in the state dir, for doctor */
+  leftovers: (stateDir: string) => StateLeftovers;
 }
 
 /** the services' fingerprints, and files as the fingerprint reads them (adapters/fs/) */
@@ -205,6 +275,7 @@ export interface BundlePort {
 
 export interface Ports {
   engine: Engine;
+  project: ProjectPort;
   /** reads and writes volume contents on the engine's host (throws for an endpoint it cannot reach) */
   volumeTransfer: (signal?: AbortSignal) => VolumeTransfer;
   volumes: VolumesPort;
@@ -228,6 +299,7 @@ export function withReporter(ports: Ports, reporter: ProgressReporter): Ports {
     get engine(): Engine {
       return ports.engine;
     },
+    project: ports.project,
     volumeTransfer: ports.volumeTransfer,
     volumes: ports.volumes,
     registry: ports.registry,

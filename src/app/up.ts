@@ -11,9 +11,7 @@ import { KilnError } from "../core/errors.js";
 import type { ComposeVariant, LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
 import type { ComposeCli } from "../adapters/engine/compose-cli.js";
 import type { Engine } from "../adapters/engine/engine-types.js";
-import { loadProject } from "../adapters/project-loader.js";
-import { ProjectFiles } from "../adapters/project-files.js";
-import { projectStateDir } from "../adapters/state/state-dir.js";
+import type { ProjectFiles } from "../adapters/project-files.js";
 import { extraLabels } from "../core/volumes/labels.js";
 import { bakeProject, type BakeOptions, type BakeReport } from "./bake-project.js";
 import { loadOptions } from "./open-project.js";
@@ -75,8 +73,8 @@ export async function upProject(request: UpRequest, ports: Ports, hooks: UpHooks
   await ports.engine.version();
   const compose = await ports.compose.require();
   const options = (): LoadProjectOptions => loadOptions(request.globals, request.env);
-  const files = request.files ?? new ProjectFiles();
-  const before = await loadProject({ ...options(), variant: compose.variant }, files.io);
+  const files = request.files ?? ports.project.files();
+  const before = await ports.project.loadFresh({ ...options(), variant: compose.variant }, files.io);
   for (const s of services) {
     if (!before.allServices.some((x) => x.name === s)) {
       throw new KilnError("ERR_KILN_UNKNOWN_SERVICE", `no service "${s}" in project ${before.name}`, {
@@ -127,8 +125,9 @@ export async function upProject(request: UpRequest, ports: Ports, hooks: UpHooks
   const model = await withOverride(
     request,
     options(),
-    await loadProject({ ...options(), variant: compose.variant }, files.io),
+    await ports.project.loadFresh({ ...options(), variant: compose.variant }, files.io),
     files,
+    ports,
   );
   const recreate = await staleContainers(ports.engine, model, selected);
   const base = composeArgs(compose, model);
@@ -223,12 +222,13 @@ async function withOverride(
   root: LoadProjectOptions,
   model: ProjectModel,
   files: ProjectFiles,
+  ports: Pick<Ports, "project" | "state">,
 ): Promise<ProjectModel> {
-  const override = overridePath(projectStateDir(model.projectDir, request.env));
+  const override = overridePath(ports.state.dir(model.projectDir, request.env));
   if (!existsSync(override)) return model;
   const { devcontainer: _dc, ...options } = root;
   void _dc;
-  return loadProject(
+  return ports.project.loadFresh(
     {
       ...options,
       projectDir: model.projectDir,

@@ -1,7 +1,8 @@
 /**
  * Fake ports for the use-case tests (tier 2): an in-memory engine that knows the images the fake
- * build client "built", a build client that records each request, no compose. The state port is
- * the real one on a temp dir (lock, journal recovery, history), so recovery is the real code.
+ * build client "built", a build client that records each request, no compose. The state and
+ * project ports are the real ones on a temp dir (lock, journal recovery, history, pins, backups,
+ * the compose files), so recovery and the pin transaction are the real code.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -11,6 +12,8 @@ import type { Ports } from "../../../src/app/ports.js";
 import type { DockerClient } from "../../../src/adapters/engine/client.js";
 import type { ContainerInfo, Engine, ImageInfo } from "../../../src/adapters/engine/engine-types.js";
 import type { ComposeCli } from "../../../src/adapters/engine/compose-cli.js";
+import { projectAccess } from "../../../src/adapters/project-access.js";
+import { stateStore } from "../../../src/adapters/state/state-store.js";
 import { HistoryStore } from "../../../src/adapters/history/history-store.js";
 import { openProjectSession } from "../../../src/adapters/state/project-session.js";
 import { realPorts } from "../../../src/adapters/real-ports.js";
@@ -123,6 +126,7 @@ export function fakeWorld(): FakeWorld {
   let built = 0;
   world.ports = {
     engine: fakeEngine(images, world.containers),
+    project: projectAccess,
     volumeTransfer: () => {
       throw new KilnError("ERR_KILN_INTERNAL", "the fake world has no volumes", { hint: "a test bug" });
     },
@@ -160,6 +164,7 @@ export function fakeWorld(): FakeWorld {
       },
     },
     state: {
+      ...stateStore,
       openSession: openProjectSession,
       history: (stateDir) => new HistoryStore(stateDir),
     },

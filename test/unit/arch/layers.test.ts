@@ -158,3 +158,60 @@ describe("core does no I/O of its own", () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe("use cases get the project's state and files as ports (ports.state, ports.project)", () => {
+  it("rejects a use case writing the project's state or files itself (#14.2)", async () => {
+    const wrong: [string, string][] = [
+      [
+        "src/app/restore.ts",
+        'import { BackupStore } from "../adapters/state/backup-store.js";\nexport const x = BackupStore;\n',
+      ],
+      [
+        "src/app/pin-project.ts",
+        'import { commitFiles } from "../adapters/state/journal.js";\nexport const x = commitFiles;\n',
+      ],
+      [
+        "src/app/open-project.ts",
+        'import { readPins } from "../adapters/state/pin-store.js";\nexport const x = readPins;\n',
+      ],
+      [
+        "src/app/open-project.ts",
+        'import { loadProjectCached } from "../adapters/compose-model-cache.js";\nexport const x = loadProjectCached;\n',
+      ],
+      [
+        "src/app/override-pins.ts",
+        'import { writeFileAtomic } from "../adapters/fs/atomic-write.js";\nexport const x = writeFileAtomic;\n',
+      ],
+      [
+        "src/app/foreign-pins.ts",
+        'import { committedVersions } from "../adapters/git/file-history.js";\nexport const x = committedVersions;\n',
+      ],
+      [
+        "src/app/up.ts",
+        'import { loadProject } from "../adapters/project-loader.js";\nexport const x = loadProject;\n',
+      ],
+      [
+        "src/app/up.ts",
+        'import { ProjectFiles } from "../adapters/project-files.js";\nexport const x = new ProjectFiles();\n',
+      ],
+      [
+        "src/app/doctor/project-checks.ts",
+        'import { projectStateDir } from "../../adapters/state/state-dir.js";\nexport const x = projectStateDir;\n',
+      ],
+      [
+        "src/app/doctor/checks/state-checks.ts",
+        'import { isAlive } from "../../../adapters/state/lock.js";\nexport const x = isAlive;\n',
+      ],
+    ];
+    for (const [file, code] of wrong) {
+      const messages = await lintAs(file, code, "@typescript-eslint/no-restricted-imports");
+      expect({ file, code, messages }).toEqual({ file, code, messages: [expect.stringContaining("Ports")] });
+    }
+    const types = await lintAs(
+      "src/app/pin-project.ts",
+      'import type { FileChange } from "../adapters/state/journal.js";\nexport type X = FileChange;\n',
+      "@typescript-eslint/no-restricted-imports",
+    );
+    expect(types).toEqual([]);
+  });
+});
