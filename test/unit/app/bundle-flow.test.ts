@@ -13,7 +13,7 @@ import { importBundle } from "../../../src/app/import-bundle.js";
 import type { BundlePort, Ports } from "../../../src/app/ports.js";
 import { KilnError } from "../../../src/core/errors.js";
 import { MANIFEST_FILE, type BundleManifest } from "../../../src/core/bundle/manifest.js";
-import { fakeWorld, shopProject, type FakeWorld } from "./fake-ports.js";
+import { buildAll, fakeWorld, shopProject, type FakeWorld } from "./fake-ports.js";
 
 let root: string;
 let projectDir: string;
@@ -64,20 +64,7 @@ const globals = () => ({ projectDir, files: [], profiles: [], envFiles: [] });
 
 describe("bundles through the bundle port", () => {
   it("export saves the baked images and packs a manifest naming them", async () => {
-    const built = await bakeProject(
-      {
-        globals: globals(),
-        env,
-        mode: "build",
-        services: [],
-        dryRun: false,
-        jobs: 1,
-        noCache: false,
-        pull: false,
-        purgeCaches: false,
-      },
-      world.ports,
-    );
+    const built = await bakeProject(buildAll(globals(), env), world.ports);
     const images = built.results.map((r) => r.image).sort();
     const file = path.join(root, "shop.kiln");
     const report = await exportBundle(

@@ -9,6 +9,8 @@ import path from "node:path";
 import { KilnError } from "../../../src/core/errors.js";
 import type { BuildRequest } from "../../../src/core/build/docker-build-args.js";
 import type { Ports } from "../../../src/app/ports.js";
+import type { BakeOptions } from "../../../src/app/bake-project.js";
+import type { ProjectRequest } from "../../../src/app/request.js";
 import type { DockerClient } from "../../../src/adapters/engine/client.js";
 import type { ContainerInfo, Engine, ImageInfo } from "../../../src/adapters/engine/engine-types.js";
 import type { ComposeCli } from "../../../src/adapters/engine/compose-cli.js";
@@ -49,6 +51,21 @@ export const SHOP_COMPOSE = `services:
 `;
 
 /** a two-service project (api, web) in `projectDir`, and an env whose state dir is under `root` */
+/** a `kiln build` of every service, one job, no flags: what the flow tests start from */
+export function buildAll(globals: ProjectRequest, env: NodeJS.ProcessEnv): BakeOptions {
+  return {
+    globals,
+    env,
+    mode: "build",
+    services: [],
+    dryRun: false,
+    jobs: 1,
+    noCache: false,
+    pull: false,
+    purgeCaches: false,
+  };
+}
+
 export function shopProject(root: string, projectDir: string): NodeJS.ProcessEnv {
   for (const service of ["api", "web"]) {
     mkdirSync(path.join(projectDir, service), { recursive: true });

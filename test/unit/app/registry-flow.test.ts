@@ -12,7 +12,7 @@ import { pullProject } from "../../../src/app/pull.js";
 import { pushProject } from "../../../src/app/push.js";
 import { LABEL } from "../../../src/core/image-ref.js";
 import { formatRegistry, registryRef } from "../../../src/core/registry/registry-ref.js";
-import { fakeWorld, shopProject, type FakeWorld } from "./fake-ports.js";
+import { buildAll, fakeWorld, shopProject, type FakeWorld } from "./fake-ports.js";
 
 let root: string;
 let projectDir: string;
@@ -86,20 +86,7 @@ const registry = "localhost:5999/team";
 
 describe("push and pull with a fake registry port", () => {
   it("push sends each baked service once; pull on an empty engine fetches them instead of building", async () => {
-    await bakeProject(
-      {
-        globals: globals(),
-        env,
-        mode: "build",
-        services: [],
-        dryRun: false,
-        jobs: 1,
-        noCache: false,
-        pull: false,
-        purgeCaches: false,
-      },
-      world.ports,
-    );
+    await bakeProject(buildAll(globals(), env), world.ports);
     const first = await pushProject({ globals: globals(), env, services: [], registry }, world.ports);
     expect(first.registry).toBe(registry);
     expect(first.services.map((s) => [s.name, s.state])).toEqual([
