@@ -19,13 +19,10 @@ import type { ProjectFiles } from "../adapters/project-files.js";
 import { findForeignPins } from "../core/pin/foreign-pins.js";
 import { checkPinnable, pinProject, unpinProject, type PinOutcome } from "./pin-project.js";
 import { extraLabels, imagesByFingerprint } from "./project-images.js";
-import { readOverridePins, refuseOverrideUnderV1, writeOverridePins } from "./override-pins.js";
-import { writeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
-import { cacheMountsOf } from "../adapters/bundle/cache-mounts.js";
+import { refuseOverrideUnderV1 } from "./override-pins.js";
 import type { ProjectModel } from "../core/compose/model.js";
 import { outcomeOf, runPlan, targetResult, type TargetResult } from "./run-plan.js";
-import { lookupAll, lookupNotes } from "../adapters/registry/lookup.js";
-import { pullBaked } from "../adapters/registry/transfer.js";
+import { lookupNotes } from "../core/registry/lookup-result.js";
 import {
   openRegistry,
   pushResults,
@@ -87,7 +84,10 @@ export interface PlannedProject {
 }
 
 /** what planning needs from the outside world */
-export type PlanPorts = Pick<Ports, "engine" | "builds" | "state" | "log">;
+export type PlanPorts = Pick<
+  Ports,
+  "engine" | "builds" | "state" | "project" | "registry" | "log" | "fingerprints" | "devcontainer"
+>;
 
 /** open + fingerprint + plan: everything up to the first build, no change made */
 export async function planProject(
@@ -103,13 +103,13 @@ export async function planProject(
   ports: PlanPorts,
 ): Promise<PlannedProject> {
   const log = ports.log;
-  const project = await openProject(options.globals, options.env, log, options.located ?? options.files);
+  const project = await openProject(options.globals, options.env, ports, options.located ?? options.files);
   const engine = ports.engine;
   // the image list is asked for first: its answer also tells the engine's identity, which the
   // fingerprint needs (the context dialect) — one engine round trip for both
   const [images, manifests] = await Promise.all([
     imagesByFingerprint(engine),
-    fingerprintProject(project, engine, { env: options.env, client: ports.builds.client, warn: log }),
+    fingerprintProject(project, ports, { env: options.env, warn: log }),
   ]);
   const history = ports.state.history(project.stateDir);
   const changes = new Map<string, InputChange[]>();
@@ -120,13 +120,15 @@ export async function planProject(
     if (previous) changes.set(service, inputChanges(previous, manifest));
   }
   const fresh = new Set(images.keys());
-  const registry = options.noRegistry ? undefined : await openRegistry(options, project.model.extensions);
+  const registry = options.noRegistry
+    ? undefined
+    : await openRegistry(ports.registry, options, project.model.extensions);
   let registryFingerprints: Set<string> | undefined;
   if (registry && options.mode !== "rebuild" && !options.noCache) {
     const wanted = [...manifests]
       .filter(([, m]) => !fresh.has(m.hash))
       .map(([service, m]) => ({ service, fingerprint: m.hash }));
-    registry.lookups = await lookupAll(registry.client, wanted);
+    registry.lookups = await registry.port.lookupAll(registry.client, wanted);
     for (const note of lookupNotes(registry.lookups)) log(note);
     registryFingerprints = new Set(
       wanted.filter((w) => registry.lookups.get(w.service)?.state === "found").map((w) => w.fingerprint),
@@ -160,7 +162,7 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
   // here reads the compose files once and finds the state dir; under the lock planProject
   // checks with a stat per file that none changed meanwhile (else reads those again), then
   // reads the pin records and unpins.
-  const located = await locateProject(options.globals, options.env, options.files);
+  const located = await locateProject(options.globals, options.env, ports, options.files);
   const stateDir = located.stateDir;
   const session = ports.state.openSession(stateDir, {
     command: `kiln ${options.mode}`,
@@ -193,12 +195,12 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
     const override = options.pinMode === "override";
     if (override) refuseOverrideUnderV1((await ports.compose.detect())?.variant ?? "v2");
     if (options.mode !== "build" && !override) {
-      checkPinnable(project, [...bakeScope(project.model, options.services, options.all).wanted]);
+      checkPinnable(project, ports, [...bakeScope(project.model, options.services, options.all).wanted]);
     }
     if (options.mode === "rebuild") {
       // restore first (the seed's "rebuild from scratch"), then bust the layer cache with a new nonce
       const names = toBuild.map((t) => t.service);
-      unpinProject(project, names);
+      unpinProject(project, ports, names);
       for (const name of names) history.updateService(name, { rebuildNonce: randomBytes(8).toString("hex") });
     }
     const nonces: Record<string, string> = {};
@@ -210,7 +212,8 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
     const registry = planned.registry;
     if (toBuild.length > 0) {
       const client = await ports.builds.client();
-      if (options.purgeCaches && client.mode === "podman") refusePodmanPurge(project.model, toBuild);
+      if (options.purgeCaches && client.mode === "podman")
+        refusePodmanPurge(project.model, toBuild, ports.bundles.cacheMounts);
       const sharing = registry
         ? {
             // a rebuild from scratch / --no-cache must not take layers from the registry either
@@ -223,7 +226,7 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
                   ),
             inlineCache: true,
             pullTarget: (t: PlanTarget) =>
-              pullBaked(t, {
+              registry.port.pull(t, {
                 client,
                 engine,
                 registry: registry.client.location,
@@ -238,6 +241,7 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
           model: project.model,
           client,
           build: ports.builds.build,
+          devcontainer: ports.devcontainer,
           env: options.env,
           jobs: options.jobs,
           ...(options.signal ? { signal: options.signal } : {}),
@@ -291,11 +295,11 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
       const ok = results.filter((r) => r.action !== "failed" && selected.has(r.service));
       const requests = ok.map((r) => ({ service: r.service, imageRef: r.image }));
       if (override) {
-        const file = await writeOverridePins(project.stateDir, requests);
+        const file = await ports.state.writeOverride(project.stateDir, requests);
         const dc = project.model.devcontainer;
-        const featuresBaked = !!dc?.service && readOverridePins(project.stateDir).has(dc.service);
+        const featuresBaked = !!dc?.service && ports.state.readOverride(project.stateDir).has(dc.service);
         const devcontainerConfig = dc
-          ? await writeGeneratedConfig(dc, file, featuresBaked, project.files.read(dc.configPath))
+          ? await ports.devcontainer.writeConfig(dc, file, featuresBaked, project.files.read(dc.configPath))
           : undefined;
         return {
           ...(devcontainerConfig ? { devcontainerConfig } : {}),
@@ -311,9 +315,9 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
       // rebuild unpinned first: open again from the texts it wrote (nothing read from disk)
       const reopened =
         options.mode === "rebuild"
-          ? await openProject(options.globals, options.env, log, project.files)
+          ? await openProject(options.globals, options.env, ports, project.files)
           : project;
-      pins = pinProject(reopened, requests);
+      pins = pinProject(reopened, ports, requests);
     }
     return {
       plan,
@@ -332,7 +336,11 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
  * `podman build --no-cache` keeps Buildah's cache mounts (measured: a counter kept in one went
  * 14 → 15), so --purge-caches cannot do what it says there: refused, naming the directories.
  */
-function refusePodmanPurge(model: ProjectModel, targets: PlanTarget[]): void {
+function refusePodmanPurge(
+  model: ProjectModel,
+  targets: PlanTarget[],
+  cacheMountsOf: Ports["bundles"]["cacheMounts"],
+): void {
   const ids = cacheMountsOf(
     model,
     targets.map((t) => ({ service: t.service, imageRef: t.imageRef })),

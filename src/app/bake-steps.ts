@@ -3,7 +3,7 @@
  * sources for the services that must be built, and push after the build.
  */
 import { outsideScopeCause } from "../core/plan/cause.js";
-import type { BuildPort } from "./ports.js";
+import type { BuildPort, RegistryPort } from "./ports.js";
 import { KilnError } from "../core/errors.js";
 import type { Plan, PlanTarget } from "../core/plan/plan.js";
 import {
@@ -12,13 +12,14 @@ import {
   registryLatestRef,
   registryRepository,
 } from "../core/registry/registry-ref.js";
+import type { Lookup } from "../core/registry/lookup-result.js";
 import type { Engine } from "../adapters/engine/engine-types.js";
-import { lookupFingerprint, type Lookup } from "../adapters/registry/lookup.js";
-import { RegistryClient } from "../adapters/registry/registry-client.js";
-import { pushBaked } from "../adapters/registry/transfer.js";
+import type { RegistryReader } from "../adapters/registry/registry-client.js";
 
 export interface ProjectRegistry {
-  client: RegistryClient;
+  client: RegistryReader;
+  /** the port it was opened through: lookups, pulls and pushes go through it */
+  port: RegistryPort;
   /** per service: what the registry holds for its current fingerprint (only services asked) */
   lookups: Map<string, Lookup>;
 }
@@ -31,12 +32,13 @@ export interface PushOutcome {
 }
 
 export async function openRegistry(
+  port: RegistryPort,
   options: { registry?: string; env: NodeJS.ProcessEnv },
   extensions: Record<string, unknown>,
 ): Promise<ProjectRegistry | undefined> {
   const location = chooseRegistry(options.registry, options.env, extensions);
   if (!location) return undefined;
-  return { client: new RegistryClient(location, { env: options.env }), lookups: new Map() };
+  return { client: port.open(location, options.env), port, lookups: new Map() };
 }
 
 /** `…/<service>:kiln-latest` for each target whose repository has one (a missing source only costs ERROR lines) */
@@ -78,13 +80,15 @@ export async function pushTargets(
   for (const t of targets) {
     const known = registry.lookups.get(t.service);
     const there =
-      known?.state === "found" ? known : await lookupFingerprint(registry.client, t.service, t.fingerprint);
+      known?.state === "found"
+        ? known
+        : await registry.port.lookup(registry.client, t.service, t.fingerprint);
     if (there.state === "found") {
       out.push({ service: t.service, ref: there.ref, state: "present" });
       continue;
     }
     try {
-      const ref = await pushBaked(t, {
+      const ref = await registry.port.push(t, {
         client,
         engine,
         registry: registry.client.location,

@@ -25,8 +25,11 @@ import {
   type DevcontainerLayers,
   type FeatureFingerprint,
 } from "../core/devcontainer/layers.js";
-import { FsFingerprintIo } from "../adapters/fs/context-hasher.js";
-import { findDevcontainerCli, resolveFeatureLock } from "../adapters/devcontainer/cli.js";
+import type { FingerprintIo } from "../core/fingerprint/index.js";
+import type { Ports } from "./ports.js";
+
+/** files as the fingerprint reads them, and the Dev Containers CLI (its version, Feature digests) */
+export type LayerPorts = Pick<Ports, "fingerprints" | "devcontainer">;
 
 export const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
@@ -44,7 +47,7 @@ interface LocalFeature {
   installsAfter: string[];
 }
 
-function readLocalFeature(dc: DevcontainerModel, key: string, io: FsFingerprintIo): LocalFeature {
+function readLocalFeature(dc: DevcontainerModel, key: string, io: FingerprintIo): LocalFeature {
   const folder = localFeatureFolder(key, dc.configPath, dc.workspaceFolder);
   if (!io.isDirectory(folder)) {
     throw new KilnError("ERR_KILN_FEATURE", `Feature "${key}": folder ${folder} does not exist`, {
@@ -69,6 +72,7 @@ function readLocalFeature(dc: DevcontainerModel, key: string, io: FsFingerprintI
 export function devcontainerLayers(
   model: ProjectModel,
   serviceHash: string,
+  ports: LayerPorts,
   options: { warn?: (line: string) => void; env: NodeJS.ProcessEnv },
 ): DevcontainerLayers | undefined {
   const dc = model.devcontainer;
@@ -77,7 +81,7 @@ export function devcontainerLayers(
   const svc = model.services.find((s) => s.name === name)!;
   const config = dc.config;
   const features = configuredFeatures(config);
-  const io = new FsFingerprintIo();
+  const io = ports.fingerprints.io();
   const layers: DevcontainerLayers = { serviceHash };
   if (features.length > 0) {
     const configDir = path.dirname(dc.configPath);
@@ -89,7 +93,10 @@ export function devcontainerLayers(
     const oci = features.filter((f) => !isLocalFeature(f.key));
     const resolved =
       lockText === undefined && oci.length > 0
-        ? resolveFeatureLock(options.env, Object.fromEntries(oci.map((f) => [f.key, f.options ?? {}])))
+        ? ports.devcontainer.resolveFeatureLock(
+            options.env,
+            Object.fromEntries(oci.map((f) => [f.key, f.options ?? {}])),
+          )
         : undefined;
     const prints: FeatureFingerprint[] = [];
     const nodes: OrderNode[] = [];
@@ -118,7 +125,7 @@ export function devcontainerLayers(
     }
     const override = overrideInstallOrder(config);
     layers.features = {
-      cli: cliVersion(options.env),
+      cli: cliVersion(ports, options.env),
       features: prints,
       order: featureInstallOrder(nodes, override),
       overrideFeatureInstallOrder: override,
@@ -164,7 +171,7 @@ export function containerEnvOf(
 /** the last `USER` of the Dockerfile's final stage, when written as a plain name */
 function dockerfileUser(
   build: ProjectModel["services"][number]["build"],
-  io: FsFingerprintIo,
+  io: FingerprintIo,
 ): string | undefined {
   if (!build || build.contextIsRemote) return undefined;
   const text =
@@ -173,9 +180,9 @@ function dockerfileUser(
   return text === undefined ? undefined : finalStageUser(text);
 }
 
-export function cliVersion(env: NodeJS.ProcessEnv): string {
+export function cliVersion(ports: LayerPorts, env: NodeJS.ProcessEnv): string {
   try {
-    return findDevcontainerCli(env).version;
+    return ports.devcontainer.cli(env).version;
   } catch {
     return "missing"; // the build says so, with the install command
   }
@@ -185,12 +192,13 @@ export function cliVersion(env: NodeJS.ProcessEnv): string {
 export function withDevcontainerLayers(
   model: ProjectModel,
   manifests: Map<string, FingerprintManifest>,
+  ports: LayerPorts,
   options: { warn?: (line: string) => void; env: NodeJS.ProcessEnv },
 ): Map<string, FingerprintManifest> {
   const name = devcontainerService(model);
   const base = name ? manifests.get(name) : undefined;
   if (!name || !base) return manifests;
-  const layers = devcontainerLayers(model, base.hash, options);
+  const layers = devcontainerLayers(model, base.hash, ports, options);
   if (!layers) return manifests;
   const out = new Map(manifests);
   out.set(name, { ...base, hash: stageHashes(layers).final, devcontainer: layers });

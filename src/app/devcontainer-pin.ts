@@ -12,10 +12,10 @@ import {
   restoreTopLevel,
   type RemovedProperty,
 } from "../core/devcontainer/jsonc-remove.js";
+import { withDevcontainerPin, type DevcontainerPin, type PinsFile } from "../core/pin/pins-file.js";
 import type { FileChange } from "../adapters/state/journal.js";
-import { BackupStore } from "../adapters/state/backup-store.js";
-import { withDevcontainerPin, type DevcontainerPin, type PinsFile } from "../adapters/state/pin-store.js";
 import type { OpenedProject } from "./open-project.js";
+import type { Backups } from "./ports.js";
 import { devcontainerService } from "./devcontainer-layers.js";
 
 /** the properties a baked image makes redundant, removed in this order */
@@ -38,9 +38,13 @@ export interface PinsUpdate {
   change: FileChange;
 }
 
-/** takes the baked Features out of devcontainer.json when the devcontainer's service is pinned */
+/**
+ * Takes the baked Features out of devcontainer.json when the devcontainer's service is pinned
+ * (its original backed up in `backups` first).
+ */
 export function devcontainerPinChange(
   project: OpenedProject,
+  backups: Backups,
   pinned: string[],
   pins: PinsFile,
 ): PinsUpdate | undefined {
@@ -59,7 +63,6 @@ export function devcontainerPinChange(
     removed.push(r.removed);
   }
   if (removed.length === 0) return undefined;
-  const backups = new BackupStore(project.stateDir);
   if (backups.get(dc.configPath)) backups.discard(dc.configPath);
   backups.ensureBackup(dc.configPath, current);
   return {

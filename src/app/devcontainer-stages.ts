@@ -18,11 +18,10 @@ import {
 } from "../core/devcontainer/features.js";
 import type { PlanTarget } from "../core/plan/plan.js";
 import { LABEL, imageRepo, imageTag } from "../core/image-ref.js";
-import { engineMajor, findDevcontainerCli, installFeatures } from "../adapters/devcontainer/cli.js";
 import type { BuildOutcome } from "../adapters/engine/build.js";
-import type { BuildPort } from "./ports.js";
+import type { BuildPort, DevcontainerPort } from "./ports.js";
 import type { DockerClient } from "../adapters/engine/client.js";
-import { runProcess } from "../adapters/process-runner.js";
+import type { ImageConfig } from "../adapters/devcontainer/image-config.js";
 import { containerEnvOf, str } from "./devcontainer-layers.js";
 
 export interface StageContext {
@@ -35,24 +34,14 @@ export interface StageContext {
   buildService: (target: PlanTarget) => Promise<BuildOutcome>;
   /** runs one build (the build port), for the UID stage */
   build: BuildPort["build"];
+  /** the Dev Containers CLI, and the image configs and tags through the build client */
+  devcontainer: DevcontainerPort;
 }
 
-export interface ImageConfig {
-  User?: string;
-  Labels?: Record<string, string> | null;
-}
+export type { ImageConfig };
 
-export async function imageConfig(client: DockerClient, ref: string): Promise<ImageConfig | undefined> {
-  const r = await runProcess([...client.argv, "image", "inspect", "--format", "{{json .Config}}", ref], {
-    env: client.env,
-    allowFailure: true,
-  });
-  if (r.exitCode !== 0) return undefined;
-  return JSON.parse(r.stdout.trim()) as ImageConfig;
-}
-
-async function hasStage(client: DockerClient, ref: string, fingerprint: string): Promise<boolean> {
-  return (await imageConfig(client, ref))?.Labels?.[LABEL.fingerprint] === fingerprint;
+async function hasStage(ctx: StageContext, ref: string, fingerprint: string): Promise<boolean> {
+  return (await ctx.devcontainer.imageConfig(ctx.client, ref))?.Labels?.[LABEL.fingerprint] === fingerprint;
 }
 
 /** builds the stages of a devcontainer target that are not on the engine yet; returns the service build's outcome */
@@ -66,7 +55,7 @@ export async function buildStages(target: PlanTarget, ctx: StageContext): Promis
     [LABEL.service]: target.service,
   });
   let outcome: BuildOutcome | undefined;
-  if (!(await hasStage(ctx.client, stages.service.imageRef, stages.service.fingerprint))) {
+  if (!(await hasStage(ctx, stages.service.imageRef, stages.service.fingerprint))) {
     outcome = await ctx.buildService({
       ...target,
       fingerprint: stages.service.fingerprint,
@@ -75,7 +64,7 @@ export async function buildStages(target: PlanTarget, ctx: StageContext): Promis
   }
   let last = stages.service.imageRef;
   if (stages.features) {
-    if (!(await hasStage(ctx.client, stages.features.imageRef, stages.features.fingerprint))) {
+    if (!(await hasStage(ctx, stages.features.imageRef, stages.features.fingerprint))) {
       await bakeFeatures(dc, last, stages.features.imageRef, labels(stages.features.fingerprint), ctx);
     }
     last = stages.features.imageRef;
@@ -86,7 +75,7 @@ export async function buildStages(target: PlanTarget, ctx: StageContext): Promis
   }
   // the name compose would give the service points at what the devcontainer runs
   const plain = `${imageRepo(target.imageName)}:${imageTag(target.imageName)}`;
-  await runProcess([...ctx.client.argv, "tag", last, plain], { env: ctx.client.env });
+  await ctx.devcontainer.tag(ctx.client, last, plain);
   return outcome;
 }
 
@@ -97,7 +86,7 @@ async function bakeFeatures(
   labels: Record<string, string>,
   ctx: StageContext,
 ): Promise<void> {
-  const cli = findDevcontainerCli(ctx.env);
+  const cli = ctx.devcontainer.cli(ctx.env);
   const workspace = mkdtempSync(path.join(os.tmpdir(), "kiln-features-"));
   try {
     // the same layout under .devcontainer: local Feature keys (and the ids in the label) stay as written
@@ -140,7 +129,7 @@ async function bakeFeatures(
     };
     const configPath = path.join(configDir, "devcontainer.json");
     writeFileSync(configPath, JSON.stringify(config, null, 2));
-    await installFeatures({
+    await ctx.devcontainer.installFeatures({
       cli,
       workspaceFolder: workspace,
       configPath,
@@ -150,7 +139,7 @@ async function bakeFeatures(
       env: ctx.client.env,
       omitSyntaxDirective: true,
       featureKeys,
-      noBuildContexts: ((await engineMajor(ctx.client.argv, ctx.client.env)) ?? 0) < 23,
+      noBuildContexts: ((await ctx.devcontainer.engineMajor(ctx.client.argv, ctx.client.env)) ?? 0) < 23,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
   } finally {
@@ -168,8 +157,8 @@ async function bakeUid(
   ctx: StageContext,
   service: string,
 ): Promise<void> {
-  if (await hasStage(ctx.client, stage.imageRef, stage.fingerprint)) return;
-  const base = await imageConfig(ctx.client, baseRef);
+  if (await hasStage(ctx, stage.imageRef, stage.fingerprint)) return;
+  const base = await ctx.devcontainer.imageConfig(ctx.client, baseRef);
   if (!base) {
     throw new KilnError("ERR_KILN_IMAGE_MISSING", `${baseRef} disappeared while kiln was working`, {
       hint: "another process removed the image: run the same kiln command again",
@@ -182,7 +171,7 @@ async function bakeUid(
   const fromMeta = [...entries].reverse().find((e) => str(e.remoteUser))?.remoteUser;
   const imageUser = base.User || "root";
   const remoteUser = str(dc.config.remoteUser) ?? str(fromMeta) ?? svc?.user ?? imageUser;
-  const cli = findDevcontainerCli(ctx.env);
+  const cli = ctx.devcontainer.cli(ctx.env);
   const emptyDir = mkdtempSync(path.join(os.tmpdir(), "kiln-uid-"));
   try {
     const changes = remoteUser !== "root" && !/^\d+$/.test(remoteUser);

@@ -7,16 +7,9 @@ import path from "node:path";
 import type { ProjectRequest } from "./request.js";
 import { KilnError } from "../core/errors.js";
 import { planProject, type PlanPorts } from "./bake-project.js";
-import { realPorts } from "../adapters/real-ports.js";
-import { quietReporter } from "../report/progress/create-reporter.js";
 import { isFresh } from "../core/plan/plan.js";
-import { runProcess } from "../adapters/process-runner.js";
-import {
-  cacheMountsOf,
-  checkCacheMountsReachable,
-  exportCacheMount,
-} from "../adapters/bundle/cache-mounts.js";
-import { BUNDLE_KIND, MANIFEST_FILE, sha256File, type BundleManifest } from "../adapters/bundle/manifest.js";
+import { BUNDLE_KIND, MANIFEST_FILE, type BundleManifest } from "../core/bundle/manifest.js";
+import type { Ports } from "./ports.js";
 import { formatBytes } from "../report/format-bytes.js";
 
 export interface BundleExportOptions {
@@ -36,16 +29,12 @@ export interface BundleExportReport {
   manifest: BundleManifest;
 }
 
-/** `ports`: the CLI's (cli/runtime.ts); a library caller gets the real ones for its selection */
+/** `ports`: the CLI's (cli/runtime.ts) or the library's (app/library-volumes.ts) */
 export async function exportBundle(
   options: BundleExportOptions,
-  ports: PlanPorts = realPorts({
-    env: options.env,
-    ...(options.globals.context ? { context: options.globals.context } : {}),
-    reporter: quietReporter,
-    log: options.log,
-  }),
+  ports: PlanPorts & Pick<Ports, "bundles">,
 ): Promise<BundleExportReport> {
+  const bundles = ports.bundles;
   const started = Date.now();
   const planned = await planProject(
     {
@@ -70,16 +59,13 @@ export async function exportBundle(
     );
   }
   const client = await ports.builds.client();
-  if (options.cacheMounts) checkCacheMountsReachable(client, "export");
+  if (options.cacheMounts) bundles.checkCacheMounts(client, "export");
   const work = mkdtempSync(path.join(path.dirname(path.resolve(options.file)), ".kiln-bundle-"));
   try {
     const refs = wanted.map((t) => t.imageRef);
     options.log(`kiln: saving ${refs.length} image(s): ${refs.join(", ")}`);
     const images = path.join(work, "images.tar");
-    await runProcess([...client.argv, "save", "-o", images, ...refs], {
-      env: client.env,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    await bundles.saveImages(client, refs, images, options.signal);
     const imagesSize = statSync(images).size;
     options.log(`kiln: images ${formatBytes(imagesSize)}, checksumming`);
     const manifest: BundleManifest = {
@@ -88,11 +74,11 @@ export async function exportBundle(
       project: planned.project.model.name,
       createdAt: new Date().toISOString(),
       services: wanted.map((t) => ({ name: t.service, image: t.imageRef, fingerprint: t.fingerprint })),
-      images: { path: "images.tar", sha256: await sha256File(images), size: imagesSize },
+      images: { path: "images.tar", sha256: await bundles.sha256(images), size: imagesSize },
       caches: [],
     };
     if (options.cacheMounts) {
-      const mounts = cacheMountsOf(
+      const mounts = bundles.cacheMounts(
         planned.project.model,
         wanted.map((t) => ({ service: t.service, imageRef: t.imageRef })),
       );
@@ -100,13 +86,13 @@ export async function exportBundle(
         const rel = path.join("caches", String(i), "cache.tar");
         mkdirSync(path.join(work, "caches", String(i)), { recursive: true });
         const t0 = Date.now();
-        const size = await exportCacheMount(client, c, path.join(work, rel), options.signal);
+        const size = await bundles.exportCacheMount(client, c, path.join(work, rel), options.signal);
         options.log(
           `kiln: cache mount ${c.id} (${c.service}): ${formatBytes(size)} in ${Date.now() - t0} ms`,
         );
         manifest.caches.push({
           path: rel,
-          sha256: await sha256File(path.join(work, rel)),
+          sha256: await bundles.sha256(path.join(work, rel)),
           size,
           id: c.id,
           ...(c.sharing ? { sharing: c.sharing } : {}),
@@ -117,7 +103,7 @@ export async function exportBundle(
     writeFileSync(path.join(work, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     const members = [MANIFEST_FILE, "images.tar", ...(manifest.caches.length > 0 ? ["caches"] : [])];
     const tmp = `${options.file}.kiln-tmp`;
-    await runProcess(["tar", "-cf", tmp, "-C", work, ...members]);
+    await bundles.pack(work, members, tmp);
     renameSync(tmp, options.file);
     const size = statSync(options.file).size;
     options.log(`kiln: wrote ${options.file} (${formatBytes(size)}) in ${Date.now() - started} ms`);

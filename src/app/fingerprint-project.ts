@@ -5,11 +5,11 @@
 import path from "node:path";
 import type { FingerprintManifest } from "../core/fingerprint/index.js";
 import { buildableServices } from "../core/plan/plan.js";
-import { fingerprintServices } from "../adapters/fs/fingerprint-services.js";
-import type { Engine, ImageInfo } from "../adapters/engine/engine-types.js";
+import type { ImageInfo } from "../adapters/engine/engine-types.js";
 import type { DockerClient } from "../adapters/engine/client.js";
 import type { OpenedProject } from "./open-project.js";
-import { generatedConfigOf } from "../adapters/bake/devcontainer-config.js";
+import { generatedConfigPath } from "../core/pin/devcontainer-override.js";
+import type { Ports } from "./ports.js";
 import { withDevcontainerLayers } from "./devcontainer-layers.js";
 
 /** which sender decides what a context holds: the legacy client's differs from buildx's */
@@ -22,19 +22,18 @@ async function dialect(client: () => Promise<DockerClient>): Promise<"buildkit" 
   }
 }
 
+/** the engine (base image IDs), the build client (its dialect decides what a context holds), the files */
+export type FingerprintPorts = Pick<Ports, "engine" | "builds" | "fingerprints" | "devcontainer">;
+
 export async function fingerprintProject(
   project: OpenedProject,
-  engine: Engine,
-  selection: {
-    env: NodeJS.ProcessEnv;
-    /** the build client (its dialect decides what a context holds) */
-    client: () => Promise<DockerClient>;
-    warn?: (line: string) => void;
-  },
+  ports: FingerprintPorts,
+  selection: { env: NodeJS.ProcessEnv; warn?: (line: string) => void },
 ): Promise<Map<string, FingerprintManifest>> {
+  const engine = ports.engine;
   const services = buildableServices(project.model);
   // not awaited here: the engine's answer to it and to the base images' inspects travel at once
-  const contextDialect = dialect(selection.client);
+  const contextDialect = dialect(ports.builds.client);
   const inspected = new Map<string, Promise<ImageInfo | undefined>>();
   const inspect = (ref: string): Promise<ImageInfo | undefined> => {
     let hit = inspected.get(ref);
@@ -47,7 +46,7 @@ export async function fingerprintProject(
   const resolveImageId = (ref: string): Promise<string | undefined> => inspect(ref).then((i) => i?.id);
   const hasOnBuild = (ref: string): Promise<boolean> =>
     inspect(ref).then((i) => (i?.onBuild?.length ?? 0) > 0);
-  const manifests = await fingerprintServices(
+  const manifests = await ports.fingerprints.services(
     services.map((s) => ({
       service: s.name,
       build: s.build!,
@@ -61,12 +60,21 @@ export async function fingerprintProject(
       overrideContents: overrides(project),
       // kiln's generated devcontainer config (--mode override) sits in the seed's `context: ..`
       ...(project.model.devcontainer
-        ? { excludePaths: [path.dirname(generatedConfigOf(project.model.devcontainer))] }
+        ? {
+            excludePaths: [
+              path.dirname(
+                generatedConfigPath(
+                  project.model.devcontainer.configPath,
+                  project.model.devcontainer.workspaceFolder,
+                ),
+              ),
+            ],
+          }
         : {}),
       contextDialect,
     },
   );
-  return withDevcontainerLayers(project.model, manifests, {
+  return withDevcontainerLayers(project.model, manifests, ports, {
     env: selection.env,
     ...(selection.warn ? { warn: selection.warn } : {}),
   });

@@ -11,11 +11,10 @@ import {
   unpinWithRecords,
   type ForeignPin,
 } from "../core/pin/foreign-pins.js";
-import { committedVersions } from "../adapters/git/file-history.js";
-import { recordsElsewhere } from "../adapters/state/other-records.js";
 import type { FileChange } from "../adapters/state/journal.js";
 import { commitProjectFiles } from "./pin-project.js";
 import type { OpenedProject } from "./open-project.js";
+import type { Ports } from "./ports.js";
 
 export interface ForeignFile {
   /** the file as the model names it, and the path kiln writes (symlinks resolved) */
@@ -29,9 +28,11 @@ export interface ForeignFile {
   fromGit?: { text: string; commit: string };
 }
 
+/** `ports`: other folders' records (state) and the file's git history (project) */
 export function examineForeignPins(
   project: OpenedProject,
   env: Record<string, string | undefined>,
+  ports: Pick<Ports, "state" | "project">,
   options: { services?: readonly string[]; git?: boolean } = {},
 ): ForeignFile[] {
   const wanted = options.services ?? [];
@@ -45,7 +46,7 @@ export function examineForeignPins(
     const target = project.targets.get(file) ?? file;
     const current = project.files.read(target);
     const entry: ForeignFile = { file, target, pins: list, current };
-    for (const other of recordsElsewhere(target, list, { env, ownStateDir: project.stateDir })) {
+    for (const other of ports.state.recordsElsewhere(target, list, { env, ownStateDir: project.stateDir })) {
       const text = unpinWithRecords(current, other.records, file);
       if (text !== null) {
         entry.fromRecords = { text, origin: other.file };
@@ -53,7 +54,7 @@ export function examineForeignPins(
       }
     }
     if (options.git !== false) {
-      for (const version of committedVersions(target)) {
+      for (const version of ports.project.committedVersions(target)) {
         const text = unpinWithOriginal(current, version.text, list, file);
         if (text !== null) {
           entry.fromGit = { text, commit: version.commit };
@@ -107,6 +108,7 @@ export function assertForeignRestorable(
  */
 export function restoreForeignPins(
   project: OpenedProject,
+  ports: Pick<Ports, "state">,
   files: readonly ForeignFile[],
   options: { fromGit?: boolean },
 ): { restored: string[]; files: string[] } {
@@ -116,7 +118,7 @@ export function restoreForeignPins(
     content: restoredText(f, options.fromGit === true)!,
     expectedCurrent: f.current,
   }));
-  if (changes.length > 0) commitProjectFiles(project, changes);
+  if (changes.length > 0) commitProjectFiles(project, ports, changes);
   return {
     restored: [...new Set(files.flatMap((f) => f.pins.map((p) => p.service)))],
     files: files.map((f) => f.target),

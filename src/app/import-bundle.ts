@@ -9,12 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { KilnError } from "../core/errors.js";
 import { LABEL } from "../core/image-ref.js";
-import { realPorts } from "../adapters/real-ports.js";
-import { quietReporter } from "../report/progress/create-reporter.js";
 import type { Ports } from "./ports.js";
-import { runProcess } from "../adapters/process-runner.js";
-import { checkCacheMountsReachable, importCacheMount } from "../adapters/bundle/cache-mounts.js";
-import { readManifest, verifyMembers, type BundleManifest } from "../adapters/bundle/manifest.js";
+import type { BundleManifest } from "../core/bundle/manifest.js";
 
 export interface BundleImportOptions {
   env: NodeJS.ProcessEnv;
@@ -33,36 +29,29 @@ export interface BundleImportReport {
   cachesSeeded: string[];
 }
 
-/** `ports`: the CLI's (cli/runtime.ts); a library caller gets the real ones for its selection */
+/** `ports`: the CLI's (cli/runtime.ts) or the library's (app/library-volumes.ts) */
 export async function importBundle(
   options: BundleImportOptions,
-  ports: Pick<Ports, "engine" | "builds"> = realPorts({
-    env: options.env,
-    ...(options.context ? { context: options.context } : {}),
-    reporter: quietReporter,
-    log: options.log,
-  }),
+  ports: Pick<Ports, "engine" | "builds" | "bundles">,
 ): Promise<BundleImportReport> {
   const started = Date.now();
   const client = await ports.builds.client();
   const engine = ports.engine;
+  const bundles = ports.bundles;
   const work = mkdtempSync(path.join(os.tmpdir(), "kiln-bundle-"));
   try {
-    await runProcess(["tar", "-xf", options.file, "-C", work]).catch((error: unknown) => {
+    await bundles.unpack(options.file, work).catch((error: unknown) => {
       throw new KilnError("ERR_KILN_BUNDLE", `cannot unpack ${options.file}`, {
         cause: error,
         hint: "is it a file made by `kiln bundle export`, copied completely?",
       });
     });
-    const manifest = readManifest(work, options.file);
-    if (!options.noCacheMounts && manifest.caches.length > 0) checkCacheMountsReachable(client, "import");
+    const manifest = bundles.readManifest(work, options.file);
+    if (!options.noCacheMounts && manifest.caches.length > 0) bundles.checkCacheMounts(client, "import");
     options.log(`kiln: checking ${1 + manifest.caches.length} member checksum(s)`);
-    await verifyMembers(work, manifest, options.file);
+    await bundles.verifyMembers(work, manifest, options.file);
     options.log(`kiln: loading ${manifest.services.length} image(s)`);
-    await runProcess([...client.argv, "load", "-q", "-i", path.join(work, manifest.images.path)], {
-      env: client.env,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    await bundles.loadImages(client, path.join(work, manifest.images.path), options.signal);
     for (const s of manifest.services) {
       const img = await engine.imageInspect(s.image);
       if (!img || img.labels[LABEL.fingerprint] !== s.fingerprint) {
@@ -81,7 +70,7 @@ export async function importBundle(
         const image = manifest.services.find((s) => s.name === c.service)?.image;
         if (!image) continue;
         const t0 = Date.now();
-        await importCacheMount(
+        await bundles.importCacheMount(
           client,
           { id: c.id, ...(c.sharing ? { sharing: c.sharing } : {}), image, service: c.service },
           path.join(work, c.path),

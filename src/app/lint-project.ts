@@ -3,20 +3,22 @@
  * model with kiln's pins undone (as bake and doctor see it), so a baked project is linted from
  * its build specs instead of checking nothing; a folder without a compose file is searched.
  */
-import { modelTargets, searchedTargets, type LintTarget } from "../adapters/lint-targets.js";
+import type { LintTarget } from "../adapters/lint-targets.js";
 import { isKilnError } from "../core/errors.js";
-import { openProject } from "./open-project.js";
+import { openProject, type OpenPorts } from "./open-project.js";
+import type { Ports } from "./ports.js";
 import type { ProjectRequest } from "./request.js";
 
 export async function projectLintTargets(
   request: ProjectRequest,
   env: NodeJS.ProcessEnv,
   cwd: string,
-  log: (line: string) => void,
+  ports: OpenPorts & Pick<Ports, "lintTargets">,
 ): Promise<LintTarget[]> {
+  const log = ports.log;
   let opened;
   try {
-    opened = await openProject(request, env, log);
+    opened = await openProject(request, env, ports);
   } catch (error: unknown) {
     const noCompose =
       isKilnError(error) &&
@@ -24,7 +26,7 @@ export async function projectLintTargets(
       request.files.length === 0 &&
       request.devcontainer === undefined;
     if (!noCompose) throw error;
-    return searchedTargets(request.projectDir, cwd);
+    return ports.lintTargets.search(request.projectDir, cwd);
   }
-  return modelTargets(opened.model, cwd, log);
+  return ports.lintTargets.ofModel(opened.model, cwd, log);
 }

@@ -9,18 +9,18 @@
  * before the project lock is checked after it with stats, not read again.
  */
 import { parse } from "yaml";
-import { loadProjectCached } from "../adapters/compose-model-cache.js";
 import type { LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
 import type { ComposeIo } from "../core/compose/io.js";
 import { unpinText } from "../core/pin/unpin-text.js";
-import { ProjectFiles } from "../adapters/project-files.js";
-import { resolveTarget } from "../adapters/fs/atomic-write.js";
-import { readPins, withPin, type PinsFile } from "../adapters/state/pin-store.js";
-import { projectStateDir } from "../adapters/state/state-dir.js";
+import { withDevcontainerPin, withPin, type PinsFile } from "../core/pin/pins-file.js";
+import type { ProjectFiles } from "../adapters/project-files.js";
+import type { UnpinView } from "../adapters/unpin-memo.js";
+import type { Ports } from "./ports.js";
 import type { ProjectRequest } from "./request.js";
 import { devcontainerPinIsLive, unpinnedDevcontainerText } from "./devcontainer-pin.js";
-import { withDevcontainerPin } from "../adapters/state/pin-store.js";
-import { UnpinMemo, type UnpinView } from "../adapters/unpin-memo.js";
+
+/** what opening a project needs: its files and compose loader, its state dir, a log for notes */
+export type OpenPorts = Pick<Ports, "project" | "state" | "log">;
 
 export interface OpenedProject {
   model: ProjectModel;
@@ -58,19 +58,23 @@ export function loadOptions(globals: ProjectRequest, env: NodeJS.ProcessEnv): Lo
   };
 }
 
-function overlayIo(base: ComposeIo, overrides: Map<string, string>): ComposeIo {
+function overlayIo(
+  ports: Pick<Ports, "project">,
+  base: ComposeIo,
+  overrides: Map<string, string>,
+): ComposeIo {
   return {
     ...base,
     readText(file: string) {
-      const hit = overrides.get(file) ?? overrides.get(safeTarget(file));
+      const hit = overrides.get(file) ?? overrides.get(safeTarget(ports, file));
       return hit ?? base.readText(file);
     },
   };
 }
 
-function safeTarget(file: string): string {
+function safeTarget(ports: Pick<Ports, "project">, file: string): string {
   try {
-    return resolveTarget(file);
+    return ports.project.resolveTarget(file);
   } catch {
     return file;
   }
@@ -138,34 +142,33 @@ function livePins(
 export async function locateProject(
   globals: ProjectRequest,
   env: NodeJS.ProcessEnv,
-  files: ProjectFiles = new ProjectFiles(),
+  ports: Pick<Ports, "project" | "state">,
+  files: ProjectFiles = ports.project.files(),
 ): Promise<LocatedProject> {
-  const model = await loadProjectCached(loadOptions(globals, env), files.io);
-  return { projectDir: model.projectDir, stateDir: projectStateDir(model.projectDir, env), model, files };
+  const model = await ports.project.load(loadOptions(globals, env), files.io);
+  return { projectDir: model.projectDir, stateDir: ports.state.dir(model.projectDir, env), model, files };
 }
 
 /**
- * `log` gets kiln's notes (a pin forgotten because the file no longer has it). `from`: the run's
- * files, or the project located before the lock — its model is kept when a stat of every file
- * it read (and the loader's directory probes) says nothing changed since; else the changed
- * files are read again and the model loaded afresh.
+ * `ports.log` gets kiln's notes (a pin forgotten because the file no longer has it). `from`:
+ * the run's files, or the project located before the lock — its model is kept when a stat of
+ * every file it read (and the loader's directory probes) says nothing changed since; else the
+ * changed files are read again and the model loaded afresh.
  */
 export async function openProject(
   globals: ProjectRequest,
   env: NodeJS.ProcessEnv,
-  log: (line: string) => void,
-  from: ProjectFiles | LocatedProject = new ProjectFiles(),
+  ports: OpenPorts,
+  from: ProjectFiles | LocatedProject = ports.project.files(),
 ): Promise<OpenedProject> {
   const options = loadOptions(globals, env);
-  const files = from instanceof ProjectFiles ? from : from.files;
-  const first =
-    !(from instanceof ProjectFiles) && files.unchanged()
-      ? from.model
-      : await loadProjectCached(options, files.io);
-  const stateDir = projectStateDir(first.projectDir, env);
-  const allTargets = new Map(first.files.map((f) => [f, safeTarget(f)]));
-  const recorded = readPins(stateDir);
-  const unpinMemo = new UnpinMemo(env);
+  const located = "stateDir" in from ? from : undefined;
+  const files = "stateDir" in from ? from.files : from;
+  const first = located && files.unchanged() ? located.model : await ports.project.load(options, files.io);
+  const stateDir = ports.state.dir(first.projectDir, env);
+  const allTargets = new Map(first.files.map((f) => [f, safeTarget(ports, f)]));
+  const recorded = ports.state.readPins(stateDir);
+  const unpinMemo = ports.project.unpinMemo(env);
   const memo = new Map<string, UnpinView>();
   for (const target of new Set(allTargets.values())) {
     const records = recorded.files[target];
@@ -182,12 +185,12 @@ export async function openProject(
   const dropped = live.dropped;
   let pins = live.pins;
   if (dropped.length > 0) {
-    log(`kiln: no longer pinned in the file, forgetting the pin of ${dropped.join(", ")}`);
+    ports.log(`kiln: no longer pinned in the file, forgetting the pin of ${dropped.join(", ")}`);
   }
   const unpinned = new Map<string, string>();
   const targets = new Map<string, string>();
   for (const file of first.files) {
-    const target = safeTarget(file);
+    const target = safeTarget(ports, file);
     targets.set(file, target);
     const records = pins.files[target];
     if (!records || Object.keys(records).length === 0) continue;
@@ -225,6 +228,6 @@ export async function openProject(
     const text = unpinned.get(target);
     if (text !== undefined) byModelPath.set(file, text);
   }
-  const model = await loadProjectCached(options, overlayIo(files.io, byModelPath), "unpinned");
+  const model = await ports.project.load(options, overlayIo(ports, files.io, byModelPath), "unpinned");
   return { model, current: first, stateDir, pins, unpinned, targets, files };
 }

@@ -2,29 +2,15 @@
  * `--mode override`: the tracked compose files stay untouched; the pins go to a generated
  * override file in kiln's state dir (outside the project: never in a build context, nothing to
  * git-ignore), which `kiln up` passes last and the user passes as the last `-f`. It needs
- * `build: !reset null`, which compose v1 cannot read — refused there.
+ * `build: !reset null`, which compose v1 cannot read — refused there. The file itself is read
+ * and written through the state port (adapters/state/override-file.ts).
  */
-import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { parse } from "yaml";
 import { KilnError } from "../core/errors.js";
-import { OVERRIDE_FILE_NAME, overrideText, type OverridePin } from "../core/pin/override-text.js";
-import { writeFileAtomic } from "../adapters/fs/atomic-write.js";
+import { OVERRIDE_FILE_NAME } from "../core/pin/override-text.js";
 
 export function overridePath(stateDir: string): string {
   return path.join(stateDir, OVERRIDE_FILE_NAME);
-}
-
-/** service → image ref pinned by the override file */
-export function readOverridePins(stateDir: string): Map<string, string> {
-  const file = overridePath(stateDir);
-  const out = new Map<string, string>();
-  if (!existsSync(file)) return out;
-  const doc = parse(readFileSync(file, "utf8"), { customTags: [{ tag: "!reset", resolve: () => null }] }) as {
-    services?: Record<string, { image?: string }>;
-  } | null;
-  for (const [name, svc] of Object.entries(doc?.services ?? {})) if (svc.image) out.set(name, svc.image);
-  return out;
 }
 
 export function refuseOverrideUnderV1(variant: "v1" | "v2"): void {
@@ -40,22 +26,4 @@ export function refuseOverrideUnderV1(variant: "v1" | "v2"): void {
       },
     );
   }
-}
-
-export async function writeOverridePins(stateDir: string, pins: OverridePin[]): Promise<string> {
-  const merged = readOverridePins(stateDir);
-  for (const p of pins) merged.set(p.service, p.imageRef);
-  const file = overridePath(stateDir);
-  await writeFileAtomic(
-    file,
-    overrideText([...merged].map(([service, imageRef]) => ({ service, imageRef }))),
-  );
-  return file;
-}
-
-export function removeOverridePins(stateDir: string): boolean {
-  const file = overridePath(stateDir);
-  if (!existsSync(file)) return false;
-  rmSync(file);
-  return true;
 }

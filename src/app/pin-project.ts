@@ -5,14 +5,13 @@
  * (compose.yaml + compose.override.yaml, a two-entry dockerComposeFile) is pinned in each of
  * them, so the merged model has no build: left.
  */
-import { statSync } from "node:fs";
 import { KilnError } from "../core/errors.js";
 import { pinService } from "../core/pin/pin-text.js";
+import { withPin, type PinsFile } from "../core/pin/pins-file.js";
 import { repinText, unpinText } from "../core/pin/unpin-text.js";
-import { BackupStore } from "../adapters/state/backup-store.js";
-import { commitFiles, type FileChange } from "../adapters/state/journal.js";
-import { pinsFileChange, pinsPath, withPin, type PinsFile } from "../adapters/state/pin-store.js";
+import type { FileChange } from "../adapters/state/journal.js";
 import type { OpenedProject } from "./open-project.js";
+import type { Ports } from "./ports.js";
 import { devcontainerPinChange, devcontainerUnpinChange } from "./devcontainer-pin.js";
 
 export interface PinRequest {
@@ -69,27 +68,33 @@ function declaringFiles(project: OpenedProject, service: string): string[] {
 }
 
 /**
+ * One journal commit of the project's files and, with `pins`, kiln's pin records; the run's
+ * files keep the texts written, so what comes next (rebuild's pin, `up`'s model) does not read
+ * them again. (The journal itself still compares each file's bytes with `expectedCurrent`
+ * before replacing it: an edit made meanwhile is refused, never overwritten.)
+ */
+export function commitProjectFiles(
+  project: OpenedProject,
+  ports: Pick<Ports, "state">,
+  changes: FileChange[],
+  pins?: PinsFile,
+): void {
+  ports.state.commit(project.stateDir, changes, pins);
+  for (const c of changes) if (typeof c.content === "string") project.files.wrote(c.path, c.content);
+}
+
+/**
  * Refuses, before anything is built, a pin that could not be written: an inherited build:, or
  * a read-only compose file (by its mode bits — root could write it, but the user said no).
  */
-/**
- * One journal commit of the project's files and pins.json; the run's files keep the texts
- * written, so what comes next (rebuild's pin, `up`'s model) does not read them again. (The
- * journal itself still compares each file's bytes with `expectedCurrent` before replacing it:
- * an edit made meanwhile is refused, never overwritten.)
- */
-export function commitProjectFiles(project: OpenedProject, changes: FileChange[]): void {
-  commitFiles(project.stateDir, changes);
-  const pinsFile = pinsPath(project.stateDir);
-  for (const c of changes) {
-    if (c.path !== pinsFile && typeof c.content === "string") project.files.wrote(c.path, c.content);
-  }
-}
-
-export function checkPinnable(project: OpenedProject, services: string[]): void {
+export function checkPinnable(
+  project: OpenedProject,
+  ports: Pick<Ports, "project">,
+  services: string[],
+): void {
   for (const service of services) {
     for (const file of declaringFiles(project, service)) {
-      if ((statSync(file).mode & 0o222) === 0) {
+      if (ports.project.readOnly(file)) {
         throw new KilnError("ERR_KILN_FILE_READONLY", `${file} is read-only; kiln changed nothing`, {
           hint: `make it writable (chmod u+w ${file}), or use \`kiln build\` to build without pinning`,
         });
@@ -98,7 +103,11 @@ export function checkPinnable(project: OpenedProject, services: string[]): void 
   }
 }
 
-export function pinProject(project: OpenedProject, requests: PinRequest[]): PinOutcome {
+export function pinProject(
+  project: OpenedProject,
+  ports: Pick<Ports, "state">,
+  requests: PinRequest[],
+): PinOutcome {
   const byFile = new Map<string, PinRequest[]>();
   for (const r of requests) {
     for (const file of declaringFiles(project, r.service)) byFile.set(file, [...(byFile.get(file) ?? []), r]);
@@ -106,7 +115,7 @@ export function pinProject(project: OpenedProject, requests: PinRequest[]): PinO
   let pins: PinsFile = project.pins;
   const changes: FileChange[] = [];
   const outcome: PinOutcome = { pinned: [], unchanged: [], files: [] };
-  const backups = new BackupStore(project.stateDir);
+  const backups = ports.state.backups(project.stateDir);
   for (const [file, list] of byFile) {
     const current = project.files.read(file);
     let text = current;
@@ -131,16 +140,13 @@ export function pinProject(project: OpenedProject, requests: PinRequest[]): PinO
     outcome.files.push(file);
   }
   // the devcontainer's image carries its Features now: take them out of devcontainer.json too
-  const dc = devcontainerPinChange(project, [...outcome.pinned, ...outcome.unchanged], pins);
+  const dc = devcontainerPinChange(project, backups, [...outcome.pinned, ...outcome.unchanged], pins);
   if (dc) {
     pins = dc.pins;
     changes.push(dc.change);
     outcome.files.push(dc.change.path);
   }
-  if (changes.length > 0) {
-    changes.push(pinsFileChange(project.stateDir, pins));
-    commitProjectFiles(project, changes);
-  }
+  if (changes.length > 0) commitProjectFiles(project, ports, changes, pins);
   // a service pinned in several files (a split build:) is named once
   outcome.pinned = [...new Set(outcome.pinned)];
   outcome.unchanged = [...new Set(outcome.unchanged)].filter((s) => !outcome.pinned.includes(s));
@@ -153,7 +159,11 @@ export interface UnpinOutcome {
 }
 
 /** Unpins the given services (all pinned ones when `services` is empty). */
-export function unpinProject(project: OpenedProject, services: string[]): UnpinOutcome {
+export function unpinProject(
+  project: OpenedProject,
+  ports: Pick<Ports, "state">,
+  services: string[],
+): UnpinOutcome {
   let pins: PinsFile = project.pins;
   const changes: FileChange[] = [];
   const outcome: UnpinOutcome = { restored: [], files: [] };
@@ -179,11 +189,10 @@ export function unpinProject(project: OpenedProject, services: string[]): UnpinO
     outcome.files.push(dc.change.path);
   }
   if (changes.length > 0) {
-    changes.push(pinsFileChange(project.stateDir, pins));
-    commitProjectFiles(project, changes);
+    commitProjectFiles(project, ports, changes, pins);
     // a fully unpinned file is its own original again (plus the user's edits): the next bake
     // must back up that, not an older original
-    const backups = new BackupStore(project.stateDir);
+    const backups = ports.state.backups(project.stateDir);
     for (const file of outcome.files)
       if (!pins.files[file] && !pins.devcontainers?.[file]) backups.discard(file);
   }

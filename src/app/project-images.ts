@@ -27,4 +27,4 @@ export async function imagesByFingerprint(engine: Engine): Promise<Map<string, I
   return out;
 }
 
-export { extraLabels } from "../adapters/volumes/labels.js";
+export { extraLabels } from "../core/volumes/labels.js";

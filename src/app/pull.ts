@@ -5,8 +5,8 @@
  */
 import { KilnError } from "../core/errors.js";
 import { isFresh } from "../core/plan/plan.js";
-import { pullBaked } from "../adapters/registry/transfer.js";
 import type { Ports } from "./ports.js";
+import type { PlanPorts } from "./bake-project.js";
 import { NO_REGISTRY_HINT, planForRegistry } from "./push.js";
 import type { ProjectRequest } from "./request.js";
 
@@ -36,7 +36,7 @@ export interface PullReport {
 
 export async function pullProject(
   request: PullRequest,
-  ports: Pick<Ports, "engine" | "builds" | "state" | "log" | "reporter">,
+  ports: PlanPorts & Pick<Ports, "reporter">,
 ): Promise<PullReport> {
   const { services } = request;
   const planned = await planForRegistry(request, ports);
@@ -78,7 +78,7 @@ export async function pullProject(
       continue;
     }
     try {
-      await pullBaked(t, {
+      await registry.port.pull(t, {
         client,
         engine: planned.engine,
         registry: registry.client.location,

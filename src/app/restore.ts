@@ -7,13 +7,10 @@
 import { locateProject, openProject } from "./open-project.js";
 import { unpinProject } from "./pin-project.js";
 import { assertForeignRestorable, examineForeignPins, restoreForeignPins } from "./foreign-pins.js";
-import { overridePath, removeOverridePins } from "./override-pins.js";
-import type { Ports } from "./ports.js";
+import { overridePath } from "./override-pins.js";
+import type { DevcontainerPort, Ports } from "./ports.js";
 import type { ProjectRequest } from "./request.js";
-import { removeGeneratedConfig } from "../adapters/bake/devcontainer-config.js";
-import { BackupStore } from "../adapters/state/backup-store.js";
-import { commitFiles } from "../adapters/state/journal.js";
-import { pinsFileChange, withPin } from "../adapters/state/pin-store.js";
+import { withPin } from "../core/pin/pins-file.js";
 
 export interface RestoreRequest {
   globals: ProjectRequest;
@@ -37,17 +34,17 @@ export interface RestoreReport {
 
 export async function restoreProject(
   request: RestoreRequest,
-  ports: Pick<Ports, "state" | "log">,
+  ports: Pick<Ports, "state" | "project" | "log"> & { devcontainer: Pick<DevcontainerPort, "removeConfig"> },
 ): Promise<RestoreReport> {
   const { globals, env, services } = request;
   const log = ports.log;
-  const first = await locateProject(globals, env);
+  const first = await locateProject(globals, env, ports);
   const session = ports.state.openSession(first.stateDir, { command: "kiln restore", log });
   try {
     // the located project's model is kept when a stat of each file says none changed meanwhile
-    const project = await openProject(globals, env, log, first);
+    const project = await openProject(globals, env, ports, first);
     if (request.fromBackup) {
-      const backups = new BackupStore(project.stateDir);
+      const backups = ports.state.backups(project.stateDir);
       const files: string[] = [];
       let pins = project.pins;
       for (const [file, records] of Object.entries(project.pins.files)) {
@@ -55,7 +52,7 @@ export async function restoreProject(
         for (const r of Object.values(records)) pins = withPin(pins, file, r.service, null);
         files.push(file);
       }
-      if (files.length > 0) commitFiles(project.stateDir, [pinsFileChange(project.stateDir, pins)]);
+      if (files.length > 0) ports.state.commit(project.stateDir, [], pins);
       return {
         how: "backup",
         restored: Object.values(project.pins.files).flatMap((r) => Object.keys(r)),
@@ -65,16 +62,16 @@ export async function restoreProject(
     // pins made in another folder (a copy, the old name, a teammate's commit): refused before
     // anything is written when nothing says what the file was before them
     const fromGit = request.fromGit === true;
-    const foreign = examineForeignPins(project, env, { services, git: true });
+    const foreign = examineForeignPins(project, env, ports, { services, git: true });
     assertForeignRestorable(project, foreign, { fromGit });
-    const outcome = unpinProject(project, services);
+    const outcome = unpinProject(project, ports, services);
     if (foreign.length > 0) {
       // the local unpin may have rewritten a file that also holds foreign pins: look again
-      const again = examineForeignPins(await openProject(globals, env, log, project.files), env, {
+      const again = examineForeignPins(await openProject(globals, env, ports, project.files), env, ports, {
         services,
         git: fromGit,
       });
-      const done = restoreForeignPins(project, again, { fromGit });
+      const done = restoreForeignPins(project, ports, again, { fromGit });
       outcome.restored.push(...done.restored.filter((s) => !outcome.restored.includes(s)));
       outcome.files.push(...done.files.filter((f) => !outcome.files.includes(f)));
       for (const f of again) {
@@ -82,10 +79,10 @@ export async function restoreProject(
         log(`kiln: put back build: pinned in another folder in ${f.target} (from ${how})`);
       }
     }
-    if (services.length === 0 && removeOverridePins(project.stateDir))
+    if (services.length === 0 && ports.state.removeOverride(project.stateDir))
       outcome.files.push(overridePath(project.stateDir));
     const dc = project.model.devcontainer;
-    const generated = services.length === 0 && dc ? await removeGeneratedConfig(dc) : undefined;
+    const generated = services.length === 0 && dc ? await ports.devcontainer.removeConfig(dc) : undefined;
     if (generated) outcome.files.push(generated);
     return { how: "unpin", restored: outcome.restored, files: outcome.files };
   } finally {

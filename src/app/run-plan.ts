@@ -13,7 +13,7 @@ import { planReason } from "../report/plan-reason.js";
 import type { ServiceOutcome } from "../report/progress/reporter.js";
 import { LABEL, imageRepo, imageTag } from "../core/image-ref.js";
 import type { DockerClient } from "../adapters/engine/client.js";
-import type { BuildPort } from "./ports.js";
+import type { BuildPort, DevcontainerPort } from "./ports.js";
 import { buildStages } from "./devcontainer-stages.js";
 
 /** a target's result: the reporters' ServiceOutcome with the KilnError itself, and the image id */
@@ -49,6 +49,8 @@ export interface RunPlanOptions {
   client: DockerClient;
   /** runs one build with `client` (the build port) */
   build: BuildPort["build"];
+  /** the Dev Containers CLI, for a devcontainer service's Features and UID stages */
+  devcontainer: DevcontainerPort;
   jobs: number;
   signal?: AbortSignal;
   /** extra labels for every image (KILN_LABELS), e.g. a test run id */
@@ -170,6 +172,7 @@ async function runTarget(
         ...(options.signal ? { signal: options.signal } : {}),
         buildService: build,
         build: options.build,
+        devcontainer: options.devcontainer,
       });
       return targetResult(target, "built", {
         durationMs: Date.now() - started,

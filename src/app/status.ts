@@ -16,9 +16,7 @@ import { fingerprintProject } from "./fingerprint-project.js";
 import { openProject, type OpenedProject } from "./open-project.js";
 import type { ProjectFiles } from "../adapters/project-files.js";
 import { kilnImages } from "./project-images.js";
-import { overridePath, readOverridePins } from "./override-pins.js";
-import { generatedConfigProblem } from "../adapters/bake/devcontainer-config.js";
-import type { Engine } from "../adapters/engine/engine-types.js";
+import { overridePath } from "./override-pins.js";
 import { examineForeignPins, foreignFix } from "./foreign-pins.js";
 
 export type ServiceState = "baked" | "stale" | "unbaked" | "missing-image" | "pinned-elsewhere";
@@ -49,7 +47,10 @@ export interface ProjectStatus {
 }
 
 /** what status needs from the outside world */
-export type StatusPorts = Pick<Ports, "engine" | "builds" | "state" | "log">;
+export type StatusPorts = Pick<
+  Ports,
+  "engine" | "builds" | "state" | "project" | "log" | "fingerprints" | "devcontainer"
+>;
 
 /** `files`: the run's files when the caller read the project already (doctor) */
 export async function projectStatus(
@@ -58,23 +59,23 @@ export async function projectStatus(
   ports: StatusPorts,
   files?: ProjectFiles,
 ): Promise<ProjectStatus> {
-  const project = await openProject(globals, env, ports.log, files);
+  const project = await openProject(globals, env, ports, files);
   const engine = ports.engine;
   const [manifests, images] = await Promise.all([
-    fingerprintProject(project, engine, { env, client: ports.builds.client }),
+    fingerprintProject(project, ports, { env }),
     kilnImages(engine),
   ]);
   const history = ports.state.history(project.stateDir);
   const pinnedRefs = new Map<string, string>();
   for (const records of Object.values(project.pins.files))
     for (const r of Object.values(records)) pinnedRefs.set(r.service, r.imageRef);
-  const overridePins = readOverridePins(project.stateDir);
+  const overridePins = ports.state.readOverride(project.stateDir);
   for (const [service, ref] of overridePins) pinnedRefs.set(service, ref);
   // a devcontainer follows the override file only through kiln's devcontainer.json copy
   const dc = project.model.devcontainer;
   const notFollowed =
     dc && overridePins.size > 0
-      ? generatedConfigProblem(
+      ? ports.devcontainer.configProblem(
           dc,
           overridePath(project.stateDir),
           !!dc.service && overridePins.has(dc.service),
@@ -121,18 +122,19 @@ export async function projectStatus(
       services.push(serviceStatus(entry("baked", pinned, { code: "pinned-fresh" })));
     }
   }
-  services.push(...(await pinnedElsewhere(project, engine, env)));
+  services.push(...(await pinnedElsewhere(project, ports, env)));
   return { project: project.model.name, services, opened: project, manifests };
 }
 
 /** services pinned by kiln in another folder (a copy, the old name, a teammate's commit, #12.3) */
 async function pinnedElsewhere(
   project: OpenedProject,
-  engine: Engine,
+  ports: StatusPorts,
   env: NodeJS.ProcessEnv,
 ): Promise<ServiceStatus[]> {
+  const engine = ports.engine;
   const out: ServiceStatus[] = [];
-  for (const f of examineForeignPins(project, env)) {
+  for (const f of examineForeignPins(project, env, ports)) {
     const fix = foreignFix(f);
     const where = path.relative(project.model.projectDir, f.file) || f.file;
     for (const p of f.pins) {

@@ -11,12 +11,8 @@ import { KilnError } from "../core/errors.js";
 import type { ComposeVariant, LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
 import type { ComposeCli } from "../adapters/engine/compose-cli.js";
 import type { Engine } from "../adapters/engine/engine-types.js";
-import { loadProject } from "../adapters/project-loader.js";
-import { ProjectFiles } from "../adapters/project-files.js";
-import { projectStateDir } from "../adapters/state/state-dir.js";
-import { ensureVolumes } from "../adapters/volumes/ensure.js";
-import { takeInventory } from "../adapters/volumes/inventory.js";
-import { extraLabels } from "../adapters/volumes/labels.js";
+import type { ProjectFiles } from "../adapters/project-files.js";
+import { extraLabels } from "../core/volumes/labels.js";
 import { bakeProject, type BakeOptions, type BakeReport } from "./bake-project.js";
 import { loadOptions } from "./open-project.js";
 import { overridePath } from "./override-pins.js";
@@ -77,8 +73,8 @@ export async function upProject(request: UpRequest, ports: Ports, hooks: UpHooks
   await ports.engine.version();
   const compose = await ports.compose.require();
   const options = (): LoadProjectOptions => loadOptions(request.globals, request.env);
-  const files = request.files ?? new ProjectFiles();
-  const before = await loadProject({ ...options(), variant: compose.variant }, files.io);
+  const files = request.files ?? ports.project.files();
+  const before = await ports.project.loadFresh({ ...options(), variant: compose.variant }, files.io);
   for (const s of services) {
     if (!before.allServices.some((x) => x.name === s)) {
       throw new KilnError("ERR_KILN_UNKNOWN_SERVICE", `no service "${s}" in project ${before.name}`, {
@@ -129,8 +125,9 @@ export async function upProject(request: UpRequest, ports: Ports, hooks: UpHooks
   const model = await withOverride(
     request,
     options(),
-    await loadProject({ ...options(), variant: compose.variant }, files.io),
+    await ports.project.loadFresh({ ...options(), variant: compose.variant }, files.io),
     files,
+    ports,
   );
   const recreate = await staleContainers(ports.engine, model, selected);
   const base = composeArgs(compose, model);
@@ -158,23 +155,25 @@ export async function upProject(request: UpRequest, ports: Ports, hooks: UpHooks
 async function ensureProjectVolumes(
   request: UpRequest,
   root: LoadProjectOptions,
-  ports: Pick<Ports, "engine" | "volumeTransfer">,
+  ports: Pick<Ports, "engine" | "volumeTransfer" | "volumes">,
   model: ProjectModel,
   used: Set<string>,
   files: ProjectFiles,
 ): Promise<string[]> {
   const engine = ports.engine;
   const transfer = ports.volumeTransfer();
-  const inv = await takeInventory({
+  const inv = await ports.volumes.inventory({
     projectDir: request.globals.projectDir,
     root,
     env: request.env,
-    load: (o) => loadProject(o, files.io),
+    io: files.io,
     readText: (file) => files.readText(file),
     engine,
     transfer,
   });
-  const created = (await ensureVolumes(inv.detection, inv.states, { engine, transfer, env: request.env }))
+  const created = (
+    await ports.volumes.ensure(inv.detection, inv.states, { engine, transfer, env: request.env })
+  )
     .filter((a) => a.created)
     .map((a) => a.name);
   // compose refuses to start with a missing external volume; one kiln does not see as a cache
@@ -223,12 +222,13 @@ async function withOverride(
   root: LoadProjectOptions,
   model: ProjectModel,
   files: ProjectFiles,
+  ports: Pick<Ports, "project" | "state">,
 ): Promise<ProjectModel> {
-  const override = overridePath(projectStateDir(model.projectDir, request.env));
+  const override = overridePath(ports.state.dir(model.projectDir, request.env));
   if (!existsSync(override)) return model;
   const { devcontainer: _dc, ...options } = root;
   void _dc;
-  return loadProject(
+  return ports.project.loadFresh(
     {
       ...options,
       projectDir: model.projectDir,

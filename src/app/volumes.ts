@@ -8,14 +8,11 @@ import { KilnError } from "../core/errors.js";
 import { applyFixes, describeFix, planFixes } from "../core/volumes/fix-plan.js";
 import { parseOwner } from "../core/volumes/users.js";
 import type { TransferProgress } from "../report/transfer-progress.js";
-import { exportVolume, importVolume } from "../adapters/volumes/archive.js";
-import { ensureVolumes, type EnsureAction } from "../adapters/volumes/ensure.js";
-import { writeFixedFiles } from "../adapters/volumes/fix-writer.js";
-import { inspectVolume, type VolumeInspection } from "../adapters/volumes/inspect.js";
-import { takeInventory, type Inventory } from "../adapters/volumes/inventory.js";
-import { composeVolumeLabels, extraLabels, managedLabels } from "../adapters/volumes/labels.js";
-import { pruneVolumes, type PruneResult } from "../adapters/volumes/prune.js";
-import { loadProject } from "../adapters/project-loader.js";
+import { composeVolumeLabels, extraLabels, managedLabels } from "../core/volumes/labels.js";
+import type { VolumeInspection } from "../core/volumes/report.js";
+import type { EnsureAction } from "../adapters/volumes/ensure.js";
+import type { Inventory } from "../adapters/volumes/inventory.js";
+import type { PruneResult } from "../adapters/volumes/prune.js";
 import { loadOptions } from "./open-project.js";
 import type { Ports } from "./ports.js";
 import type { ProjectRequest } from "./request.js";
@@ -26,17 +23,16 @@ export interface VolumesRequest {
   signal?: AbortSignal;
 }
 
-export type VolumesPorts = Pick<Ports, "engine" | "volumeTransfer" | "log">;
+export type VolumesPorts = Pick<Ports, "engine" | "volumeTransfer" | "volumes" | "log">;
 
 /** a transfer's progress, made once its total is known */
 export type TransferProgressFactory = (label: string, total: number | undefined) => TransferProgress;
 
 async function inventory(request: VolumesRequest, ports: VolumesPorts, sizes = true): Promise<Inventory> {
-  return takeInventory({
+  return ports.volumes.inventory({
     projectDir: request.globals.projectDir,
     root: loadOptions(request.globals, request.env),
     env: request.env,
-    load: (o) => loadProject(o),
     engine: ports.engine,
     transfer: ports.volumeTransfer(request.signal),
     sizes,
@@ -65,7 +61,7 @@ export async function ensureCacheVolumes(
     });
   }
   const inv = await inventory(request, ports);
-  return ensureVolumes(inv.detection, inv.states, {
+  return ports.volumes.ensure(inv.detection, inv.states, {
     engine: ports.engine,
     transfer: ports.volumeTransfer(request.signal),
     env: request.env,
@@ -80,7 +76,7 @@ export function inspectCacheVolume(
   ports: VolumesPorts,
   name: string,
 ): Promise<VolumeInspection> {
-  return inspectVolume(ports.engine, ports.volumeTransfer(request.signal), name);
+  return ports.volumes.inspect(ports.engine, ports.volumeTransfer(request.signal), name);
 }
 
 async function projectCaches(request: VolumesRequest, ports: VolumesPorts): Promise<Set<string>> {
@@ -104,7 +100,7 @@ export async function pruneCacheVolumes(
 ): Promise<PruneResult> {
   // only the caches kiln finds in the current project(s), unless asked for every project (#12.6)
   const caches = options.allProjects ? undefined : await projectCaches(request, ports);
-  return pruneVolumes(ports.engine, {
+  return ports.volumes.prune(ports.engine, {
     dryRun: options.dryRun,
     names: options.names,
     ...(caches ? { caches } : {}),
@@ -118,7 +114,7 @@ export async function exportCacheVolume(
   options: { name: string; file: string; force: boolean; progress: TransferProgressFactory },
 ): Promise<{ bytes: number }> {
   const { name, file } = options;
-  return exportVolume(
+  return ports.volumes.exportTar(
     name,
     file,
     { force: options.force },
@@ -164,7 +160,7 @@ export async function importCacheVolume(
   options: { file: string; name: string; force: boolean; progress: TransferProgressFactory },
 ): Promise<{ entries: number; bytes: number; replaced: boolean }> {
   const { name, file } = options;
-  return importVolume(
+  return ports.volumes.importTar(
     file,
     name,
     { force: options.force, labels: await importLabels(request, ports, name) },
@@ -206,7 +202,7 @@ export async function fixCacheVolumes(
   if (options.dryRun || Object.keys(changed).length === 0) {
     return { dryRun: options.dryRun, changes, files: Object.keys(changed), backups: [], written: false };
   }
-  const { backups } = writeFixedFiles(request.globals.projectDir, texts, changed, {
+  const { backups } = ports.volumes.writeFixes(request.globals.projectDir, texts, changed, {
     env: request.env,
     log: ports.log,
   });

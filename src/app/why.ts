@@ -15,10 +15,11 @@ import type { RegistryWhy, ServiceWhy, WhyReport } from "../core/why/why-report.
 import { KilnError } from "../core/errors.js";
 import { LABEL, contentTag } from "../core/image-ref.js";
 import { chooseRegistry, LATEST_TAG, registryRepository } from "../core/registry/registry-ref.js";
-import { RegistryClient } from "../adapters/registry/registry-client.js";
+import type { RegistryReader } from "../adapters/registry/registry-client.js";
 
 export type { ServiceWhy, WhyReport, WhyState } from "../core/why/why-report.js";
 import type { HistoryStore } from "../adapters/history/history-store.js";
+import type { Ports } from "./ports.js";
 import type { ProjectRequest } from "./request.js";
 import { projectStatus, type StatusPorts } from "./status.js";
 
@@ -26,7 +27,7 @@ export async function whyProject(
   globals: ProjectRequest,
   env: NodeJS.ProcessEnv,
   selected: string[],
-  ports: StatusPorts,
+  ports: StatusPorts & Pick<Ports, "registry">,
   options: { registry?: string } = {},
 ): Promise<WhyReport> {
   const status = await projectStatus(globals, env, ports);
@@ -34,7 +35,7 @@ export async function whyProject(
   checkSelection(model, selected);
   const history = ports.state.history(status.opened.stateDir);
   const location = chooseRegistry(options.registry, env, model.extensions);
-  const client = location ? new RegistryClient(location, { env }) : undefined;
+  const client = location ? ports.registry.open(location, env) : undefined;
   let registryError: string | undefined;
   const serviceImages = Object.fromEntries(
     model.services.map((s) => [normalizeImageRef(s.imageName), s.name]),
@@ -118,7 +119,7 @@ function previousManifest(
  * when the history has its manifest.
  */
 async function registryWhy(
-  client: RegistryClient,
+  client: RegistryReader,
   history: HistoryStore,
   service: string,
   current: FingerprintManifest,
@@ -155,7 +156,7 @@ async function registryWhy(
 }
 
 async function closestContentTag(
-  client: RegistryClient,
+  client: RegistryReader,
   history: HistoryStore,
   repo: string,
   current: FingerprintManifest,

@@ -46,7 +46,7 @@ function limitOf(value: string | undefined, fallback: number | undefined): numbe
 async function runsOf(
   ctx: CommandContext,
 ): Promise<{ project: string; stateDir: string; runs: RunRecord[] }> {
-  const opened = await openProject(ctx.globals, ctx.env, ctx.log);
+  const opened = await openProject(ctx.globals, ctx.env, ctx.ports);
   const log = new RunLog(opened.stateDir, { warn: ctx.log });
   return { project: opened.model.name, stateDir: opened.stateDir, runs: log.list() };
 }

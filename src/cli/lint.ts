@@ -85,7 +85,7 @@ export async function targetsFor(
   const cwd = process.cwd();
   const g = ctx.globals;
   const project = (dir: string): Promise<LintTarget[]> =>
-    projectLintTargets({ ...g, projectDir: dir }, ctx.env, cwd, ctx.log);
+    projectLintTargets({ ...g, projectDir: dir }, ctx.env, cwd, ctx.ports);
   if (paths.length === 0) return { targets: await project(g.projectDir), projectDir: g.projectDir };
   const targets: LintTarget[] = [];
   for (const p of paths) {

@@ -3,7 +3,7 @@
  * Errors propagate to the one top-level handler in main.ts.
  */
 import type { Command } from "commander";
-import { builderRequest } from "../app/select-builder.js";
+import { builderContext } from "../adapters/engine/builder-context.js";
 import type { Ports } from "../app/ports.js";
 import { realPorts } from "../adapters/real-ports.js";
 import { quietReporter } from "../report/progress/create-reporter.js";
@@ -70,9 +70,9 @@ export function action<A extends unknown[]>(
     const command = args[args.length - 1] as Command;
     const ctx = makeContext(command);
     if (!OFFLINE_COMMANDS.has(command.name())) {
-      const chosen = await builderRequest(ctx.globals, ctx.env);
+      const chosen = await builderContext(ctx.globals, ctx.env);
       if (chosen.context !== undefined) {
-        // a docker-driver builder's context is the engine's context too (select-builder.ts)
+        // a docker-driver builder's context is the engine's context too (adapters/engine/builder-context.ts)
         ctx.globals = { ...ctx.globals, ...chosen };
         ctx.ports = portsFor(ctx.env, ctx.globals.context, ctx.log);
       }

@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runProcess } from "../../src/adapters/process-runner.js";
 import { gitChecks } from "../../src/app/doctor/checks/pin-checks.js";
 import type { OpenedProject } from "../../src/app/open-project.js";
 import { removeDir, tempCopy } from "../helpers/kiln.js";
@@ -47,7 +48,7 @@ describe("doctor's git check of pinned files", () => {
   for (const state of ["modified", "staged", "added"] as const) {
     it(`warns when the pinned file is ${state} (git would commit the pin)`, async () => {
       const file = repoWith(state);
-      const checks = await gitChecks(opened(file));
+      const checks = await gitChecks(opened(file), runProcess);
       expect(checks).toEqual([expect.objectContaining({ id: "git.compose.yaml", status: "warn" })]);
     });
   }
@@ -55,7 +56,7 @@ describe("doctor's git check of pinned files", () => {
   for (const state of ["clean", "untracked", "no-git"] as const) {
     it(`says nothing when the pinned file is ${state}`, async () => {
       const file = repoWith(state);
-      expect(await gitChecks(opened(file))).toEqual([]);
+      expect(await gitChecks(opened(file), runProcess)).toEqual([]);
     });
   }
 });

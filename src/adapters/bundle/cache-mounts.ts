@@ -12,55 +12,25 @@ import os from "node:os";
 import path from "node:path";
 import { KilnError } from "../../core/errors.js";
 import type { ProjectModel } from "../../core/compose/model.js";
-import { buildModel } from "../../core/lint/dockerfile-model.js";
-import { cacheId } from "../../core/lint/mounts.js";
+import { cacheMountsIn, type CacheMountRef } from "../../core/bundle/cache-mounts.js";
 import { seesEngineImages } from "../../core/build/builder-inspect.js";
 import type { DockerClient } from "../engine/client.js";
 import { ProcessError, runProcess } from "../process-runner.js";
 
-export interface CacheMountRef {
-  id: string;
-  sharing?: string;
-  /** the image the helper build runs in: the baked image of a service that mounts it */
-  image: string;
-  service: string;
-}
+export type { CacheMountRef };
 
-/** every cache mount of the selected services' Dockerfiles, once per id */
+/** every cache mount of the selected services' Dockerfiles (read from disk), once per id */
 export function cacheMountsOf(
   model: ProjectModel,
   services: { service: string; imageRef: string }[],
 ): CacheMountRef[] {
-  const out = new Map<string, CacheMountRef>();
-  for (const s of services) {
-    const build = model.services.find((x) => x.name === s.service)?.build;
-    if (!build) continue;
-    let text = build.dockerfileInline;
-    if (text === undefined) {
-      try {
-        text = readFileSync(build.dockerfile ?? "", "utf8");
-      } catch {
-        continue;
-      }
+  return cacheMountsIn(model, services, (file) => {
+    try {
+      return readFileSync(file, "utf8");
+    } catch {
+      return undefined;
     }
-    for (const stage of buildModel(text).stages) {
-      for (const step of stage.steps) {
-        if (step.kind !== "run") continue;
-        for (const m of step.mounts) {
-          if (m.type !== "cache") continue;
-          const id = cacheId(m);
-          if (id === undefined || out.has(id)) continue;
-          out.set(id, {
-            id,
-            ...(m.sharing ? { sharing: m.sharing } : {}),
-            image: s.imageRef,
-            service: s.service,
-          });
-        }
-      }
-    }
-  }
-  return [...out.values()];
+  });
 }
 
 /**

@@ -7,25 +7,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, readFileSync } from "node:fs";
 import path from "node:path";
 import { KilnError } from "../../core/errors.js";
-
-export const MANIFEST_FILE = "kiln-bundle.json";
-export const BUNDLE_KIND = "kiln-bundle";
-
-export interface BundleFile {
-  path: string;
-  sha256: string;
-  size: number;
-}
-
-export interface BundleManifest {
-  kind: typeof BUNDLE_KIND;
-  version: 1;
-  project: string;
-  createdAt: string;
-  services: { name: string; image: string; fingerprint: string }[];
-  images: BundleFile;
-  caches: (BundleFile & { id: string; sharing?: string; service: string })[];
-}
+import { BUNDLE_KIND, MANIFEST_FILE, type BundleManifest } from "../../core/bundle/manifest.js";
 
 export async function sha256File(file: string, onBytes?: (n: number) => void): Promise<string> {
   const hash = createHash("sha256");

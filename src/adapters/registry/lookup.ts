@@ -8,16 +8,11 @@ import { KilnError } from "../../core/errors.js";
 import { LABEL } from "../../core/image-ref.js";
 import { registryRef, registryRepository } from "../../core/registry/registry-ref.js";
 import { contentTag } from "../../core/image-ref.js";
-import type { RegistryClient } from "./registry-client.js";
-
-export type Lookup =
-  | { state: "found"; ref: string; digest: string }
-  | { state: "absent"; ref: string }
-  | { state: "mismatch"; ref: string; label: string | undefined }
-  | { state: "error"; ref: string; error: KilnError };
+import type { Lookup } from "../../core/registry/lookup-result.js";
+import type { RegistryReader } from "./registry-client.js";
 
 export async function lookupFingerprint(
-  client: RegistryClient,
+  client: RegistryReader,
   service: string,
   fingerprint: string,
 ): Promise<Lookup> {
@@ -42,7 +37,7 @@ export async function lookupFingerprint(
 
 /** looks up every service once, in parallel; a registry that fails once is not asked again */
 export async function lookupAll(
-  client: RegistryClient,
+  client: RegistryReader,
   wanted: { service: string; fingerprint: string }[],
 ): Promise<Map<string, Lookup>> {
   const out = new Map<string, Lookup>();
@@ -66,23 +61,4 @@ export async function lookupAll(
     if (r) out.set(w.service, r);
   });
   return out;
-}
-
-/** one line per lookup that did not find a usable image, for stderr */
-export function lookupNotes(lookups: Map<string, Lookup>): string[] {
-  const notes: string[] = [];
-  const errors = new Set<string>();
-  for (const [service, l] of lookups) {
-    if (l.state === "mismatch") {
-      notes.push(
-        `kiln: ${l.ref} exists but carries fingerprint ${l.label ?? "(none)"}, not ${service}'s current one: building instead`,
-      );
-    } else if (l.state === "error" && !errors.has(l.error.message)) {
-      errors.add(l.error.message);
-      notes.push(
-        `kiln: ${l.error.message}; building instead${l.error.hint ? `\nhint: ${l.error.hint}` : ""}`,
-      );
-    }
-  }
-  return notes;
 }

@@ -34,9 +34,20 @@ export interface RegistryClientOptions {
   credentials?: () => Promise<Credentials | undefined>;
 }
 
+/** what kiln reads from a registry: a tag's image (digest, labels) and a repository's tags */
+export interface RegistryReader {
+  /** HOST[:PORT]/PREFIX, for messages */
+  readonly name: string;
+  readonly location: RegistryLocation;
+  /** the image a tag points at, with its config labels; undefined when the tag does not exist */
+  tagImage(repository: string, tag: string): Promise<TagImage | undefined>;
+  /** the repository's tags (none when it does not exist) */
+  tags(repository: string): Promise<string[]>;
+}
+
 const GOARCH: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386" };
 
-export class RegistryClient {
+export class RegistryClient implements RegistryReader {
   readonly name: string;
   private readonly base: string;
   private readonly fetchImpl: typeof fetch;

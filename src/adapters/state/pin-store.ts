@@ -8,22 +8,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { KilnError } from "../../core/errors.js";
 import type { PinRecord } from "../../core/pin/pin-record.js";
-import type { RemovedProperty } from "../../core/devcontainer/jsonc-remove.js";
+import { withPin as withResolvedPin, type PinsFile } from "../../core/pin/pins-file.js";
 import { resolveTarget } from "../fs/atomic-write.js";
 import type { FileChange } from "./journal.js";
 
-export interface PinsFile {
-  version: 1;
-  files: Record<string, Record<string, PinRecord>>;
-  /** devcontainer.json path → the properties kiln took out of it (baked Features), in order */
-  devcontainers?: Record<string, DevcontainerPin>;
-}
-
-export interface DevcontainerPin {
-  /** the devcontainer's service, whose pinned image carries the Features */
-  service: string;
-  removed: RemovedProperty[];
-}
+export type { DevcontainerPin, PinsFile } from "../../core/pin/pins-file.js";
 
 export function pinsPath(stateDir: string): string {
   return path.join(stateDir, "pins.json");
@@ -52,30 +41,9 @@ export function pinsOf(pins: PinsFile, file: string): PinRecord[] {
   return Object.values(pins.files[resolveTarget(file)] ?? {});
 }
 
-/** a copy of `pins` with `record` set (or, with null, the service's record removed) */
+/** a copy of `pins` with `record` set for `file` (symlinks resolved here) or, with null, removed */
 export function withPin(pins: PinsFile, file: string, service: string, record: PinRecord | null): PinsFile {
-  const key = resolveTarget(file);
-  const files = { ...pins.files };
-  const services = { ...(files[key] ?? {}) };
-  if (record) services[service] = record;
-  else delete services[service];
-  if (Object.keys(services).length > 0) files[key] = services;
-  else delete files[key];
-  return { ...pins, version: 1, files };
-}
-
-/** a copy of `pins` with the devcontainer.json record set (or removed with null) */
-export function withDevcontainerPin(
-  pins: PinsFile,
-  configPath: string,
-  record: DevcontainerPin | null,
-): PinsFile {
-  const devcontainers = { ...(pins.devcontainers ?? {}) };
-  if (record) devcontainers[configPath] = record;
-  else delete devcontainers[configPath];
-  const { devcontainers: _old, ...rest } = pins;
-  void _old;
-  return Object.keys(devcontainers).length > 0 ? { ...rest, devcontainers } : rest;
+  return withResolvedPin(pins, resolveTarget(file), service, record);
 }
 
 /** the journal change that writes `pins` (deletes pins.json when nothing is pinned) */

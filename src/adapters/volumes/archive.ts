@@ -11,7 +11,7 @@ import { TarStreamParser } from "../../core/volumes/tar-stream.js";
 import type { Engine } from "../engine/engine-types.js";
 import type { VolumeTransfer } from "./volume-transfer.js";
 import { requireVolume } from "./inspect.js";
-import { extraLabels } from "./labels.js";
+import { extraLabels } from "../../core/volumes/labels.js";
 import { createOwnedPodmanVolume } from "./podman-volumes.js";
 import type { TransferProgress } from "../../report/transfer-progress.js";
 import { volumeSizes, volumesInUse } from "./volume-states.js";

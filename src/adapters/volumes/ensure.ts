@@ -8,7 +8,7 @@ import type { Detection } from "../../core/volumes/detect.js";
 import { wantedOwner, type Owner, type VolumeState } from "../../core/volumes/warnings.js";
 import type { Engine } from "../engine/engine-types.js";
 import type { VolumeTransfer } from "./volume-transfer.js";
-import { composeVolumeLabels, managedLabels } from "./labels.js";
+import { composeVolumeLabels, managedLabels } from "../../core/volumes/labels.js";
 import { createOwnedPodmanVolume, podmanNeedsChown } from "./podman-volumes.js";
 
 export interface EnsureAction {
@@ -38,16 +38,20 @@ async function chownImage(engine: Engine, images: string[]): Promise<string> {
   });
 }
 
+export interface EnsureDeps {
+  engine: Engine;
+  transfer: VolumeTransfer;
+  env: NodeJS.ProcessEnv;
+  /** --owner: every volume's root given to this user */
+  owner?: Owner;
+  /** --recursive: `chown -R` of an existing volume's files too */
+  recursive?: boolean;
+}
+
 export async function ensureVolumes(
   detection: Detection,
   states: Record<string, VolumeState>,
-  deps: {
-    engine: Engine;
-    transfer: VolumeTransfer;
-    env: NodeJS.ProcessEnv;
-    owner?: Owner;
-    recursive?: boolean;
-  },
+  deps: EnsureDeps,
 ): Promise<EnsureAction[]> {
   const actions: EnsureAction[] = [];
   const done = new Set<string>();

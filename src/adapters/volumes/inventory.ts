@@ -2,6 +2,7 @@
  * Everything `kiln volumes ls/ensure/fix` starts from: the projects that share caches, the
  * facts about their images, the caches found in them and the engine's view of each volume.
  */
+import type { ComposeIo } from "../../core/compose/io.js";
 import type { LoadProjectOptions, ProjectModel } from "../../core/compose/model.js";
 import { detectCaches, type Detection } from "../../core/volumes/detect.js";
 import { readKilnVolumesConfig, type DeclaredCache } from "../../core/volumes/kiln-extension.js";
@@ -10,7 +11,8 @@ import type { VolumeState } from "../../core/volumes/warnings.js";
 import type { Engine } from "../engine/engine-types.js";
 import type { VolumeTransfer } from "./volume-transfer.js";
 import { readAllImageFacts } from "./image-facts.js";
-import { discoverProjects, type ProjectLoader } from "./project-discovery.js";
+import { loadProject } from "../project-loader.js";
+import { discoverProjects } from "./project-discovery.js";
 import { readVolumeStates } from "./volume-states.js";
 
 export interface Inventory {
@@ -24,7 +26,8 @@ export interface InventoryInput {
   projectDir: string;
   root: LoadProjectOptions;
   env: Record<string, string | undefined>;
-  load: ProjectLoader;
+  /** what the projects are loaded through (a run passes its ProjectFiles' io: read once, #14.3); default: the disk */
+  io?: ComposeIo;
   /** reads a devcontainer.json found next to the project (default: from disk) */
   readText?: (file: string) => string | undefined;
   engine: Engine;
@@ -50,7 +53,7 @@ export async function takeInventory(input: InventoryInput): Promise<Inventory> {
       env: input.env,
       ...(input.readText ? { readText: input.readText } : {}),
     },
-    input.load,
+    (options) => loadProject(options, input.io),
   );
   const declared = declaredCaches(projects);
   // image facts only for services that mount volumes: they are the ones that can use a cache

@@ -7,7 +7,7 @@
  */
 import { KilnError } from "../../core/errors.js";
 import type { Engine, VolumeInfo } from "../engine/engine-types.js";
-import { MANAGED_LABEL, PURPOSE_LABEL } from "./labels.js";
+import { MANAGED_LABEL, PURPOSE_LABEL } from "../../core/volumes/labels.js";
 import { volumesInUse } from "./volume-states.js";
 
 export interface PruneResult {

@@ -10,10 +10,7 @@ import { projectStatus, type StatusPorts } from "../status.js";
 import type { Ports } from "../ports.js";
 import type { VolumeTransfer } from "../../adapters/volumes/volume-transfer.js";
 import { extraLabels } from "../project-images.js";
-import { loadProject } from "../../adapters/project-loader.js";
-import { ProjectFiles } from "../../adapters/project-files.js";
 import { loadOptions } from "../open-project.js";
-import { projectStateDir, stateDirError } from "../../adapters/state/state-dir.js";
 import { backupChecks, gitChecks, serviceChecks } from "./checks/pin-checks.js";
 import { contextChecks } from "./checks/context-checks.js";
 import { containerChecks, volumeChecks } from "./checks/runtime-checks.js";
@@ -29,8 +26,13 @@ export interface ProjectCheckOptions {
   ports: StatusPorts & Pick<Ports, "volumeTransfer">;
 }
 
-function failFrom(id: string, caught: unknown, env: NodeJS.ProcessEnv): CheckResult {
-  const error = stateDirError(caught, env) ?? caught;
+function failFrom(
+  id: string,
+  caught: unknown,
+  env: NodeJS.ProcessEnv,
+  ports: Pick<Ports, "state">,
+): CheckResult {
+  const error = ports.state.dirError(caught, env) ?? caught;
   if (error instanceof KilnError) {
     return {
       id,
@@ -57,12 +59,12 @@ function volumeTransfer(ports: Pick<Ports, "volumeTransfer">): VolumeTransfer | 
 }
 
 export async function projectChecks(options: ProjectCheckOptions): Promise<CheckResult[]> {
-  const { globals, env, fix } = options;
+  const { globals, env, fix, ports } = options;
   let model;
   // one read of each project file for the whole doctor run (#14.3): status reuses these
-  const files = new ProjectFiles();
+  const files = ports.project.files();
   try {
-    model = await loadProject(loadOptions(globals, env), files.io);
+    model = await ports.project.loadFresh(loadOptions(globals, env), files.io);
   } catch (error: unknown) {
     if (
       error instanceof KilnError &&
@@ -78,7 +80,7 @@ export async function projectChecks(options: ProjectCheckOptions): Promise<Check
         },
       ];
     }
-    return [failFrom("compose.project", error, env)];
+    return [failFrom("compose.project", error, env, ports)];
   }
   const checks: CheckResult[] = [
     {
@@ -95,24 +97,30 @@ export async function projectChecks(options: ProjectCheckOptions): Promise<Check
       hint: `fix "service" in ${model.devcontainer.configPath}`,
     });
   }
-  const stateDir = projectStateDir(model.projectDir, env);
-  checks.push(...stateChecks(stateDir, fix));
+  const stateDir = ports.state.dir(model.projectDir, env);
+  checks.push(...stateChecks(stateDir, ports.state.leftovers(stateDir), fix));
   if (!options.engineReachable) return checks;
 
   try {
     const status = await projectStatus(globals, env, options.ports, files);
     const engine = options.ports.engine;
     checks.push(...serviceChecks(status.services));
-    checks.push(...(await devcontainerChecks(status, options.ports.builds.client)));
-    checks.push(...backupChecks(status.opened));
-    checks.push(...(await gitChecks(status.opened)));
+    checks.push(
+      ...(await devcontainerChecks(
+        status,
+        options.ports.builds.client,
+        options.ports.devcontainer.imageConfig,
+      )),
+    );
+    checks.push(...backupChecks(status.opened, ports.state.backups(status.opened.stateDir)));
+    checks.push(...(await gitChecks(status.opened, ports.project.git)));
     checks.push(...(await containerChecks(engine, status.opened.model, status.services)));
     checks.push(...(await volumeChecks(engine, status.opened.model, fix, extraLabels(env))));
     const transfer = volumeTransfer(options.ports);
     if (transfer) checks.push(...(await cacheAccessChecks(engine, transfer, status.opened.model)));
     checks.push(...contextChecks(status.opened.model, status.manifests, fix));
   } catch (error: unknown) {
-    checks.push(failFrom("project.status", error, env));
+    checks.push(failFrom("project.status", error, env, ports));
   }
   return checks;
 }

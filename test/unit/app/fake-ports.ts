@@ -1,18 +1,24 @@
 /**
  * Fake ports for the use-case tests (tier 2): an in-memory engine that knows the images the fake
- * build client "built", a build client that records each request, no compose. The state port is
- * the real one on a temp dir (lock, journal recovery, history), so recovery is the real code.
+ * build client "built", a build client that records each request, no compose. The state and
+ * project ports are the real ones on a temp dir (lock, journal recovery, history, pins, backups,
+ * the compose files), so recovery and the pin transaction are the real code.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { KilnError } from "../../../src/core/errors.js";
 import type { BuildRequest } from "../../../src/core/build/docker-build-args.js";
 import type { Ports } from "../../../src/app/ports.js";
+import type { BakeOptions } from "../../../src/app/bake-project.js";
+import type { ProjectRequest } from "../../../src/app/request.js";
 import type { DockerClient } from "../../../src/adapters/engine/client.js";
 import type { ContainerInfo, Engine, ImageInfo } from "../../../src/adapters/engine/engine-types.js";
 import type { ComposeCli } from "../../../src/adapters/engine/compose-cli.js";
+import { projectAccess } from "../../../src/adapters/project-access.js";
+import { stateStore } from "../../../src/adapters/state/state-store.js";
 import { HistoryStore } from "../../../src/adapters/history/history-store.js";
 import { openProjectSession } from "../../../src/adapters/state/project-session.js";
+import { realPorts } from "../../../src/adapters/real-ports.js";
 import type { ServiceOutcome } from "../../../src/report/progress/reporter.js";
 
 export interface FakeWorld {
@@ -45,6 +51,21 @@ export const SHOP_COMPOSE = `services:
 `;
 
 /** a two-service project (api, web) in `projectDir`, and an env whose state dir is under `root` */
+/** a `kiln build` of every service, one job, no flags: what the flow tests start from */
+export function buildAll(globals: ProjectRequest, env: NodeJS.ProcessEnv): BakeOptions {
+  return {
+    globals,
+    env,
+    mode: "build",
+    services: [],
+    dryRun: false,
+    jobs: 1,
+    noCache: false,
+    pull: false,
+    purgeCaches: false,
+  };
+}
+
 export function shopProject(root: string, projectDir: string): NodeJS.ProcessEnv {
   for (const service of ["api", "web"]) {
     mkdirSync(path.join(projectDir, service), { recursive: true });
@@ -93,6 +114,17 @@ function fakeEngine(images: ImageInfo[], containers: ContainerInfo[]): Engine {
   };
 }
 
+/** a port whose every function throws: the fake world has none (a test that needs it sets its own) */
+function noPort<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get: (_target, key) => (): never => {
+      throw new KilnError("ERR_KILN_INTERNAL", `the fake world has no ${name}.${String(key)}`, {
+        hint: "a test bug",
+      });
+    },
+  });
+}
+
 export function fakeWorld(): FakeWorld {
   const images: ImageInfo[] = [
     { id: "sha256:base", repoTags: [BASE_IMAGE], labels: {}, created: "2026-01-01T00:00:00Z", size: 1 },
@@ -111,9 +143,12 @@ export function fakeWorld(): FakeWorld {
   let built = 0;
   world.ports = {
     engine: fakeEngine(images, world.containers),
+    project: projectAccess,
     volumeTransfer: () => {
       throw new KilnError("ERR_KILN_INTERNAL", "the fake world has no volumes", { hint: "a test bug" });
     },
+    volumes: noPort<Ports["volumes"]>("volumes"),
+    registry: noPort<Ports["registry"]>("registry"),
     builds: {
       client: async () => client,
       build: async (_client, request) => {
@@ -146,9 +181,13 @@ export function fakeWorld(): FakeWorld {
       },
     },
     state: {
+      ...stateStore,
       openSession: openProjectSession,
       history: (stateDir) => new HistoryStore(stateDir),
     },
+    // the file-side ports are the real ones, on the temp dir (fingerprints, lint targets,
+    // kiln's devcontainer copy, bundles): none of them talks to the engine
+    ...filePorts(),
     reporter: {
       start: () => undefined,
       serviceStarted: () => undefined,
@@ -159,4 +198,13 @@ export function fakeWorld(): FakeWorld {
     log: (line) => world.log.push(line),
   };
   return world;
+}
+
+function filePorts(): Pick<Ports, "fingerprints" | "devcontainer" | "lintTargets" | "bundles"> {
+  const { fingerprints, devcontainer, lintTargets, bundles } = realPorts({
+    env: {},
+    reporter: { start() {}, serviceStarted() {}, event() {}, serviceFinished() {}, close() {} },
+    log: () => undefined,
+  });
+  return { fingerprints, devcontainer, lintTargets, bundles };
 }

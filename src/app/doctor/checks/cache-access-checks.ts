@@ -11,7 +11,6 @@ import { judgeAccess } from "../../../core/volumes/access.js";
 import { wantedOwner } from "../../../core/volumes/warnings.js";
 import { writtenByRootOnly } from "../../../core/volumes/purposes.js";
 import type { Engine } from "../../../adapters/engine/engine-types.js";
-import { readAllImageFacts } from "../../../adapters/volumes/image-facts.js";
 import type { VolumeTransfer } from "../../../adapters/volumes/volume-transfer.js";
 
 export async function cacheAccessChecks(
@@ -22,7 +21,7 @@ export async function cacheAccessChecks(
   const cached = detectCaches({ projects: [model] });
   const images = cached.groups.flatMap((g) => g.mounts.map((m) => m.image));
   if (images.length === 0) return [];
-  const detection = detectCaches({ projects: [model], images: await readAllImageFacts(transfer, images) });
+  const detection = detectCaches({ projects: [model], images: await transfer.imageFacts(images) });
   const out: CheckResult[] = [];
   for (const group of detection.groups) {
     if (writtenByRootOnly(group.purpose)) continue;

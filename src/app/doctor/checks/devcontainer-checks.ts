@@ -12,7 +12,7 @@ import { uidLayerWanted } from "../../../core/devcontainer/layers.js";
 import type { DockerClient } from "../../../adapters/engine/client.js";
 import type { ProjectStatus } from "../../status.js";
 import { devcontainerService } from "../../devcontainer-layers.js";
-import { imageConfig } from "../../devcontainer-stages.js";
+import type { DevcontainerPort } from "../../ports.js";
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
@@ -20,6 +20,8 @@ export async function devcontainerChecks(
   status: ProjectStatus,
   /** the build client (its docker reads the image's config) */
   client: () => Promise<DockerClient>,
+  /** reads the image's config through that client */
+  imageConfig: DevcontainerPort["imageConfig"],
 ): Promise<CheckResult[]> {
   const model = status.opened.model;
   const dc = model.devcontainer;

@@ -7,8 +7,8 @@ import path from "node:path";
 import type { CheckResult } from "../../../core/doctor/check.js";
 import type { ServiceStatus } from "../../status.js";
 import type { OpenedProject } from "../../open-project.js";
-import { BackupStore } from "../../../adapters/state/backup-store.js";
-import { runProcess, type ProcessRunner } from "../../../adapters/process-runner.js";
+import type { Backups } from "../../ports.js";
+import type { ProcessRunner } from "../../../adapters/process-runner.js";
 
 export function serviceChecks(statuses: ServiceStatus[]): CheckResult[] {
   return statuses.map((s): CheckResult => {
@@ -62,8 +62,8 @@ export function serviceChecks(statuses: ServiceStatus[]): CheckResult[] {
   });
 }
 
-export function backupChecks(project: OpenedProject): CheckResult[] {
-  const store = new BackupStore(project.stateDir);
+/** `store`: the project's backups (the state port's) */
+export function backupChecks(project: OpenedProject, store: Backups): CheckResult[] {
   const out: CheckResult[] = [];
   for (const file of Object.keys(project.pins.files)) {
     const meta = store.get(file);
@@ -103,11 +103,11 @@ export function wouldCommit(porcelain: string): boolean {
     .some((line) => line.length > 3 && !line.startsWith("??") && !line.startsWith("!!"));
 }
 
-/** a pinned file that git tracks and shows as changed would be committed with a local-only image */
-export async function gitChecks(
-  project: OpenedProject,
-  run: ProcessRunner = runProcess,
-): Promise<CheckResult[]> {
+/**
+ * A pinned file that git tracks and shows as changed would be committed with a local-only image.
+ * `run`: git through the process runner (the project port's).
+ */
+export async function gitChecks(project: OpenedProject, run: ProcessRunner): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
   for (const file of Object.keys(project.pins.files)) {
     let r;

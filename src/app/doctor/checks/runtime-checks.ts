@@ -7,7 +7,7 @@ import type { ProjectModel } from "../../../core/compose/model.js";
 import type { Engine } from "../../../adapters/engine/engine-types.js";
 import type { ServiceStatus } from "../../status.js";
 import { detectCaches } from "../../../core/volumes/detect.js";
-import { composeVolumeLabels, managedLabels } from "../../../adapters/volumes/labels.js";
+import { composeVolumeLabels, managedLabels } from "../../../core/volumes/labels.js";
 import { runsBakedImage } from "../../derived-image.js";
 
 export async function containerChecks(

@@ -1,17 +1,17 @@
 /**
  * A docker-driver buildx builder is a docker context: building there loads the image into that
  * context's engine, so everything else kiln does in the run (fresh checks, tags, pins, volumes)
- * must talk to the same engine. This turns `--builder NAME` into the engine selection.
+ * must talk to the same engine. This turns `--builder NAME` into the engine selection — before
+ * the run's ports exist, so the composition root (cli/runtime.ts) calls it, not a use case.
  */
-import { KilnError } from "../core/errors.js";
-import { dockerDriverContext } from "../core/build/builder-inspect.js";
-import { inspectBuilder, selectedBuilder } from "../adapters/engine/builder.js";
-import type { ProjectRequest } from "./request.js";
+import { KilnError } from "../../core/errors.js";
+import { dockerDriverContext } from "../../core/build/builder-inspect.js";
+import { inspectBuilder, selectedBuilder } from "./builder.js";
 
-export async function builderRequest(
-  request: Pick<ProjectRequest, "context">,
+export async function builderContext(
+  request: { context?: string },
   env: NodeJS.ProcessEnv,
-): Promise<Pick<ProjectRequest, "context">> {
+): Promise<{ context?: string }> {
   const name = selectedBuilder(env);
   if (name === undefined) return {};
   const docker = env.KILN_DOCKER ?? "docker";

@@ -7,7 +7,7 @@
 export const MANAGED_LABEL = "kiln.managed";
 export const PURPOSE_LABEL = "kiln.purpose";
 
-export function extraLabels(env: NodeJS.ProcessEnv): Record<string, string> {
+export function extraLabels(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of [env.KILN_LABELS, env.KILN_EXTRA_LABELS].filter(Boolean).join(",").split(",")) {
     const item = part.trim();
@@ -19,7 +19,10 @@ export function extraLabels(env: NodeJS.ProcessEnv): Record<string, string> {
   return out;
 }
 
-export function managedLabels(env: NodeJS.ProcessEnv, purpose?: string): Record<string, string> {
+export function managedLabels(
+  env: Record<string, string | undefined>,
+  purpose?: string,
+): Record<string, string> {
   return { ...extraLabels(env), [MANAGED_LABEL]: "true", ...(purpose ? { [PURPOSE_LABEL]: purpose } : {}) };
 }
 
