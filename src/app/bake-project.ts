@@ -112,14 +112,16 @@ export async function planProject(
     fingerprintProject(project, ports, { env: options.env, warn: log }),
   ]);
   const history = ports.state.history(project.stateDir);
+  const fresh = new Set(images.keys());
+  // what changed since the last build: the plan names it for a service it builds, so a service
+  // whose image exists (back on a branch built before) is not compared file by file
   const changes = new Map<string, InputChange[]>();
   for (const [service, manifest] of manifests) {
     const last = history.service(service).lastFingerprint;
-    if (!last || last === manifest.hash) continue;
+    if (!last || last === manifest.hash || fresh.has(manifest.hash)) continue;
     const previous = history.manifest<FingerprintManifest>(last);
     if (previous) changes.set(service, inputChanges(previous, manifest));
   }
-  const fresh = new Set(images.keys());
   const registry = options.noRegistry
     ? undefined
     : await openRegistry(ports.registry, options, project.model.extensions);
