@@ -3,57 +3,35 @@
  * the history, pin. The plan is computed before anything runs and returned with the results.
  */
 import { randomBytes } from "node:crypto";
-import type { FingerprintManifest } from "../core/fingerprint/index.js";
-import { inputChanges, type InputChange } from "../core/fingerprint/index.js";
 import { KilnError } from "../core/errors.js";
 import { bakeScope } from "../core/plan/bake-scope.js";
 import { outsideScopeCause } from "../core/plan/cause.js";
-import { makePlan, type Plan, type PlanMode, type PlanTarget } from "../core/plan/plan.js";
-import type { ProjectRequest } from "./request.js";
+import type { Plan, PlanTarget } from "../core/plan/plan.js";
 import type { Ports } from "./ports.js";
 import type { Engine, ImageInfo } from "../adapters/engine/engine-types.js";
-import type { HistoryStore } from "../adapters/history/history-store.js";
-import { fingerprintProject } from "./fingerprint-project.js";
-import { locateProject, openProject, type LocatedProject, type OpenedProject } from "./open-project.js";
-import type { ProjectFiles } from "../adapters/project-files.js";
+import { locateProject, openProject } from "./open-project.js";
 import { findForeignPins } from "../core/pin/foreign-pins.js";
 import { checkPinnable, pinProject, unpinProject, type PinOutcome } from "./pin-project.js";
 import { extraLabels, imagesByFingerprint } from "./project-images.js";
 import { refuseOverrideUnderV1 } from "./override-pins.js";
 import type { ProjectModel } from "../core/compose/model.js";
 import { outcomeOf, runPlan, targetResult, type TargetResult } from "./run-plan.js";
-import { lookupNotes } from "../core/registry/lookup-result.js";
-import {
-  openRegistry,
-  pushResults,
-  registryCacheSources,
-  type ProjectRegistry,
-  type PushOutcome,
-} from "./bake-steps.js";
+import { pushResults, registryCacheSources, type PushOutcome } from "./bake-steps.js";
+import { planProject, type PlannedProject, type PlanRequest } from "./plan-project.js";
 
-export interface BakeOptions {
-  globals: ProjectRequest;
-  env: NodeJS.ProcessEnv;
+/** a bake's request: what to plan (plan-project.ts) and how to build and pin it */
+export interface BakeOptions extends PlanRequest {
   signal?: AbortSignal;
-  mode: PlanMode;
-  services: string[];
   dryRun: boolean;
   jobs: number;
-  noCache: boolean;
   pull: boolean;
   purgeCaches: boolean;
-  /** --all: also the services a devcontainer does not start */
-  all?: boolean;
   /** inplace (default): edit the compose files; override: write kiln's override file */
   pinMode?: "inplace" | "override";
-  /** --registry HOST[:PORT]/PREFIX (else KILN_REGISTRY, else x-kiln.registry) */
-  registry?: string;
   /** push the selected services' baked images to the registry afterwards */
   push?: boolean;
   /** called once the run holds the project lock (the run history starts recording here) */
   onLocked?: (run: { projectDir: string; stateDir: string }) => void;
-  /** the run's files when the caller read the project already (`up`); else read here, once */
-  files?: ProjectFiles;
 }
 
 export interface BakeReport {
@@ -69,87 +47,6 @@ export interface BakeReport {
   pushed?: PushOutcome[];
   /** for the summary table: image sizes and each service's last cold build time */
   summary?: { imageSizes: Record<string, number>; lastColdMs: Record<string, number> };
-}
-
-export interface PlannedProject {
-  /** kiln's images on the engine when the plan was made, by fingerprint */
-  images: Map<string, ImageInfo>;
-  project: OpenedProject;
-  engine: Engine;
-  manifests: Map<string, FingerprintManifest>;
-  plan: Plan;
-  history: HistoryStore;
-  /** set when a registry is configured */
-  registry?: ProjectRegistry;
-}
-
-/** what planning needs from the outside world */
-export type PlanPorts = Pick<
-  Ports,
-  "engine" | "builds" | "state" | "project" | "registry" | "log" | "fingerprints" | "devcontainer"
->;
-
-/** open + fingerprint + plan: everything up to the first build, no change made */
-export async function planProject(
-  options: Pick<
-    BakeOptions,
-    "globals" | "env" | "mode" | "services" | "noCache" | "registry" | "all" | "files"
-  > & {
-    /** plan without asking any registry (bundles) */
-    noRegistry?: boolean;
-    /** located before the lock: its files are checked with stats, not read again */
-    located?: LocatedProject;
-  },
-  ports: PlanPorts,
-): Promise<PlannedProject> {
-  const log = ports.log;
-  const project = await openProject(options.globals, options.env, ports, options.located ?? options.files);
-  const engine = ports.engine;
-  // the image list is asked for first: its answer also tells the engine's identity, which the
-  // fingerprint needs (the context dialect) — one engine round trip for both
-  const [images, manifests] = await Promise.all([
-    imagesByFingerprint(engine),
-    fingerprintProject(project, ports, { env: options.env, warn: log }),
-  ]);
-  const history = ports.state.history(project.stateDir);
-  const fresh = new Set(images.keys());
-  // what changed since the last build: the plan names it for a service it builds, so a service
-  // whose image exists (back on a branch built before) is not compared file by file
-  const changes = new Map<string, InputChange[]>();
-  for (const [service, manifest] of manifests) {
-    const last = history.service(service).lastFingerprint;
-    if (!last || last === manifest.hash || fresh.has(manifest.hash)) continue;
-    const previous = history.manifest<FingerprintManifest>(last);
-    if (previous) changes.set(service, inputChanges(previous, manifest));
-  }
-  const registry = options.noRegistry
-    ? undefined
-    : await openRegistry(ports.registry, options, project.model.extensions);
-  let registryFingerprints: Set<string> | undefined;
-  if (registry && options.mode !== "rebuild" && !options.noCache) {
-    const wanted = [...manifests]
-      .filter(([, m]) => !fresh.has(m.hash))
-      .map(([service, m]) => ({ service, fingerprint: m.hash }));
-    registry.lookups = await registry.port.lookupAll(registry.client, wanted);
-    for (const note of lookupNotes(registry.lookups)) log(note);
-    registryFingerprints = new Set(
-      wanted.filter((w) => registry.lookups.get(w.service)?.state === "found").map((w) => w.fingerprint),
-    );
-  }
-  const plan = makePlan({
-    model: project.model,
-    mode: options.mode,
-    selected: options.services,
-    manifests,
-    freshFingerprints: fresh,
-    changes,
-    noCache: options.noCache,
-    ...(options.all ? { all: true } : {}),
-    ...(registry && registryFingerprints
-      ? { registry: { name: registry.client.name, fingerprints: registryFingerprints } }
-      : {}),
-  });
-  return { project, engine, images, manifests, plan, history, ...(registry ? { registry } : {}) };
 }
 
 export async function bakeProject(options: BakeOptions, ports: Ports): Promise<BakeReport> {

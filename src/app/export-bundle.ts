@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } f
 import path from "node:path";
 import type { ProjectRequest } from "./request.js";
 import { KilnError } from "../core/errors.js";
-import { planProject, type PlanPorts } from "./bake-project.js";
+import { planProject, type PlanPorts } from "./plan-project.js";
 import { isFresh } from "../core/plan/plan.js";
 import { BUNDLE_KIND, MANIFEST_FILE, type BundleManifest } from "../core/bundle/manifest.js";
 import type { Ports } from "./ports.js";

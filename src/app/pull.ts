@@ -6,7 +6,7 @@
 import { KilnError } from "../core/errors.js";
 import { isFresh } from "../core/plan/plan.js";
 import type { Ports } from "./ports.js";
-import type { PlanPorts } from "./bake-project.js";
+import type { PlanPorts } from "./plan-project.js";
 import { NO_REGISTRY_HINT, planForRegistry } from "./push.js";
 import type { ProjectRequest } from "./request.js";
 

@@ -5,7 +5,7 @@
 import { KilnError } from "../core/errors.js";
 import { isFresh } from "../core/plan/plan.js";
 import { planReason } from "../report/plan-reason.js";
-import { planProject, type PlannedProject, type PlanPorts } from "./bake-project.js";
+import { planProject, type PlannedProject, type PlanPorts } from "./plan-project.js";
 import { pushTargets } from "./bake-steps.js";
 import type { ProjectRequest } from "./request.js";
 
