@@ -13,10 +13,10 @@ import type { PlanMode } from "../core/plan/plan.js";
 import type { RunCommand } from "../core/history/run-record.js";
 import type { ProgressReporter } from "../report/progress/reporter.js";
 import { bakeProject, type BakeReport } from "./bake-project.js";
-import { bakeSummaries } from "./bake-summaries.js";
 import { realPorts } from "../adapters/real-ports.js";
 import { builderContext } from "../adapters/engine/builder-context.js";
-import { RunRecorder, type ServiceSummary } from "../adapters/history/run-recorder.js";
+import { RunRecorder } from "../adapters/history/run-recorder.js";
+import { attachRun, bakeOutcome, recordRun } from "./recorded-run.js";
 import { kilnVersion } from "../adapters/kiln-version.js";
 import { projectChecks } from "./doctor/project-checks.js";
 import type { CheckResult } from "../core/doctor/check.js";
@@ -163,35 +163,8 @@ function attachTo(
   recorder: RunRecorder,
   ports: Ports,
 ): (run: { projectDir: string; stateDir: string }) => void {
-  return (run) => recorder.attach({ ...run, engine: ports.engine.host });
+  return attachRun(recorder, () => ports.engine.host);
 }
-
-/** what a recorded run reports to the history at its end */
-type Outcome<T> = (value: T) => { failed: boolean; services: ServiceSummary[] };
-
-/** runs `body`, then writes the run's final state (done / failed / interrupted) whatever happened */
-async function recorded<T>(
-  recorder: RunRecorder,
-  signal: AbortSignal | undefined,
-  body: () => Promise<T>,
-  outcome: Outcome<T>,
-): Promise<T> {
-  let value: T;
-  try {
-    value = await body();
-  } catch (error: unknown) {
-    recorder.finish(signal?.aborted ? "interrupted" : "failed");
-    throw error;
-  }
-  const { failed, services } = outcome(value);
-  recorder.finish(failed ? "failed" : "done", services);
-  return value;
-}
-
-const bakeOutcome: Outcome<BakeReport> = (report) => ({
-  failed: report.results.some((r) => r.action === "failed"),
-  services: report.dryRun ? [] : bakeSummaries(report),
-});
 
 /**
  * `kiln bake` (or build / rebuild with `mode`): the plan, each service's result, the pins. The
@@ -224,7 +197,7 @@ export async function bake(options: BakeOptions = {}): Promise<BakeReport> {
       },
       ports,
     );
-  return recorded(recorder, options.signal, run, bakeOutcome);
+  return recordRun(recorder, options.signal, run, bakeOutcome);
 }
 
 /** `kiln build`: the stale services built and content-tagged; the compose files untouched */
@@ -325,7 +298,7 @@ export async function up(options: UpOptions = {}): Promise<UpReport> {
         return {
           reporter: recorder,
           onLocked: attachTo(recorder, ports),
-          around: (runBake) => recorded(recorder, options.signal, runBake, bakeOutcome),
+          around: (runBake) => recordRun(recorder, options.signal, runBake, bakeOutcome),
         };
       },
     },
@@ -377,7 +350,7 @@ export async function pull(options: PullOptions = {}): Promise<PullReport> {
       },
       ports,
     );
-  return recorded(recorder, options.signal, run, (report) => ({
+  return recordRun(recorder, options.signal, run, (report) => ({
     failed: report.services.some((r) => r.state === "missing" || r.state === "failed"),
     services: [],
   }));

@@ -16,7 +16,7 @@ import type { ServiceOutcome } from "../report/progress/reporter.js";
 import { formatPlan } from "../report/plan-text.js";
 import { reportPointer } from "../report/report-pointer.js";
 import { action, type CommandContext } from "./runtime.js";
-import { attachTo, bakeSummaries, recorded, runRecorder } from "./run-history.js";
+import { attachTo, bakeOutcome, recorded, runRecorder } from "./run-history.js";
 import type { CommandResult } from "./output.js";
 import { withReporter } from "../app/ports.js";
 
@@ -119,10 +119,7 @@ async function run(
       },
       withReporter(ctx.ports, recorder),
     );
-  const report = await recorded(ctx, recorder, bake, (r) => ({
-    failed: r.results.some((x) => x.action === "failed"),
-    services: r.dryRun ? [] : bakeSummaries(r),
-  }));
+  const report = await recorded(ctx, recorder, bake, bakeOutcome);
   if (report.dryRun) return { data: reportData(report), text: formatPlan(report.plan) };
   const failed = report.results.filter((r) => r.action === "failed");
   const lines = [formatSummary(outcomesOf(report), report.summary ?? {})];

@@ -4,9 +4,10 @@
  * outcome — done, failed (a build failed or the command threw) or interrupted (Ctrl-C /
  * SIGTERM). A run killed with -9 stays "running" on disk and is read back as interrupted.
  */
-export { bakeSummaries } from "../app/bake-summaries.js";
+export { bakeOutcome } from "../app/recorded-run.js";
 import { endpointFor } from "../adapters/engine/index.js";
-import { RunRecorder, type ServiceSummary } from "../adapters/history/run-recorder.js";
+import { RunRecorder } from "../adapters/history/run-recorder.js";
+import { attachRun, recordRun, type RunOutcome } from "../app/recorded-run.js";
 import type { RunCommand } from "../core/history/run-record.js";
 import type { ProgressReporter } from "../report/progress/reporter.js";
 import type { CommandContext } from "./runtime.js";
@@ -21,31 +22,19 @@ export function attachTo(
   ctx: CommandContext,
   recorder: RunRecorder,
 ): (run: { projectDir: string; stateDir: string }) => void {
-  return (run) =>
-    recorder.attach({
-      ...run,
-      engine: endpointFor({
-        env: ctx.env,
-        ...(ctx.globals.context ? { context: ctx.globals.context } : {}),
-      }).host,
-    });
+  return attachRun(
+    recorder,
+    () =>
+      endpointFor({ env: ctx.env, ...(ctx.globals.context ? { context: ctx.globals.context } : {}) }).host,
+  );
 }
 
-/** runs `body`, then writes the run's final state whatever happened */
-export async function recorded<T>(
+/** runs `body`, then writes the run's final state whatever happened (app/recorded-run.ts) */
+export function recorded<T>(
   ctx: CommandContext,
   recorder: RunRecorder,
   body: () => Promise<T>,
-  outcome: (value: T) => { failed: boolean; services: ServiceSummary[] },
+  outcome: RunOutcome<T>,
 ): Promise<T> {
-  let value: T;
-  try {
-    value = await body();
-  } catch (error: unknown) {
-    recorder.finish(ctx.signal.aborted ? "interrupted" : "failed");
-    throw error;
-  }
-  const { failed, services } = outcome(value);
-  recorder.finish(failed ? "failed" : "done", services);
-  return value;
+  return recordRun(recorder, ctx.signal, body, outcome);
 }

@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { upProject, type UpReport } from "../app/up.js";
 import { EXIT } from "../core/errors.js";
 import { createReporter } from "../report/progress/create-reporter.js";
-import { attachTo, bakeSummaries, recorded, runRecorder } from "./run-history.js";
+import { attachTo, bakeOutcome, recorded, runRecorder } from "./run-history.js";
 import { formatSummary } from "../report/summary.js";
 import { outcomesOf, reportData } from "./bake.js";
 import type { CommandResult } from "./output.js";
@@ -43,11 +43,7 @@ async function up(ctx: CommandContext, services: string[], flags: UpFlags): Prom
       return {
         reporter: recorder,
         onLocked: attachTo(ctx, recorder),
-        around: (bake) =>
-          recorded(ctx, recorder, bake, (r) => ({
-            failed: r.results.some((x) => x.action === "failed"),
-            services: bakeSummaries(r),
-          })),
+        around: (bake) => recorded(ctx, recorder, bake, bakeOutcome),
       };
     },
   });
