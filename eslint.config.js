@@ -55,7 +55,7 @@ const PORTED_ADAPTERS = [
   "**/adapters/history/history-store.js",
   "**/adapters/state/project-session.js",
   "**/adapters/volumes/volume-transfer.js",
-  // h-lib (#14.2): the fingerprint, devcontainer, lint-target and bundle ports
+  // the fingerprint, devcontainer, lint-target and bundle ports
   "**/adapters/fs/context-hasher.js",
   "**/adapters/fs/fingerprint-services.js",
   "**/adapters/devcontainer/cli.js",

@@ -26,7 +26,7 @@ import { pullBaked, pushBaked } from "./registry/transfer.js";
 import { HistoryStore } from "./history/history-store.js";
 import { runProcess } from "./process-runner.js";
 import { openProjectSession } from "./state/project-session.js";
-// h-lib (#14.2): the devcontainer, fingerprint, lint-target and bundle ports
+// the devcontainer, fingerprint, lint-target and bundle ports
 import { fingerprintServices } from "./fs/fingerprint-services.js";
 import { FsFingerprintIo } from "./fs/context-hasher.js";
 import { engineMajor, findDevcontainerCli, installFeatures, resolveFeatureLock } from "./devcontainer/cli.js";

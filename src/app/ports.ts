@@ -42,7 +42,7 @@ import type { StateLeftovers } from "../adapters/state/leftovers.js";
 import type { OtherRecords } from "../adapters/state/other-records.js";
 import type { UnpinMemo } from "../adapters/unpin-memo.js";
 import type { VolumeTransfer } from "../adapters/volumes/volume-transfer.js";
-// h-lib (#14.2): the devcontainer, fingerprint, lint-target and bundle ports' shapes
+// the devcontainer, fingerprint, lint-target and bundle ports' shapes
 import type { FingerprintInput, FingerprintIo, FingerprintManifest } from "../core/fingerprint/index.js";
 import type { FingerprintServicesDeps } from "../adapters/fs/fingerprint-services.js";
 import type { DevcontainerCli, InstallFeaturesRequest } from "../adapters/devcontainer/cli.js";
