@@ -16,7 +16,7 @@ import type { ServiceOutcome } from "../report/progress/reporter.js";
 import { formatPlan } from "../report/plan-text.js";
 import { reportPointer } from "../report/report-pointer.js";
 import { action, type CommandContext } from "./runtime.js";
-import { attachTo, bakeOutcome, lockHeldToTheEnd, recorded, runRecorder } from "./run-history.js";
+import { attachTo, bakeOutcome, recorded, runRecorder } from "./run-history.js";
 import type { CommandResult } from "./output.js";
 import { withReporter } from "../app/ports.js";
 
@@ -98,9 +98,6 @@ async function run(
       ctx.env,
     ),
   );
-  const ports = withReporter(ctx.ports, recorder);
-  const lock = lockHeldToTheEnd(ports.state);
-  ports.state = lock.state;
   const bake = (): Promise<BakeReport> =>
     bakeProject(
       {
@@ -120,14 +117,9 @@ async function run(
         ...(flags.registry ? { registry: flags.registry } : {}),
         push: flags.push === true,
       },
-      ports,
+      withReporter(ctx.ports, recorder),
     );
-  let report: BakeReport;
-  try {
-    report = await recorded(ctx, recorder, bake, bakeOutcome);
-  } finally {
-    lock.release();
-  }
+  const report = await recorded(ctx, recorder, bake, bakeOutcome);
   if (report.dryRun) return { data: reportData(report), text: formatPlan(report.plan) };
   const failed = report.results.filter((r) => r.action === "failed");
   const lines = [formatSummary(outcomesOf(report), report.summary ?? {})];

@@ -10,8 +10,6 @@ import { RunRecorder } from "../adapters/history/run-recorder.js";
 import { attachRun, recordRun, type RunOutcome } from "../app/recorded-run.js";
 import type { RunCommand } from "../core/history/run-record.js";
 import type { ProgressReporter } from "../report/progress/reporter.js";
-import type { ProjectSession } from "../adapters/state/project-session.js";
-import type { StatePort } from "../app/ports.js";
 import type { CommandContext } from "./runtime.js";
 import { kilnVersion } from "./version.js";
 
@@ -39,27 +37,4 @@ export function recorded<T>(
   outcome: RunOutcome<T>,
 ): Promise<T> {
   return recordRun(recorder, ctx.signal, body, outcome);
-}
-
-/**
- * The state port with every project lock the use case takes kept until `release()`: the command
- * finishes its run record while it still holds the lock, so a run waiting for that lock starts
- * after this one's last write to the project's state — and the run that ends last is the one
- * whose change stands.
- */
-export function lockHeldToTheEnd(state: StatePort): { state: StatePort; release: () => void } {
-  const held: ProjectSession[] = [];
-  return {
-    state: {
-      ...state,
-      openSession: (stateDir, options) => {
-        const session = state.openSession(stateDir, options);
-        held.push(session);
-        return { recovery: session.recovery, release: () => undefined };
-      },
-    },
-    release: () => {
-      for (const session of held.splice(0).reverse()) session.release();
-    },
-  };
 }
