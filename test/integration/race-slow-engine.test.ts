@@ -20,6 +20,10 @@ import { startSlowEngine, type SlowEngine } from "../helpers/slow-engine.js";
 const LANES = 5;
 const RACES_PER_LANE = 10;
 const DELAY_MS = 80;
+/** exits closer than this may be in either lock order (see checkEnd) */
+const EXIT_TAIL_MS = 100;
+/** races whose end state the exit order decided */
+let decided = 0;
 
 interface Lane {
   dir: string;
@@ -58,7 +62,7 @@ afterAll(async () => {
     removeDir(`${l.dir}.state`);
   }
   console.log(
-    `race suite: ${counts.bakeBake} bake/bake + ${counts.bakeRestore} bake/restore races, ${counts.ok} runs ok, ${counts.lockBusy} lock-busy`,
+    `race suite: ${counts.bakeBake} bake/bake + ${counts.bakeRestore} bake/restore races, ${counts.ok} runs ok, ${counts.lockBusy} lock-busy, ${decided} end states checked against the exit order`,
   );
 });
 
@@ -98,10 +102,16 @@ function checkEnd(lane: Lane, runs: { kind: "bake" | "restore"; r: AsyncKilnRun 
   const ok = runs.filter((x) => x.r.code === 0).sort((a, b) => a.r.endedAt - b.r.endedAt);
   expect(ok.length, JSON.stringify(runs.map((x) => [x.kind, x.r.code, x.r.stderr]))).toBeGreaterThan(0);
   const last = ok.at(-1)!;
+  const before = ok.at(-2);
+  // Exit order stands for lock order only when the exits are further apart than a run's tail
+  // after it releases the lock (its run record, its output, Node's exit): a restore waiting for
+  // the lock can do all its work inside a bake's tail and exit first. Seen in CI 1–48 ms apart.
+  if (before && last.r.endedAt - before.r.endedAt < EXIT_TAIL_MS) return;
   expect(
     file,
     `last successful run was ${last.kind}: ${JSON.stringify(runs.map((x) => [x.kind, x.r.endedAt]))}`,
   ).toBe(last.kind === "bake");
+  decided++;
 }
 
 async function race(lane: Lane, kinds: ["bake", "bake" | "restore"], offsetMs: number) {
@@ -155,5 +165,9 @@ describe.skipIf(!engineAvailable())("races under a slowed engine", () => {
       }),
     );
     expect(counts.bakeRestore).toBe(LANES * RACES_PER_LANE);
+    // the exit order still decides most races: a check skipped every time would prove nothing
+    expect(decided, `races decided by exit order out of ${2 * LANES * RACES_PER_LANE}`).toBeGreaterThan(
+      LANES * RACES_PER_LANE,
+    );
   }, 400_000);
 });
