@@ -10,7 +10,7 @@ import { baseImagesOf } from "./base-images.js";
 import { contextReads, ReadSet, type ContextReads } from "./build-reads.js";
 import { fingerprintArgs } from "./build-args.js";
 import { canonicalHash, sha256 } from "./canonical-hash.js";
-import { ExcludeMatcher, readIgnoreLines } from "./dockerignore-patterns.js";
+import { ExcludeMatcher, readIgnoreLines, type ContextDialect } from "./dockerignore-patterns.js";
 import { normalizeImageRef } from "../image-ref.js";
 import { orderServices } from "./service-order.js";
 import type {
@@ -63,21 +63,45 @@ export async function computeFingerprints(
       if (!byImage.has(normalizeImageRef(ref))) imageId(ref).catch(() => undefined);
     }
   }
-  const contextDialect = await deps.contextDialect;
-  const digestOf = (dir: string, dockerfile: string | undefined, reads?: ReadSet): ContextDigest => {
+  // memoised by everything that decides a digest; the dialect matters only with an ignore file
+  const digestWith = (
+    dialect: ContextDialect | undefined,
+    dir: string,
+    dockerfile: string | undefined,
+    reads?: ReadSet,
+  ): ContextDigest => {
     if (reads && reads.sources.length === 0) return NOTHING_READ;
     const ignore = ignoreFileFor(dir, dockerfile, deps.io);
-    const key = `${dir}\0${ignore?.path ?? ""}\0${reads ? `r${reads.key}` : "all"}`;
+    const key = `${dir}\0${ignore ? `${ignore.path}\0${dialect === "legacy" ? "legacy" : ""}` : ""}\0${reads ? `r${reads.key}` : "all"}`;
     let digest = contexts.get(key);
     if (digest === undefined) {
       const matcher = ignore
-        ? new ExcludeMatcher(readIgnoreLines(ignore.text), ignore.path, contextDialect)
+        ? new ExcludeMatcher(readIgnoreLines(ignore.text), ignore.path, dialect)
         : undefined;
       digest = deps.io.hashContext(dir, matcher, reads);
       contexts.set(key, digest);
     }
     return digest;
   };
+  // Walk the contexts now, while the engine answers the questions asked above (a walk is
+  // synchronous: the answers wait in the socket meanwhile): as each Dockerfile reads its context,
+  // under BuildKit's ignore rules — what the loop below asks for unless an answer changes it (a
+  // base image that is not local or runs ONBUILD triggers, the legacy client's rules); then it
+  // walks again. A failure here is left to the loop, which meets it again if it matters.
+  await requestsSent();
+  for (const name of order) {
+    const { build } = prepared.get(name)!.input;
+    if (build.contextIsRemote) continue;
+    const sources = prepared.get(name)!.reads.sources;
+    try {
+      digestWith(undefined, build.context, build.dockerfile, sources ? new ReadSet(sources) : undefined);
+    } catch {
+      // the loop below decides whether this walk was needed at all
+    }
+  }
+  const contextDialect = await deps.contextDialect;
+  const digestOf = (dir: string, dockerfile: string | undefined, reads?: ReadSet): ContextDigest =>
+    digestWith(contextDialect, dir, dockerfile, reads);
 
   const result = new Map<string, FingerprintManifest>();
   for (const name of order) {
@@ -154,6 +178,15 @@ export async function computeFingerprints(
     );
   }
   return result;
+}
+
+/**
+ * Resolves once the requests made so far are on their sockets: a socket connects, and writes what
+ * was queued for it, in the event loop's pending phase of the turn after the one that opened it —
+ * the second immediate runs after that phase.
+ */
+export function requestsSent(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 const NOTHING_READ: ContextDigest = { files: {}, digest: sha256("") };

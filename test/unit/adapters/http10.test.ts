@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
 import { http10, parseResponse } from "../../../src/adapters/engine/http10.js";
+import { requestsSent } from "../../../src/core/fingerprint/compute.js";
 
 describe("parseResponse", () => {
   it("reads status, headers and a plain body", () => {
@@ -77,5 +79,43 @@ describe("http10 over a unix socket", () => {
         timeoutMs: 1000,
       }),
     ).rejects.toThrow(/ENOENT|ECONNREFUSED/);
+  });
+});
+
+describe("http10 while the thread is busy", () => {
+  it("has its request on the socket once requestsSent() resolves, before a synchronous walk", async () => {
+    // the server runs in another process: it answers with the time the request arrived while
+    // this thread is blocked (a context walk is synchronous)
+    const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-http10-busy-"));
+    const socketPath = path.join(dir, "s.sock");
+    const server = spawn(
+      process.execPath,
+      [
+        "-e",
+        `require("node:net").createServer((s) => s.once("data", () => s.end("HTTP/1.0 200 OK\\r\\n\\r\\n" + Date.now()))).listen(process.argv[1], () => process.stdout.write("up"));`,
+        socketPath,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    try {
+      await new Promise((resolve) => server.stdout.once("data", resolve));
+      const answer = http10({
+        address: { socketPath },
+        method: "GET",
+        path: "/_ping",
+        headers: { Host: "docker" },
+        timeoutMs: 5000,
+      });
+      await requestsSent();
+      const blockedFrom = Date.now();
+      while (Date.now() - blockedFrom < 400) {
+        // the walk
+      }
+      const arrived = Number((await answer).body.toString());
+      expect(arrived).toBeLessThan(blockedFrom + 200);
+    } finally {
+      server.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
