@@ -49,4 +49,14 @@ const helpers = [
   "var __kilnLazy = (id) => { let m; const load = () => (m ??= require(id));",
   "  return new Proxy({}, { get: (_, k) => (k === 'default' ? load() : load()[k]), has: (_, k) => k in load() }); };",
 ].join("\n");
-writeFileSync(out, lean.replace("var __kilnModuleUrl", `${helpers}\nvar __kilnModuleUrl`));
+const final = lean.replace("var __kilnModuleUrl", `${helpers}\nvar __kilnModuleUrl`);
+// bin/kiln reads the bundle as latin1 — one byte a character, no UTF-8 decoding, a one-byte
+// string for V8 — which is right only for ASCII. esbuild escapes non-ASCII in string literals
+// but not in template literals: write such characters as \u escapes or HTML entities there.
+const nonAscii = /[^\x00-\x7f]/.exec(final);
+if (nonAscii) {
+  const line = final.slice(0, nonAscii.index).split("\n").length;
+  const near = final.slice(Math.max(0, nonAscii.index - 60), nonAscii.index + 20);
+  throw new Error(`dist/bundle/kiln.cjs line ${line}: non-ASCII character in the bundle, near: ${near}`);
+}
+writeFileSync(out, final);

@@ -189,6 +189,10 @@ describe.skipIf(!engineAvailable())("kiln report in headless Chromium", () => {
           .locator("#status tr[data-service]")
           .evaluateAll((els: Element[]) => els.map((e) => e.getAttribute("data-state"))),
       ).toEqual(["baked", "baked"]);
+      // the bundle is ASCII (bin/kiln reads it as latin1): the page's non-ASCII text is escaped
+      // in the source and must still read as the characters themselves
+      expect(await page.title()).toMatch(/^kiln report \u2014 \S/);
+      expect(await page.locator("#generated").textContent()).toMatch(/^generated .+ \u00b7 \d+ runs$/);
       // the two charts that have data are drawn by uPlot (no "chart library missing")
       expect(await page.locator("#charts .uplot").count()).toBeGreaterThanOrEqual(2);
       mkdirSync(ARTIFACTS, { recursive: true });

@@ -79,7 +79,7 @@ export function renderReportHtml(data: ReportData, assets: ReportAssets): string
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>kiln report — ${escapeHtml(data.project)}</title>
+<title>kiln report &mdash; ${escapeHtml(data.project)}</title>
 <style>${assets.chartCss}</style><style>${STYLE}</style></head>
 <body>
 <h1>kiln report: <span id="project"></span></h1>

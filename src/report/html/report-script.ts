@@ -66,7 +66,7 @@ export const REPORT_SCRIPT = String.raw`
         track.appendChild(el("div", {
           cls: "bar " + cls, "data-step": name, "data-state": state, "data-ms": String(dur),
           style: "left:" + left.toFixed(3) + "%;width:" + Math.min(width, 100 - left).toFixed(3) + "%",
-          title: name + " — " + state + ", " + secs(dur),
+          title: name + " \u2014 " + state + ", " + secs(dur),
         }));
       }
       if (s.steps.length === 0 && s.outcome === "pulled") bar("st-pulled", "pull", "pulled", s.startMs, s.durationMs);
@@ -159,7 +159,7 @@ export const REPORT_SCRIPT = String.raw`
         { stroke: css("--fg"), grid: { stroke: css("--grid") } },
         { stroke: css("--fg"), grid: { stroke: css("--grid") }, size: 78, values: stepped(unit) },
       ],
-      series: [{}].concat(series.map(function (name, i) { return { label: name, stroke: colors[i % colors.length], width: 2, points: { show: true }, value: function (u, v) { return v === null ? "–" : fmt(v); } }; })),
+      series: [{}].concat(series.map(function (name, i) { return { label: name, stroke: colors[i % colors.length], width: 2, points: { show: true }, value: function (u, v) { return v === null ? "\u2013" : fmt(v); } }; })),
     };
     var u = new uPlot(opts, [xs].concat(ys), box);
     charts.push({ u: u, box: box });
@@ -181,11 +181,11 @@ export const REPORT_SCRIPT = String.raw`
   }
 
   document.getElementById("project").textContent = data.project;
-  document.getElementById("generated").textContent = "generated " + when(data.generatedAt) + " · " + data.runs.length + " runs";
+  document.getElementById("generated").textContent = "generated " + when(data.generatedAt) + " \u00b7 " + data.runs.length + " runs";
   renderLatest(document.getElementById("latest"));
   renderCharts(document.getElementById("charts"));
   renderRuns(document.getElementById("runs"));
-  table(document.getElementById("status"), [["service", function (r) { return r.service; }], ["state", function (r) { return r.state; }], ["reason", function (r) { return r.why ? r.reason + " — " + r.why : r.reason; }], ["image", function (r) { return r.image; }]], data.status, function (r) { return { "data-service": r.service, "data-state": r.state }; });
+  table(document.getElementById("status"), [["service", function (r) { return r.service; }], ["state", function (r) { return r.state; }], ["reason", function (r) { return r.why ? r.reason + " \u2014 " + r.why : r.reason; }], ["image", function (r) { return r.image; }]], data.status, function (r) { return { "data-service": r.service, "data-state": r.state }; });
   table(document.getElementById("lint"), [["rule", function (r) { return r.rule; }], ["severity", function (r) { return r.severity; }], ["findings", function (r) { return r.count; }], ["first", function (r) { return r.example; }]], data.lint, function (r) { return { "data-rule": r.rule }; });
   var notes = document.getElementById("notes");
   data.notes.forEach(function (n) { notes.appendChild(el("li", { text: n })); });
