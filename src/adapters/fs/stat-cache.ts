@@ -2,11 +2,12 @@
  * Content hashes of context files, keyed by path + size + mtime + ctime + inode, so a warm
  * fingerprint costs one lstat per file and no read. Persisted as one file, written atomically
  * (temp file + rename), one block per context root, entries in walk order: their numbers as
- * float64s (size, mtimeMs, ctimeMs, ino — exact, read through one Float64Array view) and a JSON
- * array `[root, rel, value, rel, value, …]` (value: what the manifest records). Loading makes no
- * number object per entry (a JSON array of 24,000 mixed numbers was most of the load and of the
- * garbage the collector kept copying); an unchanged tree is matched entry by entry with a
- * cursor, without building an index.
+ * float64s (size, mtimeMs, ctimeMs, ino — exact, read through one Float64Array view), then the
+ * strings `root, rel, value, rel, value, …` as one run of characters with a table of where each
+ * starts (u32s, read through one Uint32Array view). Loading makes one string per root and no
+ * object per entry: a no-op bake keeps the whole cache in memory while it walks, and 12,000 small
+ * strings were what the garbage collector kept copying; an unchanged tree is matched entry by
+ * entry with a cursor, comparing in place, without building an index.
  *
  * Git's racy-clean rule (https://git-scm.com/docs/racy-git): a file whose mtime is not strictly
  * older than the cache file's own write time (same second, or newer) may have changed again
@@ -25,8 +26,8 @@ import {
 import path from "node:path";
 import type { EntryStat } from "./entry-stat.js";
 
-/** the file starts with this; anything else (an older kiln's JSON) counts as no cache */
-const MAGIC = "KILNSC4\n";
+/** the file starts with this; anything else (an older kiln's format) counts as no cache */
+const MAGIC = "KILNSC5\n";
 /** numbers per entry: size, mtimeMs, ctimeMs, ino */
 const NUMS = 4;
 /** `[rel, size, mtimeMs, ctimeMs, ino, value, rel, …]`: the entries hashed in this run */
@@ -38,10 +39,17 @@ interface Loaded {
   count: number;
   /** size, mtimeMs, ctimeMs, ino of entry i at 4i… */
   nums: Float64Array;
-  /** `[root, rel, value, …]`: entry i's rel at 2i + 1, its value at 2i + 2 */
-  strs: string[];
+  /** `root, rel, value, …` end to end: entry i's rel is string 2i + 1, its value string 2i + 2 */
+  text: string;
+  /** where string k of `text` starts (k + 1: where it ends) */
+  starts: Uint32Array;
   /** the block as read: written back unchanged when the root is not walked */
   raw: Buffer;
+}
+
+/** string k of a loaded block */
+function str(loaded: Loaded, k: number): string {
+  return loaded.text.slice(loaded.starts[k], loaded.starts[k + 1]);
 }
 
 interface RootState {
@@ -59,7 +67,13 @@ interface RootState {
   walks: number;
 }
 
-const EMPTY: Loaded = { count: 0, nums: new Float64Array(0), strs: [""], raw: Buffer.alloc(0) };
+const EMPTY: Loaded = {
+  count: 0,
+  nums: new Float64Array(0),
+  text: "",
+  starts: new Uint32Array(2),
+  raw: Buffer.alloc(0),
+};
 
 export class StatCache {
   private readonly roots = new Map<string, RootState>();
@@ -116,7 +130,7 @@ export class StatCache {
     }
     const at = this.find(state, rel);
     if (at === undefined) return undefined;
-    const { nums, strs } = state.loaded;
+    const { nums } = state.loaded;
     const n = at * NUMS;
     if (
       nums[n] !== stats.size ||
@@ -128,7 +142,7 @@ export class StatCache {
       return undefined;
     }
     state.order.push(at);
-    return strs[2 * at + 2];
+    return str(state.loaded, 2 * at + 2);
   }
 
   store(root: string, rel: string, stats: EntryStat, hash: string): void {
@@ -177,15 +191,19 @@ export class StatCache {
 
   /** The index of `rel` among the loaded entries: the next one in walk order, or from the index. */
   private find(state: RootState, rel: string): number | undefined {
-    const { count, strs } = state.loaded;
+    const { count, text, starts } = state.loaded;
     const at = state.cursor;
-    if (at < count && strs[2 * at + 1] === rel) {
-      state.cursor = at + 1;
-      return at;
+    // compared in place: no string made for an entry that matches
+    if (at < count) {
+      const from = starts[2 * at + 1];
+      if (starts[2 * at + 2] - from === rel.length && text.startsWith(rel, from)) {
+        state.cursor = at + 1;
+        return at;
+      }
     }
     if (state.index === undefined) {
       state.index = new Map();
-      for (let i = 0; i < count; i++) state.index.set(strs[2 * i + 1], i);
+      for (let i = 0; i < count; i++) state.index.set(str(state.loaded, 2 * i + 1), i);
     }
     const found = state.index.get(rel);
     if (found !== undefined) state.cursor = found + 1;
@@ -219,7 +237,7 @@ export function cachedPaths(file: string): Map<string, string[]> {
   for (const [root, loaded] of decode(readFileSync(file)) ?? [])
     out.set(
       root,
-      loaded.strs.filter((_, i) => i % 2 === 1),
+      Array.from({ length: loaded.count }, (_, i) => str(loaded, 2 * i + 1)),
     );
   return out;
 }
@@ -236,11 +254,19 @@ function sameStored(flat: Flat, at: number, stats: EntryStat): boolean {
 /** This run's entries of a root, in walk order. */
 function entriesOf(state: RootState): Flat {
   const out: Flat = [];
-  const { nums, strs } = state.loaded;
+  const { loaded } = state;
+  const { nums } = loaded;
   for (const at of state.order) {
     if (at >= 0) {
       const n = at * NUMS;
-      out.push(strs[2 * at + 1], nums[n], nums[n + 1], nums[n + 2], nums[n + 3], strs[2 * at + 2]);
+      out.push(
+        str(loaded, 2 * at + 1),
+        nums[n],
+        nums[n + 1],
+        nums[n + 2],
+        nums[n + 3],
+        str(loaded, 2 * at + 2),
+      );
     } else for (let i = ~at; i < ~at + WIDTH; i++) out.push(state.stored[i]);
   }
   return out;
@@ -256,51 +282,73 @@ function dedupe(flat: Flat): Flat {
 }
 
 /**
- * One root's block: u32 entry count, u32 JSON length in bytes, the numbers (8-byte aligned),
- * then the JSON strings array, padded to a multiple of 8 bytes.
+ * One root's block: a 16-byte head (u32 entry count, u32 length of the text in bytes, u32
+ * encoding: 0 latin1 — every character below 256 — or 1 utf16le, u32 zero), the numbers, the
+ * string starts (u32, 2 × count + 2 of them), then the text, padded to a multiple of 8 bytes.
  */
 function encode(root: string, flat: Flat): Buffer {
   const count = flat.length / WIDTH;
   const nums = new Float64Array(count * NUMS);
-  const strs: string[] = [root];
-  for (let i = 0, e = 0; i < flat.length; i += WIDTH, e += NUMS) {
-    strs.push(flat[i] as string, flat[i + 5] as string);
-    for (let k = 0; k < NUMS; k++) nums[e + k] = flat[i + 1 + k] as number;
+  const starts = new Uint32Array(2 * count + 2);
+  const parts: string[] = [root];
+  let length = root.length;
+  starts[1] = length;
+  for (let i = 0, e = 0, k = 1; i < flat.length; i += WIDTH, e += NUMS, k += 2) {
+    const rel = flat[i] as string;
+    const value = flat[i + 5] as string;
+    parts.push(rel, value);
+    length += rel.length;
+    starts[k + 1] = length;
+    length += value.length;
+    starts[k + 2] = length;
+    for (let n = 0; n < NUMS; n++) nums[e + n] = flat[i + 1 + n] as number;
   }
-  const json = JSON.stringify(strs);
-  const jsonBytes = Buffer.byteLength(json);
-  const block = Buffer.alloc(8 + nums.byteLength + align8(jsonBytes));
+  const text = parts.join("");
+  const wide = /[\u0100-\uffff]/.test(text);
+  const textBytes = wide ? 2 * text.length : text.length;
+  const numsAt = 16;
+  const startsAt = numsAt + nums.byteLength;
+  const textAt = startsAt + starts.byteLength;
+  const block = Buffer.alloc(textAt + align8(textBytes));
   block.writeUInt32LE(count, 0);
-  block.writeUInt32LE(jsonBytes, 4);
-  Buffer.from(nums.buffer).copy(block, 8);
-  block.write(json, 8 + nums.byteLength, "utf8");
+  block.writeUInt32LE(textBytes, 4);
+  block.writeUInt32LE(wide ? 1 : 0, 8);
+  Buffer.from(nums.buffer).copy(block, numsAt);
+  Buffer.from(starts.buffer).copy(block, startsAt);
+  block.write(text, textAt, wide ? "utf16le" : "latin1");
   return block;
 }
 
 /** The roots of a cache file; undefined when it is not one (another format, truncated, damaged). */
 function decode(data: Buffer): Map<string, Loaded> | undefined {
   if (data.toString("latin1", 0, MAGIC.length) !== MAGIC) return undefined;
-  // the Float64Array views need 8-byte alignment: a pooled buffer may start anywhere
+  // the typed array views need 8-byte alignment: a pooled buffer may start anywhere
   const buf = data.byteOffset % 8 === 0 ? data : Buffer.from(new Uint8Array(data));
   const roots = new Map<string, Loaded>();
   let at = MAGIC.length;
   while (at < buf.length) {
-    if (at + 8 > buf.length) return undefined;
+    if (at + 16 > buf.length) return undefined;
     const count = buf.readUInt32LE(at);
-    const jsonBytes = buf.readUInt32LE(at + 4);
-    const numsAt = at + 8;
-    const jsonAt = numsAt + count * NUMS * 8;
-    const end = jsonAt + align8(jsonBytes);
-    if (end > buf.length) return undefined;
-    const strs = JSON.parse(buf.toString("utf8", jsonAt, jsonAt + jsonBytes)) as unknown;
-    if (!Array.isArray(strs) || strs.length !== 2 * count + 1 || !strs.every((s) => typeof s === "string"))
-      return undefined;
-    roots.set(strs[0], {
+    const textBytes = buf.readUInt32LE(at + 4);
+    const wide = buf.readUInt32LE(at + 8);
+    const numsAt = at + 16;
+    const startsAt = numsAt + count * NUMS * 8;
+    const textAt = startsAt + (2 * count + 2) * 4;
+    const end = textAt + align8(textBytes);
+    if (wide > 1 || (wide === 1 && textBytes % 2 !== 0) || end > buf.length) return undefined;
+    const text = buf.toString(wide ? "utf16le" : "latin1", textAt, textAt + textBytes);
+    const starts = new Uint32Array(buf.buffer, buf.byteOffset + startsAt, 2 * count + 2);
+    // the table must run from 0 to the text's end without going back
+    if (starts[0] !== 0 || starts[2 * count + 1] !== text.length) return undefined;
+    for (let k = 1; k < starts.length; k++) if (starts[k] < starts[k - 1]) return undefined;
+    const loaded: Loaded = {
       count,
       nums: new Float64Array(buf.buffer, buf.byteOffset + numsAt, count * NUMS),
-      strs: strs,
+      text,
+      starts,
       raw: buf.subarray(at, end),
-    });
+    };
+    roots.set(str(loaded, 0), loaded);
     at = end;
   }
   return roots;

@@ -64,7 +64,7 @@ describe("StatCache", () => {
     cache.store("/root", "a.txt", aged("ctx/a.txt", 60), "h1");
     cache.save();
     expect(readdirSync(path.dirname(cacheFile))).toEqual(["stat-cache.json"]);
-    expect(readFileSync(cacheFile).subarray(0, 8).toString("latin1")).toBe("KILNSC4\n");
+    expect(readFileSync(cacheFile).subarray(0, 8).toString("latin1")).toBe("KILNSC5\n");
     expect(cachedPaths(cacheFile, "/root")).toEqual(["a.txt"]);
     writeFileSync(cacheFile, "{not json");
     expect(
@@ -149,6 +149,27 @@ describe("StatCache file", () => {
     expect(cachedPaths(cacheFile, "/one")).toEqual(["é/ü\n.txt"]);
   });
 
+  it("keeps names beyond Latin-1 (a root stored two bytes a character), in walk order and out of it", () => {
+    const a = aged("ctx/a.txt");
+    const b = aged("ctx/b.txt");
+    const first = StatCache.load(cacheFile);
+    first.beginWalk("/wide");
+    first.store("/wide", "名前/€.txt", a, "644:h1");
+    first.store("/wide", "z.txt", b, "644:h2");
+    first.save();
+    expect(cachedPaths(cacheFile, "/wide")).toEqual(["名前/€.txt", "z.txt"]);
+    const inOrder = StatCache.load(cacheFile);
+    inOrder.beginWalk("/wide");
+    expect(inOrder.lookup("/wide", "名前/€.txt", a)).toBe("644:h1");
+    expect(inOrder.lookup("/wide", "z.txt", b)).toBe("644:h2");
+    const reversed = StatCache.load(cacheFile);
+    reversed.beginWalk("/wide");
+    expect(reversed.lookup("/wide", "z.txt", b)).toBe("644:h2");
+    expect(reversed.lookup("/wide", "名前/€.txt", a)).toBe("644:h1");
+    // a name that is a prefix of a stored one is not that one
+    expect(StatCache.load(cacheFile).lookup("/wide", "名前/€.tx", a)).toBeUndefined();
+  });
+
   it("keeps a fractional mtime and a large inode exact", () => {
     const a = aged("ctx/a.txt");
     const odd = {
@@ -174,6 +195,14 @@ describe("StatCache file", () => {
     const bytes = readFileSync(cacheFile);
     writeFileSync(cacheFile, bytes.subarray(0, bytes.length - 8));
     expect(StatCache.load(cacheFile).lookup("/root", "a.txt", a)).toBeUndefined();
+    // a string table that runs backwards (damaged) is no cache either, and no crash
+    const damaged = Buffer.from(bytes);
+    const startsAt = 8 + 16 + 4 * 8; // magic, head, one entry's numbers
+    damaged.writeUInt32LE(1000, startsAt + 4);
+    writeFileSync(cacheFile, damaged);
+    expect(StatCache.load(cacheFile).lookup("/root", "a.txt", a)).toBeUndefined();
+    writeFileSync(cacheFile, bytes);
+    expect(StatCache.load(cacheFile).lookup("/root", "a.txt", a)).toBe("644:h1");
     writeFileSync(
       cacheFile,
       JSON.stringify({ v: 3, roots: { "/root": ["a.txt", a.size, a.mtimeMs, a.ctimeMs, a.ino, "644:h1"] } }),
