@@ -4,11 +4,12 @@
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
-// code caches of earlier bundles (bin/kiln writes one per bundle) are stale now
-const stale = existsSync("dist/bundle")
-  ? readdirSync("dist/bundle").filter((f) => f.endsWith(".v8cache"))
-  : [];
-for (const f of stale) rmSync(`dist/bundle/${f}`);
+// code caches of earlier builds are stale now: bin/kiln writes one per bundle, and
+// src/adapters/code-cache.ts one per file it loads (the compose schema validator) in dist/
+for (const dir of ["dist/bundle", "dist"]) {
+  const stale = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".v8cache")) : [];
+  for (const f of stale) rmSync(`${dir}/${f}`);
+}
 
 await build({
   entryPoints: ["src/cli/main.ts"],

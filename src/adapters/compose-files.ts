@@ -3,17 +3,26 @@
  * ships with kiln (schemas/compose-spec.json, extracted from the compose v2 plugin).
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { ComposeIo, ComposeValidators, SchemaCheck } from "../core/compose/io.js";
+import { requireWithCodeCache } from "./code-cache.js";
 
-// dist/adapters/ and src/adapters/ are both two levels below the package root
-const require = createRequire(import.meta.url);
 let validators: ComposeValidators | undefined;
 
-/** the precompiled schema validator (schemas/generate-validators.mjs), loaded on first use */
+/**
+ * the precompiled schema validator (schemas/generate-validators.mjs), loaded on first use with
+ * its V8 code cache in dist/ (dist/adapters/, dist/bundle/ and src/adapters/ are all two levels
+ * below the package root)
+ */
 export function composeValidators(): ComposeValidators {
   if (validators) return validators;
-  const check = (require("../../schemas/compose-spec.validate.cjs") as { default: SchemaCheck }).default;
+  const root = fileURLToPath(new URL("../../", import.meta.url));
+  const { exports } = requireWithCodeCache(
+    path.join(root, "schemas", "compose-spec.validate.cjs"),
+    path.join(root, "dist"),
+  );
+  const check = (exports as { default: SchemaCheck }).default;
   validators = { fast: check, explain: () => check };
   return validators;
 }
