@@ -63,6 +63,8 @@ export async function computeFingerprints(
       if (!byImage.has(normalizeImageRef(ref))) imageId(ref).catch(() => undefined);
     }
   }
+  // each context's ignore file is read once (the walk ahead and the service's turn both ask)
+  const ignores = new Map<string, { path: string; text: string } | undefined>();
   // memoised by everything that decides a digest; the dialect matters only with an ignore file
   const digestWith = (
     dialect: ContextDialect | undefined,
@@ -71,7 +73,12 @@ export async function computeFingerprints(
     reads?: ReadSet,
   ): ContextDigest => {
     if (reads && reads.sources.length === 0) return NOTHING_READ;
-    const ignore = ignoreFileFor(dir, dockerfile, deps.io);
+    const ignoreKey = `${dir}\0${dockerfile ?? ""}`;
+    let ignore = ignores.get(ignoreKey);
+    if (!ignores.has(ignoreKey)) {
+      ignore = ignoreFileFor(dir, dockerfile, deps.io);
+      ignores.set(ignoreKey, ignore);
+    }
     const key = `${dir}\0${ignore ? `${ignore.path}\0${dialect === "legacy" ? "legacy" : ""}` : ""}\0${reads ? `r${reads.key}` : "all"}`;
     let digest = contexts.get(key);
     if (digest === undefined) {

@@ -5,13 +5,18 @@ import { FsFingerprintIo } from "../../../src/adapters/fs/context-hasher.js";
 import { buildSpec, makeTempDir, removeTempDir, writeTree } from "./helpers.js";
 
 /** an io that records each walk: the context and whether it was narrowed to the Dockerfile's reads */
-function countingIo(): { io: FingerprintIo; walks: string[] } {
+function countingIo(): { io: FingerprintIo; walks: string[]; reads: string[] } {
   const fs = new FsFingerprintIo();
   const walks: string[] = [];
+  const reads: string[] = [];
   return {
     walks,
+    reads,
     io: {
-      readFile: (p) => fs.readFile(p),
+      readFile: (p) => {
+        reads.push(p);
+        return fs.readFile(p);
+      },
       isDirectory: (p) => fs.isDirectory(p),
       hashContext: (d, m, reads) => {
         walks.push(`${path.basename(d)}:${reads ? "reads" : "whole"}${m ? ":ignore" : ""}`);
@@ -101,7 +106,7 @@ describe("fingerprint: contexts are walked while the engine answers", () => {
 
   it("walks again under the legacy client's rules only where an ignore file makes them matter", async () => {
     writeTree(dir, { "web/.dockerignore": "c.txt\n" });
-    const { io, walks } = countingIo();
+    const { io, walks, reads } = countingIo();
     await computeFingerprints(inputs(), {
       io,
       resolveImageId: async () => "sha256:base",
@@ -110,6 +115,11 @@ describe("fingerprint: contexts are walked while the engine answers", () => {
       contextDialect: Promise.resolve("legacy"),
     });
     expect(walks).toEqual(["api:reads", "web:whole:ignore", "web:whole:ignore"]);
+    // each ignore file is looked for once (<Dockerfile>.dockerignore, then .dockerignore), however
+    // many walks ask for it
+    const looked = reads.filter((r) => r.endsWith(".dockerignore"));
+    expect(looked).toHaveLength(4);
+    expect(new Set(looked).size).toBe(4);
   });
 
   it("gives the same fingerprints as when every answer is there before the walk", async () => {
