@@ -81,6 +81,27 @@ describe("bake with fake ports", () => {
     expect(world.finished.map((o) => o.action)).toEqual(["built", "built"]);
   });
 
+  it("after building every service, inspects the new images instead of listing all of kiln's", async () => {
+    const lists: string[][] = [];
+    const inspects: string[] = [];
+    const engine = world.ports.engine;
+    const listImages = engine.listImages.bind(engine);
+    const imageInspect = engine.imageInspect.bind(engine);
+    engine.listImages = (labels) => (lists.push(labels), listImages(labels));
+    engine.imageInspect = (ref) => (inspects.push(ref), imageInspect(ref));
+    const report = await bake();
+    expect(lists).toHaveLength(1); // the plan's
+    const ids = report.results.map((r) => r.imageId);
+    expect(inspects.filter((r) => ids.includes(r)).sort()).toEqual([...ids].sort());
+    // the summary's sizes are the built images'
+    expect(Object.values(report.summary?.imageSizes ?? {}).sort()).toEqual([1001, 1002]);
+    // a run that skips a service lists again (the list also sees a skipped image that went away)
+    writeFileSync(path.join(projectDir, "api", "main.txt"), "api v2\n");
+    lists.length = 0;
+    await bake();
+    expect(lists).toHaveLength(2);
+  });
+
   it("skips a fresh service without calling the build client", async () => {
     await bake();
     world.builds.length = 0;
