@@ -3,6 +3,7 @@
 // on a generated two-service project with a few thousand context files:
 //   no-op:  kiln bake (already baked)  vs  docker compose build  vs  docker buildx bake
 //   cold:   kiln bake --jobs 1 after a change that re-runs every step  vs  two raw `docker buildx build`
+//           (and the default bake vs itself with KILN_BUILDX_DIRECT=0: its builds through docker)
 // Run after `npm run build` with the engine up: node bench/bake.mjs [filesPerService] [runs]
 // KILN_BASELINE=/path/to/other/bin/kiln also times that kiln's no-op bake (its own state dir) and
 // prints this kiln's ratio to it — e.g. the main branch before a change.
@@ -174,7 +175,12 @@ try {
       env: { ...env, NONCE: `k2${n}` },
     });
     const par = await parallel(`p${n}`);
-    cold.push({ k1, seq, k2, par });
+    // the same bake with its builds through `docker buildx build` instead of the plugin itself
+    const k2docker = sh([process.execPath, kiln, "bake", "--progress", "quiet"], {
+      ...q,
+      env: { ...env, NONCE: `kd${n}`, KILN_BUILDX_DIRECT: "0" },
+    });
+    cold.push({ k1, seq, k2, par, k2docker });
   }
   const m = (key) => median(cold.map((c) => c[key]));
   console.log("cold bake (every step runs), median of 3:");
@@ -186,6 +192,9 @@ try {
   );
   console.log(
     `                                                    vs 2 raw builds in a row = ${(m("k2") / m("seq")).toFixed(2)}×`,
+  );
+  console.log(
+    `                                                    vs itself with KILN_BUILDX_DIRECT=0 (builds through docker) ${m("k2docker").toFixed(0)} ms = ${(m("k2") / m("k2docker")).toFixed(2)}×`,
   );
 } finally {
   spawnSync(

@@ -74,7 +74,7 @@ describe.skipIf(!engineAvailable())("sharing: offline bundles between two engine
     engineB.loadFromFirst(["kiln-local/busybox:latest"]);
     spyB = makeSpyDocker();
     dirs.push(spyB.binDir);
-    envB = { KILN_LABELS: testLabel(), PATH: spyB.path, DOCKER_HOST: engineB.host, KILN_REGISTRY: "" };
+    envB = { KILN_LABELS: testLabel(), ...spyB.env, DOCKER_HOST: engineB.host, KILN_REGISTRY: "" };
   }, 120_000);
 
   it("a bundle exported on A and imported on B: B's bake builds nothing, pins, and kiln up starts the services", () => {

@@ -100,11 +100,11 @@ describe.skipIf(!engineAvailable()).each(["buildx", "legacy"] as const)(
       const client = (spy: SpyDocker): NodeJS.ProcessEnv =>
         mode === "legacy" ? { KILN_DOCKER: path.join(spy.binDir, "docker"), KILN_BUILD_MODE: "legacy" } : {};
       dirs.push(source, dirA, dirB, `${dirA}.state`, `${dirB}.state`, spyA.binDir, spyB.binDir);
-      envA = { KILN_STATE_DIR: `${dirA}.state`, KILN_LABELS: testLabel(), PATH: spyA.path, ...client(spyA) };
+      envA = { KILN_STATE_DIR: `${dirA}.state`, KILN_LABELS: testLabel(), ...spyA.env, ...client(spyA) };
       envB = {
         KILN_STATE_DIR: `${dirB}.state`,
         KILN_LABELS: testLabel(),
-        PATH: spyB.path,
+        ...spyB.env,
         DOCKER_HOST: engineB.host,
         KILN_REGISTRY: where,
         ...client(spyB),
@@ -197,11 +197,7 @@ describe.skipIf(!engineAvailable()).each(["buildx", "legacy"] as const)(
         ["worker", "skipped"],
       ]);
       expect(spyB.builds() - before).toBe(1);
-      const build =
-        spyB
-          .calls()
-          .filter((c) => c.includes("build"))
-          .pop() ?? [];
+      const build = spyB.buildCalls().pop() ?? [];
       expect(build).toContain(`${where}/api:kiln-latest`);
       expect(build[build.indexOf(`${where}/api:kiln-latest`) - 1]).toBe("--cache-from");
 
@@ -266,6 +262,7 @@ describe.skipIf(!engineAvailable()).each(["buildx", "legacy"] as const)(
       "works against a docker context (--context) the same way: pulls onto that engine",
       () => {
         const config = tempCopy();
+        spyB.addPluginTo(config); // a build here would call the plugin of this DOCKER_CONFIG
         const dirD = clone(source);
         dirs.push(config, dirD, `${dirD}.state`);
         const made = spawnSync(

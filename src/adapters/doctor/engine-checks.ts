@@ -7,7 +7,7 @@ import { KilnError } from "../../core/errors.js";
 import { describeEngine, engineSupport, engineTraits } from "../../core/engine/traits.js";
 import type { CheckResult } from "../../core/doctor/check.js";
 import { engineHint } from "../engine/api.js";
-import { dockerClient } from "../engine/client.js";
+import { dockerClient, type DockerClient } from "../engine/client.js";
 import { detectCompose } from "../engine/compose-cli.js";
 import { endpointFor, getEngine } from "../engine/index.js";
 
@@ -76,7 +76,7 @@ export async function engineChecks(
         client.mode === "podman"
           ? `${client.path} ${client.version}: podman build --layers (Buildah)`
           : client.mode === "buildx"
-            ? `${client.path} ${client.version} with buildx ${client.buildxVersion ?? ""} (docker buildx build --load)`.replace(
+            ? `${client.path} ${client.version} with buildx ${client.buildxVersion ?? ""} (${buildCommand(client)})`.replace(
                 /\s+\(/,
                 " (",
               )
@@ -119,6 +119,13 @@ export async function engineChecks(
 
   if (reachable) checks.push(diskCheck(rootDir, endpoint.host));
   return { checks, reachable };
+}
+
+/** how a buildx build is started: the plugin called directly (KILN_BUILDX_DIRECT), or through docker */
+function buildCommand(client: DockerClient): string {
+  return client.buildxPlugin
+    ? `${client.buildxPlugin} buildx build --load, called directly`
+    : "docker buildx build --load";
 }
 
 function diskCheck(rootDir: string, host: string): CheckResult {

@@ -15,6 +15,7 @@ import { RawJsonProgressParser } from "../../core/build/parse-rawjson.js";
 import { describeBuildFailure } from "../../core/build/failure.js";
 import { ProcessError, runProcess, type ProcessRunner } from "../process-runner.js";
 import { podmanCacheClaims } from "./cache-claims.js";
+import { pluginCall } from "./buildx-plugin.js";
 import type { DockerClient } from "./client.js";
 
 export interface BuildOutcome {
@@ -100,15 +101,17 @@ export async function runBuild(
   let release: (() => void) | undefined;
   try {
     release = await podmanCacheClaims.hold(claim);
+    // the buildx plugin itself when the client found it, given what the docker CLI would give it
+    const call = client.buildxPlugin ? pluginCall(client, client.buildxPlugin) : client;
     const args = [
-      ...client.argv,
+      ...call.argv,
       ...buildArgs(client.mode, req, {
         iidFile,
         ...(client.builder ? { builder: client.builder.name } : {}),
       }),
     ];
     await (options.runner ?? runProcess)(args, {
-      env: { ...client.env, ...options.env },
+      env: { ...call.env, ...options.env },
       ...(req.dockerfileInline === undefined ? {} : { input: req.dockerfileInline }),
       ...(options.signal ? { signal: options.signal } : {}),
       onStderrLine: onLine,

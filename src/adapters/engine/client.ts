@@ -3,7 +3,9 @@
  *  - "buildx": the buildx CLI plugin is present (`docker buildx build --load`) — the main path;
  *  - "legacy": a ≤ 22 client with DOCKER_BUILDKIT=1 and plain progress (Debian's 20.10 docker).
  * A newer client without buildx cannot use BuildKit at all: that is ERR_KILN_NO_BUILDKIT.
- * KILN_DOCKER picks the client; KILN_BUILD_MODE=buildx|legacy forces a mode.
+ * KILN_DOCKER picks the client; KILN_BUILD_MODE=buildx|legacy forces a mode. In buildx mode with
+ * a client found on PATH, builds call the buildx plugin binary directly, as the client would call
+ * it (buildx-plugin.ts); KILN_BUILDX_DIRECT=0 keeps them on `docker buildx build`.
  */
 import { accessSync, constants, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -13,6 +15,14 @@ import { kilnStateRoot } from "../state/state-dir.js";
 import type { EngineProduct } from "../../core/engine/traits.js";
 import { engineProductOf } from "./engine-traits.js";
 import { checkBuilderUsable, inspectBuilder, selectedBuilder, type BuilderInfo } from "./builder.js";
+import {
+  BUILDX_PLUGIN,
+  dockerConfigDir,
+  findBuildxPlugin,
+  pluginCall,
+  pluginSearchDirs,
+  type PluginLookupFs,
+} from "./buildx-plugin.js";
 
 export type { BuildMode } from "../../core/build/docker-build-args.js";
 import type { BuildMode } from "../../core/build/docker-build-args.js";
@@ -30,6 +40,12 @@ export interface DockerClient {
   env: NodeJS.ProcessEnv;
   /** the buildx builder selected with --builder / BUILDX_BUILDER (absent: the engine's own) */
   builder?: BuilderInfo;
+  /**
+   * the buildx plugin binary `docker buildx` runs: builds call it directly (buildx-plugin.ts
+   * `pluginCall`); absent — legacy or Podman mode, KILN_DOCKER, KILN_BUILDX_DIRECT=0, or a plugin
+   * the client would not run the same way — builds go through `argv` + `buildx build`
+   */
+  buildxPlugin?: string;
 }
 
 type DockerMode = Exclude<BuildMode, "podman">;
@@ -38,7 +54,27 @@ export interface DetectOptions {
   env?: NodeJS.ProcessEnv;
   context?: string;
   runner?: ProcessRunner;
+  /** where the buildx plugin is looked up (unit tests inject one; default: the real file system) */
+  pluginFs?: PluginLookupFs;
 }
+
+const realPluginFs: PluginLookupFs = {
+  exists(file) {
+    try {
+      statSync(file);
+      return true;
+    } catch (error: unknown) {
+      return (error as NodeJS.ErrnoException).code !== "ENOENT";
+    }
+  },
+  readText(file) {
+    try {
+      return readFileSync(file, "utf8");
+    } catch {
+      return undefined;
+    }
+  },
+};
 
 function majorOf(version: string): number {
   return Number(/^(\d+)/.exec(version)?.[1] ?? "0");
@@ -84,18 +120,22 @@ async function clientVersion(
   }
 }
 
-async function buildxVersion(
-  docker: string,
+/** `buildx version`'s answer through `argv` (`[docker, "buildx"]`, or the plugin called directly) */
+async function buildxVersionText(
+  argv: readonly string[],
   run: ProcessRunner,
   env: NodeJS.ProcessEnv,
 ): Promise<string | undefined> {
   try {
-    const r = await run([docker, "buildx", "version"], { env, allowFailure: true, timeoutMs: 20_000 });
-    if (r.exitCode !== 0) return undefined;
-    return /buildx\s+v?(\S+)/.exec(r.stdout)?.[1] ?? r.stdout.trim();
+    const r = await run([...argv, "version"], { env, allowFailure: true, timeoutMs: 20_000 });
+    return r.exitCode === 0 ? r.stdout.trim() : undefined;
   } catch {
     return undefined;
   }
+}
+
+function parseBuildxVersion(text: string): string {
+  return /buildx\s+v?(\S+)/.exec(text)?.[1] ?? text;
 }
 
 async function probe(
@@ -103,12 +143,16 @@ async function probe(
   run: ProcessRunner,
   env: NodeJS.ProcessEnv,
   forced: DockerMode | undefined,
-): Promise<{ version: string; mode: DockerMode; buildx?: string } | { version?: string; reason: string }> {
+): Promise<
+  | { version: string; mode: DockerMode; buildx?: string; buildxText?: string }
+  | { version?: string; reason: string }
+> {
   const version = await clientVersion(docker, run, env);
   if (version === undefined) return { reason: `${docker} did not answer \`docker version\`` };
   if (forced !== "legacy") {
-    const bx = await buildxVersion(docker, run, env);
-    if (bx !== undefined) return { version, mode: "buildx", buildx: bx };
+    const text = await buildxVersionText([docker, "buildx"], run, env);
+    if (text !== undefined)
+      return { version, mode: "buildx", buildx: parseBuildxVersion(text), buildxText: text };
     if (forced === "buildx") return { version, reason: `${docker} has no buildx plugin` };
   }
   if (majorOf(version) <= 22) return { version, mode: "legacy" };
@@ -116,6 +160,26 @@ async function probe(
     version,
     reason: `${docker} (${version}) has no buildx plugin and is too new for DOCKER_BUILDKIT=1`,
   };
+}
+
+/**
+ * The plugin `docker buildx` runs, when kiln can call it the same way: found where the client
+ * looks (buildx-plugin.ts), and answering `buildx version` called directly exactly as it answered
+ * through the client — a client that looks elsewhere (another build of the CLI, a wrapper script
+ * that changes the call) answers differently, and its builds keep going through it.
+ */
+async function directPlugin(
+  client: DockerClient,
+  viaClient: string,
+  run: ProcessRunner,
+  fs: PluginLookupFs,
+): Promise<string | undefined> {
+  if (process.platform === "win32") return undefined;
+  const { plugin } = findBuildxPlugin(client.env, fs);
+  if (plugin === undefined) return undefined;
+  const call = pluginCall(client, plugin);
+  const direct = await buildxVersionText([...call.argv, "buildx"], run, call.env);
+  return direct === viaClient ? plugin : undefined;
 }
 
 export const NO_BUILDKIT_HINT =
@@ -144,7 +208,7 @@ export async function detectClient(options: DetectOptions = {}): Promise<DockerC
     if ("mode" in r) {
       const argv = options.context ? [docker, "--context", options.context] : [docker];
       const buildEnv = r.mode === "legacy" ? { ...env, DOCKER_BUILDKIT: "1" } : env;
-      return {
+      const client: DockerClient = {
         path: docker,
         version: r.version,
         mode: r.mode,
@@ -152,6 +216,11 @@ export async function detectClient(options: DetectOptions = {}): Promise<DockerC
         argv,
         env: buildEnv,
       };
+      const plugin =
+        r.buildxText !== undefined && !env.KILN_DOCKER
+          ? await directPlugin(client, r.buildxText, run, options.pluginFs ?? realPluginFs)
+          : undefined;
+      return plugin === undefined ? client : { ...client, buildxPlugin: plugin };
     }
     reasons.push(r.reason);
   }
@@ -164,9 +233,8 @@ const memo = new Map<string, Promise<DockerClient>>();
 
 /**
  * detectClient, once per process for the same selection — and across processes through a small
- * cache file in kiln's state root, keyed by everything the answer depends on (the selection,
- * PATH, and the size/mtime of every candidate client and CLI plugin folder), so a no-op bake
- * spawns nothing to learn how it would build.
+ * cache file in kiln's state root, keyed by everything the answer depends on (cacheKey), so a
+ * no-op bake spawns nothing to learn how it would build — nor where the buildx plugin is.
  */
 export function dockerClient(options: DetectOptions = {}): Promise<DockerClient> {
   const env = options.env ?? process.env;
@@ -178,18 +246,27 @@ export function dockerClient(options: DetectOptions = {}): Promise<DockerClient>
     env.PATH,
     options.context,
     selectedBuilder(env),
+    env.KILN_BUILDX_DIRECT,
   ].join("|");
   let hit = memo.get(key);
   if (!hit) {
     hit = engineProduct(options, env).then(async (product) => {
       if (product === "podman") return withBuilder(await podmanClient(options, env), env, options.runner);
       const base = await (options.runner ? detectClient(options) : detectWithDiskCache(options, env));
-      return withBuilder(base, env, options.runner);
+      return withBuilder(withoutDirectCall(base, env), env, options.runner);
     });
     hit.catch(() => memo.delete(key));
     memo.set(key, hit);
   }
   return hit;
+}
+
+/** KILN_BUILDX_DIRECT=0: builds go through `docker buildx build` even where the plugin could be called */
+function withoutDirectCall(client: DockerClient, env: NodeJS.ProcessEnv): DockerClient {
+  if (env.KILN_BUILDX_DIRECT !== "0" || client.buildxPlugin === undefined) return client;
+  const { buildxPlugin: _plugin, ...rest } = client;
+  void _plugin;
+  return rest;
 }
 
 /** attaches the selected buildx builder, refusing one kiln cannot build with */
@@ -221,17 +298,6 @@ async function withBuilder(
   return { ...client, builder };
 }
 
-function pluginDirs(env: NodeJS.ProcessEnv): string[] {
-  const config = env.DOCKER_CONFIG ?? path.join(env.HOME ?? "/root", ".docker");
-  return [
-    path.join(config, "cli-plugins"),
-    "/usr/local/lib/docker/cli-plugins",
-    "/usr/local/libexec/docker/cli-plugins",
-    "/usr/lib/docker/cli-plugins",
-    "/usr/libexec/docker/cli-plugins",
-  ];
-}
-
 function statKey(file: string): string {
   try {
     const s = statSync(file);
@@ -241,9 +307,15 @@ function statKey(file: string): string {
   }
 }
 
-function cacheKey(options: DetectOptions, env: NodeJS.ProcessEnv): string {
+/**
+ * Everything a detection depends on: the selection, PATH, and the stat of every candidate client,
+ * of config.json (its cliPluginsExtraDirs) and of every `docker-buildx` the plugin lookup tries —
+ * `extraDirs` are the config's extra plugin folders as read for the entry the key is checked against
+ */
+function cacheKey(options: DetectOptions, env: NodeJS.ProcessEnv, extraDirs: readonly string[]): string {
   const files = [...(env.KILN_DOCKER ? [env.KILN_DOCKER] : dockerCandidates(env))];
-  for (const dir of pluginDirs(env)) files.push(dir, path.join(dir, "docker-buildx"));
+  files.push(path.join(dockerConfigDir(env), "config.json"));
+  for (const dir of pluginSearchDirs(env, extraDirs)) files.push(path.join(dir, BUILDX_PLUGIN));
   return JSON.stringify([
     env.KILN_DOCKER,
     env.KILN_BUILD_MODE,
@@ -253,28 +325,38 @@ function cacheKey(options: DetectOptions, env: NodeJS.ProcessEnv): string {
   ]);
 }
 
+interface CachedClient {
+  key: string;
+  /** config.json's cliPluginsExtraDirs when the entry was written (they decide the key's files) */
+  extraDirs?: string[];
+  client: Omit<DockerClient, "env">;
+}
+
 async function detectWithDiskCache(options: DetectOptions, env: NodeJS.ProcessEnv): Promise<DockerClient> {
   const file = path.join(kilnStateRoot(env), "docker-client.json");
-  const key = cacheKey(options, env);
   try {
-    const cached = JSON.parse(readFileSync(file, "utf8")) as {
-      key: string;
-      client: Omit<DockerClient, "env">;
-    };
-    if (cached.key === key) {
+    const cached = JSON.parse(readFileSync(file, "utf8")) as CachedClient;
+    if (cached.key === cacheKey(options, env, cached.extraDirs ?? [])) {
       const c = cached.client;
       return { ...c, env: c.mode === "legacy" ? { ...env, DOCKER_BUILDKIT: "1" } : env };
     }
   } catch {
     // no cache yet, or unreadable: detect
   }
+  // the key is taken before detecting: whatever changes meanwhile makes the next run detect again
+  const configFile = path.join(dockerConfigDir(env), "config.json");
+  const configBefore = statKey(configFile);
+  const extraDirs = findBuildxPlugin(env, options.pluginFs ?? realPluginFs).extraDirs ?? [];
+  const key = cacheKey(options, env, extraDirs);
   const client = await detectClient(options);
+  if (statKey(configFile) !== configBefore) return client;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     const plain: Omit<DockerClient, "env"> & { env?: unknown } = { ...client };
     delete plain.env;
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ key, client: plain }));
+    const entry: CachedClient = { key, extraDirs, client: plain };
+    writeFileSync(tmp, JSON.stringify(entry));
     renameSync(tmp, file);
   } catch {
     // a cache we cannot write only costs time
