@@ -6,15 +6,8 @@ import { chmodSync, readFileSync, rmSync, writeFileSync, appendFileSync, mkdirSy
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  engineAvailable,
-  makeContextsUnique,
-  removeDir,
-  runKiln,
-  tempCopy,
-  testLabel,
-} from "../helpers/kiln.js";
-import { makeSpyDocker, type SpyDocker } from "../helpers/spy-docker.js";
+import { engineAvailable, removeDir, runKiln, testLabel } from "../helpers/kiln.js";
+import { bakeJson, spiedProject } from "../helpers/spied-project.js";
 
 interface BakeJson {
   services: {
@@ -38,19 +31,9 @@ afterAll(() => {
   dirs.forEach(removeDir);
 });
 
-function project(fixture: string): { dir: string; env: NodeJS.ProcessEnv; spy: SpyDocker } {
-  const dir = tempCopy(fixture);
-  makeContextsUnique(dir);
-  const spy = makeSpyDocker();
-  dirs.push(dir, `${dir}.state`, spy.binDir);
-  return { dir, spy, env: { KILN_STATE_DIR: `${dir}.state`, KILN_LABELS: testLabel(), ...spy.env } };
-}
-
-function bake(dir: string, env: NodeJS.ProcessEnv, ...args: string[]): BakeJson {
-  const r = runKiln(["bake", "--json", "--project-dir", dir, ...args], { env });
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as BakeJson;
-}
+const project = (fixture: string) => spiedProject(fixture, dirs);
+const bake = (dir: string, env: NodeJS.ProcessEnv, ...args: string[]) =>
+  bakeJson<BakeJson>(dir, env, ...args);
 
 function plan(dir: string, env: NodeJS.ProcessEnv): PlanJson["plan"]["targets"] {
   const r = runKiln(["bake", "--dry-run", "--json", "--project-dir", dir], { env });

@@ -10,16 +10,8 @@ import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  engineAvailable,
-  makeContextsUnique,
-  removeDir,
-  runKiln,
-  tempCopy,
-  testLabel,
-  testRunId,
-} from "../helpers/kiln.js";
-import { makeSpyDocker, type SpyDocker } from "../helpers/spy-docker.js";
+import { engineAvailable, removeDir, testRunId } from "../helpers/kiln.js";
+import { bakeJson, spiedProject } from "../helpers/spied-project.js";
 
 interface BakeJson {
   services: { name: string; image: string; action: string }[];
@@ -29,19 +21,9 @@ interface BakeJson {
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
 
-function project(): { dir: string; env: NodeJS.ProcessEnv; spy: SpyDocker } {
-  const dir = tempCopy("bake/basic");
-  makeContextsUnique(dir);
-  const spy = makeSpyDocker();
-  dirs.push(dir, `${dir}.state`, spy.binDir);
-  return { dir, spy, env: { KILN_STATE_DIR: `${dir}.state`, KILN_LABELS: testLabel(), ...spy.env } };
-}
-
-function bake(dir: string, env: NodeJS.ProcessEnv, ...args: string[]): BakeJson {
-  const r = runKiln(["bake", "--json", "--project-dir", dir, ...args], { env });
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as BakeJson;
-}
+const project = () => spiedProject("bake/basic", dirs);
+const bake = (dir: string, env: NodeJS.ProcessEnv, ...args: string[]) =>
+  bakeJson<BakeJson>(dir, env, ...args);
 
 function docker(
   args: string[],
