@@ -106,7 +106,17 @@ describe("bake with fake ports", () => {
     await bake();
     world.builds.length = 0;
     const pinnedBefore = composeText();
+    // nothing to do: the images the last builds made are inspected by ref, nothing is listed
+    const lists: string[][] = [];
+    const inspects: string[] = [];
+    const engine = world.ports.engine;
+    const listImages = engine.listImages.bind(engine);
+    const imageInspect = engine.imageInspect.bind(engine);
+    engine.listImages = (labels) => (lists.push(labels), listImages(labels));
+    engine.imageInspect = (ref) => (inspects.push(ref), imageInspect(ref));
     const report = await bake();
+    expect(lists).toEqual([]);
+    expect(inspects).toEqual(expect.arrayContaining(report.plan.targets.map((t) => t.imageRef)));
     expect(world.builds).toEqual([]);
     expect(report.results.map((r) => r.action)).toEqual(["skipped", "skipped"]);
     expect(report.plan.targets.map((t) => t.cause.code)).toEqual(["fresh", "fresh"]);
