@@ -65,14 +65,14 @@ export async function planProject(
   const project = await openProject(options.globals, options.env, ports, options.located ?? options.files);
   const engine = ports.engine;
   const history = ports.state.history(project.stateDir);
-  // The images the last builds made are asked for first, by ref: their answers arrive while the
+  // The images the last bake left are asked for first, by ref: their answers arrive while the
   // contexts are walked, and the first one also tells the engine's identity, which the
-  // fingerprint needs (the context dialect). When every service's fingerprint is the one it was
-  // last built with and its image is there — a bake with nothing to do — that is all; otherwise
+  // fingerprint needs (the context dialect). When every service's fingerprint is one of those
+  // and its image is there — a bake with nothing to do — that is all; otherwise
   // every kiln image is listed by label (an image of the same content may carry another
   // project's name). The list costs the engine a look at each of its images (≈ 12 ms of
   // dockerd's CPU with 129 images), the inspects one lookup each.
-  const expected = expectedImages(project, history, engine);
+  const expected = expectedImages(project, history, ports);
   const manifests = await fingerprintProject(project, ports, { env: options.env, warn: log });
   const images = (await imagesIfUnchanged(expected, manifests)) ?? (await imagesByFingerprint(engine));
   const fresh = new Set(images.keys());
@@ -115,39 +115,58 @@ export async function planProject(
   return { project, engine, images, manifests, plan, history, ...(registry ? { registry } : {}) };
 }
 
-/** each buildable service's last-built image, inspected by its content ref (not awaited here) */
+type ExpectedImages = Map<string, Promise<ImageInfo | undefined>[]>;
+
+/**
+ * each buildable service's images as the last bake left them — the ref it is pinned to (in the
+ * file or kiln's override file) and its last build's content ref — inspected (not awaited here)
+ */
 function expectedImages(
   project: OpenedProject,
   history: HistoryStore,
-  engine: Engine,
-): Map<string, { fingerprint: string; info: Promise<ImageInfo | undefined> }> {
-  const out = new Map<string, { fingerprint: string; info: Promise<ImageInfo | undefined> }>();
+  ports: Pick<Ports, "engine" | "state">,
+): ExpectedImages {
+  const pinned = new Map<string, string>();
+  for (const records of Object.values(project.pins.files))
+    for (const [service, record] of Object.entries(records)) pinned.set(service, record.imageRef);
+  for (const [service, ref] of ports.state.readOverride(project.stateDir)) pinned.set(service, ref);
+  const out: ExpectedImages = new Map();
   for (const svc of buildableServices(project.model)) {
-    const fingerprint = history.service(svc.name).lastFingerprint;
-    if (!fingerprint) continue;
-    const info = engine.imageInspect(contentRef(svc.imageName, fingerprint));
-    info.catch(() => undefined);
-    out.set(svc.name, { fingerprint, info });
+    const last = history.service(svc.name).lastFingerprint;
+    const refs = new Set<string>();
+    const pin = pinned.get(svc.name);
+    if (pin) refs.add(pin);
+    if (last) refs.add(contentRef(svc.imageName, last));
+    const infos = [...refs].map((ref) => {
+      const info = ports.engine.imageInspect(ref);
+      info.catch(() => undefined);
+      return info;
+    });
+    out.set(svc.name, infos);
   }
   return out;
 }
 
 /**
- * The plan's images by fingerprint when every service fingerprints as it was last built and that
- * image is kiln's for it; undefined otherwise (then the images are listed)
+ * The plan's images by fingerprint when every service's fingerprint is one of its expected
+ * images' and that image is kiln's for it; undefined otherwise (then the images are listed)
  */
 async function imagesIfUnchanged(
-  expected: Map<string, { fingerprint: string; info: Promise<ImageInfo | undefined> }>,
+  expected: ExpectedImages,
   manifests: Map<string, FingerprintManifest>,
 ): Promise<Map<string, ImageInfo> | undefined> {
   const out = new Map<string, ImageInfo>();
   for (const [service, manifest] of manifests) {
-    const hit = expected.get(service);
-    if (!hit || hit.fingerprint !== manifest.hash) return undefined;
-    const info = await hit.info.catch(() => undefined);
-    if (!info || info.labels[LABEL.fingerprint] !== manifest.hash || !isKilnImage(info, manifest.hash))
-      return undefined;
-    out.set(manifest.hash, info);
+    let found: ImageInfo | undefined;
+    for (const pending of expected.get(service) ?? []) {
+      const info = await pending.catch(() => undefined);
+      if (info && info.labels[LABEL.fingerprint] === manifest.hash && isKilnImage(info, manifest.hash)) {
+        found = info;
+        break;
+      }
+    }
+    if (!found) return undefined;
+    out.set(manifest.hash, found);
   }
   return out;
 }

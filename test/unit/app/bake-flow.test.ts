@@ -102,6 +102,22 @@ describe("bake with fake ports", () => {
     expect(lists).toHaveLength(2);
   });
 
+  it("finds the images of a bake with nothing to do by the pin when the last build was another", async () => {
+    await bake();
+    writeFileSync(path.join(projectDir, "api", "main.txt"), "api v2\n");
+    await bake(); // builds api v2: its last build
+    writeFileSync(path.join(projectDir, "api", "main.txt"), "api v1\n");
+    const back = await bake(); // back to v1: its image is there, the pin moves to it
+    expect(back.results.map((r) => r.action)).toEqual(["skipped", "skipped"]);
+    const lists: string[][] = [];
+    const engine = world.ports.engine;
+    const listImages = engine.listImages.bind(engine);
+    engine.listImages = (labels) => (lists.push(labels), listImages(labels));
+    const again = await bake();
+    expect(again.results.map((r) => r.action)).toEqual(["skipped", "skipped"]);
+    expect(lists).toEqual([]);
+  });
+
   it("skips a fresh service without calling the build client", async () => {
     await bake();
     world.builds.length = 0;
