@@ -60,6 +60,17 @@ function bake(overrides: Partial<BakeOptions> = {}) {
   );
 }
 
+/** from now on, the fake engine's image lists (their labels) and inspects (their refs) */
+function engineCalls(): { lists: string[][]; inspects: string[] } {
+  const calls = { lists: [] as string[][], inspects: [] as string[] };
+  const engine = world.ports.engine;
+  const listImages = engine.listImages.bind(engine);
+  const imageInspect = engine.imageInspect.bind(engine);
+  engine.listImages = (labels) => (calls.lists.push(labels), listImages(labels));
+  engine.imageInspect = (ref) => (calls.inspects.push(ref), imageInspect(ref));
+  return calls;
+}
+
 const composeText = (): string => readFileSync(path.join(projectDir, "compose.yaml"), "utf8");
 const built = (): string[] => world.builds.map((b) => b.service).sort();
 
@@ -82,13 +93,7 @@ describe("bake with fake ports", () => {
   });
 
   it("after building every service, inspects the new images instead of listing all of kiln's", async () => {
-    const lists: string[][] = [];
-    const inspects: string[] = [];
-    const engine = world.ports.engine;
-    const listImages = engine.listImages.bind(engine);
-    const imageInspect = engine.imageInspect.bind(engine);
-    engine.listImages = (labels) => (lists.push(labels), listImages(labels));
-    engine.imageInspect = (ref) => (inspects.push(ref), imageInspect(ref));
+    const { lists, inspects } = engineCalls();
     const report = await bake();
     expect(lists).toHaveLength(1); // the plan's
     const ids = report.results.map((r) => r.imageId);
@@ -109,10 +114,7 @@ describe("bake with fake ports", () => {
     writeFileSync(path.join(projectDir, "api", "main.txt"), "api v1\n");
     const back = await bake(); // back to v1: its image is there, the pin moves to it
     expect(back.results.map((r) => r.action)).toEqual(["skipped", "skipped"]);
-    const lists: string[][] = [];
-    const engine = world.ports.engine;
-    const listImages = engine.listImages.bind(engine);
-    engine.listImages = (labels) => (lists.push(labels), listImages(labels));
+    const { lists } = engineCalls();
     const again = await bake();
     expect(again.results.map((r) => r.action)).toEqual(["skipped", "skipped"]);
     expect(lists).toEqual([]);
@@ -123,13 +125,7 @@ describe("bake with fake ports", () => {
     world.builds.length = 0;
     const pinnedBefore = composeText();
     // nothing to do: the images the last builds made are inspected by ref, nothing is listed
-    const lists: string[][] = [];
-    const inspects: string[] = [];
-    const engine = world.ports.engine;
-    const listImages = engine.listImages.bind(engine);
-    const imageInspect = engine.imageInspect.bind(engine);
-    engine.listImages = (labels) => (lists.push(labels), listImages(labels));
-    engine.imageInspect = (ref) => (inspects.push(ref), imageInspect(ref));
+    const { lists, inspects } = engineCalls();
     const report = await bake();
     expect(lists).toEqual([]);
     expect(inspects).toEqual(expect.arrayContaining(report.plan.targets.map((t) => t.imageRef)));
