@@ -7,22 +7,15 @@
  * a client found on PATH, builds call the buildx plugin binary directly, as the client would call
  * it (buildx-plugin.ts); KILN_BUILDX_DIRECT=0 keeps them on `docker buildx build`.
  */
-import { accessSync, constants, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { KilnError } from "../../core/errors.js";
 import { runProcess, type ProcessRunner } from "../process-runner.js";
-import { kilnStateRoot } from "../state/state-dir.js";
 import type { EngineProduct } from "../../core/engine/traits.js";
 import { engineProductOf } from "./engine-traits.js";
 import { checkBuilderUsable, inspectBuilder, selectedBuilder, type BuilderInfo } from "./builder.js";
-import {
-  BUILDX_PLUGIN,
-  dockerConfigDir,
-  findBuildxPlugin,
-  pluginCall,
-  pluginSearchDirs,
-  type PluginLookupFs,
-} from "./buildx-plugin.js";
+import { findBuildxPlugin, pluginCall, type PluginLookupFs } from "./buildx-plugin.js";
+import { detectWithDiskCache } from "./client-cache.js";
 
 export type { BuildMode } from "../../core/build/docker-build-args.js";
 import type { BuildMode } from "../../core/build/docker-build-args.js";
@@ -252,7 +245,13 @@ export function dockerClient(options: DetectOptions = {}): Promise<DockerClient>
   if (!hit) {
     hit = engineProduct(options, env).then(async (product) => {
       if (product === "podman") return withBuilder(await podmanClient(options, env), env, options.runner);
-      const base = await (options.runner ? detectClient(options) : detectWithDiskCache(options, env));
+      const base = await (options.runner
+        ? detectClient(options)
+        : detectWithDiskCache(options, env, {
+            detect: () => detectClient(options),
+            candidates: dockerCandidates,
+            pluginFs: options.pluginFs ?? realPluginFs,
+          }));
       return withBuilder(withoutDirectCall(base, env), env, options.runner);
     });
     hit.catch(() => memo.delete(key));
@@ -296,72 +295,6 @@ async function withBuilder(
   const builder = await inspectBuilder(client.argv, name, env, runner);
   await checkBuilderUsable(builder, env);
   return { ...client, builder };
-}
-
-function statKey(file: string): string {
-  try {
-    const s = statSync(file);
-    return `${s.size}:${s.mtimeMs}:${s.ino}`;
-  } catch {
-    return "-";
-  }
-}
-
-/**
- * Everything a detection depends on: the selection, PATH, and the stat of every candidate client,
- * of config.json (its cliPluginsExtraDirs) and of every `docker-buildx` the plugin lookup tries —
- * `extraDirs` are the config's extra plugin folders as read for the entry the key is checked against
- */
-function cacheKey(options: DetectOptions, env: NodeJS.ProcessEnv, extraDirs: readonly string[]): string {
-  const files = [...(env.KILN_DOCKER ? [env.KILN_DOCKER] : dockerCandidates(env))];
-  files.push(path.join(dockerConfigDir(env), "config.json"));
-  for (const dir of pluginSearchDirs(env, extraDirs)) files.push(path.join(dir, BUILDX_PLUGIN));
-  return JSON.stringify([
-    env.KILN_DOCKER,
-    env.KILN_BUILD_MODE,
-    env.PATH,
-    options.context,
-    files.map((f) => `${f}=${statKey(f)}`),
-  ]);
-}
-
-interface CachedClient {
-  key: string;
-  /** config.json's cliPluginsExtraDirs when the entry was written (they decide the key's files) */
-  extraDirs?: string[];
-  client: Omit<DockerClient, "env">;
-}
-
-async function detectWithDiskCache(options: DetectOptions, env: NodeJS.ProcessEnv): Promise<DockerClient> {
-  const file = path.join(kilnStateRoot(env), "docker-client.json");
-  try {
-    const cached = JSON.parse(readFileSync(file, "utf8")) as CachedClient;
-    if (cached.key === cacheKey(options, env, cached.extraDirs ?? [])) {
-      const c = cached.client;
-      return { ...c, env: c.mode === "legacy" ? { ...env, DOCKER_BUILDKIT: "1" } : env };
-    }
-  } catch {
-    // no cache yet, or unreadable: detect
-  }
-  // the key is taken before detecting: whatever changes meanwhile makes the next run detect again
-  const configFile = path.join(dockerConfigDir(env), "config.json");
-  const configBefore = statKey(configFile);
-  const extraDirs = findBuildxPlugin(env, options.pluginFs ?? realPluginFs).extraDirs ?? [];
-  const key = cacheKey(options, env, extraDirs);
-  const client = await detectClient(options);
-  if (statKey(configFile) !== configBefore) return client;
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const plain: Omit<DockerClient, "env"> & { env?: unknown } = { ...client };
-    delete plain.env;
-    const tmp = `${file}.${process.pid}.tmp`;
-    const entry: CachedClient = { key, extraDirs, client: plain };
-    writeFileSync(tmp, JSON.stringify(entry));
-    renameSync(tmp, file);
-  } catch {
-    // a cache we cannot write only costs time
-  }
-  return client;
 }
 
 /**
