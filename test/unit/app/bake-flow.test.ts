@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { bakeProject, type BakeOptions } from "../../../src/app/bake-project.js";
 import { journalPath } from "../../../src/adapters/state/journal.js";
 import { projectStateDir } from "../../../src/adapters/state/state-dir.js";
+import { HistoryStore } from "../../../src/adapters/history/history-store.js";
 import { fakeWorld, SHOP_COMPOSE, shopProject, type FakeWorld } from "./fake-ports.js";
 
 // A power cut between writing the journal and replacing the first file, without killing the
@@ -150,6 +151,31 @@ describe("bake with fake ports", () => {
     expect(composeText()).toContain(`image: ${newApi.imageRef}`);
     expect(composeText()).not.toContain(oldApi);
     expect(composeText()).toContain(`image: ${web}`);
+  });
+
+  it("compares a stale service with its last build while the engine lists the images", async () => {
+    await bake();
+    writeFileSync(path.join(projectDir, "api", "main.txt"), "api v2\n");
+    const engine = world.ports.engine;
+    const listImages = engine.listImages.bind(engine);
+    const asked = vi.fn();
+    const answered = vi.fn();
+    // an engine slow to list (many images): the answer comes 30 ms after the question
+    engine.listImages = async (labels) => {
+      asked();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      answered();
+      return listImages(labels);
+    };
+    const read = vi.spyOn(HistoryStore.prototype, "manifest");
+    const report = await bake();
+    const [readAt] = read.mock.invocationCallOrder;
+    read.mockRestore();
+    // the last build's manifest is read (and compared) after the list is asked for, before it answers
+    expect(asked.mock.invocationCallOrder[0]).toBeLessThan(readAt);
+    expect(readAt).toBeLessThan(answered.mock.invocationCallOrder[0]);
+    const api = report.plan.targets.find((t) => t.service === "api")!;
+    expect(api.cause.code).toBe("sources-changed");
   });
 
   it("pins the services that built when another one fails, and leaves the failed one's build:", async () => {
