@@ -39,9 +39,11 @@ await build({
 const out = "dist/bundle/kiln.cjs";
 const text = readFileSync(out, "utf8");
 // Modules only some commands need (child_process: commander requires it at load; http: the
-// volume transfer; fs/promises, which loads readline too: Podman's volume stat) are required on
-// first use: a no-op bake spawns nothing.
-const LAZY = /(?:__toESM\()?require\("(node:(?:child_process|http|fs\/promises))"\)(?:,1\))?/g;
+// volume transfer; fs/promises, which loads readline too: Podman's volume stat; crypto, 16
+// internal modules and 3–5 ms: a bake with nothing to do hashes small texts in JavaScript,
+// src/core/digest.ts, and reuses its contexts' digests) are required on first use: a no-op bake
+// spawns nothing.
+const LAZY = /(?:__toESM\()?require\("(node:(?:child_process|crypto|http|fs\/promises))"\)(?:,1\))?/g;
 const lean = text
   .replace(LAZY, '__kilnLazy("$1")')
   .replace(/__toESM\((require\("node:[a-z_/]+"\)),1\)/g, "__kilnBuiltin($1)");

@@ -5,9 +5,9 @@
  * back without parsing YAML or validating the schema again; anything else loads afresh. Stored in
  * kiln's state root (never in a build context).
  */
-import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { sha1Hex } from "../core/digest.js";
 import { loadProject } from "./project-loader.js";
 import type { ComposeIo } from "../core/compose/io.js";
 import type { LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
@@ -30,8 +30,7 @@ interface Entry {
   model: ProjectModel;
 }
 
-const digest = (text: string | undefined): string | null =>
-  text === undefined ? null : createHash("sha1").update(text).digest("hex");
+const digest = (text: string | undefined): string | null => (text === undefined ? null : sha1Hex(text));
 
 function recordingIo(io: ComposeIo, calls: Call[]): ComposeIo {
   return {
@@ -113,9 +112,7 @@ export async function loadProjectCached(
   const env = options.env ?? process.env;
   const { env: _omit, ...rest } = options;
   void _omit;
-  const key = createHash("sha1")
-    .update(JSON.stringify({ cwd: process.cwd(), options: rest, view }))
-    .digest("hex");
+  const key = sha1Hex(JSON.stringify({ cwd: process.cwd(), options: rest, view }));
   const file = path.join(kilnStateRoot(env), "models", `${key}.json`);
   try {
     const entry = JSON.parse(readFileSync(file, "utf8")) as Entry;

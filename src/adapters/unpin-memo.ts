@@ -5,9 +5,9 @@
  * parses no YAML (#14 performance). One entry per file, in kiln's state root next to the
  * compose model memo; an entry for other bytes or other records is simply not used.
  */
-import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { sha1Hex } from "../core/digest.js";
 import { kilnStateRoot } from "./state/state-dir.js";
 
 /** what opening `file` with its pin records gave */
@@ -50,13 +50,11 @@ export class UnpinMemo {
   }
 
   private path(file: string): string {
-    const name = createHash("sha1").update(file).digest("hex");
+    const name = sha1Hex(file);
     return path.join(kilnStateRoot(this.env), "models", `unpin-${name}.json`);
   }
 }
 
 function keyOf(text: string, records: unknown): string {
-  return createHash("sha1")
-    .update(JSON.stringify([text, records]))
-    .digest("hex");
+  return sha1Hex(JSON.stringify([text, records]));
 }

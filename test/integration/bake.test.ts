@@ -87,6 +87,23 @@ describe.skipIf(!engineAvailable())("kiln bake", () => {
     expect(p.spy.builds()).toBe(2);
   });
 
+  it("a bake with nothing to do does not load node:crypto", () => {
+    // its hashes are of small texts (src/core/digest.ts) and its contexts' listings are the ones
+    // the last run hashed (the listing memo): loading node:crypto would cost it 3–5 ms
+    const probe = path.join(p.dir, "..", `${path.basename(p.dir)}.modules`);
+    const preload = `${probe}.cjs`;
+    writeFileSync(
+      preload,
+      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(probe)}, process.moduleLoadList.join("\\n")));\n`,
+    );
+    dirs.push(probe, preload);
+    const again = bake(p.dir, { ...p.env, NODE_OPTIONS: `--require ${preload}` });
+    expect(again.services.map((s) => s.action)).toEqual(["skipped", "skipped"]);
+    const loaded = readFileSync(probe, "utf8").split("\n");
+    expect(loaded).toContain("NativeModule net"); // the probe saw the run
+    expect(loaded.filter((m) => m.includes("crypto"))).toEqual([]);
+  });
+
   it("changing ignored files (!, **, <Dockerfile>.dockerignore) changes nothing", () => {
     // the fingerprint covers what the build reads (#15): let api's build read docs/ too
     mkdirSync(path.join(p.dir, "api", "docs"));

@@ -3,10 +3,10 @@
  * spawning it: DOCKER_HOST, else --context / DOCKER_CONTEXT / config.json's currentContext,
  * whose endpoint is in ~/.docker/contexts/meta/<sha256(name)>/meta.json.
  */
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { sha256Hex } from "../../core/digest.js";
 import { KilnError } from "../../core/errors.js";
 
 export interface Endpoint {
@@ -50,7 +50,7 @@ export function resolveEndpoint(env: NodeJS.ProcessEnv, contextFlag?: string): E
   if (name === undefined || name === "default") {
     return { host: DEFAULT_HOST, source: "default", tls: false };
   }
-  const id = createHash("sha256").update(name).digest("hex");
+  const id = sha256Hex(name);
   const meta = readJson(path.join(dir, "contexts", "meta", id, "meta.json")) as ContextMeta | undefined;
   const host = meta?.Endpoints?.docker?.Host;
   if (!host) {

@@ -3,7 +3,7 @@
  * through the stat cache. Content is hashed with xxh3-128, read synchronously into one reused
  * buffer (reading, not hashing, is the limit — see ENVIRONMENT.md); big files in chunks.
  */
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { closeSync, constants, openSync, readFileSync, readSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -11,6 +11,7 @@ import type * as Xxhash from "@node-rs/xxhash";
 import type { ExcludeMatcher } from "../../core/fingerprint/dockerignore-patterns.js";
 import type { ReadSet } from "../../core/fingerprint/build-reads.js";
 import type { ContextDigest, ContextFiles, FingerprintIo } from "../../core/fingerprint/fingerprint-types.js";
+import { ListingMemo } from "./listing-memo.js";
 import { StatCache } from "./stat-cache.js";
 import { walkContext } from "./context-walk.js";
 import type { EntryStat } from "./entry-stat.js";
@@ -41,11 +42,13 @@ export interface FsFingerprintIoOptions {
 
 export class FsFingerprintIo implements FingerprintIo {
   private readonly cache: StatCache;
+  private readonly listings: ListingMemo;
   private readonly excludePaths: ReadonlySet<string>;
   private readonly overrides: Map<string, Buffer>;
 
   constructor(options: FsFingerprintIoOptions = {}) {
     this.cache = StatCache.load(options.cacheFile);
+    this.listings = ListingMemo.load(options.cacheFile && listingMemoFile(options.cacheFile));
     this.excludePaths = new Set((options.excludePaths ?? []).map((p) => path.resolve(p)));
     this.overrides = new Map(
       Object.entries(options.overrideContents ?? {}).map(([p, c]) => [
@@ -83,23 +86,38 @@ export class FsFingerprintIo implements FingerprintIo {
     let listing = "";
     this.cache.beginWalk(root);
     const select = reads ? (rel: string) => reads.wants(rel) : undefined;
-    // The listing goes to the hash a chunk at a time: a rope of 20,000 pieces that lives until
-    // the walk ends is what the garbage collector would otherwise copy, again and again.
-    const hash = createHash("sha256");
+    // The listing is compared, a piece at a time, with the one the last run hashed for this walk:
+    // while it matches, the stored digest stands (no hash is made, node:crypto is not loaded);
+    // from the first difference on, the pieces go to the hash as they come — a rope of 20,000
+    // pieces that lives until the walk ends is what the garbage collector would otherwise copy,
+    // again and again.
+    const memoKey = `${root}\0${reads ? reads.key : "*"}\0${matcher ? `${matcher.dialect}${matcher.patterns.length}` : ""}`;
+    const match = this.listings.match(memoKey);
+    let hash: Hash | undefined;
     const chunks: string[] = [];
+    const piece = (text: string): void => {
+      chunks.push(text);
+      if (hash) hash.update(text);
+      else if (!match.push(text)) {
+        hash = createHash("sha256");
+        for (const c of chunks) hash.update(c);
+      }
+    };
     let entries = 0;
     walkContext(root, { matcher, excludePaths: this.excludePaths, select }, (rel, abs, stats) => {
       if (reads && symlink === undefined && (stats.mode & S_IFMT) === S_IFLNK) symlink = rel;
       listing += `${rel}\0${this.describe(root, rel, abs, stats)}\n`;
       if (++entries === CHUNK_ENTRIES) {
-        hash.update(listing);
-        chunks.push(listing);
+        piece(listing);
         listing = "";
         entries = 0;
       }
     });
-    const digest = hash.update(listing).digest("hex");
-    chunks.push(listing);
+    piece(listing);
+    const reused = hash ? undefined : match.digest();
+    const digest = reused ?? (hash ?? hashAll(chunks)).digest("hex");
+    if (reused === undefined) this.listings.record(root, memoKey, chunks.join(""), digest);
+    else this.listings.keep(root, memoKey);
     let files: ContextFiles | undefined;
     return {
       digest,
@@ -111,9 +129,10 @@ export class FsFingerprintIo implements FingerprintIo {
     };
   }
 
-  /** Persists the stat cache (when anything changed). */
+  /** Persists the stat cache and the listings' digests (when anything changed). */
   flush(): void {
     this.cache.save();
+    this.listings.save();
   }
 
   private describe(root: string, rel: string, abs: string, stats: EntryStat): string {
@@ -137,6 +156,17 @@ export class FsFingerprintIo implements FingerprintIo {
 }
 
 /** xxh3-128 of small content; a streamed xxh3-64 (marked `L`) for big files, whose bytes are read in chunks. */
+/** the listing memo's file, next to the stat cache */
+export function listingMemoFile(cacheFile: string): string {
+  return path.join(path.dirname(cacheFile), "context-listings.bin");
+}
+
+function hashAll(chunks: string[]): Hash {
+  const hash = createHash("sha256");
+  for (const c of chunks) hash.update(c);
+  return hash;
+}
+
 function recordOf(listing: string): ContextFiles {
   const files: ContextFiles = {};
   for (const line of listing.split("\n")) {

@@ -3,9 +3,9 @@
  * and journals never become part of a build context.
  * `${KILN_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/kiln}/projects/<16 hex of sha256(abs dir)>/`
  */
-import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
+import { sha256Hex } from "../../core/digest.js";
 import { KilnError } from "../../core/errors.js";
 
 type Env = Record<string, string | undefined>;
@@ -20,7 +20,7 @@ export function kilnStateRoot(env: Env = process.env): string {
 
 /** The 16-hex-digit key of a project: sha256 of its absolute path. */
 export function projectKey(projectDir: string): string {
-  return createHash("sha256").update(path.resolve(projectDir)).digest("hex").slice(0, 16);
+  return sha256Hex(path.resolve(projectDir)).slice(0, 16);
 }
 
 /** The state folder of one project (not created here). */

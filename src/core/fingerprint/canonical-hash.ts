@@ -1,5 +1,5 @@
 /** A stable sha256 of JSON-able data: object keys sorted, so equal content gives an equal hash. */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../digest.js";
 
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
@@ -12,7 +12,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function sha256(text: string | Uint8Array): string {
-  return createHash("sha256").update(text).digest("hex");
+  return sha256Hex(text);
 }
 
 export function canonicalHash(value: unknown): string {
