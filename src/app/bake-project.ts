@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { KilnError } from "../core/errors.js";
+import { manifestInputsKey } from "../core/fingerprint/compute.js";
 import { isKilnImage, LABEL } from "../core/image-ref.js";
 import { bakeScope } from "../core/plan/bake-scope.js";
 import { outsideScopeCause } from "../core/plan/cause.js";
@@ -181,12 +182,22 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
       Object.entries(history.services()).flatMap(([k, v]) => (v.lastColdMs ? [[k, v.lastColdMs]] : [])),
     );
     for (const r of results) {
-      if (r.action !== "built" && r.action !== "pulled") continue;
       const manifest = manifests.get(r.service);
       if (!manifest) continue;
+      if (r.action === "skipped") {
+        // fresh: its image is there (back on a branch built before); the next plan compares
+        // its declared inputs with this image's, not the last build's
+        const fresh = plan.targets.find((t) => t.service === r.service)?.cause.code === "fresh";
+        const key = manifestInputsKey(manifest);
+        if (fresh && history.service(r.service).lastInputs !== key)
+          history.updateService(r.service, { lastInputs: key });
+        continue;
+      }
+      if (r.action !== "built" && r.action !== "pulled") continue;
       history.saveManifest(manifest.hash, manifest);
       history.updateService(r.service, {
         lastFingerprint: manifest.hash,
+        lastInputs: manifestInputsKey(manifest),
         lastBuiltAt: new Date().toISOString(),
         ...(r.action === "built" && r.steps.cached === 0 ? { lastColdMs: r.durationMs } : {}),
       });

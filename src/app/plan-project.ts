@@ -13,7 +13,7 @@ import type { HistoryStore } from "../adapters/history/history-store.js";
 import type { ProjectFiles } from "../adapters/project-files.js";
 import { openRegistry, type ProjectRegistry } from "./bake-steps.js";
 import { fingerprintProject } from "./fingerprint-project.js";
-import { requestsSent } from "../core/fingerprint/compute.js";
+import { declaredInputsKey, requestsSent } from "../core/fingerprint/compute.js";
 import { openProject, type LocatedProject, type OpenedProject } from "./open-project.js";
 import type { Ports } from "./ports.js";
 import { imagesByFingerprint } from "./project-images.js";
@@ -74,13 +74,17 @@ export async function planProject(
   // project's name). The list costs the engine a look at each of its images (≈ 12 ms of
   // dockerd's CPU with 129 images), the inspects one lookup each.
   const expected = expectedImages(project, history, ports);
+  // A service whose args, target, platforms or labels are not its last build's fingerprints
+  // otherwise, whatever its files: the list is asked for now, and answered during the walk.
+  const early = declaredInputsChanged(project, history) ? imagesByFingerprint(engine) : undefined;
+  early?.catch(() => undefined);
   const manifests = await fingerprintProject(project, ports, { env: options.env, warn: log });
   const unchanged = await imagesIfUnchanged(expected, manifests);
   // Something fingerprints otherwise: the list is asked for now, and what changed is worked out
   // while the engine answers (reading a last build's manifest and comparing it file by file is
   // about as long as the list's round trip, 10–20 ms each on the bench's project).
   let listed: Map<string, ImageInfo> | undefined;
-  const listing = unchanged ? undefined : imagesByFingerprint(engine);
+  const listing = unchanged ? undefined : (early ?? imagesByFingerprint(engine));
   if (listing) {
     listing.then((m) => (listed = m)).catch(() => undefined);
     await requestsSent();
@@ -129,6 +133,17 @@ export async function planProject(
       : {}),
   });
   return { project, engine, images, manifests, plan, history, ...(registry ? { registry } : {}) };
+}
+
+/** some service's declared inputs differ from those of the build it was last baked from */
+function declaredInputsChanged(project: OpenedProject, history: HistoryStore): boolean {
+  return buildableServices(project.model).some((svc) => {
+    const last = history.service(svc.name).lastInputs;
+    return (
+      last !== undefined &&
+      last !== declaredInputsKey({ build: svc.build!, ...(svc.platform ? { platform: svc.platform } : {}) })
+    );
+  });
 }
 
 type ExpectedImages = Map<string, Promise<ImageInfo | undefined>[]>;

@@ -10,6 +10,11 @@ import path from "node:path";
 
 export interface ServiceHistory {
   lastFingerprint?: string;
+  /**
+   * the key of the inputs the compose model alone decides (declaredInputsKey) of the service's
+   * image: the one it was last built or pulled as, or found fresh as since
+   */
+  lastInputs?: string;
   /** set by `kiln rebuild`: every later build declares ARG KILN_REBUILD with this value */
   rebuildNonce?: string;
   /** duration of the last build that cached no step */

@@ -9,7 +9,7 @@ import { KilnError } from "../errors.js";
 import { baseImagesOf } from "./base-images.js";
 import { contextReads, ReadSet, type ContextReads } from "./build-reads.js";
 import { fingerprintArgs } from "./build-args.js";
-import { canonicalHash, sha256 } from "./canonical-hash.js";
+import { canonicalHash, canonicalJson, sha256 } from "./canonical-hash.js";
 import { ExcludeMatcher, readIgnoreLines, type ContextDialect } from "./dockerignore-patterns.js";
 import { normalizeImageRef } from "../image-ref.js";
 import { orderServices } from "./service-order.js";
@@ -151,22 +151,20 @@ export async function computeFingerprints(
         context = digestOf(build.context, build.dockerfile);
       }
     }
-    const platforms = [
-      ...new Set([...build.platforms, ...(p.input.platform ? [p.input.platform] : [])]),
-    ].sort();
+    const declared = declaredInputs(p.input);
     const fields: Omit<FingerprintManifest, "hash" | "files"> = {
       version: 1,
       dockerfile:
         p.dockerfileText === undefined
           ? `remote:${build.dockerfile ?? "Dockerfile"}`
           : sha256(p.dockerfileText),
-      args: fingerprintArgs(build.args),
-      ...(build.target ? { target: build.target } : {}),
-      platforms,
+      args: declared.args,
+      ...(declared.target !== undefined ? { target: declared.target } : {}),
+      platforms: declared.platforms,
       additionalContexts,
       baseImages,
       dependsOnServices,
-      ...(Object.keys(build.labels).length > 0 ? { labels: build.labels } : {}),
+      ...(declared.labels !== undefined ? { labels: declared.labels } : {}),
       ...(build.contextIsRemote ? { remoteContext: build.context } : {}),
     };
     // the files enter the hash through their (shared, precomputed) digest
@@ -185,6 +183,39 @@ export async function computeFingerprints(
     );
   }
   return result;
+}
+
+/** the inputs of a fingerprint the compose model alone decides: args, target, platforms, labels */
+type DeclaredInputs = Pick<FingerprintManifest, "args" | "target" | "platforms" | "labels">;
+
+function declaredInputs(input: Pick<FingerprintInput, "build" | "platform">): DeclaredInputs {
+  const { build } = input;
+  return {
+    args: fingerprintArgs(build.args),
+    ...(build.target ? { target: build.target } : {}),
+    platforms: [...new Set([...build.platforms, ...(input.platform ? [input.platform] : [])])].sort(),
+    ...(Object.keys(build.labels).length > 0 ? { labels: build.labels } : {}),
+  };
+}
+
+/**
+ * A key of the inputs the compose model alone decides (no file read, no engine asked): when a
+ * service's differs from its last build's (`manifestInputsKey`), its fingerprint differs too —
+ * known before any context is walked.
+ */
+export function declaredInputsKey(input: Pick<FingerprintInput, "build" | "platform">): string {
+  return canonicalJson(declaredInputs(input));
+}
+
+/** the same key, of a fingerprint's manifest */
+export function manifestInputsKey(manifest: DeclaredInputs): string {
+  const { args, target, platforms, labels } = manifest;
+  return canonicalJson({
+    args,
+    ...(target !== undefined ? { target } : {}),
+    platforms,
+    ...(labels !== undefined ? { labels } : {}),
+  });
 }
 
 /**

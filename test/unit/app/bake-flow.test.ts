@@ -178,6 +178,36 @@ describe("bake with fake ports", () => {
     expect(api.cause.code).toBe("sources-changed");
   });
 
+  it("asks for the image list before the walk when a build arg is not the last build's", async () => {
+    const withArg = COMPOSE.replace(
+      "    build: ./api\n",
+      '    build:\n      context: ./api\n      args: { V: "${V:-1}" }\n',
+    );
+    writeFileSync(path.join(projectDir, "compose.yaml"), withArg);
+    await bake();
+    const order: string[] = [];
+    const engine = world.ports.engine;
+    const listImages = engine.listImages.bind(engine);
+    engine.listImages = (labels) => (order.push("list"), listImages(labels));
+    const services = world.ports.fingerprints.services.bind(world.ports.fingerprints);
+    world.ports.fingerprints.services = (inputs, deps) => (order.push("walk"), services(inputs, deps));
+    env = { ...env, V: "2" };
+    const changed = await bake();
+    expect(changed.plan.targets.find((t) => t.service === "api")!.cause.code).toBe("args-changed");
+    expect(order.slice(0, 2)).toEqual(["list", "walk"]);
+    // nothing to do with V=2 now: nothing listed, before the walk or after
+    order.length = 0;
+    await bake();
+    expect(order).toEqual(["walk"]);
+    // back to V=1, whose image is there: found by the list, and from then on expected again
+    env = { ...env, V: "1" };
+    const back = await bake();
+    expect(back.results.map((r) => r.action)).toEqual(["skipped", "skipped"]);
+    order.length = 0;
+    await bake();
+    expect(order).toEqual(["walk"]);
+  });
+
   it("pins the services that built when another one fails, and leaves the failed one's build:", async () => {
     world.failing.add("web");
     const report = await bake();
