@@ -3,13 +3,24 @@
 // on a generated two-service project with a few thousand context files:
 //   no-op:  kiln bake (already baked)  vs  docker compose build  vs  docker buildx bake
 //   cold:   kiln bake --jobs 1 after a change that re-runs every step  vs  two raw `docker buildx build`
-//           (and the default bake vs itself with KILN_BUILDX_DIRECT=0: its builds through docker)
+//           (and the default bake vs itself with KILN_BUILDX_DIRECT=0: its builds through docker,
+//           and vs the floor of any Node launcher: Node's start + the two builds through the
+//           buildx plugin, nothing else)
 // Run after `npm run build` with the engine up: node bench/bake.mjs [filesPerService] [runs]
 // KILN_BASELINE=/path/to/other/bin/kiln also times that kiln's no-op bake (its own state dir) and
 // prints this kiln's ratio to it — e.g. the main branch before a change.
 // When Podman's socket answers, bench/lib/podman-bake.mjs then does the same on Podman (#18).
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  copyFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -162,8 +173,23 @@ try {
       () => Number(process.hrtime.bigint() - t) / 1e6,
     );
   };
+  // The least any Node launcher can cost: Node's start, then the two builds through the buildx
+  // plugin itself, at once, with nothing else done (no fingerprint, no plan, no pin) — what kiln's
+  // default bake would take if all of its own work were free.
+  const plugin = [
+    path.join(os.homedir(), ".docker", "cli-plugins"),
+    "/usr/local/lib/docker/cli-plugins",
+    "/usr/local/libexec/docker/cli-plugins",
+    "/usr/lib/docker/cli-plugins",
+    "/usr/libexec/docker/cli-plugins",
+  ]
+    .map((d) => path.join(d, "docker-buildx"))
+    .find((p) => existsSync(p));
+  const LAUNCHER = `const { spawn } = require("node:child_process");
+for (const svc of ["api", "web"]) spawn(process.argv[1], ["buildx", "build", "--load", "--label", process.argv[2], "--build-arg", "NONCE=" + process.argv[3], "-t", "kiln-bench-" + svc + ":raw", process.argv[4] + "/" + svc], { stdio: "ignore", env: { ...process.env, DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND: "docker" } }).on("exit", (code) => { if (code !== 0) process.exitCode = 1; });`;
+  const COLD_RUNS = 5;
   const cold = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < COLD_RUNS; i++) {
     const n = `${Date.now()}-${i}`;
     const k1 = sh([process.execPath, kiln, "bake", "--jobs", "1", "--progress", "quiet"], {
       ...q,
@@ -180,10 +206,13 @@ try {
       ...q,
       env: { ...env, NONCE: `kd${n}`, KILN_BUILDX_DIRECT: "0" },
     });
-    cold.push({ k1, seq, k2, par, k2docker });
+    const launcher = plugin
+      ? sh([process.execPath, "-e", LAUNCHER, plugin, label, `n${n}`, dir], q)
+      : Number.NaN;
+    cold.push({ k1, seq, k2, par, k2docker, launcher });
   }
   const m = (key) => median(cold.map((c) => c[key]));
-  console.log("cold bake (every step runs), median of 3:");
+  console.log(`cold bake (every step runs), median of ${COLD_RUNS}:`);
   console.log(
     `  kiln bake --jobs 1                   ${m("k1").toFixed(0).padStart(6)} ms   vs 2 raw builds in a row ${m("seq").toFixed(0)} ms = ${(m("k1") / m("seq")).toFixed(2)}×`,
   );
@@ -196,6 +225,10 @@ try {
   console.log(
     `                                                    vs itself with KILN_BUILDX_DIRECT=0 (builds through docker) ${m("k2docker").toFixed(0)} ms = ${(m("k2") / m("k2docker")).toFixed(2)}×`,
   );
+  if (plugin)
+    console.log(
+      `  floor: node start + the 2 builds through the plugin, at once, nothing else  ${m("launcher").toFixed(0)} ms = ${(m("launcher") / m("par")).toFixed(2)}× the raw builds at once (kiln/this ${(m("k2") / m("launcher")).toFixed(2)}×)`,
+    );
 } finally {
   spawnSync(
     "sh",

@@ -110,6 +110,8 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
       if (n) nonces[t.service] = n;
     }
     let results: TargetResult[] = [];
+    // fingerprints whose manifest is written already (while their builds ran)
+    const savedManifests = new Set<string>();
     /** service → the inspect of the image it built or pulled, asked for when it finished */
     const inspected = new Map<string, Promise<ImageInfo | undefined>>();
     const registry = planned.registry;
@@ -139,6 +141,19 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
         : {};
       const reporter = ports.reporter;
       reporter.start(toBuild.map((t) => t.service));
+      // The manifests of what is being built are written while it builds (kiln waits on the
+      // engine then): from the first progress event on, once every build has started. A build
+      // that fails leaves its manifest unused — no service's last fingerprint names it.
+      let writing = false;
+      const writeManifests = (): void => {
+        for (const t of toBuild) {
+          const manifest = manifests.get(t.service);
+          if (manifest && !savedManifests.has(manifest.hash)) {
+            history.saveManifest(manifest.hash, manifest);
+            savedManifests.add(manifest.hash);
+          }
+        }
+      };
       try {
         results = await runPlan(plan, {
           model: project.model,
@@ -154,7 +169,13 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
           pull: options.pull,
           ...sharing,
           onStart: (s) => reporter.serviceStarted(s),
-          onEvent: (s, e) => reporter.event(s, e),
+          onEvent: (s, e) => {
+            reporter.event(s, e);
+            if (!writing) {
+              writing = true;
+              setImmediate(writeManifests);
+            }
+          },
           onFinish: (r) => {
             reporter.serviceFinished(outcomeOf(r));
             // inspected now, while other services may still build (see imagesAfterRun)
@@ -194,7 +215,7 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
         continue;
       }
       if (r.action !== "built" && r.action !== "pulled") continue;
-      history.saveManifest(manifest.hash, manifest);
+      if (!savedManifests.has(manifest.hash)) history.saveManifest(manifest.hash, manifest);
       history.updateService(r.service, {
         lastFingerprint: manifest.hash,
         lastInputs: manifestInputsKey(manifest),

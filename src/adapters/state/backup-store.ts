@@ -6,9 +6,9 @@
  * Layout: `<stateDir>/backups/<basename>.<16 hex of sha256(abs path)>.orig` plus `.json` meta;
  * the meta is written last, so a backup without meta is an unfinished one and is redone.
  */
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { sha256Hex } from "../../core/digest.js";
 import { KilnError, isKilnError } from "../../core/errors.js";
 import type { PinRecord } from "../../core/pin/pin-record.js";
 import { unpinAll } from "../../core/pin/unpin-text.js";
@@ -24,8 +24,9 @@ export interface BackupMeta {
   savedAt: string;
 }
 
+/** sha256 hex; in JavaScript for a compose file's size, node:crypto above 8 KiB (core/digest.ts) */
 export function sha256(data: Buffer | string): string {
-  return createHash("sha256").update(data).digest("hex");
+  return sha256Hex(data);
 }
 
 export class BackupStore {

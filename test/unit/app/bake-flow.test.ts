@@ -208,6 +208,23 @@ describe("bake with fake ports", () => {
     expect(order).toEqual(["walk"]);
   });
 
+  it("writes the manifests of what it builds while the builds run", async () => {
+    const fingerprints = path.join(projectStateDir(projectDir, env), "fingerprints");
+    const seen: Record<string, boolean> = {};
+    const build = world.ports.builds.build;
+    world.ports.builds.build = async (client, request, options) => {
+      options?.onEvent?.({ type: "context", bytes: 1 });
+      // the build runs on: the engine's answer takes a few turns of the event loop
+      for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+      const fingerprint = request.labels["kiln.fingerprint"];
+      seen[request.labels["kiln.service"]] = existsSync(path.join(fingerprints, `${fingerprint}.json`));
+      return build(client, request, options);
+    };
+    const report = await bake();
+    expect(report.results.map((r) => r.action)).toEqual(["built", "built"]);
+    expect(seen).toEqual({ api: true, web: true });
+  });
+
   it("pins the services that built when another one fails, and leaves the failed one's build:", async () => {
     world.failing.add("web");
     const report = await bake();
