@@ -6,7 +6,7 @@ import { Command, CommanderError } from "commander";
 import { EXIT } from "../core/errors.js";
 import { killAllChildren } from "../adapters/process-runner.js";
 import { addGlobalOptions } from "./globals.js";
-import { registerCommands } from "./commands.js";
+import { COMMAND_NAMES, registerCommands } from "./commands.js";
 import { kilnVersion } from "./version.js";
 import { abortAll, lastExitCode } from "./runtime.js";
 import { printError, processStreams } from "./output.js";
@@ -16,7 +16,11 @@ import { stateDirError } from "../adapters/state/state-dir.js";
 
 export { kilnVersion };
 
-export function buildProgram(): Command {
+/**
+ * The program; `only` registers just the command a run invokes (see registerCommands) — the
+ * completion script and help build the whole program.
+ */
+export function buildProgram(only?: string): Command {
   const program = new Command("kiln")
     .description(
       "Fast, safe container builds for docker-compose and devcontainer projects.\n" +
@@ -29,8 +33,18 @@ export function buildProgram(): Command {
     .configureHelp({ boxWrap: (text: string, width: number) => balancedWrap(text, width) })
     .exitOverride();
   addGlobalOptions(program);
-  registerCommands(program);
+  registerCommands(program, only);
   return program;
+}
+
+/**
+ * The command a run invokes when its first argument names one and nothing asks for help; else
+ * undefined (every command is registered: help lists them, an unknown one gets suggestions).
+ */
+export function invokedCommand(argv: readonly string[]): string | undefined {
+  const first = argv[2];
+  if (first === undefined || !COMMAND_NAMES.includes(first)) return undefined;
+  return argv.some((a) => a === "-h" || a === "--help" || a === "help") ? undefined : first;
 }
 
 function wantsJson(argv: string[]): boolean {
@@ -52,7 +66,7 @@ function installSignalHandlers(): void {
 
 export async function main(argv: string[]): Promise<void> {
   installSignalHandlers();
-  const program = buildProgram();
+  const program = buildProgram(invokedCommand(argv));
   const json = wantsJson(argv);
   const debug = argv.includes("--debug") || process.env.KILN_DEBUG === "1";
   try {
