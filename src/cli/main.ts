@@ -64,8 +64,22 @@ function installSignalHandlers(): void {
   process.on("SIGTERM", onSignal);
 }
 
+/**
+ * A reader that goes away (`kiln bake --help | head -3`) makes the next write fail with EPIPE,
+ * which Node raises as an unhandled 'error' event: a stack trace instead of the output's end.
+ * What was not read is dropped and the run goes on (a bake piped into `head` still pins).
+ */
+function ignoreClosedReaders(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
   installSignalHandlers();
+  ignoreClosedReaders();
   const program = buildProgram(invokedCommand(argv));
   const json = wantsJson(argv);
   const debug = argv.includes("--debug") || process.env.KILN_DEBUG === "1";

@@ -3,7 +3,7 @@
  * exit codes when the engine or a BuildKit-capable client is missing.
  */
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -31,6 +31,17 @@ describe("kiln CLI basics", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("doctor");
     expect(r.stdout).toContain("--project-dir");
+  });
+
+  it("help into a reader that has gone away ends quietly (no EPIPE stack trace)", async () => {
+    // the reader closes before kiln writes (`kiln bake --help | head -0`)
+    const child = spawn(process.execPath, [kilnBin, "bake", "--help"], { stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
   });
 
   it("an unknown command is a usage error (exit 2), as JSON with --json", () => {
