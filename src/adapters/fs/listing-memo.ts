@@ -13,8 +13,8 @@
  * bytes, u32 encoding — 0 latin1, 1 utf16le —, u32 zero), the 64-character digest, the key (UTF-8),
  * the text. Anything that does not parse counts as no memo. Written atomically when it changed.
  */
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
+import { writeCacheFile } from "./cache-file.js";
 
 const MAGIC = "KILNLM1\n";
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -107,19 +107,8 @@ export class ListingMemo {
     for (const [key, entry] of this.seen) entries.set(key, entry);
     const blocks: Buffer[] = [Buffer.from(MAGIC, "latin1")];
     for (const [key, entry] of entries) blocks.push(encode(key, entry));
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      writeFileSync(tmp, Buffer.concat(blocks));
-      renameSync(tmp, this.file);
-    } catch {
-      // a memo that cannot be written only costs the next run one hash per context
-      try {
-        unlinkSync(tmp);
-      } catch {
-        /* nothing to clean */
-      }
-    }
+    // a memo that cannot be written only costs the next run one hash per context
+    writeCacheFile(this.file, blocks);
     this.changed = false;
     this.loaded.clear();
     for (const [key, entry] of entries) this.loaded.set(key, entry);
