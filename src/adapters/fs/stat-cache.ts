@@ -13,17 +13,8 @@
  * older than the cache file's own write time (same second, or newer) may have changed again
  * after it was hashed without its stat changing, so its entry is not trusted and it is re-hashed.
  */
-import {
-  closeSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  unlinkSync,
-  writeFileSync,
-} from "node:fs";
-import path from "node:path";
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
+import { writeCacheFile } from "./cache-file.js";
 import type { EntryStat } from "./entry-stat.js";
 
 /** the file starts with this; anything else (an older kiln's format) counts as no cache */
@@ -163,19 +154,8 @@ export class StatCache {
     for (const [root, loaded] of this.loaded) if (!this.roots.has(root)) blocks.push(loaded.raw);
     for (const [root, state] of this.roots)
       blocks.push(encode(root, state.walks > 1 ? dedupe(entriesOf(state)) : entriesOf(state)));
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      writeFileSync(tmp, Buffer.concat(blocks));
-      renameSync(tmp, this.file);
-    } catch {
-      // a cache that cannot be written only costs the next run some reading
-      try {
-        unlinkSync(tmp);
-      } catch {
-        /* nothing to clean */
-      }
-    }
+    // a cache that cannot be written only costs the next run some reading
+    writeCacheFile(this.file, blocks);
     this.dirty = false;
   }
 
