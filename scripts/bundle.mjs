@@ -20,8 +20,8 @@ await build({
   // jsonc-parser's UMD build does dynamic requires; its ESM build bundles cleanly
   mainFields: ["module", "main"],
   outfile: "dist/bundle/kiln.cjs",
-  // native addon: loaded from node_modules at run time
-  external: ["@node-rs/xxhash"],
+  // native addon: loaded from node_modules at run time; yaml: a chunk of its own (below)
+  external: ["@node-rs/xxhash", "yaml"],
   // the sources locate package files relative to import.meta.url; the bundle sits at the same
   // depth (dist/bundle/) as the tsc output (dist/<dir>/), so the same relative paths hold
   define: { "import.meta.url": "__kilnModuleUrl" },
@@ -29,6 +29,22 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   // whitespace and syntax only: names stay, so stack traces (--debug) still read
+  logLevel: "warning",
+});
+
+// The YAML library, a fifth of the bundle, in a chunk of its own (dist/bundle/yaml.cjs) that
+// bin/kiln loads, with its own code cache, the first time a YAML function is called: a bake with
+// nothing to do reads its compose model from kiln's memo and never parses YAML, and deserialising
+// the library's compiled code with the bundle's cost it ≈ 3–4 ms (#14).
+await build({
+  stdin: { contents: 'module.exports = require("yaml");', resolveDir: ".", loader: "js" },
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  outfile: "dist/bundle/yaml.cjs",
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: "warning",
 });
 
@@ -46,6 +62,7 @@ const text = readFileSync(out, "utf8");
 const LAZY = /(?:__toESM\()?require\("(node:(?:child_process|crypto|http|fs\/promises))"\)(?:,1\))?/g;
 const lean = text
   .replace(LAZY, '__kilnLazy("$1")')
+  .replace(/(?:__toESM\()?require\("yaml"\)(?:,1\))?/g, '__kilnChunk("yaml")')
   .replace(/__toESM\((require\("node:[a-z_/]+"\)),1\)/g, "__kilnBuiltin($1)");
 // One such object per builtin (59 files import node:path): each Object.create(m, …) with a new
 // property-descriptor object cost ~20 µs, 80 of them while the bundle loads.
@@ -54,15 +71,25 @@ const helpers = [
   "var __kilnBuiltin = (m) => { let o = __kilnBuiltins.get(m); if (o === undefined) { o = Object.create(m, { default: { value: m, enumerable: true } }); __kilnBuiltins.set(m, o); } return o; };",
   "var __kilnLazy = (id) => { let m; const load = () => (m ??= require(id));",
   "  return new Proxy({}, { get: (_, k) => (k === 'default' ? load() : load()[k]), has: (_, k) => k in load() }); };",
+  // a chunk is loaded once (one instance of the library for every file that imports it), through
+  // bin/kiln's code-cached loader, or required when the bundle runs without bin/kiln
+  "var __kilnChunks = new Map();",
+  "var __kilnChunk = (name) => { const load = () => { let m = __kilnChunks.get(name); if (m === undefined) { const viaBin = globalThis[Symbol.for('kiln.loadChunk')]; m = viaBin ? viaBin(name) : require(`./${name}.cjs`); __kilnChunks.set(name, m); } return m; };",
+  "  return new Proxy({}, { get: (_, k) => (k === 'default' ? load() : load()[k]), has: (_, k) => k in load() }); };",
 ].join("\n");
 const final = lean.replace("var __kilnModuleUrl", `${helpers}\nvar __kilnModuleUrl`);
 // bin/kiln reads the bundle as latin1 — one byte a character, no UTF-8 decoding, a one-byte
 // string for V8 — which is right only for ASCII. esbuild escapes non-ASCII in string literals
 // but not in template literals: write such characters as \u escapes or HTML entities there.
-const nonAscii = /[^\x00-\x7f]/.exec(final);
-if (nonAscii) {
-  const line = final.slice(0, nonAscii.index).split("\n").length;
-  const near = final.slice(Math.max(0, nonAscii.index - 60), nonAscii.index + 20);
-  throw new Error(`dist/bundle/kiln.cjs line ${line}: non-ASCII character in the bundle, near: ${near}`);
+for (const [file, content] of [
+  [out, final],
+  ["dist/bundle/yaml.cjs", readFileSync("dist/bundle/yaml.cjs", "utf8")],
+]) {
+  const nonAscii = /[^\x00-\x7f]/.exec(content);
+  if (nonAscii) {
+    const line = content.slice(0, nonAscii.index).split("\n").length;
+    const near = content.slice(Math.max(0, nonAscii.index - 60), nonAscii.index + 20);
+    throw new Error(`${file} line ${line}: non-ASCII character in the bundle, near: ${near}`);
+  }
 }
 writeFileSync(out, final);

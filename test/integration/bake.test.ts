@@ -87,21 +87,43 @@ describe.skipIf(!engineAvailable())("kiln bake", () => {
     expect(p.spy.builds()).toBe(2);
   });
 
-  it("a bake with nothing to do does not load node:crypto", () => {
+  it("a bake with nothing to do loads neither node:crypto nor the YAML library", () => {
     // its hashes are of small texts (src/core/digest.ts) and its contexts' listings are the ones
-    // the last run hashed (the listing memo): loading node:crypto would cost it 3–5 ms
+    // the last run hashed (the listing memo): loading node:crypto would cost it 3–5 ms; its compose
+    // model comes from kiln's memo, so the YAML chunk (dist/bundle/yaml.cjs) is not loaded either
     const probe = path.join(p.dir, "..", `${path.basename(p.dir)}.modules`);
     const preload = `${probe}.cjs`;
     writeFileSync(
       preload,
-      `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(probe)}, process.moduleLoadList.join("\\n")));\n`,
+      [
+        "const chunks = [];",
+        'const key = Symbol.for("kiln.loadChunk");',
+        "let load;",
+        "Object.defineProperty(globalThis, key, { configurable: true, get: () => load, set: (fn) => { load = (name) => (chunks.push(name), fn(name)); } });",
+        `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(probe)}, JSON.stringify({ modules: process.moduleLoadList, chunks })));`,
+        "",
+      ].join("\n"),
     );
     dirs.push(probe, preload);
-    const again = bake(p.dir, { ...p.env, NODE_OPTIONS: `--require ${preload}` });
+    const probed = (): { modules: string[]; chunks: string[] } =>
+      JSON.parse(readFileSync(probe, "utf8")) as { modules: string[]; chunks: string[] };
+    const env = { ...p.env, NODE_OPTIONS: `--require ${preload}` };
+    const again = bake(p.dir, env);
     expect(again.services.map((s) => s.action)).toEqual(["skipped", "skipped"]);
-    const loaded = readFileSync(probe, "utf8").split("\n");
-    expect(loaded).toContain("NativeModule net"); // the probe saw the run
-    expect(loaded.filter((m) => m.includes("crypto"))).toEqual([]);
+    const { modules, chunks } = probed();
+    expect(modules).toContain("NativeModule net"); // the probe saw the run
+    expect(modules.filter((m) => m.includes("crypto"))).toEqual([]);
+    expect(chunks).toEqual([]);
+    // a compose file edited since: the model is loaded anew, through the chunk
+    const composeFile = path.join(p.dir, "docker-compose.yml");
+    const before = readFileSync(composeFile, "utf8");
+    appendFileSync(composeFile, "# edited\n");
+    try {
+      bake(p.dir, env);
+      expect(probed().chunks).toEqual(["yaml"]);
+    } finally {
+      writeFileSync(composeFile, before); // the tests below restore this file byte for byte
+    }
   });
 
   it("changing ignored files (!, **, <Dockerfile>.dockerignore) changes nothing", () => {
