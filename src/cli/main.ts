@@ -39,11 +39,13 @@ export function buildProgram(only?: string): Command {
 
 /**
  * The command a run invokes when its first argument names one and nothing asks for help; else
- * undefined (every command is registered: help lists them, an unknown one gets suggestions).
+ * undefined (every command is registered: help lists them, an unknown one gets suggestions, the
+ * completion script names them all).
  */
 export function invokedCommand(argv: readonly string[]): string | undefined {
   const first = argv[2];
-  if (first === undefined || !COMMAND_NAMES.includes(first)) return undefined;
+  // `completion` writes a script of every command: it needs them all
+  if (first === undefined || first === "completion" || !COMMAND_NAMES.includes(first)) return undefined;
   return argv.some((a) => a === "-h" || a === "--help" || a === "help") ? undefined : first;
 }
 

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { COMMAND_NAMES } from "../../src/cli/commands.js";
 import { engineAvailable, kilnBin, runKiln } from "../helpers/kiln.js";
 
 const tmp: string[] = [];
@@ -42,6 +43,14 @@ describe("kiln CLI basics", () => {
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     expect(stderr).toBe("");
     expect(code).toBe(0);
+  });
+
+  it("the completion script bin/kiln writes names every command", () => {
+    // a run registers only the command it invokes, except `completion`, whose script needs them all
+    const r = runKiln(["completion", "bash"]);
+    expect(r.code).toBe(0);
+    const missing = COMMAND_NAMES.filter((name) => !new RegExp(`\\b${name}\\b`).test(r.stdout));
+    expect(missing).toEqual([]);
   });
 
   it("an unknown command is a usage error (exit 2), as JSON with --json", () => {

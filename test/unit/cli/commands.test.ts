@@ -42,6 +42,7 @@ describe("registering the invoked command only", () => {
     expect(run("help", "bake")).toBeUndefined();
     expect(run("--project-dir", "x", "bake")).toBeUndefined();
     expect(run("bak")).toBeUndefined(); // an unknown command gets suggestions from the whole list
+    expect(run("completion", "bash")).toBeUndefined(); // its script names every command
     expect(run()).toBeUndefined();
   });
 });
