@@ -5,7 +5,8 @@
  * back without parsing YAML or validating the schema again; anything else loads afresh. Stored in
  * kiln's state root (never in a build context).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { writeCacheFile } from "./fs/cache-file.js";
 import path from "node:path";
 import { sha1Hex } from "../core/digest.js";
 import { loadProject } from "./project-loader.js";
@@ -127,15 +128,8 @@ export async function loadProjectCached(
     { ...options, env: recordingEnv(env, reads, flags) },
     recordingIo(io, calls),
   );
-  if (!flags.enumerated) {
-    try {
-      mkdirSync(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ version: VERSION, calls, env: [...reads], model } satisfies Entry));
-      renameSync(tmp, file);
-    } catch {
-      // a memo we cannot write only costs the next run the load
-    }
-  }
+  // a memo we cannot write only costs the next run the load
+  if (!flags.enumerated)
+    writeCacheFile(file, JSON.stringify({ version: VERSION, calls, env: [...reads], model } satisfies Entry));
   return model;
 }

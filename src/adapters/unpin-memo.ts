@@ -5,7 +5,8 @@
  * parses no YAML (#14 performance). One entry per file, in kiln's state root next to the
  * compose model memo; an entry for other bytes or other records is simply not used.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { writeCacheFile } from "./fs/cache-file.js";
 import path from "node:path";
 import { sha1Hex } from "../core/digest.js";
 import { kilnStateRoot } from "./state/state-dir.js";
@@ -38,15 +39,11 @@ export class UnpinMemo {
   }
 
   set(file: string, text: string, records: unknown, view: UnpinView): void {
-    const target = this.path(file);
-    const tmp = `${target}.${process.pid}.tmp`;
-    try {
-      mkdirSync(path.dirname(target), { recursive: true });
-      writeFileSync(tmp, JSON.stringify({ version: 1, key: keyOf(text, records), ...view } satisfies Entry));
-      renameSync(tmp, target);
-    } catch {
-      // a memo that cannot be written only costs the next run a YAML parse
-    }
+    // a memo that cannot be written only costs the next run a YAML parse
+    writeCacheFile(
+      this.path(file),
+      JSON.stringify({ version: 1, key: keyOf(text, records), ...view } satisfies Entry),
+    );
   }
 
   private path(file: string): string {

@@ -199,8 +199,10 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
       ? imagesAfterRun(engine, plan, results, images, inspected)
       : Promise.resolve(images);
     imagesAfter.catch(() => undefined);
+    // the history as it was before this run's updates below (each service is updated once)
+    const recorded = history.services();
     const lastColdMs = Object.fromEntries(
-      Object.entries(history.services()).flatMap(([k, v]) => (v.lastColdMs ? [[k, v.lastColdMs]] : [])),
+      Object.entries(recorded).flatMap(([k, v]) => (v.lastColdMs ? [[k, v.lastColdMs]] : [])),
     );
     for (const r of results) {
       const manifest = manifests.get(r.service);
@@ -210,7 +212,7 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
         // its declared inputs with this image's, not the last build's
         const fresh = plan.targets.find((t) => t.service === r.service)?.cause.code === "fresh";
         const key = manifestInputsKey(manifest);
-        if (fresh && history.service(r.service).lastInputs !== key)
+        if (fresh && recorded[r.service]?.lastInputs !== key)
           history.updateService(r.service, { lastInputs: key });
         continue;
       }

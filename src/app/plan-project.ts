@@ -93,8 +93,9 @@ export async function planProject(
   // whose image exists (back on a branch built before) is not compared file by file — when the
   // list has answered before its turn
   const changes = new Map<string, InputChange[]>();
+  const recorded = history.services();
   for (const [service, manifest] of manifests) {
-    const last = history.service(service).lastFingerprint;
+    const last = recorded[service]?.lastFingerprint;
     if (!last || last === manifest.hash || unchanged?.has(manifest.hash) || listed?.has(manifest.hash))
       continue;
     const previous = history.manifest<FingerprintManifest>(last);
@@ -137,8 +138,9 @@ export async function planProject(
 
 /** some service's declared inputs differ from those of the build it was last baked from */
 function declaredInputsChanged(project: OpenedProject, history: HistoryStore): boolean {
+  const recorded = history.services();
   return buildableServices(project.model).some((svc) => {
-    const last = history.service(svc.name).lastInputs;
+    const last = recorded[svc.name]?.lastInputs;
     return (
       last !== undefined &&
       last !== declaredInputsKey({ build: svc.build!, ...(svc.platform ? { platform: svc.platform } : {}) })

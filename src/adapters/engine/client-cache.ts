@@ -3,7 +3,8 @@
  * everything the answer depends on, so that a no-op bake spawns nothing to learn how it would
  * build — nor where the buildx plugin is.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { writeCacheFile } from "../fs/cache-file.js";
 import path from "node:path";
 import { kilnStateRoot } from "../state/state-dir.js";
 import {
@@ -84,16 +85,10 @@ export async function detectWithDiskCache(
   const key = cacheKey(options, env, extraDirs, source.candidates);
   const client = await source.detect();
   if (statKey(configFile) !== configBefore) return client;
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const plain: Omit<DockerClient, "env"> & { env?: unknown } = { ...client };
-    delete plain.env;
-    const tmp = `${file}.${process.pid}.tmp`;
-    const entry: CachedClient = { key, extraDirs, client: plain };
-    writeFileSync(tmp, JSON.stringify(entry));
-    renameSync(tmp, file);
-  } catch {
-    // a cache we cannot write only costs time
-  }
+  const plain: Omit<DockerClient, "env"> & { env?: unknown } = { ...client };
+  delete plain.env;
+  const entry: CachedClient = { key, extraDirs, client: plain };
+  // a cache we cannot write only costs time
+  writeCacheFile(file, JSON.stringify(entry));
   return client;
 }

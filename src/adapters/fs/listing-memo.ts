@@ -108,7 +108,7 @@ export class ListingMemo {
     const blocks: Buffer[] = [Buffer.from(MAGIC, "latin1")];
     for (const [key, entry] of entries) blocks.push(encode(key, entry));
     // a memo that cannot be written only costs the next run one hash per context
-    writeCacheFile(this.file, blocks);
+    writeCacheFile(this.file, Buffer.concat(blocks));
     this.changed = false;
     this.loaded.clear();
     for (const [key, entry] of entries) this.loaded.set(key, entry);

@@ -155,7 +155,7 @@ export class StatCache {
     for (const [root, state] of this.roots)
       blocks.push(encode(root, state.walks > 1 ? dedupe(entriesOf(state)) : entriesOf(state)));
     // a cache that cannot be written only costs the next run some reading
-    writeCacheFile(this.file, blocks);
+    writeCacheFile(this.file, Buffer.concat(blocks));
     this.dirty = false;
   }
 

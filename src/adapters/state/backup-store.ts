@@ -24,11 +24,6 @@ export interface BackupMeta {
   savedAt: string;
 }
 
-/** sha256 hex; in JavaScript for a compose file's size, node:crypto above 8 KiB (core/digest.ts) */
-export function sha256(data: Buffer | string): string {
-  return sha256Hex(data);
-}
-
 export class BackupStore {
   readonly dir: string;
 
@@ -38,7 +33,7 @@ export class BackupStore {
 
   paths(file: string): { target: string; data: string; meta: string } {
     const target = resolveTarget(file);
-    const base = `${path.basename(target)}.${sha256(target).slice(0, 16)}`;
+    const base = `${path.basename(target)}.${sha256Hex(target).slice(0, 16)}`;
     return { target, data: path.join(this.dir, `${base}.orig`), meta: path.join(this.dir, `${base}.json`) };
   }
 
@@ -84,7 +79,7 @@ export class BackupStore {
     const record: BackupMeta = {
       version: 1,
       file: target,
-      sha256: sha256(content),
+      sha256: sha256Hex(content),
       size: content.length,
       mode: stat.mode & 0o7777,
       savedAt: new Date().toISOString(),
@@ -104,7 +99,7 @@ export class BackupStore {
     const meta = this.get(file);
     if (!meta) return false;
     try {
-      return sha256(fs.readFileSync(this.paths(file).data)) === meta.sha256;
+      return sha256Hex(fs.readFileSync(this.paths(file).data)) === meta.sha256;
     } catch {
       return false;
     }

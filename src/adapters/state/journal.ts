@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { KilnError } from "../../core/errors.js";
 import { fsyncDir, resolveTarget, writeFileAtomicSync } from "../fs/atomic-write.js";
-import { sha256 } from "./backup-store.js";
+import { sha256Hex } from "../../core/digest.js";
 import { hitFault, type FaultPoint } from "./fault-points.js";
 
 export interface FileChange {
@@ -77,7 +77,7 @@ export function commitFiles(
       path: target,
       before: before?.toString("base64") ?? null,
       after: after?.toString("base64") ?? null,
-      sha256After: after ? sha256(after) : null,
+      sha256After: after ? sha256Hex(after) : null,
     };
   });
   const journal: JournalFile = { version: 1, createdAt: new Date().toISOString(), pid: process.pid, entries };
