@@ -12,7 +12,7 @@ import { PlainProgressParser } from "../../core/build/parse-plain.js";
 import { PodmanProgressParser } from "../../core/build/parse-podman.js";
 import { podmanLockRefusal, podmanLockRewrite, type CacheClaim } from "../../core/build/podman-locks.js";
 import { RawJsonProgressParser } from "../../core/build/parse-rawjson.js";
-import { describeBuildFailure } from "../../core/build/failure.js";
+import { describeBuildFailure, type BuildFailure } from "../../core/build/failure.js";
 import { ProcessError, runProcess, type ProcessRunner } from "../process-runner.js";
 import { podmanCacheClaims } from "./cache-claims.js";
 import { pluginCall } from "./buildx-plugin.js";
@@ -76,6 +76,58 @@ export async function runBuild(
     void _inline;
     req = { ...rest, dockerfile: file };
   }
+  const started = Date.now();
+  let release: (() => void) | undefined;
+  try {
+    release = await podmanCacheClaims.hold(claim);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // the run after an engine race builds without the layer cache: the cache record whose
+        // layer is gone stays broken for every build that uses it, and is replaced only by a
+        // build that does not (cache mounts are kept)
+        return await attemptBuild(
+          client,
+          attempt === 1 ? req : { ...req, noCache: true },
+          options,
+          iidFile,
+          started,
+        );
+      } catch (error: unknown) {
+        if (!(error instanceof AttemptFailed)) throw error;
+        const { failure } = error;
+        if (failure.engineRace && attempt < MAX_ATTEMPTS && !options.signal?.aborted) {
+          options.onEvent?.({ type: "retry", reason: failure.reason ?? failure.message });
+          continue;
+        }
+        throw failedBuild(client, failure, error.cause, shownDockerfile);
+      }
+    }
+  } finally {
+    release?.();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** a build that failed for the engine's own reason (BuildFailure.engineRace) is run this often at most */
+const MAX_ATTEMPTS = 2;
+
+class AttemptFailed extends Error {
+  constructor(
+    readonly failure: BuildFailure,
+    override readonly cause: ProcessError,
+  ) {
+    super(failure.message);
+  }
+}
+
+/** one run of the build client; a failed run is an AttemptFailed with what BuildKit said */
+async function attemptBuild(
+  client: DockerClient,
+  req: BuildRequest,
+  options: BuildRunOptions,
+  iidFile: string,
+  started: number,
+): Promise<BuildOutcome> {
   const parser =
     client.mode === "buildx"
       ? new RawJsonProgressParser()
@@ -85,7 +137,6 @@ export async function runBuild(
   const counter = new StepCounter();
   const lastLog: { id: string; line: string }[] = [];
   let failed: { id: string; name: string; error?: string } | undefined;
-  const started = Date.now();
   const onLine = (line: string): void => emit(parser.push(line));
   const emit = (events: BuildEvent[]): void => {
     for (const ev of events) {
@@ -98,18 +149,16 @@ export async function runBuild(
       options.onEvent?.(ev);
     }
   };
-  let release: (() => void) | undefined;
+  // the buildx plugin itself when the client found it, given what the docker CLI would give it
+  const call = client.buildxPlugin ? pluginCall(client, client.buildxPlugin) : client;
+  const args = [
+    ...call.argv,
+    ...buildArgs(client.mode, req, {
+      iidFile,
+      ...(client.builder ? { builder: client.builder.name } : {}),
+    }),
+  ];
   try {
-    release = await podmanCacheClaims.hold(claim);
-    // the buildx plugin itself when the client found it, given what the docker CLI would give it
-    const call = client.buildxPlugin ? pluginCall(client, client.buildxPlugin) : client;
-    const args = [
-      ...call.argv,
-      ...buildArgs(client.mode, req, {
-        iidFile,
-        ...(client.builder ? { builder: client.builder.name } : {}),
-      }),
-    ];
     await (options.runner ?? runProcess)(args, {
       env: { ...call.env, ...options.env },
       ...(req.dockerfileInline === undefined ? {} : { input: req.dockerfileInline }),
@@ -118,9 +167,6 @@ export async function runBuild(
       // podman prints its steps on stdout (errors on stderr)
       ...(client.mode === "podman" ? { onStdoutLine: onLine } : {}),
     });
-    if (parser instanceof PodmanProgressParser) emit(parser.end());
-    const imageId = readFileSync(iidFile, "utf8").trim();
-    return { imageId, steps: counter.tally(), durationMs: Date.now() - started };
   } catch (error: unknown) {
     if (!(error instanceof ProcessError)) throw error;
     const failure = describeBuildFailure({
@@ -130,26 +176,36 @@ export async function runBuild(
       // a client that printed nothing we could parse: its stderr tail, still no progress JSON
       messages: parser.messages.length > 0 ? parser.messages : plainLines(error.stderrTail),
     });
-    if (failure.missingBase) {
-      throw new KilnError("ERR_KILN_BUILD_FAILED", failure.message, {
-        cause: error,
-        hint:
-          client.builder && !seesEngineImages(client.builder)
-            ? `builder "${client.builder.name}" (driver ${client.builder.driver}) reads base images from registries only, never from the engine's images: push ${failure.missingBase} to a registry that builder reaches, or build on a docker-driver builder (drop --builder / BUILDX_BUILDER)`
-            : `load it (\`docker load -i FILE\`), build it, or tag a local image as ${failure.missingBase}; or override the base-image build arg (e.g. in .env) with a local image`,
-      });
-    }
-    const dockerfile = shownDockerfile;
-    throw new KilnError("ERR_KILN_BUILD_FAILED", failure.message, {
-      cause: error,
-      ...(failure.line !== undefined && dockerfile ? { location: `${dockerfile}:${failure.line}` } : {}),
-      hint:
-        failure.line !== undefined
-          ? `fix line ${failure.line} of ${dockerfile ?? "the Dockerfile"}, then run the same kiln command again`
-          : "fix the failing step, then run the same kiln command again (only failed and stale services are rebuilt)",
-    });
-  } finally {
-    release?.();
-    rmSync(dir, { recursive: true, force: true });
+    throw new AttemptFailed(failure, error);
   }
+  if (parser instanceof PodmanProgressParser) emit(parser.end());
+  const imageId = readFileSync(iidFile, "utf8").trim();
+  return { imageId, steps: counter.tally(), durationMs: Date.now() - started };
+}
+
+function failedBuild(
+  client: DockerClient,
+  failure: BuildFailure,
+  cause: ProcessError,
+  dockerfile: string | undefined,
+): KilnError {
+  if (failure.missingBase) {
+    return new KilnError("ERR_KILN_BUILD_FAILED", failure.message, {
+      cause,
+      hint:
+        client.builder && !seesEngineImages(client.builder)
+          ? `builder "${client.builder.name}" (driver ${client.builder.driver}) reads base images from registries only, never from the engine's images: push ${failure.missingBase} to a registry that builder reaches, or build on a docker-driver builder (drop --builder / BUILDX_BUILDER)`
+          : `load it (\`docker load -i FILE\`), build it, or tag a local image as ${failure.missingBase}; or override the base-image build arg (e.g. in .env) with a local image`,
+    });
+  }
+  return new KilnError("ERR_KILN_BUILD_FAILED", failure.message, {
+    cause,
+    ...(failure.line !== undefined && dockerfile ? { location: `${dockerfile}:${failure.line}` } : {}),
+    hint:
+      failure.line !== undefined
+        ? `fix line ${failure.line} of ${dockerfile ?? "the Dockerfile"}, then run the same kiln command again`
+        : failure.engineRace
+          ? "the engine's build cache names a layer its image store no longer has (a known engine race), and building without the layer cache did not mend it: run `docker builder prune` and the same kiln command again"
+          : "fix the failing step, then run the same kiln command again (only failed and stale services are rebuilt)",
+  });
 }

@@ -28,7 +28,13 @@ export interface ContextEvent {
   bytes: number;
 }
 
-export type BuildEvent = StepEvent | LogEvent | ContextEvent;
+/** the build failed for a reason of the engine's own and runs once more, without the layer cache (see BuildFailure.engineRace) */
+export interface RetryEvent {
+  type: "retry";
+  reason: string;
+}
+
+export type BuildEvent = StepEvent | LogEvent | ContextEvent | RetryEvent;
 
 const UNITS: Record<string, number> = {
   B: 1,

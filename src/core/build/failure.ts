@@ -24,7 +24,16 @@ export interface BuildFailure {
   missingBase?: string;
   /** Dockerfile line of a parse error */
   line?: number;
+  /**
+   * the engine lost a layer while exporting the image: its build cache holds a record whose layer
+   * the image store no longer has (moby/moby#36573, #41595; seen in this project's CI with builds
+   * of one content running at once) — not a fault of the Dockerfile, and mended by a build
+   * without the layer cache
+   */
+  engineRace?: boolean;
 }
+
+const ENGINE_RACE = /failed to get layer|layer does not exist/;
 
 const WRAPPERS = [
   /^ERROR:\s*/i,
@@ -89,5 +98,10 @@ export function describeBuildFailure(input: BuildFailureInput): BuildFailure {
     reason ? `${head}: ${reason}` : head,
     ...(logs.length > 0 ? ["last output of the step:", ...logs.map((l) => `  ${l}`)] : []),
   ].join("\n");
-  return { message, ...(reason ? { reason } : {}), ...(line ? { line: Number(line) } : {}) };
+  return {
+    message,
+    ...(reason ? { reason } : {}),
+    ...(line ? { line: Number(line) } : {}),
+    ...(ENGINE_RACE.test(`${reason ?? ""}\n${input.stepError ?? ""}`) ? { engineRace: true } : {}),
+  };
 }

@@ -36,6 +36,10 @@ export class JsonReporter implements ProgressReporter {
     }
     // context bytes go to the run history, not the event stream (its schema has steps and logs)
     if (event.type === "context") return;
+    if (event.type === "retry") {
+      this.emit({ service, type: "retry", reason: event.reason });
+      return;
+    }
     this.emit({
       service,
       type: "step",

@@ -83,6 +83,13 @@ export class PlainReporter implements ProgressReporter {
 
   event(service: string, event: BuildEvent): void {
     this.board.event(service, event, this.now());
+    if (event.type === "retry") {
+      this.flush(service);
+      this.line(
+        `[${service}] engine error (${event.reason.split("\n")[0] ?? ""}): building again without the layer cache`,
+      );
+      return;
+    }
     if (event.type !== "step" || !isDockerfileStep(event.name)) {
       if (event.type === "log" && this.held.get(service)?.id === event.id) this.flush(service);
       return;

@@ -48,6 +48,13 @@ export class ProgressBoard {
   event(name: string, event: BuildEvent, now: number): void {
     const s = this.ensure(name);
     if (s.phase === "waiting") this.started(name, now);
+    if (event.type === "retry") {
+      // the build runs again from the start: what the failed run counted is not this run's
+      s.counter = new StepCounter();
+      delete s.failedStep;
+      s.logs = [];
+      return;
+    }
     s.counter.add(event);
     if (event.type === "log") {
       s.logs.push({ id: event.id, line: event.line });

@@ -49,6 +49,30 @@ describe("describeBuildFailure", () => {
   });
 });
 
+describe("the engine's layer race", () => {
+  it("is told apart from the Dockerfile's own failures", () => {
+    const race = describeBuildFailure({
+      failedStep: "exporting to image",
+      stepError: "failed to get layer sha256:0123abcd: layer does not exist",
+      stepLogs: [],
+      messages: ["ERROR: failed to solve: failed to get layer sha256:0123abcd: layer does not exist"],
+    });
+    expect(race.engineRace).toBe(true);
+    // the legacy client's closing message, only the step's error known
+    expect(
+      describeBuildFailure({ stepError: "layer does not exist", stepLogs: [], messages: [] }).engineRace,
+    ).toBe(true);
+    const own = describeBuildFailure({
+      failedStep: "[2/2] RUN ./check-layers",
+      stepError: 'process "/bin/sh -c ./check-layers" did not complete successfully: exit code: 1',
+      // a step that prints the words is still the step's failure
+      stepLogs: ["layer does not exist"],
+      messages: [],
+    });
+    expect(own.engineRace).toBeUndefined();
+  });
+});
+
 describe("progress parsers keep the client's closing messages apart", () => {
   it("rawjson: lines outside the JSON objects", () => {
     const p = new RawJsonProgressParser();

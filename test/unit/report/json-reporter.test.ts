@@ -57,4 +57,20 @@ describe("JsonReporter", () => {
     }
     expect(validate({ ...events[1], extra: 1 })).toBe(false);
   });
+
+  it("writes the engine-race retry as an event of its own, in the schema", () => {
+    const out = new FakeStream();
+    const r = new JsonReporter(out, { now: new FakeClock().now });
+    r.event("api", { type: "retry", reason: "failed to get layer sha256:1: layer does not exist" });
+    const event = JSON.parse(out.text()) as Record<string, unknown>;
+    expect(event).toMatchObject({ service: "api", type: "retry", reason: /layer does not exist/ });
+    const ajv = new Ajv.default({ strict: true, allErrors: true });
+    addFormats.default(ajv);
+    const validate = ajv.compile(
+      JSON.parse(
+        readFileSync(path.join(repoRoot, "schemas/json/progress-event.schema.json"), "utf8"),
+      ) as object,
+    );
+    expect(validate(event), JSON.stringify(validate.errors)).toBe(true);
+  });
 });

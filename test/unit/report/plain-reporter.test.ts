@@ -165,4 +165,35 @@ describe("PlainReporter", () => {
       "[db] | base image python:3.11-slim is not on this engine and cannot be pulled",
     );
   });
+
+  it("says the build runs again after the engine's layer race, and a later failure shows its own step", () => {
+    const out = new FakeStream();
+    const r = new PlainReporter(out, { now: new FakeClock().now });
+    r.serviceStarted("web");
+    r.event("web", {
+      type: "step",
+      id: "x",
+      name: "exporting to image",
+      state: "error",
+      error: "layer does not exist",
+    });
+    r.event("web", { type: "log", id: "x", line: "layer does not exist" });
+    r.event("web", { type: "retry", reason: "failed to get layer sha256:1: layer does not exist" });
+    r.event("web", { type: "step", id: "d2", name: "[2/2] RUN make", state: "error", error: "exit code: 2" });
+    r.event("web", { type: "log", id: "d2", line: "main.c:3: error" });
+    r.serviceFinished({
+      service: "web",
+      image: "w:1",
+      action: "failed",
+      reason: "build: no image",
+      durationMs: 5,
+      steps: { total: 1, cached: 0 },
+    });
+    const text = out.text();
+    expect(text).toMatch(
+      /\[web\] engine error \(failed to get layer sha256:1: layer does not exist\): building again without the layer cache\n/,
+    );
+    expect(text).toMatch(/\[web\] last output at RUN make:\n.*\[web\] \| main\.c:3: error\n/);
+    expect(text).not.toMatch(/\| layer does not exist/);
+  });
 });
