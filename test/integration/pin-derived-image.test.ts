@@ -8,6 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { withFeatureContentLock } from "../helpers/feature-content-lock.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bakeFixture, engineAvailable, removeDir, repoRoot, runKiln, testLabel } from "../helpers/kiln.js";
 
@@ -187,13 +188,13 @@ describe.skipIf(!engineAvailable())(
         );
       };
       // offline: the classic builder needs no `# syntax=` frontend image from Docker Hub
-      const up = spawnSync(
-        devcontainerBin,
-        ["up", "--workspace-folder", dir, "--config", derivedConfig, "--buildkit", "never"],
-        {
-          encoding: "utf8",
-          timeout: 180_000,
-        },
+      // it builds the Features through the CLI's fixed temp image: one such build at a time
+      const up = withFeatureContentLock(() =>
+        spawnSync(
+          devcontainerBin,
+          ["up", "--workspace-folder", dir, "--config", derivedConfig, "--buildkit", "never"],
+          { encoding: "utf8", timeout: 180_000 },
+        ),
       );
       const outcome = JSON.parse(up.stdout.trim().split("\n").pop() ?? "{}") as {
         containerId?: string;

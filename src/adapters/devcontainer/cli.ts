@@ -187,9 +187,9 @@ export async function installFeatures(req: InstallFeaturesRequest): Promise<void
         onStderrLine: keep,
         allowFailure: true,
       });
-    // `--buildkit never` builds through one fixed temp image name: one such build per engine
+    // `--buildkit never` builds through one fixed temp image name: one such build at a time
     result = req.noBuildContexts
-      ? await withContentImageLock(contentImageLockDir(req.dockerPath, req.env), req.signal, run)
+      ? await withContentImageLock(contentImageLockDir(), req.signal, run)
       : await run();
   } catch (error: unknown) {
     if (error instanceof ProcessError) throw featureError(log, error.message, req.featureKeys);

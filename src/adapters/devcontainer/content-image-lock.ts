@@ -3,10 +3,13 @@
  * content in an image it always tags `dev_container_feature_content_temp`, then builds
  * `FROM dev_container_feature_content_temp`. Two such builds at once on one engine retag it under
  * each other, and one installs the other's Features or fails with "/tmp/build-features/<id>_<n>
- * not found" (seen when two kiln runs baked different devcontainers at the same time). kiln runs
- * these builds one at a time per engine: a lock file per endpoint in the temp folder, waited for.
+ * not found" (seen when two kiln runs baked different devcontainers at the same time, and in CI
+ * when a kiln bake met a `devcontainer up` of the real CLI). kiln runs these builds one at a time:
+ * one lock file per user in the temp folder, waited for. Not one per endpoint: one engine has
+ * many names (DOCKER_HOST unset or written out, a context, a docker CLI at another path), and
+ * two names of one engine would not have excluded each other; a Features build on another engine
+ * waiting its turn costs only time.
  */
-import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { KilnError } from "../../core/errors.js";
@@ -14,15 +17,13 @@ import { acquireLock, type LockHandle } from "../state/lock.js";
 
 const WAIT_MS = 250;
 
-/** the folder holding the lock for the engine `env` and `dockerPath` reach */
-export function contentImageLockDir(dockerPath: string, env: NodeJS.ProcessEnv): string {
-  const endpoint = [dockerPath, env.DOCKER_HOST ?? "", env.DOCKER_CONTEXT ?? ""].join("\0");
-  const key = createHash("sha256").update(endpoint).digest("hex").slice(0, 16);
+/** the folder holding the lock (this user's, for every engine) */
+export function contentImageLockDir(): string {
   const user = typeof process.getuid === "function" ? String(process.getuid()) : "user";
-  return path.join(os.tmpdir(), `kiln-${user}`, `feature-content-${key}`);
+  return path.join(os.tmpdir(), `kiln-${user}`, "feature-content");
 }
 
-/** runs `work` holding the engine's content-image lock; waits while another kiln holds it */
+/** runs `work` holding the content-image lock; waits while another kiln holds it */
 export async function withContentImageLock<T>(
   dir: string,
   signal: AbortSignal | undefined,

@@ -6,10 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  contentImageLockDir,
-  withContentImageLock,
-} from "../../../src/adapters/devcontainer/content-image-lock.js";
+import { withContentImageLock } from "../../../src/adapters/devcontainer/content-image-lock.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -53,12 +50,5 @@ describe("withContentImageLock", () => {
     await expect(withContentImageLock(dir, undefined, () => Promise.resolve("next"), tick)).resolves.toBe(
       "next",
     );
-  });
-
-  it("keys the lock by endpoint", () => {
-    const a = contentImageLockDir("docker", { DOCKER_HOST: "unix:///var/run/docker.sock" });
-    const b = contentImageLockDir("docker", { DOCKER_HOST: "unix:///run/podman/podman.sock" });
-    expect(a).not.toBe(b);
-    expect(contentImageLockDir("docker", { DOCKER_HOST: "unix:///var/run/docker.sock" })).toBe(a);
   });
 });
