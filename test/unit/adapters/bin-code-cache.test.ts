@@ -58,23 +58,4 @@ describe("bin/kiln's code cache", () => {
       expect.stringMatching(/^kiln\.cjs\.other\.v20/),
     ]);
   });
-
-  it("runs the commands that bake and plan from the bake bundle, every other run from the whole one", () => {
-    writeFileSync(
-      bundle,
-      'exports.main = (argv) => process.stdout.write("whole:" + argv.slice(2).join(" "));\n',
-    );
-    writeFileSync(
-      path.join(path.dirname(bundle), "kiln-bake.cjs"),
-      'exports.main = (argv) => process.stdout.write("bake:" + argv.slice(2).join(" "));\n',
-    );
-    for (const command of ["bake", "build", "rebuild", "status", "up", "why", "pull", "push"])
-      expect(run(command, "--json").stdout).toBe(`bake:${command} --json`);
-    // help lists every command; the others' code is only in the whole bundle
-    expect(run("bake", "--help").stdout).toBe("whole:bake --help");
-    expect(run("help", "bake").stdout).toBe("whole:help bake");
-    expect(run("lint").stdout).toBe("whole:lint");
-    expect(run("--project-dir", "x", "bake").stdout).toBe("whole:--project-dir x bake");
-    expect(run().stdout).toBe("whole:");
-  });
 });

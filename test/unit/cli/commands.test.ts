@@ -4,11 +4,7 @@
  */
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { BAKE_REGISTRATIONS } from "../../../src/cli/commands-bake.js";
 import { COMMAND_NAMES } from "../../../src/cli/commands.js";
-import { repoRoot } from "../../helpers/kiln.js";
 import { buildProgram, invokedCommand } from "../../../src/cli/main.js";
 
 /** a command's options and subcommands, recursively, as comparable data */
@@ -48,15 +44,5 @@ describe("registering the invoked command only", () => {
     expect(run("bak")).toBeUndefined(); // an unknown command gets suggestions from the whole list
     expect(run("completion", "bash")).toBeUndefined(); // its script names every command
     expect(run()).toBeUndefined();
-  });
-
-  it("sends to the bake bundle exactly the commands main-bake.ts registers", () => {
-    // bin/kiln cannot import the sources: its list is read from its text
-    const bin = readFileSync(path.join(repoRoot, "bin", "kiln"), "utf8");
-    const baking = /const BAKING = new Set\((\[[^\]]*\])\)/.exec(bin)?.[1];
-    expect(baking).toBeDefined();
-    const names = BAKE_REGISTRATIONS.flatMap((r) => r.names);
-    expect((JSON.parse(baking!) as string[]).sort()).toEqual([...names].sort());
-    expect(names.every((n) => COMMAND_NAMES.includes(n))).toBe(true);
   });
 });
