@@ -1,7 +1,7 @@
 /**
  * The real ports of a run (app/ports.ts): the engine of the selected endpoint/context, the
  * docker client detected on first use, the compose found, the state dir on disk. Built once per
- * command by cli/runtime.ts and per call by app/library.ts. Nothing is resolved or spawned here:
+ * command by the CLI's runtime.ts and per call by app/library.ts. Nothing is resolved or spawned here:
  * each port does its work when a use case first calls it.
  */
 import type { RegistryLocation } from "../core/registry/registry-ref.js";

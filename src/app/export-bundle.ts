@@ -29,7 +29,7 @@ export interface BundleExportReport {
   manifest: BundleManifest;
 }
 
-/** `ports`: the CLI's (cli/runtime.ts) or the library's (app/library-volumes.ts) */
+/** `ports`: the CLI's (its runtime.ts) or the library's (app/library-volumes.ts) */
 export async function exportBundle(
   options: BundleExportOptions,
   ports: PlanPorts & Pick<Ports, "bundles">,

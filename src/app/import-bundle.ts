@@ -29,7 +29,7 @@ export interface BundleImportReport {
   cachesSeeded: string[];
 }
 
-/** `ports`: the CLI's (cli/runtime.ts) or the library's (app/library-volumes.ts) */
+/** `ports`: the CLI's (its runtime.ts) or the library's (app/library-volumes.ts) */
 export async function importBundle(
   options: BundleImportOptions,
   ports: Pick<Ports, "engine" | "builds" | "bundles">,

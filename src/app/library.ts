@@ -2,9 +2,9 @@
  * The use cases as a library caller sees them (`import { bake } from "kiln"`): one options
  * object each, with the CLI's defaults, a project given by its folder, and nothing printed
  * unless the caller passes a reporter or a log. Each calls the same use case the CLI's command
- * calls (cli/*.ts); only the defaults and the ports' construction live here.
+ * calls (the CLI's command files); only the defaults and the ports' construction live here.
  *
- * This file (with library-volumes.ts) is the library's composition root, as cli/runtime.ts is
+ * This file (with library-volumes.ts) is the library's composition root, as the CLI's runtime.ts is
  * the CLI's: it alone in app/ builds the real ports (adapters/real-ports.ts) and the run
  * recorder — unless the caller passes its own `ports` (fakes, another engine).
  */

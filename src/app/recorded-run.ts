@@ -1,5 +1,5 @@
 /**
- * A command's run in the project's history, for the CLI (cli/run-history.ts) and the library
+ * A command's run in the project's history, for the CLI (its run-history.ts) and the library
  * (library.ts) alike: the recorder starts writing once the use case holds the project lock, and
  * is finished with the run's outcome — done, failed (a build failed or the command threw) or
  * interrupted (the signal aborted). A run killed with -9 stays "running" on disk and is read

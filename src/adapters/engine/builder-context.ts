@@ -2,7 +2,7 @@
  * A docker-driver buildx builder is a docker context: building there loads the image into that
  * context's engine, so everything else kiln does in the run (fresh checks, tags, pins, volumes)
  * must talk to the same engine. This turns `--builder NAME` into the engine selection — before
- * the run's ports exist, so the composition root (cli/runtime.ts) calls it, not a use case.
+ * the run's ports exist, so the CLI's composition root (its runtime.ts) calls it, not a use case.
  */
 import { KilnError } from "../../core/errors.js";
 import { dockerDriverContext } from "../../core/build/builder-inspect.js";

@@ -1,6 +1,6 @@
 /**
  * kiln's record of what it pinned (`pins.json` in the project's state dir, read and written by
- * adapters/state/pin-store.ts): per compose file and service, the PinRecord that lets restore
+ * the state adapter's pin-store.ts): per compose file and service, the PinRecord that lets restore
  * put the original bytes back, and per devcontainer.json the properties kiln took out of it.
  * The edits here are pure: each returns a new PinsFile.
  */

@@ -1,5 +1,5 @@
 /**
- * What the registry answered for one service's current fingerprint (adapters/registry/lookup.ts
+ * What the registry answered for one service's current fingerprint (the registry adapter's lookup.ts
  * asks), and the notes a bake logs for the answers it cannot use.
  */
 import type { KilnError } from "../errors.js";
