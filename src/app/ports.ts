@@ -1,7 +1,7 @@
 /**
  * What a use case needs from the outside world, passed in rather than imported: the engine, the
  * build client, compose, the project's state (lock, journal, history) and where its progress
- * and notes go. The CLI builds the real ports once per command (the CLI's runtime.ts), a library
+ * and notes go. The CLI builds the real ports once per command (in its runtime.ts), a library
  * caller gets them from app/library.ts, and a test passes fakes (test/unit/app/).
  *
  * Members are function-valued properties, not methods: a use case passes `ports.builds.client`

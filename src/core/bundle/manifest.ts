@@ -1,6 +1,6 @@
 /**
  * A kiln bundle's manifest (`kiln-bundle.json` at the root of the tar): what it holds and each
- * member's checksum. the bundle adapter's manifest.ts reads and verifies it; app/export-bundle.ts
+ * member's checksum. The bundle adapter's manifest.ts reads and verifies it; app/export-bundle.ts
  * writes it.
  */
 export const MANIFEST_FILE = "kiln-bundle.json";
