@@ -2,8 +2,9 @@
  * A memo of the compose loader: the project model is a function of what the loader read — the
  * ComposeIo calls it made and their answers, the environment variables it looked up, the working
  * directory and the options. A run whose every recorded answer is unchanged gets the stored model
- * back without parsing YAML or validating the schema again; anything else loads afresh. Stored in
- * kiln's state root (never in a build context).
+ * back without parsing YAML or validating the schema again; anything else loads afresh — parsing
+ * only the files whose text changed (parsed-file-memo.ts). Stored in kiln's state root (never in a
+ * build context).
  */
 import { readFileSync } from "node:fs";
 import { writeCacheFile } from "./fs/cache-file.js";
@@ -11,6 +12,7 @@ import path from "node:path";
 import { sha1Hex } from "../core/digest.js";
 import { loadProject } from "./project-loader.js";
 import type { ComposeIo } from "../core/compose/io.js";
+import { parsedFileMemo } from "./parsed-file-memo.js";
 import type { LoadProjectOptions, ProjectModel } from "../core/compose/model.js";
 import { nodeComposeIo } from "./compose-files.js";
 import { kilnStateRoot } from "./state/state-dir.js";
@@ -33,8 +35,9 @@ interface Entry {
 
 const digest = (text: string | undefined): string | null => (text === undefined ? null : sha1Hex(text));
 
-function recordingIo(io: ComposeIo, calls: Call[]): ComposeIo {
+function recordingIo(io: ComposeIo, calls: Call[], memoDir: string): ComposeIo {
   return {
+    parsedFiles: io.parsedFiles ?? parsedFileMemo(memoDir),
     readText(file) {
       const text = io.readText(file);
       calls.push(["read", file, digest(text)]);
@@ -126,7 +129,7 @@ export async function loadProjectCached(
   const flags = { enumerated: false };
   const model = await loadProject(
     { ...options, env: recordingEnv(env, reads, flags) },
-    recordingIo(io, calls),
+    recordingIo(io, calls, path.dirname(file)),
   );
   // a memo we cannot write only costs the next run the load
   if (!flags.enumerated)

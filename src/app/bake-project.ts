@@ -78,7 +78,8 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
         `kiln: completed an interrupted change (${recovered.completed.join(", ") || "nothing left"}); planning again`,
       );
     }
-    const planned = await planProject({ ...options, located }, ports);
+    // what changed since the last build is filled in once the builds are started (explain below)
+    const planned = await planProject({ ...options, located, deferChanges: true }, ports);
     checkPush(options, planned);
     const { project, plan, manifests, history, engine, images } = planned;
     const foreign = findForeignPins(project.model);
@@ -155,7 +156,7 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
         }
       };
       try {
-        results = await runPlan(plan, {
+        const running = runPlan(plan, {
           model: project.model,
           client,
           build: ports.builds.build,
@@ -186,10 +187,22 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
             }
           },
         });
+        // runPlan has started the first builds (their processes are spawned before its first
+        // await); the causes' details are worked out now, before any build's result is made
+        let explainError: Error | undefined;
+        try {
+          planned.explain();
+        } catch (error: unknown) {
+          explainError = error instanceof Error ? error : new Error(String(error));
+        }
+        // the builds are waited for in any case: none is left running behind a thrown error
+        results = await running;
+        if (explainError) throw explainError;
       } finally {
         reporter.close();
       }
     } else {
+      planned.explain();
       results = plan.targets.map((t) => targetResult(t, "skipped"));
     }
     // a run that built or pulled nothing reuses the image list it planned with; else the images

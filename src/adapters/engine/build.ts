@@ -79,7 +79,7 @@ export async function runBuild(
   const started = Date.now();
   let release: (() => void) | undefined;
   try {
-    release = await podmanCacheClaims.hold(claim);
+    release = podmanCacheClaims.tryHold(claim) ?? (await podmanCacheClaims.hold(claim));
     for (let attempt = 1; ; attempt++) {
       try {
         // the run after an engine race builds without the layer cache: the cache record whose

@@ -11,8 +11,19 @@ export class CacheClaimGate {
 
   /** waits until no held claim conflicts with `claim`, holds it; the result releases it */
   async hold(claim: CacheClaim): Promise<() => void> {
-    while ([...this.held].some((h) => claimsConflict(h, claim)))
+    for (let held = this.tryHold(claim); ; held = this.tryHold(claim)) {
+      if (held) return held;
       await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  /**
+   * holds `claim` now when no held claim conflicts with it (every claim of a Docker build is
+   * empty), else undefined: a build that need not wait is spawned without a turn of the event
+   * loop, before its caller goes on (the bake works out its plan's causes meanwhile)
+   */
+  tryHold(claim: CacheClaim): (() => void) | undefined {
+    if ([...this.held].some((h) => claimsConflict(h, claim))) return undefined;
     this.held.add(claim);
     let released = false;
     return () => {

@@ -50,7 +50,12 @@ export class FileLoader {
           : "check the -f path or COMPOSE_FILE",
       });
     }
-    const parsed = parseComposeYaml(text, file);
+    const memo = this.options.io.parsedFiles;
+    let parsed = memo?.get(file, text);
+    if (!parsed) {
+      parsed = parseComposeYaml(text, file);
+      memo?.set(file, text, parsed);
+    }
     if (Object.keys(parsed.data).every((k) => k === "version")) {
       throw new KilnError("ERR_KILN_COMPOSE_INVALID", `empty compose file: ${file}`, {
         location: `${file}:1`,

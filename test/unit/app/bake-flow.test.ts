@@ -153,7 +153,7 @@ describe("bake with fake ports", () => {
     expect(composeText()).toContain(`image: ${web}`);
   });
 
-  it("compares a stale service with its last build while the engine lists the images", async () => {
+  it("a dry run compares a stale service with its last build while the engine lists the images", async () => {
     await bake();
     writeFileSync(path.join(projectDir, "api", "main.txt"), "api v2\n");
     const engine = world.ports.engine;
@@ -168,7 +168,7 @@ describe("bake with fake ports", () => {
       return listImages(labels);
     };
     const read = vi.spyOn(HistoryStore.prototype, "manifest");
-    const report = await bake();
+    const report = await bake({ dryRun: true });
     const [readAt] = read.mock.invocationCallOrder;
     read.mockRestore();
     // the last build's manifest is read (and compared) after the list is asked for, before it answers
@@ -176,6 +176,31 @@ describe("bake with fake ports", () => {
     expect(readAt).toBeLessThan(answered.mock.invocationCallOrder[0]);
     const api = report.plan.targets.find((t) => t.service === "api")!;
     expect(api.cause.code).toBe("sources-changed");
+  });
+
+  it("a bake compares a stale service with its last build once the build is started, before its result", async () => {
+    await bake();
+    writeFileSync(path.join(projectDir, "api", "main.txt"), "api v2\n");
+    const build = world.ports.builds.build;
+    const started = vi.fn();
+    const finished = vi.fn();
+    world.ports.builds.build = (client, request, options) => {
+      started();
+      const outcome = build(client, request, options);
+      void outcome.then(finished, () => undefined);
+      return outcome;
+    };
+    const read = vi.spyOn(HistoryStore.prototype, "manifest");
+    const report = await bake();
+    const [readAt] = read.mock.invocationCallOrder;
+    read.mockRestore();
+    expect(built()).toEqual(["api", "api", "web"]);
+    expect(started.mock.invocationCallOrder[0]).toBeLessThan(readAt);
+    expect(readAt).toBeLessThan(finished.mock.invocationCallOrder[0]);
+    const api = report.plan.targets.find((t) => t.service === "api")!;
+    expect(api.cause.code).toBe("sources-changed");
+    expect(api.cause.changes?.[0]).toMatchObject({ kind: "sources" });
+    expect(report.results.find((r) => r.service === "api")!.reason).toMatch(/main\.txt/);
   });
 
   it("asks for the image list before the walk when a build arg is not the last build's", async () => {
