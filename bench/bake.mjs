@@ -6,7 +6,9 @@
 //           (and the default bake vs itself with KILN_BUILDX_DIRECT=0: its builds through docker,
 //           and vs the floor of any Node launcher: Node's start + the two builds through the
 //           buildx plugin, nothing else)
-// Run after `npm run build` with the engine up: node bench/bake.mjs [filesPerService] [runs]
+// Run after `npm run build` with the engine up: node bench/bake.mjs [filesPerService] [runs] [coldRuns]
+// (coldRuns, default 5: the cold rounds, each six bakes or build pairs of a few seconds — on a noisy
+// machine their medians move by ±5% from one run to the next; more rounds, less)
 // KILN_BASELINE=/path/to/other/bin/kiln also times that kiln's no-op bake (its own state dir) and
 // prints this kiln's ratio to it — e.g. the main branch before a change.
 // When Podman's socket answers, bench/lib/podman-bake.mjs then does the same on Podman (#18).
@@ -187,7 +189,7 @@ try {
     .find((p) => existsSync(p));
   const LAUNCHER = `const { spawn } = require("node:child_process");
 for (const svc of ["api", "web"]) spawn(process.argv[1], ["buildx", "build", "--load", "--label", process.argv[2], "--build-arg", "NONCE=" + process.argv[3], "-t", "kiln-bench-" + svc + ":raw", process.argv[4] + "/" + svc], { stdio: "ignore", env: { ...process.env, DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND: "docker" } }).on("exit", (code) => { if (code !== 0) process.exitCode = 1; });`;
-  const COLD_RUNS = 5;
+  const COLD_RUNS = Number(process.argv[4] ?? 5);
   const cold = [];
   for (let i = 0; i < COLD_RUNS; i++) {
     const n = `${Date.now()}-${i}`;
