@@ -23,6 +23,7 @@ import {
 } from "../helpers/kiln.js";
 import { expectSchema } from "../helpers/json-schema.js";
 import { imageIds, madeForDevcontainer } from "../helpers/devcontainer-images.js";
+import { withFeatureContentLock } from "../helpers/feature-content-lock.js";
 
 const devcontainerBin = path.join(repoRoot, "node_modules", ".bin", "devcontainer");
 const dirs: string[] = [];
@@ -281,10 +282,15 @@ describe.skipIf(!engineAvailable() || !user)("devcontainer UID layer (a non-root
     });
     expect(bake.status, bake.stderr).toBe(0);
     expect(bake.stdout).toContain(`stage UID layer (uid ${u.uid}, gid ${u.gid})`);
-    const real = as([process.execPath, path.join(repoRoot, "bin", "kiln"), "bake"], {
-      ...env,
-      KILN_STATE_DIR: path.join(root, ".kiln-state"),
-    });
+    // kiln's Features lock is the user's (src/adapters/devcontainer/content-image-lock.ts): this
+    // bake, as another user, takes its own, and the test takes the one the other suites' bakes
+    // (as root) wait for, so that none of them builds Features on this engine meanwhile
+    const real = withFeatureContentLock(() =>
+      as([process.execPath, path.join(repoRoot, "bin", "kiln"), "bake"], {
+        ...env,
+        KILN_STATE_DIR: path.join(root, ".kiln-state"),
+      }),
+    );
     expect(real.status, real.stderr).toBe(0);
 
     const project = `${path
