@@ -53,7 +53,15 @@ export function parsedFileMemo(dir: string): ParsedFileMemo {
   return {
     get(file, text) {
       const digest = sha1Hex(text);
-      const hit = read(file).find((p) => p.text === digest);
+      // an entry of another shape (a file edited by hand) is no entry
+      const hit = read(file).find(
+        (p) =>
+          p.text === digest &&
+          typeof p.data === "object" &&
+          p.data !== null &&
+          !Array.isArray(p.data) &&
+          Array.isArray(p.positions),
+      );
       return hit ? { file, data: hit.data, positions: new Map(hit.positions), hasMarkers: false } : undefined;
     },
     set(file, text, parsed) {

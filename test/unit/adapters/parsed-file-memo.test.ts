@@ -1,5 +1,5 @@
 /** The memo of parsed compose files: a file's parse comes back only for the same text, as new objects. */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -44,6 +44,19 @@ describe("parsedFileMemo", () => {
     expect(memo.get("/p/compose.yaml", TEXT)!.data).toEqual(parsed.data);
     expect(memo.get("/p/compose.yaml", TEXT.replace("8080", "8081"))).toBeUndefined();
     expect(memo.get("/p/other.yaml", TEXT)).toBeUndefined();
+  });
+
+  it("takes an entry of another shape for none", () => {
+    const dir = tmp("parsed");
+    const memo = parsedFileMemo(dir);
+    memo.set("/p/compose.yaml", TEXT, yamlTree.parseComposeYaml(TEXT, "/p/compose.yaml"));
+    const [file] = readdirSync(dir);
+    const entry = JSON.parse(readFileSync(path.join(dir, file), "utf8")) as { parses: { data: unknown }[] };
+    entry.parses[0].data = ["not", "a", "mapping"];
+    writeFileSync(path.join(dir, file), JSON.stringify(entry));
+    expect(memo.get("/p/compose.yaml", TEXT)).toBeUndefined();
+    writeFileSync(path.join(dir, file), "{ not json");
+    expect(memo.get("/p/compose.yaml", TEXT)).toBeUndefined();
   });
 
   it("keeps the last four texts of a file", () => {
