@@ -188,21 +188,17 @@ export async function bakeProject(options: BakeOptions, ports: Ports): Promise<B
           },
         });
         // runPlan has started the first builds (their processes are spawned before its first
-        // await); the causes' details are worked out now, before any build's result is made
-        let explainError: Error | undefined;
+        // await); the causes' details are worked out now, before any build's result is made —
+        // and the builds are waited for even if that throws
         try {
           planned.explain();
-        } catch (error: unknown) {
-          explainError = error instanceof Error ? error : new Error(String(error));
+        } finally {
+          results = await running;
         }
-        // the builds are waited for in any case: none is left running behind a thrown error
-        results = await running;
-        if (explainError) throw explainError;
       } finally {
         reporter.close();
       }
     } else {
-      planned.explain();
       results = plan.targets.map((t) => targetResult(t, "skipped"));
     }
     // a run that built or pulled nothing reuses the image list it planned with; else the images

@@ -115,11 +115,10 @@ export async function planProject(
   };
   if (!options.deferChanges) {
     for (const [service, manifest] of manifests) {
-      const last = recorded[service]?.lastFingerprint;
-      if (!last || last === manifest.hash || unchanged?.has(manifest.hash) || listed?.has(manifest.hash))
-        continue;
+      if (unchanged?.has(manifest.hash) || listed?.has(manifest.hash)) continue;
       const found = changesOf(service, manifest);
-      if (found) changes.set(service, found);
+      if (!found) continue;
+      changes.set(service, found);
       // a turn of the event loop between services: the list's answer is taken when it is in
       await new Promise<void>((resolve) => setImmediate(resolve));
     }

@@ -3,9 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { parsedFileMemo } from "../../../src/adapters/parsed-file-memo.js";
 import { loadProjectCached } from "../../../src/adapters/compose-model-cache.js";
-import { jsonExact } from "../../../src/core/compose/json-exact.js";
+import { jsonExact, parsedFileMemo } from "../../../src/adapters/parsed-file-memo.js";
 import * as yamlTree from "../../../src/core/compose/yaml-tree.js";
 
 const parses = vi.hoisted(() => ({ count: 0 }));
