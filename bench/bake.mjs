@@ -5,7 +5,8 @@
 //   cold:   kiln bake --jobs 1 after a change that re-runs every step  vs  two raw `docker buildx build`
 //           (and the default bake vs itself with KILN_BUILDX_DIRECT=0: its builds through docker,
 //           and vs the floor of any Node launcher: Node's start + the two builds through the
-//           buildx plugin, nothing else)
+//           buildx plugin, nothing else; and that floor after one lstat per context file, the least
+//           a tool that labels an image with the fingerprint of its context must do before the build)
 // Run after `npm run build` with the engine up: node bench/bake.mjs [filesPerService] [runs] [coldRuns]
 // (coldRuns, default 5: the cold rounds, each six bakes or build pairs of a few seconds — on a noisy
 // machine their medians move by ±5% from one run to the next; more rounds, less)
@@ -13,20 +14,17 @@
 // prints this kiln's ratio to it — e.g. the main branch before a change.
 // When Podman's socket answers, bench/lib/podman-bake.mjs then does the same on Podman (#18).
 import { spawn, spawnSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-  copyFileSync,
-} from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { podmanBake } from "./lib/podman-bake.mjs";
+import {
+  LAUNCHER,
+  findBuildxPlugin,
+  generateTwoServiceProject,
+  rawBuild,
+} from "./lib/two-service-project.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const kiln = path.join(root, "bin", "kiln");
@@ -83,21 +81,7 @@ s.write("GET /_ping HTTP/1.0\\r\\nHost: docker\\r\\n\\r\\n");`;
 const dir = mkdtempSync(path.join(os.tmpdir(), "kiln-bench-"));
 const state = `${dir}.state`;
 try {
-  for (const svc of ["api", "web"]) {
-    const ctx = path.join(dir, svc);
-    for (let i = 0; i < filesPer; i++) {
-      const sub = path.join(ctx, "src", `d${i % 50}`);
-      if (i < 50) mkdirSync(sub, { recursive: true });
-      writeFileSync(path.join(sub, `f${i}.txt`), `${svc} file ${i}\n`.repeat(8));
-    }
-    writeFileSync(
-      path.join(ctx, "Dockerfile"),
-      'FROM kiln-local/busybox:latest\nARG NONCE\nRUN echo "$NONCE" > /nonce && sleep 1\nCOPY . /app\nRUN ls -R /app | wc -l > /count\n',
-    );
-  }
-  const compose = `services:\n  api:\n    build:\n      context: ./api\n      args: { NONCE: "\${NONCE:-0}" }\n    labels: ["${label}"]\n  web:\n    build:\n      context: ./web\n      args: { NONCE: "\${NONCE:-0}" }\n`;
-  writeFileSync(path.join(dir, "docker-compose.yml"), compose);
-  writeFileSync(path.join(dir, "compose.orig.yml"), compose);
+  generateTwoServiceProject(dir, filesPer, { apiLabel: label });
   const env = { ...process.env, KILN_STATE_DIR: state, KILN_LABELS: label, NO_COLOR: "1" };
   const q = { env, cwd: dir, stdio: ["ignore", "ignore", "pipe"] };
 
@@ -153,19 +137,7 @@ try {
   // cold: every step re-runs (new NONCE), same work for both; kiln with one job against the two
   // raw builds one after the other, and kiln's default (--jobs 2) against the two raw builds run
   // at the same time
-  const raw = (nonce, svc) => [
-    "docker",
-    "buildx",
-    "build",
-    "--load",
-    "--label",
-    label,
-    "--build-arg",
-    `NONCE=${nonce}`,
-    "-t",
-    `kiln-bench-${svc}:raw`,
-    path.join(dir, svc),
-  ];
+  const raw = (nonce, svc) => rawBuild(dir, svc, label, nonce);
   const parallel = (nonce) => {
     const t = process.hrtime.bigint();
     const kids = ["api", "web"].map((svc) =>
@@ -175,20 +147,9 @@ try {
       () => Number(process.hrtime.bigint() - t) / 1e6,
     );
   };
-  // The least any Node launcher can cost: Node's start, then the two builds through the buildx
-  // plugin itself, at once, with nothing else done (no fingerprint, no plan, no pin) — what kiln's
-  // default bake would take if all of its own work were free.
-  const plugin = [
-    path.join(os.homedir(), ".docker", "cli-plugins"),
-    "/usr/local/lib/docker/cli-plugins",
-    "/usr/local/libexec/docker/cli-plugins",
-    "/usr/lib/docker/cli-plugins",
-    "/usr/libexec/docker/cli-plugins",
-  ]
-    .map((d) => path.join(d, "docker-buildx"))
-    .find((p) => existsSync(p));
-  const LAUNCHER = `const { spawn } = require("node:child_process");
-for (const svc of ["api", "web"]) spawn(process.argv[1], ["buildx", "build", "--load", "--label", process.argv[2], "--build-arg", "NONCE=" + process.argv[3], "-t", "kiln-bench-" + svc + ":raw", process.argv[4] + "/" + svc], { stdio: "ignore", env: { ...process.env, DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND: "docker" } }).on("exit", (code) => { if (code !== 0) process.exitCode = 1; });`;
+  // the floors: Node's start and the two builds through the buildx plugin, nothing else; and the
+  // same after one lstat per context file (bench/lib/two-service-project.mjs)
+  const plugin = findBuildxPlugin();
   const COLD_RUNS = Number(process.argv[4] ?? 5);
   const cold = [];
   for (let i = 0; i < COLD_RUNS; i++) {
@@ -211,15 +172,24 @@ for (const svc of ["api", "web"]) spawn(process.argv[1], ["buildx", "build", "--
     const launcher = plugin
       ? sh([process.execPath, "-e", LAUNCHER, plugin, label, `n${n}`, dir], q)
       : Number.NaN;
-    cold.push({ k1, seq, k2, par, k2docker, launcher });
+    const walker = plugin
+      ? sh([process.execPath, "-e", LAUNCHER, plugin, label, `w${n}`, dir], {
+          ...q,
+          env: { ...env, WALK: "1" },
+        })
+      : Number.NaN;
+    cold.push({ k1, seq, k2, par, k2docker, launcher, walker });
   }
   const m = (key) => median(cold.map((c) => c[key]));
+  // the median of each round's own ratio: the two sides of a round ran seconds apart, so a load
+  // that comes and goes between rounds moves both
+  const pr = (a, b) => median(cold.map((c) => c[a] / c[b])).toFixed(2);
   console.log(`cold bake (every step runs), median of ${COLD_RUNS}:`);
   console.log(
-    `  kiln bake --jobs 1                   ${m("k1").toFixed(0).padStart(6)} ms   vs 2 raw builds in a row ${m("seq").toFixed(0)} ms = ${(m("k1") / m("seq")).toFixed(2)}×`,
+    `  kiln bake --jobs 1                   ${m("k1").toFixed(0).padStart(6)} ms   vs 2 raw builds in a row ${m("seq").toFixed(0)} ms = ${(m("k1") / m("seq")).toFixed(2)}× (round by round ${pr("k1", "seq")}×)`,
   );
   console.log(
-    `  kiln bake (--jobs 2, the default)    ${m("k2").toFixed(0).padStart(6)} ms   vs 2 raw builds at once  ${m("par").toFixed(0)} ms = ${(m("k2") / m("par")).toFixed(2)}×`,
+    `  kiln bake (--jobs 2, the default)    ${m("k2").toFixed(0).padStart(6)} ms   vs 2 raw builds at once  ${m("par").toFixed(0)} ms = ${(m("k2") / m("par")).toFixed(2)}× (round by round ${pr("k2", "par")}×)`,
   );
   console.log(
     `                                                    vs 2 raw builds in a row = ${(m("k2") / m("seq")).toFixed(2)}×`,
@@ -230,6 +200,10 @@ for (const svc of ["api", "web"]) spawn(process.argv[1], ["buildx", "build", "--
   if (plugin)
     console.log(
       `  floor: node start + the 2 builds through the plugin, at once, nothing else  ${m("launcher").toFixed(0)} ms = ${(m("launcher") / m("par")).toFixed(2)}× the raw builds at once (kiln/this ${(m("k2") / m("launcher")).toFixed(2)}×)`,
+    );
+  if (plugin)
+    console.log(
+      `  floor: the same after one lstat per context file              ${m("walker").toFixed(0)} ms = ${(m("walker") / m("par")).toFixed(2)}× the raw builds at once (kiln/this ${(m("k2") / m("walker")).toFixed(2)}×)`,
     );
 } finally {
   spawnSync(

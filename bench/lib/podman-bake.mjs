@@ -11,9 +11,10 @@
 // after FROM can come from the cache. The FROM base (a local image) stays; no cache mounts.
 import { spawnSync } from "node:child_process";
 import http from "node:http";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { generateTwoServiceProject } from "./two-service-project.mjs";
 
 export const PODMAN_SOCKET = "/run/podman/podman.sock";
 
@@ -36,24 +37,6 @@ function sh(args, opts = {}) {
   return ms;
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function generate(dir, filesPer) {
-  for (const svc of ["api", "web"]) {
-    const ctx = path.join(dir, svc);
-    for (let i = 0; i < filesPer; i++) {
-      const sub = path.join(ctx, "src", `d${i % 50}`);
-      if (i < 50) mkdirSync(sub, { recursive: true });
-      writeFileSync(path.join(sub, `f${i}.txt`), `${svc} file ${i}\n`.repeat(8));
-    }
-    writeFileSync(
-      path.join(ctx, "Dockerfile"),
-      'FROM kiln-local/busybox:latest\nARG NONCE\nRUN echo "$NONCE" > /nonce && sleep 1\nCOPY . /app\nRUN ls -R /app | wc -l > /count\n',
-    );
-  }
-  const compose = `services:\n  api:\n    build:\n      context: ./api\n      args: { NONCE: "\${NONCE:-0}" }\n  web:\n    build:\n      context: ./web\n      args: { NONCE: "\${NONCE:-0}" }\n`;
-  writeFileSync(path.join(dir, "docker-compose.yml"), compose);
-  writeFileSync(path.join(dir, "compose.orig.yml"), compose);
-}
 
 /**
  * prints the Podman no-op and cold ratios; skipped (with a line saying so) when the socket
@@ -118,7 +101,7 @@ export async function podmanBake({ kiln, filesPer, runs, socket = PODMAN_SOCKET 
     return { name, ms: median(xs) };
   };
   try {
-    generate(dir, filesPer);
+    generateTwoServiceProject(dir, filesPer);
     // warm everything once (NONCE 0, as the compose file's default)
     bake();
     rawPair("0");
