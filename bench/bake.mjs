@@ -24,6 +24,7 @@ import {
   findBuildxPlugin,
   generateTwoServiceProject,
   rawBuild,
+  removeBenchImages,
 } from "./lib/two-service-project.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -206,25 +207,7 @@ try {
       `  floor: the same after one lstat per context file              ${m("walker").toFixed(0)} ms = ${(m("walker") / m("par")).toFixed(2)}× the raw builds at once (kiln/this ${(m("k2") / m("walker")).toFixed(2)}×)`,
     );
 } finally {
-  spawnSync(
-    "sh",
-    ["-c", `docker image ls -q --filter label=${label} | sort -u | xargs -r docker image rm -f`],
-    { stdio: "ignore" },
-  );
-  // fingerprints are content addresses: an image an earlier run built for the same files is
-  // reused and tagged with this run's project name, so sweep by name too
-  const project = path.basename(dir).toLowerCase();
-  const names = spawnSync("docker", ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"], {
-    encoding: "utf8",
-  })
-    .stdout.split("\n")
-    .filter((n) => n.includes(project));
-  if (names.length > 0) spawnSync("docker", ["image", "rm", "-f", ...names], { stdio: "ignore" });
-  spawnSync(
-    "docker",
-    ["image", "rm", "-f", "kilnbench-api", "kilnbench-web", "kiln-bench-api:raw", "kiln-bench-web:raw"],
-    { stdio: "ignore" },
-  );
+  removeBenchImages(label, dir, ["kilnbench-api", "kilnbench-web"]);
   rmSync(dir, { recursive: true, force: true });
   rmSync(state, { recursive: true, force: true });
   rmSync(`${dir}-baseline`, { recursive: true, force: true });

@@ -16,7 +16,7 @@
 //   walker   the launcher after one lstat per context file (what fingerprinting must do first)
 //   kiln     `kiln bake` (two jobs, the default)
 // Usage: npm run build && node bench/cold-timeline.mjs [filesPerService=3000] [rounds=9]
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import {
   chmodSync,
   cpSync,
@@ -37,6 +37,7 @@ import {
   findBuildxPlugin,
   generateTwoServiceProject,
   rawBuild,
+  removeBenchImages,
 } from "./lib/two-service-project.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -159,18 +160,6 @@ try {
     );
   }
 } finally {
-  const ids = spawnSync("docker", ["image", "ls", "-q", "--filter", `label=${label}`], { encoding: "utf8" })
-    .stdout.split("\n")
-    .filter(Boolean);
-  if (ids.length > 0) spawnSync("docker", ["image", "rm", "-f", ...new Set(ids)], { stdio: "ignore" });
-  // kiln tags its images with the project's name (the temp dir's): sweep those by name too
-  const project = path.basename(dir).toLowerCase();
-  const names = spawnSync("docker", ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"], {
-    encoding: "utf8",
-  })
-    .stdout.split("\n")
-    .filter((n) => n.includes(project));
-  if (names.length > 0) spawnSync("docker", ["image", "rm", "-f", ...names], { stdio: "ignore" });
-  spawnSync("docker", ["image", "rm", "-f", "kiln-bench-api:raw", "kiln-bench-web:raw"], { stdio: "ignore" });
+  removeBenchImages(label, dir);
   for (const p of [dir, state, dockerConfig, log]) rmSync(p, { recursive: true, force: true });
 }

@@ -1,6 +1,7 @@
 // The project bench/bake.mjs, its Podman part and bench/cold-timeline.mjs build: two services
 // (api, web), each a context of `filesPer` small files in 50 directories and a Dockerfile whose
 // first RUN reads the NONCE build argument — a new NONCE re-runs every step after FROM.
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -71,4 +72,23 @@ export function rawBuild(dir, svc, label, nonce) {
     `kiln-bench-${svc}:raw`,
     path.join(dir, svc),
   ];
+}
+
+/**
+ * Removes, from dockerd, the images a bench made in `dir`: those with its `label`, those whose
+ * name holds the project's name (kiln names its images after the project, and a fingerprint is a
+ * content address: an image an earlier run built for the same files is reused and tagged with
+ * this run's name, without this run's label), the raw builds' tags and `extraNames`.
+ */
+export function removeBenchImages(label, dir, extraNames = []) {
+  const docker = (args) => spawnSync("docker", args, { encoding: "utf8" }).stdout ?? "";
+  const ids = docker(["image", "ls", "-q", "--filter", `label=${label}`])
+    .split("\n")
+    .filter(Boolean);
+  const project = path.basename(dir).toLowerCase();
+  const names = docker(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"])
+    .split("\n")
+    .filter((n) => n.includes(project));
+  const all = [...new Set(ids), ...names, ...SERVICES.map((svc) => `kiln-bench-${svc}:raw`), ...extraNames];
+  spawnSync("docker", ["image", "rm", "-f", ...all], { stdio: "ignore" });
 }
