@@ -83,38 +83,45 @@ export class FsFingerprintIo implements FingerprintIo {
     // The walk visits names sorted per directory: a fixed order for a given tree, so the digest
     // needs no global sort. The record itself is built only when someone reads it (a no-op bake
     // compares hashes only; 20,000 object insertions cost more than the listing).
-    let listing = "";
     this.cache.beginWalk(root);
     const select = reads ? (rel: string) => reads.wants(rel) : undefined;
-    // The listing is compared, a piece at a time, with the one the last run hashed for this walk:
-    // while it matches, the stored digest stands (no hash is made, node:crypto is not loaded);
-    // from the first difference on, the pieces go to the hash as they come — a rope of 20,000
-    // pieces that lives until the walk ends is what the garbage collector would otherwise copy,
-    // again and again.
+    // Each entry is compared with the listing the last run hashed for this walk, where its line
+    // would stand: while they match, no line is built and the stored digest stands (no hash is
+    // made, node:crypto is not loaded). From the first difference on, the lines matched so far and
+    // every line after go to the hash in pieces as they come — a rope of 20,000 pieces that lives
+    // until the walk ends is what the garbage collector would otherwise copy, again and again.
     const memoKey = `${root}\0${reads ? reads.key : "*"}\0${matcher ? `${matcher.dialect}${matcher.patterns.length}` : ""}`;
     const match = this.listings.match(memoKey);
     let hash: Hash | undefined;
     const chunks: string[] = [];
-    const piece = (text: string): void => {
+    const piece = (into: Hash, text: string): void => {
       chunks.push(text);
-      if (hash) hash.update(text);
-      else if (!match.push(text)) {
-        hash = createHash("sha256");
-        for (const c of chunks) hash.update(c);
-      }
+      into.update(text);
     };
+    let listing = "";
     let entries = 0;
     walkContext(root, { matcher, excludePaths: this.excludePaths, select }, (rel, abs, stats) => {
       if (reads && symlink === undefined && (stats.mode & S_IFMT) === S_IFLNK) symlink = rel;
-      listing += `${rel}\0${this.describe(root, rel, abs, stats)}\n`;
+      const description = this.describe(root, rel, abs, stats);
+      if (hash === undefined) {
+        if (match.entry(rel, description)) return;
+        hash = createHash("sha256");
+        piece(hash, match.matchedText());
+      }
+      listing += `${rel}\0${description}\n`;
       if (++entries === CHUNK_ENTRIES) {
-        piece(listing);
+        piece(hash, listing);
         listing = "";
         entries = 0;
       }
     });
-    piece(listing);
-    const reused = hash ? undefined : match.digest();
+    let reused: string | undefined;
+    if (hash) piece(hash, listing);
+    else {
+      // every line matched: the listing is the stored one, or (the walk ended first) its start
+      reused = match.digest();
+      chunks.push(match.matchedText());
+    }
     const digest = reused ?? (hash ?? hashAll(chunks)).digest("hex");
     if (reused === undefined) this.listings.record(root, memoKey, chunks.join(""), digest);
     else this.listings.keep(root, memoKey);

@@ -91,6 +91,32 @@ describe("context listing memo", () => {
     expect(walk()).toBe(truth());
   });
 
+  it("matches an entry only where its whole line stands, and stops at the first that differs", () => {
+    const written = ListingMemo.load(path.join(dir, "k.bin"));
+    written.record("/r", "/r\0k", "a\x00644:xy\nb\x00644:z\n", "0".repeat(64));
+    written.save();
+    const memo = ListingMemo.load(path.join(dir, "k.bin"));
+    const cases: [string, string][] = [
+      ["a", "644:x"], // the stored description goes on
+      ["a", "644:xyz"], // longer than the stored one
+      ["a\x00644:x", "y"], // the same characters, the separator elsewhere
+      ["", "a\x00644:xy"],
+      ["b", "644:z"], // the second line, out of turn
+    ];
+    for (const [rel, description] of cases) {
+      const match = memo.match("/r\0k");
+      expect(match.entry(rel, description)).toBe(false);
+      expect(match.matchedText()).toBe("");
+      expect(match.entry("a", "644:xy")).toBe(false); // once it differs, nothing matches
+    }
+    const match = memo.match("/r\0k");
+    expect(match.entry("a", "644:xy")).toBe(true);
+    expect(match.entry("b", "644:y")).toBe(false);
+    expect(match.matchedText()).toBe("a\x00644:xy\n"); // the lines before the difference
+    expect(match.digest()).toBeUndefined();
+    expect(memo.match("no such key").entry("a", "644:xy")).toBe(false);
+  });
+
   it("ignores a damaged memo file and writes a good one", () => {
     walk();
     const file = listingMemoFile(cacheFile);
@@ -110,12 +136,14 @@ describe("context listing memo", () => {
     memo.save();
     const again = ListingMemo.load(path.join(dir, "m.bin"));
     const match = again.match("/r\0*\0");
-    expect(match.push(text.slice(0, 9))).toBe(true);
-    expect(match.push(text.slice(9))).toBe(true);
+    expect(match.entry("a", "644:x")).toBe(true);
+    expect(match.entry("ħ", "644:y")).toBe(true);
+    expect(match.entry("😀", "644:z")).toBe(true);
     expect(match.digest()).toBe("0".repeat(64));
     const other = again.match("/r\0*\0");
-    expect(other.push("a\x00644:x\n")).toBe(true);
+    expect(other.entry("a", "644:x")).toBe(true);
     expect(other.digest()).toBeUndefined(); // a prefix is not the listing
+    expect(other.matchedText()).toBe("a\x00644:x\n");
     walk();
     const before = readFileSync(listingMemoFile(cacheFile));
     tamper();
