@@ -3,9 +3,10 @@
  * A context's digest is the sha256 of its listing — every entry's path, type, mode and content
  * hash, in walk order — and in a bake with nothing to do the listing is the one the last run
  * hashed: the walk compares each entry with the stored text where its line would stand (building
- * no text while they match); when every line matches, the stored digest is the digest. Exact by construction (a digest is
- * reused only for the very text it was computed from), and it spares the no-op bake loading
- * node:crypto (≈ 3–5 ms of a ≈ 130 ms run) and hashing 160 kB per 3,000-file context.
+ * no text while they match); when every line matches, the stored digest is the digest. Exact by
+ * construction (a digest is reused only for the very text it was computed from), and it spares
+ * the no-op bake loading node:crypto (≈ 3–5 ms of a ≈ 130 ms run) and hashing 160 kB per
+ * 3,000-file context.
  *
  * Keys are `root \0 …`: the root a listing walked comes first.
  *
