@@ -21,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { podmanBake } from "./lib/podman-bake.mjs";
 import {
   LAUNCHER,
+  SERVICES,
   findBuildxPlugin,
   generateTwoServiceProject,
   rawBuild,
@@ -141,7 +142,7 @@ try {
   const raw = (nonce, svc) => rawBuild(dir, svc, label, nonce);
   const parallel = (nonce) => {
     const t = process.hrtime.bigint();
-    const kids = ["api", "web"].map((svc) =>
+    const kids = SERVICES.map((svc) =>
       spawn(raw(nonce, svc)[0], raw(nonce, svc).slice(1), { stdio: "ignore" }),
     );
     return Promise.all(kids.map((k) => new Promise((res) => k.on("close", res)))).then(

@@ -109,24 +109,28 @@ try {
     KILN_LABELS: label,
     NO_COLOR: "1",
   };
+  const launch = (nonce) => [[process.execPath, "-e", LAUNCHER, wrapper, label, nonce, dir]];
+  /** each runner's processes (started at once) and what it adds to the environment */
   const runners = {
-    raw: (nonce) => SERVICES.map((svc) => rawBuild(dir, svc, label, nonce)),
-    launcher: (nonce) => [[process.execPath, "-e", LAUNCHER, wrapper, label, nonce, dir]],
-    walker: (nonce) => [[process.execPath, "-e", LAUNCHER, wrapper, label, nonce, dir]],
-    kiln: () => [[process.execPath, kiln, "bake", "--progress", "quiet"]],
+    raw: { run: (nonce) => SERVICES.map((svc) => rawBuild(dir, svc, label, nonce)) },
+    launcher: { run: launch },
+    walker: { run: launch, env: { WALK: "1" } },
+    kiln: { run: () => [[process.execPath, kiln, "bake", "--progress", "quiet"]] },
   };
   /** runs one runner's processes at once; its start, its builds' starts and ends, its end */
   const time = async (name, nonce) => {
     rmSync(log, { force: true });
-    const runEnv = { ...env, NONCE: nonce, ...(name === "walker" ? { WALK: "1" } : {}) };
+    const runEnv = { ...env, NONCE: nonce, ...runners[name].env };
     const t0 = now();
     const codes = await Promise.all(
-      runners[name](nonce).map(
-        (args) =>
-          new Promise((resolve) =>
-            spawn(args[0], args.slice(1), { cwd: dir, env: runEnv, stdio: "ignore" }).on("close", resolve),
-          ),
-      ),
+      runners[name]
+        .run(nonce)
+        .map(
+          (args) =>
+            new Promise((resolve) =>
+              spawn(args[0], args.slice(1), { cwd: dir, env: runEnv, stdio: "ignore" }).on("close", resolve),
+            ),
+        ),
     );
     const t1 = now();
     if (codes.some((c) => c !== 0)) throw new Error(`${name}: a process exited ${codes.join(", ")}`);

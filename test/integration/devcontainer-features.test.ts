@@ -23,7 +23,10 @@ import {
 } from "../helpers/kiln.js";
 import { expectSchema } from "../helpers/json-schema.js";
 import { imageIds, madeForDevcontainer } from "../helpers/devcontainer-images.js";
-import { withFeatureContentLock } from "../helpers/feature-content-lock.js";
+import {
+  contentImageLockDir,
+  withContentImageLock,
+} from "../../src/adapters/devcontainer/content-image-lock.js";
 
 const devcontainerBin = path.join(repoRoot, "node_modules", ".bin", "devcontainer");
 const dirs: string[] = [];
@@ -264,7 +267,7 @@ function hostUser(): { uid: number; gid: number; home: string } | undefined {
 const user = hostUser();
 
 describe.skipIf(!engineAvailable() || !user)("devcontainer UID layer (a non-root host user)", () => {
-  it("the remote user's UID becomes the host user's, baked: devcontainer up builds no -uid image", () => {
+  it("the remote user's UID becomes the host user's, baked: devcontainer up builds no -uid image", async () => {
     const { root, env } = fixture();
     const u = user!;
     const dockerGid = /^docker:[^:]*:(\d+):/m.exec(readFileSync("/etc/group", "utf8"))![1];
@@ -285,11 +288,13 @@ describe.skipIf(!engineAvailable() || !user)("devcontainer UID layer (a non-root
     // kiln's Features lock is the user's (src/adapters/devcontainer/content-image-lock.ts): this
     // bake, as another user, takes its own, and the test takes the one the other suites' bakes
     // (as root) wait for, so that none of them builds Features on this engine meanwhile
-    const real = withFeatureContentLock(() =>
-      as([process.execPath, path.join(repoRoot, "bin", "kiln"), "bake"], {
-        ...env,
-        KILN_STATE_DIR: path.join(root, ".kiln-state"),
-      }),
+    const real = await withContentImageLock(contentImageLockDir(), undefined, () =>
+      Promise.resolve(
+        as([process.execPath, path.join(repoRoot, "bin", "kiln"), "bake"], {
+          ...env,
+          KILN_STATE_DIR: path.join(root, ".kiln-state"),
+        }),
+      ),
     );
     expect(real.status, real.stderr).toBe(0);
 

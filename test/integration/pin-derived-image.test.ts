@@ -8,7 +8,10 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { withFeatureContentLock } from "../helpers/feature-content-lock.js";
+import {
+  contentImageLockDir,
+  withContentImageLock,
+} from "../../src/adapters/devcontainer/content-image-lock.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bakeFixture, engineAvailable, removeDir, repoRoot, runKiln, testLabel } from "../helpers/kiln.js";
 
@@ -156,7 +159,7 @@ describe.skipIf(!engineAvailable())(
     let down = (): void => undefined;
     afterAll(() => down());
 
-    it("after `devcontainer up`, status is baked and doctor ok (the container runs the derived image)", () => {
+    it("after `devcontainer up`, status is baked and doctor ok (the container runs the derived image)", async () => {
       const { dir, env } = bakeFixture("bake/devcontainer-feature");
       dirs.push(dir, `${dir}.state`);
       // kiln bakes (and pins) the Features of the config it bakes (#13), so the derived image
@@ -189,11 +192,13 @@ describe.skipIf(!engineAvailable())(
       };
       // offline: the classic builder needs no `# syntax=` frontend image from Docker Hub
       // it builds the Features through the CLI's fixed temp image: one such build at a time
-      const up = withFeatureContentLock(() =>
-        spawnSync(
-          devcontainerBin,
-          ["up", "--workspace-folder", dir, "--config", derivedConfig, "--buildkit", "never"],
-          { encoding: "utf8", timeout: 180_000 },
+      const up = await withContentImageLock(contentImageLockDir(), undefined, () =>
+        Promise.resolve(
+          spawnSync(
+            devcontainerBin,
+            ["up", "--workspace-folder", dir, "--config", derivedConfig, "--buildkit", "never"],
+            { encoding: "utf8", timeout: 180_000 },
+          ),
         ),
       );
       const outcome = JSON.parse(up.stdout.trim().split("\n").pop() ?? "{}") as {
